@@ -1,0 +1,45 @@
+"""chuan_engine: Vietnamese regulations as declarative, dated, cited rules.
+
+Public API::
+
+    from chuan_engine import load_pack, load_facts
+    pack = load_pack("rules/qd11_2021")
+    report = pack.evaluate(load_facts("fixtures/schools"), on=date(2025, 6, 30))
+    report.to_frame(); report.to_json(); report.to_html()
+
+Importing starts no thread and does no I/O.
+"""
+
+from __future__ import annotations
+
+from .errors import (
+    ChuanError,
+    CycleError,
+    EvaluationError,
+    ExpressionSyntaxError,
+    ExpressionTypeError,
+    FactsError,
+    PackNotFoundError,
+    ParameterError,
+    RuleError,
+)
+from .facts.loader import facts_json_schema, load_facts
+from .facts.models import Cluster, Initiative, Research, School, SchoolYear, Staff, StaffYear, Unit, UnitYear
+from .facts.store import Facts
+from .logic import UNKNOWN
+from .outcome import LevelResult, Outcome, RuleResult
+from .pack import Rule, RulePack, load_pack
+from .packs import find_pack, open_pack, read_parameter_file
+from .parameters import ParameterValue
+from .provenance import Provenance
+from .report import SCHEMA_VERSION, EntityReport, Report
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "SCHEMA_VERSION", "UNKNOWN", "ChuanError", "Cluster", "CycleError", "EntityReport", "EvaluationError",
+    "ExpressionSyntaxError", "ExpressionTypeError", "Facts", "FactsError", "Initiative", "LevelResult",
+    "Outcome", "PackNotFoundError", "ParameterError", "ParameterValue", "Provenance", "Report", "Research",
+    "Rule", "RuleError", "RulePack", "RuleResult", "School", "SchoolYear", "Staff", "StaffYear", "Unit",
+    "UnitYear", "facts_json_schema", "find_pack", "load_facts", "load_pack", "open_pack", "read_parameter_file",
+]

@@ -1,0 +1,161 @@
+"""The ``chuan`` command. Exit codes: 0 evaluated; 1 failing verdicts with --strict; 2 bad input or rules."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+
+from .atomic import write_atomic
+from .errors import ChuanError
+from .facts.loader import facts_json_schema, load_facts
+from .i18n import pick
+from .pack import load_pack
+from .packs import find_pack, open_pack
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"chuan: lỗi tham số / usage error: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def _date_arg(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _year_arg(text: str) -> int:
+    if not text.isdigit() or not 1945 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"not a year: {text!r}")
+    return int(text)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="chuan", description="chuan_engine: đánh giá quy định thành quy tắc / regulations as rules")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    ev = sub.add_parser("evaluate", help="đánh giá dữ kiện theo bộ quy tắc / evaluate facts")
+    ev.add_argument("facts", nargs="+", help="facts files or folders (YAML/JSON)")
+    ev.add_argument("--pack", required=True, help="pack name (under rules/) or path")
+    when = ev.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_date_arg, help="evaluation date YYYY-MM-DD")
+    when.add_argument("--year", type=_year_arg, help="achievement year (evaluated on 31/12)")
+    ev.add_argument("--params", help="parameter override file (YAML/JSON)")
+    ev.add_argument("--format", choices=["table", "json", "html"], default="table")
+    ev.add_argument("--out", help="write to this file (atomically) instead of stdout")
+    ev.add_argument("--lang", choices=["vi", "en"], default="vi")
+    ev.add_argument("--strict", action="store_true", help="exit 1 when any verdict fails")
+
+    rules = sub.add_parser("rules", help="liệt kê, xem, kiểm tra quy tắc / list, show, lint rules")
+    rsub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
+    ls = rsub.add_parser("list")
+    ls.add_argument("--pack", required=True)
+    ls.add_argument("--lang", choices=["vi", "en"], default="vi")
+    show = rsub.add_parser("show")
+    show.add_argument("id")
+    show.add_argument("--pack", required=True)
+    lint = rsub.add_parser("lint")
+    lint.add_argument("path", nargs="?", default="rules")
+
+    sub.add_parser("schema", help="JSON Schema của tệp dữ kiện / JSON Schema of facts files")
+    return p
+
+
+def _on(args: argparse.Namespace) -> dt.date:
+    if args.date:
+        return args.date
+    if args.year:
+        return dt.date(args.year, 12, 31)
+    return dt.date.today()
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out:
+        write_atomic(out, text if text.endswith("\n") else text + "\n")
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    pack = open_pack(args.pack, args.params)
+    facts = load_facts(*args.facts)
+    report = pack.evaluate(facts, _on(args), lang=args.lang)
+    if args.format == "json":
+        text = report.to_json()
+    elif args.format == "html":
+        text = report.to_html()
+    else:
+        text = report.to_table()
+    _emit(text, args.out)
+    for e in report.errors:
+        print(f"chuan: {e.kind} '{e.id}': {e.error}", file=sys.stderr)
+    if report.errors:
+        return 2
+    return 1 if args.strict and report.has_failures() else 0
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    if args.rules_command == "lint":
+        from pathlib import Path
+
+        root = Path(args.path)
+        targets = [root] if (root / "pack.yaml").exists() or root.is_file() else sorted(
+            d for d in root.iterdir() if d.is_dir() and not d.name.startswith(("_", "."))
+        )
+        failed = 0
+        for target in targets:
+            try:
+                pack = load_pack(target)
+                print(f"ok    {target}: {pack.id} {pack.version}, {len(pack.rules)} rules")
+            except ChuanError as exc:
+                failed += 1
+                print(f"error {exc.describe()}", file=sys.stderr)
+        return 2 if failed else 0
+    pack = load_pack(find_pack(args.pack))
+    if args.rules_command == "list":
+        for r in pack.rules:
+            end = r.effective.end.isoformat() if r.effective.end else "…"
+            print(f"{r.id:<55} {r.effective.start.isoformat()}→{end:<10} {r.wording_provenance.value:<11} "
+                  f"{pick(r.title_vi, r.title_en, args.lang)}")
+        return 0
+    rule = pack.rule(args.id)
+    info = {
+        "id": rule.id, "concept": rule.concept, "title_vi": rule.title_vi, "title_en": rule.title_en,
+        "subject": rule.subject, "group": rule.group, "kind": rule.kind,
+        "citation": rule.citation.model_dump(exclude_none=True),
+        "effective": {"from": rule.effective.start.isoformat(),
+                      "to": rule.effective.end.isoformat() if rule.effective.end else None},
+        "provenance": rule.wording_provenance.value,
+        "expressions": {k: e.text for k, e in rule.expressions()},
+        "op": rule.op, "thresholds": dict(rule.thresholds), "file": rule.file,
+    }
+    print(json.dumps(info, ensure_ascii=False, indent=2))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "evaluate":
+            return cmd_evaluate(args)
+        if args.command == "rules":
+            return cmd_rules(args)
+        if args.command == "schema":
+            print(json.dumps(facts_json_schema(), ensure_ascii=False, indent=2))
+            return 0
+    except ChuanError as exc:
+        print(f"chuan: {exc.describe()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

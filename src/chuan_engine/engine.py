@@ -1,0 +1,375 @@
+"""The explaining evaluator: one entity at a time, every value traced.
+
+Each call to ``evaluate`` builds its own caches; a ``RulePack`` is never
+mutated, so evaluations are thread-safe and packs coexist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable
+from enum import Enum
+from typing import Any
+
+from .errors import ChuanError, EvaluationError, ParameterError
+from .expr import ast
+from .expr.types import ENTITY_FIELDS, YEAR_FIELDS
+from .facts.store import Facts
+from .facts.vocab import OrderedVocab
+from .logic import UNKNOWN, k_and, k_not, k_or
+from .outcome import LevelResult, Outcome, RuleResult
+from .pack import Rule, RulePack
+from .report import EntityReport, Report
+from .trace import Step, plain
+from .views import View
+
+EPS = 1e-9
+
+
+def _num_compare(op: str, a: float, b: float) -> bool:
+    d = a - b
+    if abs(d) < EPS:
+        d = 0.0
+    return {"==": d == 0, "!=": d != 0, "<": d < 0, "<=": d <= 0, ">": d > 0, ">=": d >= 0}[op]
+
+
+def compare(op: str, a: Any, b: Any) -> Any:
+    """Compare two known values; enums compare by legal order, numbers with a float tolerance."""
+    if a is UNKNOWN or b is UNKNOWN:
+        return UNKNOWN
+    if isinstance(a, OrderedVocab) or isinstance(b, OrderedVocab):
+        vocab = type(a) if isinstance(a, OrderedVocab) else type(b)
+        return _num_compare(op, vocab.rank(a), vocab.rank(b))
+    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
+        return _num_compare(op, float(a), float(b))
+    if op == "==":
+        return a == b
+    if op == "!=":
+        return a != b
+    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+
+
+def margin_of(op: str, value: float, threshold: float) -> float:
+    """How far above (positive, 'vượt chuẩn') or below (negative) the threshold."""
+    if op in (">=", ">"):
+        m = value - threshold
+    elif op in ("<=", "<"):
+        m = threshold - value
+    else:
+        m = -abs(value - threshold)
+    return 0.0 if abs(m) < EPS else round(m, 9)
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    months = (end.year - start.year) * 12 + (end.month - start.month)
+    if end.day < start.day:
+        months -= 1
+    return months
+
+
+class Evaluation:
+    """State of one evaluation run: caches keyed by entity and date."""
+
+    def __init__(self, pack: RulePack, facts: Facts) -> None:
+        self.pack = pack
+        self.facts = facts
+        self._vars: dict[tuple[Any, ...], tuple[Any, Step]] = {}
+        self._rules: dict[tuple[Any, ...], RuleResult] = {}
+        self._active: set[tuple[Any, ...]] = set()
+
+    # -- rules -------------------------------------------------------------------
+    def rule_result(self, rule: Rule, view: View) -> RuleResult:
+        key = (rule.id, view.key)
+        cached = self._rules.get(key)
+        if cached is not None:
+            return cached
+        if key in self._active:
+            raise EvaluationError(f"rule '{rule.id}' depends on itself at runtime", where=view.model.id)
+        self._active.add(key)
+        try:
+            result = self._rule_result(rule, view)
+        finally:
+            self._active.discard(key)
+        self._rules[key] = result
+        return result
+
+    def _base(self, rule: Rule, view: View, outcome: Outcome, **kw: Any) -> RuleResult:
+        return RuleResult(
+            rule=rule.id,
+            concept=rule.concept,
+            title_vi=rule.title_vi,
+            title_en=rule.title_en,
+            kind=rule.kind,
+            group=rule.group,
+            outcome=outcome,
+            citation=rule.citation,
+            provenance=self.pack.rule_provenance(rule, view.on),
+            effective_from=rule.effective.start.isoformat(),
+            effective_to=rule.effective.end.isoformat() if rule.effective.end else None,
+            op=rule.op,
+            unit=rule.unit,
+            **kw,
+        )
+
+    def _rule_result(self, rule: Rule, view: View) -> RuleResult:
+        levels = self.pack.level_ids or ["default"]
+        if not rule.in_force(view.on):
+            return self._base(rule, view, Outcome.not_applicable, reason="not_in_force",
+                              levels={lv: LevelResult(lv, Outcome.not_applicable) for lv in levels})
+        steps: list[Step] = []
+        if rule.applies_if is not None:
+            applies, step = self.eval(rule.applies_if.tree, view, rule.applies_if.text)
+            steps.append(step)
+            if applies is False:
+                return self._base(rule, view, Outcome.not_applicable, reason="not_for_subject",
+                                  explanation=Step("applies_if", False, steps),
+                                  levels={lv: LevelResult(lv, Outcome.not_applicable) for lv in levels})
+            if applies is UNKNOWN:
+                return self._base(rule, view, Outcome.unknown, reason="applicability_unknown",
+                                  explanation=Step("applies_if", UNKNOWN, steps), missing=step.missing_facts(),
+                                  levels={lv: LevelResult(lv, Outcome.unknown) for lv in levels})
+        if rule.kind == "condition":
+            assert rule.condition is not None
+            value, step = self.eval(rule.condition.tree, view, rule.condition.text)
+            steps.append(step)
+            outcome = Outcome.of(value)
+            required = rule.levels or levels
+            level_results = {
+                lv: LevelResult(lv, outcome if lv in required else Outcome.not_applicable) for lv in levels
+            }
+            return self._base(rule, view, outcome, value=plain(value), levels=level_results,
+                              explanation=step if len(steps) == 1 else Step(rule.id, value, steps),
+                              missing=step.missing_facts())
+        assert rule.measure is not None and rule.op is not None
+        value, step = self.eval(rule.measure.tree, view, rule.measure.text)
+        steps.append(step)
+        level_results = {}
+        threshold_name: str | None = None
+        for lv in levels:
+            threshold_name = rule.thresholds.get(lv, threshold_name)
+            if threshold_name is None:
+                level_results[lv] = LevelResult(lv, Outcome.not_applicable)
+                continue
+            try:
+                pv = self.pack.parameters.at(threshold_name, view.on)
+            except ParameterError as exc:
+                raise EvaluationError(f"rule '{rule.id}': {exc.message}", where=view.model.id) from None
+            steps.append(Step(f"${threshold_name}", pv.value, detail={
+                "level": lv, "from": pv.start, "source": pv.source, "provenance": pv.provenance.value}))
+            if value is UNKNOWN:
+                level_results[lv] = LevelResult(lv, Outcome.unknown, pv.value, None, pv.source, pv.provenance)
+            else:
+                ok = compare(rule.op, value, pv.value)
+                level_results[lv] = LevelResult(lv, Outcome.of(ok), pv.value, margin_of(rule.op, value, pv.value),
+                                                pv.source, pv.provenance)
+        base = next((lr for lr in level_results.values() if lr.outcome is not Outcome.not_applicable), None)
+        if base is None:
+            return self._base(rule, view, Outcome.not_applicable, reason="no_threshold", levels=level_results)
+        text = f"{rule.measure.text} {rule.op} threshold"
+        return self._base(rule, view, base.outcome, value=plain(value), threshold=base.threshold,
+                          margin=base.margin, levels=level_results, explanation=Step(text, value, steps),
+                          missing=step.missing_facts())
+
+    # -- expressions ---------------------------------------------------------------
+    def eval(self, node: ast.Node, view: View, text: str) -> tuple[Any, Step]:
+        method: Callable[[Any, View, str], tuple[Any, Step]] = getattr(self, "_e_" + type(node).__name__)
+        return method(node, view, text)
+
+    @staticmethod
+    def _src(node: ast.Node, text: str) -> str:
+        return text[node.pos:node.end]
+
+    def _e_Literal(self, node: ast.Literal, view: View, text: str) -> tuple[Any, Step]:
+        return node.value, Step(self._src(node, text), node.value)
+
+    def _e_ListLit(self, node: ast.ListLit, view: View, text: str) -> tuple[Any, Step]:
+        values = [self.eval(i, view, text)[0] for i in node.items]
+        return values, Step(self._src(node, text), values)
+
+    def _e_Param(self, node: ast.Param, view: View, text: str) -> tuple[Any, Step]:
+        pv = self.pack.parameters.at(node.name, view.on)
+        return pv.value, Step(f"${node.name}", pv.value, detail={
+            "from": pv.start, "source": pv.source, "provenance": pv.provenance.value})
+
+    def _e_RuleRef(self, node: ast.RuleRef, view: View, text: str) -> tuple[Any, Step]:
+        rule = self.pack.resolve(node.name, view.on)
+        if rule is None:
+            return UNKNOWN, Step(f"@{node.name}", UNKNOWN, detail={
+                "missing": f"@{node.name}", "note": f"no regime in force on {view.on.isoformat()}"})
+        res = self.rule_result(rule, view)
+        value = {Outcome.passed: True, Outcome.failed: False}.get(res.outcome, UNKNOWN)
+        detail: dict[str, Any] = {"rule": rule.id, "outcome": res.outcome.value, "year": view.on.year}
+        if value is UNKNOWN:
+            detail["missing"] = f"@{node.name}"
+        return value, Step(f"@{node.name}", value, detail=detail)
+
+    def _e_Name(self, node: ast.Name, view: View, text: str) -> tuple[Any, Step]:
+        value, detail = self.lookup(view, node.name)
+        if value is UNKNOWN:
+            detail.setdefault("missing", f"{view.kind}.{node.name}")
+        return value, Step(node.name, value, detail=detail)
+
+    def _e_Attr(self, node: ast.Attr, view: View, text: str) -> tuple[Any, Step]:
+        obj, step = self.eval(node.obj, view, text)
+        if obj is UNKNOWN:
+            return UNKNOWN, Step(self._src(node, text), UNKNOWN, [step])
+        value, detail = self.lookup(obj, node.name)
+        if value is UNKNOWN:
+            detail.setdefault("missing", f"{obj.kind}.{node.name}")
+        return value, Step(self._src(node, text), value, [step], detail)
+
+    def _e_Unary(self, node: ast.Unary, view: View, text: str) -> tuple[Any, Step]:
+        v, s = self.eval(node.operand, view, text)
+        if node.op == "not":
+            out = k_not(v)
+        else:
+            out = UNKNOWN if v is UNKNOWN else -v
+        return out, Step(self._src(node, text), out, [s])
+
+    def _e_Binary(self, node: ast.Binary, view: View, text: str) -> tuple[Any, Step]:
+        op = node.op
+        a, sa = self.eval(node.left, view, text)
+        if op == "and" and a is False:
+            return False, Step(self._src(node, text), False, [sa], {"short_circuit": True})
+        if op == "or" and a is True:
+            return True, Step(self._src(node, text), True, [sa], {"short_circuit": True})
+        b, sb = self.eval(node.right, view, text)
+        if op == "and":
+            out = k_and(a, b)
+        elif op == "or":
+            out = k_or(a, b)
+        elif a is UNKNOWN or b is UNKNOWN:
+            out = UNKNOWN
+        elif op == "+":
+            out = a + b
+        elif op == "-":
+            out = a - b
+        elif op == "*":
+            out = a * b
+        elif op == "/":
+            out = UNKNOWN if b == 0 else a / b
+        elif op in ("in", "not in"):
+            items = [_coerce_like(a, x) for x in b]
+            hit = any(compare("==", a, x) is True for x in items)
+            out = hit if op == "in" else not hit
+        else:
+            out = compare(op, a, _coerce_like(a, b))
+        return out, Step(self._src(node, text), out, [sa, sb])
+
+    def _e_Call(self, node: ast.Call, view: View, text: str) -> tuple[Any, Step]:
+        from .aggregates import call
+
+        return call(self, node, view, text)
+
+    # -- name resolution -------------------------------------------------------------
+    def lookup(self, view: View, name: str) -> tuple[Any, dict[str, Any]]:
+        """Resolve a name in a view: pack variable (input or formula), year fact, entity fact, link."""
+        var = self.pack.variables.get((view.kind, name))
+        if var is not None:
+            return self._variable(view, name)
+        kind = view.kind
+        if name in YEAR_FIELDS.get(kind, {}):
+            rec = view.year_record()
+            v = getattr(rec, name) if rec is not None else None
+            if v is None and name in ENTITY_FIELDS.get(kind, {}):
+                v = getattr(view.model, name)
+            if v is None and name == "year":
+                v = view.on.year
+            return (UNKNOWN if v is None else v), {"fact": f"{kind}.{name}", "year": view.on.year}
+        if name in ENTITY_FIELDS.get(kind, {}):
+            v = getattr(view.model, name)
+            return (UNKNOWN if v is None else v), {"fact": f"{kind}.{name}"}
+        if name == "eval_year":
+            return view.on.year, {}
+        if name == "eval_date":
+            return view.on, {}
+        return view.link(name), {"link": name}
+
+    def _variable(self, view: View, name: str) -> tuple[Any, dict[str, Any]]:
+        key = (name, view.key)
+        hit = self._vars.get(key)
+        if hit is None:
+            hit = self._compute_variable(view, name)
+            self._vars[key] = hit
+        value, step = hit
+        detail = dict(step.detail)
+        if step.children:
+            detail["formula"] = step.text
+            detail.update({k: v for k, v in step.children[0].detail.items() if k in
+                           ("numerator", "denominator", "unknown", "years", "not_meeting")})
+        return value, detail
+
+    def _compute_variable(self, view: View, name: str) -> tuple[Any, Step]:
+        var = self.pack.variables[(view.kind, name)]
+        supplied, found = _input(view, name)
+        if found:
+            value = _check_input(var.type.kind, supplied, view, name)
+            return value, Step(name, value, detail={"input": True})
+        if var.formula is None:
+            return UNKNOWN, Step(name, UNKNOWN, detail={"missing": f"{view.kind}.{name}", "input": True})
+        value, step = self.eval(var.formula.tree, view, var.formula.text)
+        return value, Step(var.formula.text, value, [step])
+
+
+def _input(view: View, name: str) -> tuple[Any, bool]:
+    rec = view.year_record()
+    if rec is not None and name in rec.inputs:
+        return rec.inputs[name], True
+    inputs = getattr(view.model, "inputs", {})
+    if name in inputs:
+        return inputs[name], True
+    return None, False
+
+
+def _check_input(kind: str, value: Any, view: View, name: str) -> Any:
+    """Inputs are typed by the pack's declaration; a wrong type is an error, a null is unknown."""
+    if value is None:
+        return UNKNOWN
+    ok = {
+        "num": isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value),
+        "bool": isinstance(value, bool),
+        "str": isinstance(value, str),
+        "date": isinstance(value, dt.date | str),
+    }.get(kind, True)
+    if not ok:
+        raise EvaluationError(
+            f"input '{name}' must be {kind}, got {type(value).__name__} {value!r}",
+            where=f"{view.kind} '{view.model.id}'",
+        )
+    if kind == "date" and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise EvaluationError(f"input '{name}' is not a date: {value!r}",
+                                  where=f"{view.kind} '{view.model.id}'") from None
+    return value
+
+
+def _coerce_like(a: Any, b: Any) -> Any:
+    if isinstance(a, OrderedVocab) and isinstance(b, str) and not isinstance(b, Enum):
+        return type(a)(b)
+    return b
+
+
+def evaluate(pack: RulePack, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi") -> Report:
+    """Evaluate every entity of the kinds the pack has rules for. One bad entity never loses the others."""
+    if not isinstance(facts, Facts):
+        facts = Facts.of(facts)
+    run = Evaluation(pack, facts)
+    subjects = set(pack.subjects())
+    entities: list[EntityReport] = []
+    for kind, model, school in facts.entities():
+        if kind not in subjects:
+            continue
+        view = View(kind, model, on, school, facts)
+        results: list[RuleResult] = []
+        error: str | None = None
+        try:
+            for rule in pack.rules:
+                if rule.subject == kind:
+                    results.append(run.rule_result(rule, view))
+        except ChuanError as exc:
+            error, results = exc.describe(), []
+        entities.append(EntityReport.build(pack, kind, model, school, results, error, on))
+    return Report(pack=pack, as_of=on, entities=entities, lang=lang)

@@ -1,0 +1,1 @@
+"""The rule expression language: parsed once, type-checked at load, never eval'd."""

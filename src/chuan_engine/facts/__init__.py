@@ -1,0 +1,1 @@
+"""Typed facts about schools, units, staff and clusters, and their loaders."""

@@ -1,0 +1,103 @@
+"""Load facts from YAML or JSON files or folders; all-or-nothing, with precise errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+
+from ..errors import FactsError
+from ..yamlio import pydantic_location, read_data
+from .models import Entity, FactsDocument
+from .store import Facts
+
+_ENTITY = TypeAdapter(Entity)
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _files(paths: Iterable[str | Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and f.is_file())
+            if not found:
+                raise FactsError("folder holds no .yaml/.yml/.json facts", file=str(p))
+            out.extend(found)
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise FactsError("no such file or folder", file=str(p))
+    return out
+
+
+def _entities_in(data: Any, file: str) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        items = data
+    elif isinstance(data, dict) and "entities" in data:
+        items = data.get("entities") or []
+        extra = set(data) - {"entities", "schema_version"}
+        if extra:
+            raise FactsError(f"unexpected top-level keys {sorted(extra)}", file=file)
+        if data.get("schema_version", "1") != "1":
+            raise FactsError(f"unsupported schema_version {data.get('schema_version')!r}", file=file)
+    elif isinstance(data, dict):
+        items = [data]
+    else:
+        raise FactsError("expected an entity, a list of entities, or {entities: [...]}", file=file)
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise FactsError(f"entry {i} is not a mapping", file=file)
+    return items
+
+
+def parse_entity(item: dict[str, Any], file: str | None = None) -> Any:
+    """Validate one entity mapping, raising FactsError naming the entity id and field path."""
+    try:
+        return _ENTITY.validate_python(item)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = list(err["loc"])
+        if loc and loc[0] in ("school", "cluster", "staff", "unit"):
+            loc = loc[1:]
+        entity = str(item.get("id", "?"))
+        path = pydantic_location(tuple(loc))
+        # Name the nested entity too (e.g. the staff member inside a school).
+        node: Any = item
+        for part in loc:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                break
+            if isinstance(node, dict) and "id" in node and node is not item:
+                entity = f"{item.get('id', '?')}/{node['id']}"
+        msg = err["msg"]
+        if err["type"] == "missing" and not loc:
+            msg = "missing 'kind' (school, cluster, unit or staff)"
+        raise FactsError(msg, file=file, entity=entity, field=path or None) from None
+
+
+def load_facts(*paths: str | Path) -> Facts:
+    """Read every facts file under the given paths into one ``Facts``; nothing is half-loaded."""
+    entities: list[Any] = []
+    origin: dict[str, str] = {}
+    for f in _files(paths):
+        data = read_data(f, FactsError)
+        for item in _entities_in(data, str(f)):
+            e = parse_entity(item, str(f))
+            if e.id in origin:
+                raise FactsError(f"duplicate entity id (first in {origin[e.id]})", file=str(f), entity=e.id)
+            origin[e.id] = str(f)
+            entities.append(e)
+    facts = Facts.of(entities)
+    facts.origin.update(origin)
+    return facts
+
+
+def facts_json_schema() -> dict[str, Any]:
+    """JSON Schema of a facts file (``{schema_version, entities: [...]}``)."""
+    schema = FactsDocument.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "chuan_engine facts file"
+    return schema

@@ -1,0 +1,217 @@
+"""Typed facts: school, unit, staff member (with per-year records), cluster.
+
+``None`` means *not known* and evaluates to UNKNOWN; an empty list means
+*known to be none*. Every entity may also carry ``inputs``: figures supplied
+directly for a pack variable (so a school given as one row of aggregates
+evaluates the same rules as one given with its full roster).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .vocab import (
+    Degree,
+    DisciplineForm,
+    Employment,
+    Gender,
+    Grade,
+    LecturerType,
+    Level,
+    PoliticalTheory,
+    Rating,
+    UnitKind,
+)
+
+Year = Annotated[int, Field(ge=1945, le=2100)]
+Count = Annotated[int, Field(ge=0)]
+InputValue = bool | int | float | str | None
+Inputs = dict[str, InputValue]
+
+
+class _Fact(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _unique(items: list[BaseModel] | None, key: str, what: str) -> None:
+    if not items:
+        return
+    seen: set[object] = set()
+    for item in items:
+        value = getattr(item, key)
+        if value in seen:
+            raise ValueError(f"duplicate {what} {value!r}")
+        seen.add(value)
+
+
+class Initiative(_Fact):
+    """Sáng kiến: recognised at a level in a year; may be used once as a basis (CV 5007/BNV-TĐKT)."""
+
+    id: str
+    title: str | None = None
+    level: Level | None = None
+    year: Year | None = None
+    applied: bool | None = None
+
+
+class Research(_Fact):
+    """Đề tài / công trình nghiên cứu khoa học."""
+
+    id: str
+    title: str | None = None
+    level: Level | None = None
+    year: Year | None = None
+    accepted: bool | None = None
+    applied: bool | None = None
+
+
+class StaffYear(_Fact):
+    """One staff member's record for one achievement year.
+
+    A year record is the personnel office's record of events: discipline and
+    a pending review default to *none* when the record exists; write
+    ``discipline: null`` to say it is not known. Without a record for the
+    year, every year fact is unknown.
+    """
+
+    year: Year
+    unit_id: str | None = None
+    rating: Rating | None = None
+    party_rating: Rating | None = None
+    discipline: DisciplineForm | None = DisciplineForm.khong
+    discipline_ends_on: dt.date | None = None
+    discipline_pending: bool | None = False
+    maternity_leave_days: Count | None = None
+    absent_days: Count | None = None
+    training_months: Count | None = None
+    training_grade: str | None = None
+    emulation_registered: bool | None = None
+    titles: list[str] | None = None
+    rewards: list[str] | None = None
+    prizes: list[str] | None = None
+    inputs: Inputs = Field(default_factory=dict)
+
+
+class Staff(_Fact):
+    """Cán bộ, viên chức, người lao động of a school."""
+
+    kind: Literal["staff"] = "staff"
+    id: str
+    name: str | None = None
+    gender: Gender | None = None
+    unit_id: str | None = None
+    position: str | None = None
+    is_manager: bool | None = None
+    employment: Employment | None = None
+    is_lecturer: bool | None = None
+    lecturer_type: LecturerType | None = None
+    degree: Degree | None = None
+    degree_relevant: bool | None = None
+    grade: Grade | None = None
+    political_theory: PoliticalTheory | None = None
+    pedagogy_cert: bool | None = None
+    classics_cert: bool | None = None
+    active_teaching: bool | None = None
+    demonstration_teaching: bool | None = None
+    teaching_years_at_school: Annotated[float, Field(ge=0)] | None = None
+    recruited_on: dt.date | None = None
+    years: list[StaffYear] = Field(default_factory=list)
+    initiatives: list[Initiative] = Field(default_factory=list)
+    research: list[Research] = Field(default_factory=list)
+    inputs: Inputs = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Staff:
+        _unique(self.years, "year", "year record")
+        _unique(self.initiatives, "id", "initiative")
+        _unique(self.research, "id", "research item")
+        return self
+
+
+class UnitYear(_Fact):
+    year: Year
+    rating: Rating | None = None
+    discipline_pending: bool | None = None
+    titles: list[str] | None = None
+    rewards: list[str] | None = None
+    inputs: Inputs = Field(default_factory=dict)
+
+
+class Unit(_Fact):
+    """Khoa or phòng of a school."""
+
+    kind: Literal["unit"] = "unit"
+    id: str
+    name: str | None = None
+    unit_kind: UnitKind | None = None
+    years: list[UnitYear] = Field(default_factory=list)
+    inputs: Inputs = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> Unit:
+        _unique(self.years, "year", "year record")
+        return self
+
+
+class SchoolYear(_Fact):
+    year: Year
+    rating: Rating | None = None
+    party_rating: Rating | None = None
+    discipline_pending: bool | None = None
+    titles: list[str] | None = None
+    rewards: list[str] | None = None
+    inputs: Inputs = Field(default_factory=dict)
+
+
+class School(_Fact):
+    """Trường chính trị tỉnh / thành phố: the unit appraised under 11-QĐ/TW."""
+
+    kind: Literal["school"] = "school"
+    id: str
+    name: str | None = None
+    province: str | None = None
+    dossier_date: dt.date | None = None
+    units: list[Unit] | None = None
+    staff: list[Staff] | None = None
+    research: list[Research] | None = None
+    years: list[SchoolYear] = Field(default_factory=list)
+    inputs: Inputs = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check(self) -> School:
+        _unique(self.units, "id", "unit")
+        _unique(self.staff, "id", "staff member")
+        _unique(self.research, "id", "research item")
+        _unique(self.years, "year", "year record")
+        unit_ids = {u.id for u in self.units or []}
+        if self.units is not None:
+            for person in self.staff or []:
+                refs = [person.unit_id] + [y.unit_id for y in person.years]
+                for ref in refs:
+                    if ref is not None and ref not in unit_ids:
+                        raise ValueError(f"staff {person.id!r} names unknown unit {ref!r}")
+        return self
+
+
+class Cluster(_Fact):
+    """Cụm thi đua: schools compared with each other by the Academy."""
+
+    kind: Literal["cluster"] = "cluster"
+    id: str
+    name: str | None = None
+    school_ids: list[str] = Field(default_factory=list)
+    years: list[SchoolYear] = Field(default_factory=list)
+    inputs: Inputs = Field(default_factory=dict)
+
+
+Entity = Annotated[School | Cluster | Staff | Unit, Field(discriminator="kind")]
+
+
+class FactsDocument(_Fact):
+    """What a facts file holds: a list of top-level entities (schools, clusters)."""
+
+    schema_version: Literal["1"] = "1"
+    entities: list[Entity] = Field(default_factory=list)

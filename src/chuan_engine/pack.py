@@ -1,0 +1,463 @@
+"""A compiled rule pack: validated YAML, parsed and type-checked expressions, no global registry.
+
+``load_pack(path)`` returns an immutable ``RulePack``; two packs, or two
+versions of one, live side by side in one process.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from .errors import CycleError, ExpressionTypeError, PackNotFoundError, ParameterError, RuleError
+from .expr import ast
+from .expr.checker import CheckContext, Checker
+from .expr.parser import parse
+from .expr.types import BOOL, DECLARED_TYPES, NUM, Type
+from .parameters import Parameter, ParameterSet, ParameterValue
+from .provenance import Provenance, weakest
+from .spec import Citation, GapSpec, PackFile, PackHeader, Period, RuleSpec, VariableSpec
+from .yamlio import pydantic_location, read_data
+
+if TYPE_CHECKING:
+    from .facts.store import Facts
+    from .report import Report
+
+
+@dataclass(frozen=True, slots=True)
+class Expression:
+    text: str
+    tree: ast.Node
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    subject: str
+    type: Type
+    formula: Expression | None
+    label_vi: str
+    label_en: str
+    unit: str | None
+    file: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One legal rule, as data: what it reads, what it cites, when it is in force."""
+
+    id: str
+    concept: str
+    title_vi: str
+    title_en: str
+    subject: str
+    group: str | None
+    citation: Citation
+    effective: Period
+    wording_provenance: Provenance
+    kind: str
+    applies_if: Expression | None
+    measure: Expression | None
+    op: str | None
+    thresholds: Mapping[str, str]
+    unit: str | None
+    gap: GapSpec | None
+    condition: Expression | None
+    levels: tuple[str, ...] | None
+    monotone_in: tuple[str, ...]
+    note_vi: str | None
+    note_en: str | None
+    file: str
+    params_read: frozenset[str] = frozenset()
+    rules_read: frozenset[str] = frozenset()
+    variables_read: frozenset[tuple[str, str]] = frozenset()
+
+    def in_force(self, on: dt.date) -> bool:
+        return self.effective.covers(on)
+
+    def expressions(self) -> list[tuple[str, Expression]]:
+        out = [("applies_if", self.applies_if), ("measure", self.measure), ("condition", self.condition)]
+        return [(k, e) for k, e in out if e is not None]
+
+
+@dataclass(frozen=True)
+class RulePack:
+    header: PackHeader
+    rules: tuple[Rule, ...]
+    variables: Mapping[tuple[str, str], Variable]
+    parameters: ParameterSet
+    source: str
+    files: tuple[str, ...] = field(default=())
+
+    # -- lookup ---------------------------------------------------------------
+    @property
+    def id(self) -> str:
+        return self.header.id
+
+    @property
+    def version(self) -> str:
+        return self.header.version
+
+    @property
+    def level_ids(self) -> list[str]:
+        return [lvl.id for lvl in self.header.levels]
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise RuleError(f"no rule '{rule_id}' in pack '{self.id}'")
+
+    def versions(self, ref: str) -> list[Rule]:
+        """Every rule answering to ``ref`` as id or as concept, in any regime."""
+        return [r for r in self.rules if r.id == ref or r.concept == ref]
+
+    def resolve(self, ref: str, on: dt.date) -> Rule | None:
+        """The rule for ``ref`` (id or concept) in force on a date; None when no regime covers it."""
+        for r in self.versions(ref):
+            if r.in_force(on):
+                return r
+        return None
+
+    def subjects(self) -> list[str]:
+        return sorted({r.subject for r in self.rules})
+
+    def rule_provenance(self, rule: Rule, on: dt.date) -> Provenance:
+        """A rule is as sure as its wording and the weakest threshold it reads on that date."""
+        items = [rule.wording_provenance]
+        base = next((rule.thresholds[lv] for lv in self.level_ids or ["default"] if lv in rule.thresholds), None)
+        for name in sorted(rule.params_read | ({base} if base else set())):
+            try:
+                items.append(self.parameters.at(name, on).provenance)
+            except ParameterError:
+                items.append(Provenance.provisional)
+        return weakest(items)
+
+    # -- derived packs ----------------------------------------------------------
+    def with_parameters(self, overrides: Mapping[str, tuple[ParameterValue, ...]]) -> RulePack:
+        """A copy of this pack with user parameter values layered on top (the pack is unchanged)."""
+        return replace(self, parameters=self.parameters.with_overrides(overrides))
+
+    def evaluate(self, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi") -> Report:
+        """Evaluate every entity the pack has rules for, on a date."""
+        from .engine import evaluate
+
+        return evaluate(self, facts, on, lang=lang)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def _pack_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and not p.name.startswith("_"))
+    files = [p for p in files if "tests" not in p.relative_to(path).parts]
+    if not files:
+        raise PackNotFoundError(f"no pack YAML files in {path}")
+    return files
+
+
+def _read_pack_file(path: Path) -> PackFile:
+    data = read_data(path, RuleError)
+    if not isinstance(data, dict):
+        raise RuleError("a pack file must be a mapping with pack/parameters/variables/rules", file=str(path))
+    try:
+        return PackFile.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = err["loc"]
+        rule_id = None
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+            rules = data.get("rules") or []
+            if loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
+                rule_id = rules[loc[1]].get("id")
+        raise RuleError(f"{pydantic_location(loc)}: {err['msg']}", file=str(path), rule=rule_id) from None
+
+
+def _parse(text: str, file: str, rule: str) -> Expression:
+    try:
+        return Expression(text, parse(text))
+    except RuleError as exc:
+        raise type(exc)(exc.message, file=file, rule=rule, position=exc.position, expression=text) from None
+
+
+def load_pack(path: str | Path) -> RulePack:
+    """Load and compile a pack folder (or single YAML file). Raises RuleError with file, rule and column."""
+    root = Path(path)
+    if not root.exists():
+        raise PackNotFoundError(f"no pack at {root}")
+    header: PackHeader | None = None
+    params: dict[str, Parameter] = {}
+    var_specs: dict[tuple[str, str], tuple[VariableSpec, str]] = {}
+    rule_specs: list[tuple[RuleSpec, str]] = []
+    files = _pack_files(root)
+    for f in files:
+        pf = _read_pack_file(f)
+        if pf.pack is not None:
+            if header is not None:
+                raise RuleError("a second 'pack:' header", file=str(f))
+            header = pf.pack
+        for name, p in pf.parameters.items():
+            if name in params:
+                raise ParameterError(f"parameter '{name}' defined twice", file=str(f))
+            values = tuple(
+                sorted(
+                    (ParameterValue(v.start, v.value, v.source, v.provenance, v.end) for v in p.values),
+                    key=lambda v: v.start,
+                )
+            )
+            params[name] = Parameter(name, p.label_vi, p.label_en, p.unit, values, str(f))
+        for name, v in pf.variables.items():
+            key = (v.subject, name)
+            if key in var_specs:
+                raise RuleError(f"variable '{name}' for {v.subject} defined twice", file=str(f))
+            var_specs[key] = (v, str(f))
+        rule_specs.extend((r, str(f)) for r in pf.rules)
+    if header is None:
+        raise RuleError("no file has the 'pack:' header", file=str(root))
+    return _compile(header, params, var_specs, rule_specs, str(root), tuple(str(f) for f in files))
+
+
+def _compile(
+    header: PackHeader,
+    params: dict[str, Parameter],
+    var_specs: dict[tuple[str, str], tuple[VariableSpec, str]],
+    rule_specs: list[tuple[RuleSpec, str]],
+    source: str,
+    files: tuple[str, ...],
+) -> RulePack:
+    level_ids = [lvl.id for lvl in header.levels]
+    group_ids = {g.id for g in header.groups}
+    by_ref: dict[str, list[RuleSpec]] = {}
+    for spec, f in rule_specs:
+        by_ref.setdefault(spec.id, []).append(spec)
+        if spec.concept and spec.concept != spec.id:
+            by_ref.setdefault(spec.concept, []).append(spec)
+        if spec.group is not None and group_ids and spec.group not in group_ids:
+            raise RuleError(f"unknown group '{spec.group}'", file=f, rule=spec.id)
+        for lvl in list(spec.thresholds or {}) + list(spec.levels or []):
+            if lvl not in level_ids:
+                raise RuleError(f"unknown level '{lvl}'; the pack's levels are {level_ids}", file=f, rule=spec.id)
+        for name in (spec.thresholds or {}).values():
+            if name not in params:
+                raise ParameterError(f"threshold names unknown parameter '{name}'", file=f, rule=spec.id)
+    for ref, specs in by_ref.items():
+        subjects = {s.subject for s in specs}
+        if len(subjects) > 1:
+            raise RuleError(f"'{ref}' names rules about different subjects {sorted(subjects)}", rule=ref)
+    same_id: dict[str, list[RuleSpec]] = {}
+    for spec, _ in rule_specs:
+        same_id.setdefault(spec.id, []).append(spec)
+    for rid, specs in same_id.items():
+        specs = sorted(specs, key=lambda s: s.effective.start)
+        for a, b in zip(specs, specs[1:], strict=False):
+            if a.effective.end is None or a.effective.end >= b.effective.start:
+                raise RuleError("two versions of the rule overlap in their effective periods", rule=rid)
+
+    # Variables: parse formulas, infer types lazily (detecting cycles).
+    parsed_vars: dict[tuple[str, str], Expression | None] = {}
+    for key, (v, f) in var_specs.items():
+        parsed_vars[key] = _parse(v.formula, f, f"variable {key[1]}") if v.formula is not None else None
+    var_types: dict[tuple[str, str], Type] = {}
+    var_reads: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    var_rule_reads: dict[tuple[str, str], set[str]] = {}
+    var_param_reads: dict[tuple[str, str], set[str]] = {}
+    visiting: list[tuple[str, str]] = []
+
+    def rule_subject(ref: str) -> str | None:
+        specs = by_ref.get(ref)
+        return specs[0].subject if specs else None
+
+    def make_ctx(text: str, reads: set[tuple[str, str]], preads: set[str], rreads: set[str]) -> CheckContext:
+        return CheckContext(text, variable_type, lambda n: n in params, rule_subject, reads, preads, rreads)
+
+    def variable_type(kind: str, name: str, pos: int) -> Type | None:
+        key = (kind, name)
+        if key not in var_specs:
+            return None
+        if key in var_types:
+            return var_types[key]
+        spec, f = var_specs[key]
+        if key in visiting:
+            chain = " -> ".join(n for _, n in visiting[visiting.index(key):] + [key])
+            raise CycleError(f"variables depend on each other in a cycle: {chain}", file=f, rule=f"variable {name}")
+        declared = DECLARED_TYPES[spec.type] if spec.type else None
+        expr = parsed_vars[key]
+        if expr is None:
+            assert declared is not None
+            var_types[key] = declared
+            return declared
+        visiting.append(key)
+        reads: set[tuple[str, str]] = set()
+        preads: set[str] = set()
+        rreads: set[str] = set()
+        try:
+            inferred = Checker(make_ctx(expr.text, reads, preads, rreads)).check(expr.tree, kind)
+        except ExpressionTypeError as exc:
+            if exc.file is None:
+                raise ExpressionTypeError(
+                    exc.message, file=f, rule=f"variable {name}", position=exc.position, expression=expr.text
+                ) from None
+            raise
+        finally:
+            visiting.pop()
+        if declared is not None and inferred.kind not in ("any", declared.kind):
+            raise ExpressionTypeError(
+                f"declared {spec.type} but the formula gives {inferred}", file=f, rule=f"variable {name}"
+            )
+        var_types[key] = declared or inferred
+        var_reads[key], var_param_reads[key], var_rule_reads[key] = reads, preads, rreads
+        return var_types[key]
+
+    variables: dict[tuple[str, str], Variable] = {}
+    for key, (v, f) in var_specs.items():
+        t = variable_type(key[0], key[1], 0)
+        assert t is not None
+        variables[key] = Variable(key[1], key[0], t, parsed_vars[key], v.label_vi, v.label_en, v.unit, f)
+
+    rules: list[Rule] = []
+    for spec, f in rule_specs:
+        reads: set[tuple[str, str]] = set()
+        preads: set[str] = set()
+        rreads: set[str] = set()
+        compiled: dict[str, Expression | None] = {}
+        for attr, want in (("applies_if", BOOL), ("measure", NUM), ("condition", BOOL)):
+            text = getattr(spec, attr)
+            if text is None:
+                compiled[attr] = None
+                continue
+            expr = _parse(text, f, spec.id)
+            try:
+                got = Checker(make_ctx(text, reads, preads, rreads)).check(expr.tree, spec.subject)
+            except ExpressionTypeError as exc:
+                raise ExpressionTypeError(
+                    exc.message, file=f, rule=spec.id, position=exc.position, expression=text
+                ) from None
+            except CycleError as exc:
+                raise CycleError(exc.message, file=f, rule=spec.id) from None
+            if got.kind not in ("any", want.kind):
+                raise ExpressionTypeError(f"{attr} must be {want}, but it is {got}", file=f, rule=spec.id,
+                                          position=0, expression=text)
+            compiled[attr] = expr
+        rules.append(
+            Rule(
+                id=spec.id,
+                concept=spec.concept or spec.id,
+                title_vi=spec.title_vi,
+                title_en=spec.title_en,
+                subject=spec.subject,
+                group=spec.group,
+                citation=spec.citation,
+                effective=spec.effective,
+                wording_provenance=spec.provenance,
+                kind=spec.kind,
+                applies_if=compiled["applies_if"],
+                measure=compiled["measure"],
+                op=spec.op,
+                thresholds=dict(spec.thresholds or {}),
+                unit=spec.unit,
+                gap=spec.gap,
+                condition=compiled["condition"],
+                levels=tuple(spec.levels) if spec.levels is not None else None,
+                monotone_in=tuple(spec.monotone_in),
+                note_vi=spec.note_vi,
+                note_en=spec.note_en,
+                file=f,
+                params_read=frozenset(preads),
+                rules_read=frozenset(rreads),
+                variables_read=frozenset(reads),
+            )
+        )
+    pack = RulePack(header, tuple(rules), variables, ParameterSet(params), source, files)
+    _check_cycles(pack, var_reads, var_rule_reads)
+    for imp in header.implications:
+        for ref in (imp.if_, imp.then):
+            if not pack.versions(ref):
+                raise RuleError(f"implication names unknown rule or concept '{ref}'", file=source)
+    return pack
+
+
+def _check_cycles(
+    pack: RulePack,
+    var_reads: dict[tuple[str, str], set[tuple[str, str]]],
+    var_rule_reads: dict[tuple[str, str], set[str]],
+) -> None:
+    """Reject rules that depend on themselves through rule references or variables."""
+    graph: dict[str, set[str]] = {}
+
+    def var_node(key: tuple[str, str]) -> str:
+        return f"variable {key[1]} ({key[0]})"
+
+    for key in pack.variables:
+        edges = {var_node(k) for k in var_reads.get(key, set())}
+        for ref in var_rule_reads.get(key, set()):
+            edges |= {r.id for r in pack.versions(ref)}
+        graph[var_node(key)] = edges
+    for r in pack.rules:
+        edges = {var_node(k) for k in r.variables_read}
+        for ref in r.rules_read:
+            edges |= {v.id for v in pack.versions(ref)}
+        graph.setdefault(r.id, set()).update(edges)
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> None:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(graph.get(node, ())):
+            if state.get(nxt) == 1:
+                cycle = path[path.index(nxt):] + [nxt]
+                owner = next((r for r in pack.rules if r.id == nxt), None)
+                raise CycleError("rules depend on each other in a cycle: " + " -> ".join(cycle),
+                                 file=owner.file if owner else None, rule=nxt)
+            if state.get(nxt) is None:
+                visit(nxt)
+        path.pop()
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node)
+
+
+def dependency_order(pack: RulePack) -> list[Rule]:
+    """Rules ordered so that every rule comes after the rules it references."""
+    order: list[Rule] = []
+    seen: set[str] = set()
+
+    def visit(rule: Rule) -> None:
+        if rule.id in seen:
+            return
+        seen.add(rule.id)
+        deps = set(rule.rules_read)
+        for key in rule.variables_read:
+            deps |= _variable_rule_refs(pack, key, set())
+        for ref in sorted(deps):
+            for dep in pack.versions(ref):
+                visit(dep)
+        order.append(rule)
+
+    for r in pack.rules:
+        visit(r)
+    return order
+
+
+def _variable_rule_refs(pack: RulePack, key: tuple[str, str], seen: set[tuple[str, str]]) -> set[str]:
+    var = pack.variables.get(key)
+    if var is None or var.formula is None or key in seen:
+        return set()
+    seen.add(key)
+    refs: set[str] = set()
+    for node in ast.walk(var.formula.tree):
+        if isinstance(node, ast.RuleRef):
+            refs.add(node.name)
+        elif isinstance(node, ast.Name) and (key[0], node.name) in pack.variables:
+            refs |= _variable_rule_refs(pack, (key[0], node.name), seen)
+    return refs

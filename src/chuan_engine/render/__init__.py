@@ -1,0 +1,1 @@
+"""Renderers of a Report: terminal table, HTML, pandas DataFrames (JSON lives on Report)."""

@@ -1,0 +1,59 @@
+"""Plain-text report for the terminal (UTF-8, Vietnamese by default)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..i18n import pick, t
+from ..outcome import Outcome
+from .common import fmt_margin, fmt_threshold, fmt_value
+
+if TYPE_CHECKING:
+    from ..report import Report
+
+MARK = {Outcome.passed: "✔", Outcome.failed: "✘", Outcome.unknown: "?", Outcome.not_applicable: "·"}
+
+
+def _cut(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def render_table(report: Report, lang: str = "vi", width: int = 120) -> str:
+    h = report.pack.header
+    lines = [f"{t('pack', lang)}: {pick(h.title_vi, h.title_en, lang)} ({h.id} {h.version})",
+             f"{t('as_of', lang)}: {report.as_of.isoformat()}", ""]
+    for e in report.entities:
+        label = t(e.kind, lang)
+        lines.append("═" * min(width, 100))
+        lines.append(f"{label} {e.id}" + (f" — {e.name}" if e.name else ""))
+        s = e.summary
+        if e.error:
+            lines.append(f"  ⚠ {t('error', lang)}: {e.error}")
+            continue
+        lines.append(f"  {t('verdict', lang)}: {s.get('verdict_' + lang, s.get('verdict_vi'))}")
+        lines.append(f"  {s.get('headline_' + lang, s.get('headline_vi'))}")
+        prov = s["provenance"]
+        lines.append(f"  {t('provenance', lang)}: {prov['verified']} {t('verified', lang)}, "
+                     f"{prov['reported']} {t('reported', lang)}, {prov['provisional']} {t('provisional', lang)}"
+                     + (f", {prov['override']} {t('override', lang)}" if prov["override"] else ""))
+        for gid, g in s.get("groups", {}).items():
+            lines.append(f"    [{gid}] {pick(g['label_vi'], g['label_en'], lang)}: "
+                         f"{g['pass']} ✔  {g['fail']} ✘  {g['unknown']} ?  ({g['exceeded']} {t('exceeded', lang)})")
+        title_w = max(20, width - 62)
+        for r in e.results:
+            if r.outcome is Outcome.not_applicable:
+                continue
+            flag = " [TẠM THỜI]" if r.provenance.value == "provisional" and lang == "vi" else (
+                " [PROVISIONAL]" if r.provenance.value == "provisional" else "")
+            title = _cut(pick(r.title_vi, r.title_en, lang) + flag, title_w)
+            val = fmt_value(r.value, r.unit) if r.kind == "indicator" else ""
+            lines.append(f"  {MARK[r.outcome]} {title:<{title_w}} {val:>8} {fmt_threshold(r):>10} "
+                         f"{fmt_margin(r):>13}  {_cut(r.citation.short(), 30)}")
+            if r.outcome is Outcome.unknown and r.missing:
+                lines.append(f"      {t('missing', lang)}: {', '.join(r.missing[:6])}")
+            if r.gap and r.outcome is Outcome.failed:
+                lines.append(f"      → {r.gap.get('text_' + lang, r.gap.get('text_vi', ''))}")
+        if s.get("unknowns"):
+            lines.append(f"  {t('unknown', lang)}: " + ", ".join(u["rule"] for u in s["unknowns"]))
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,243 @@
+"""Entity reports with summaries, and the run-level ``Report`` with its renderers.
+
+The JSON form is a versioned contract (``SCHEMA_VERSION``), documented in
+docs/json_contract.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .i18n import pick, t
+from .outcome import Outcome, RuleResult
+from .provenance import Provenance
+from .trace import plain
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .pack import RulePack
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass
+class EntityReport:
+    id: str
+    kind: str
+    name: str | None
+    school: str | None
+    results: list[RuleResult]
+    summary: dict[str, Any]
+    error: str | None = None
+
+    @classmethod
+    def build(cls, pack: RulePack, kind: str, model: Any, school: Any, results: list[RuleResult],
+              error: str | None, on: dt.date) -> EntityReport:
+        school_id = school.id if school is not None and school.id != "_loose" else None
+        return cls(model.id, kind, getattr(model, "name", None), school_id, results,
+                   summarize(pack, results, error, kind), error)
+
+    def result(self, ref: str) -> RuleResult:
+        """The result for a rule id or concept."""
+        for r in self.results:
+            if r.rule == ref:
+                return r
+        for r in self.results:
+            if r.concept == ref and r.outcome is not Outcome.not_applicable:
+                return r
+        for r in self.results:
+            if r.concept == ref:
+                return r
+        raise KeyError(f"{self.id}: no result for '{ref}'")
+
+    def outcome(self, ref: str) -> Outcome:
+        return self.result(ref).outcome
+
+
+def summarize(pack: RulePack, results: list[RuleResult], error: str | None, kind: str) -> dict[str, Any]:
+    counts = {o.value: 0 for o in Outcome}
+    provenance = {p.value: 0 for p in Provenance}
+    groups: dict[str, dict[str, Any]] = {}
+    group_labels = {g.id: g for g in pack.header.groups}
+    unknowns: list[dict[str, Any]] = []
+    for r in results:
+        counts[r.outcome.value] += 1
+        if r.outcome is not Outcome.not_applicable:
+            provenance[r.provenance.value] += 1
+        if r.outcome is Outcome.unknown:
+            unknowns.append({"rule": r.rule, "title_vi": r.title_vi, "title_en": r.title_en, "missing": r.missing})
+        if r.group:
+            g = groups.setdefault(r.group, {o.value: 0 for o in Outcome} | {"exceeded": 0})
+            g[r.outcome.value] += 1
+            g["exceeded"] += int(r.exceeded)
+    for gid, g in groups.items():
+        lbl = group_labels.get(gid)
+        g["label_vi"] = lbl.label_vi if lbl else gid
+        g["label_en"] = lbl.label_en if lbl else gid
+    summary: dict[str, Any] = {
+        "counts": counts,
+        "exceeded": sum(int(r.exceeded) for r in results),
+        "provenance": provenance,
+        "groups": groups,
+        "unknowns": unknowns,
+    }
+    if error is not None:
+        summary.update(verdict="error", verdict_vi=t("error", "vi"), verdict_en=t("error", "en"),
+                       headline_vi=f"{t('error', 'vi')}: {error}", headline_en=f"{t('error', 'en')}: {error}")
+        return summary
+    subjects = pack.header.level_subjects
+    if pack.header.levels and (subjects is None or kind in subjects):
+        summary.update(_level_summary(pack, results))
+    else:
+        eligible = [r for r in results if r.outcome is Outcome.passed]
+        summary["eligible"] = [r.concept for r in eligible]
+        names_vi = ", ".join(r.title_vi for r in eligible) or t("none", "vi")
+        names_en = ", ".join(r.title_en for r in eligible) or t("none", "en")
+        summary["verdict"] = "eligible" if eligible else "not_eligible"
+        summary["verdict_vi"] = t(summary["verdict"], "vi")
+        summary["verdict_en"] = t(summary["verdict"], "en")
+        summary["headline_vi"] = f"{t('eligible', 'vi')}: {names_vi}"
+        summary["headline_en"] = f"{t('eligible', 'en')}: {names_en}"
+        if counts["unknown"]:
+            summary["headline_vi"] += f"; {counts['unknown']} mục chưa đủ dữ liệu"
+            summary["headline_en"] += f"; {counts['unknown']} undetermined"
+    return summary
+
+
+def _level_summary(pack: RulePack, results: list[RuleResult]) -> dict[str, Any]:
+    levels: dict[str, dict[str, Any]] = {}
+    for lvl in pack.header.levels:
+        req = [r for r in results if r.required_at(lvl.id)]
+        outs = [r.levels[lvl.id].outcome for r in req]
+        n_fail = sum(o is Outcome.failed for o in outs)
+        n_unknown = sum(o is Outcome.unknown for o in outs)
+        n_pass = sum(o is Outcome.passed for o in outs)
+        status = "fail" if n_fail else ("unknown" if n_unknown else "pass")
+        exceeded = sum(
+            1 for r in req
+            if r.levels[lvl.id].outcome is Outcome.passed and (r.levels[lvl.id].margin or 0) > 1e-9
+        )
+        levels[lvl.id] = {"label_vi": lvl.label_vi, "label_en": lvl.label_en, "status": status,
+                          "required": len(req), "passed": n_pass, "failed": n_fail, "unknown": n_unknown,
+                          "exceeded": exceeded,
+                          "failing": [r.rule for r in req if r.levels[lvl.id].outcome is Outcome.failed],
+                          "undetermined": [r.rule for r in req if r.levels[lvl.id].outcome is Outcome.unknown]}
+    reached = None
+    for lvl in pack.header.levels:
+        if levels[lvl.id]["status"] != "pass":
+            break
+        reached = lvl
+    first = pack.header.levels[0]
+    base = levels[first.id]
+    if reached is not None:
+        verdict, vi, en = f"dat_{reached.id}", f"đạt {reached.label_vi.lower()}", f"meets {reached.label_en}"
+    elif base["status"] == "fail":
+        verdict, vi, en = "chua_dat", t("chua_dat", "vi"), t("chua_dat", "en")
+    else:
+        verdict, vi, en = "chua_du_du_lieu", t("chua_du_du_lieu", "vi"), t("chua_du_du_lieu", "en")
+    total = pack.header.expected_indicator_count or base["required"]
+    head_vi = f"đạt {base['passed']}/{total} chỉ tiêu {first.label_vi.lower()}, {base['exceeded']} vượt chuẩn"
+    head_en = f"meets {base['passed']}/{total} {first.label_en} indicators, {base['exceeded']} above the standard"
+    if base["unknown"]:
+        head_vi += f", {base['unknown']} chưa đủ dữ liệu"
+        head_en += f", {base['unknown']} undetermined"
+    return {"levels": levels, "level_reached": reached.id if reached else None, "verdict": verdict,
+            "verdict_vi": vi, "verdict_en": en, "headline_vi": head_vi, "headline_en": head_en}
+
+
+def result_dict(r: RuleResult, lang: str) -> dict[str, Any]:
+    return {
+        "rule": r.rule,
+        "concept": r.concept,
+        "title": pick(r.title_vi, r.title_en, lang),
+        "kind": r.kind,
+        "group": r.group,
+        "outcome": r.outcome.value,
+        "value": plain(r.value),
+        "threshold": plain(r.threshold),
+        "margin": r.margin,
+        "op": r.op,
+        "exceeded": r.exceeded,
+        "levels": {k: {"outcome": v.outcome.value, "threshold": plain(v.threshold), "margin": v.margin}
+                   for k, v in r.levels.items()},
+        "citation": r.citation.model_dump(exclude_none=True),
+        "provenance": r.provenance.value,
+        "effective": {"from": r.effective_from, "to": r.effective_to},
+        "reason": r.reason,
+        "missing": r.missing,
+        "gap": r.gap,
+        "explanation": r.explanation.to_dict() if r.explanation is not None else None,
+    }
+
+
+@dataclass
+class Report:
+    """Everything one evaluation produced. Renders as JSON, DataFrame, table or HTML."""
+
+    pack: RulePack
+    as_of: dt.date
+    entities: list[EntityReport]
+    lang: str = "vi"
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def entity(self, entity_id: str) -> EntityReport:
+        for e in self.entities:
+            if e.id == entity_id:
+                return e
+        raise KeyError(entity_id)
+
+    @property
+    def errors(self) -> list[EntityReport]:
+        return [e for e in self.entities if e.error is not None]
+
+    def has_failures(self) -> bool:
+        return any(r.outcome is Outcome.failed for e in self.entities for r in e.results) or bool(self.errors)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        lang = lang or self.lang
+        h = self.pack.header
+        out: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "pack": {"id": h.id, "version": h.version, "title": pick(h.title_vi, h.title_en, lang)},
+            "as_of": self.as_of.isoformat(),
+            "lang": lang,
+            "entities": [
+                {"id": e.id, "kind": e.kind, "name": e.name, "school": e.school, "error": e.error,
+                 "results": [result_dict(r, lang) for r in e.results], "summary": e.summary}
+                for e in self.entities
+            ],
+        }
+        out.update(self.extras)
+        return out
+
+    def to_json(self, lang: str | None = None, indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=indent, default=str)
+
+    def to_frame(self, lang: str | None = None) -> pd.DataFrame:
+        from .render.frame import report_frame
+
+        return report_frame(self, lang or self.lang)
+
+    def summary_frame(self, lang: str | None = None) -> pd.DataFrame:
+        from .render.frame import summary_frame
+
+        return summary_frame(self, lang or self.lang)
+
+    def to_table(self, lang: str | None = None, width: int = 120) -> str:
+        from .render.table import render_table
+
+        return render_table(self, lang or self.lang, width)
+
+    def to_html(self, lang: str | None = None) -> str:
+        from .render.html import render_html
+
+        return render_html(self, lang or self.lang)
+
+    def _repr_html_(self) -> str:
+        from .render.html import render_html
+
+        return render_html(self, self.lang, standalone=False)

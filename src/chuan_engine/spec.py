@@ -1,0 +1,179 @@
+"""The YAML shape of a rule pack, validated by pydantic before anything is compiled.
+
+A pack is a folder ``rules/<pack>/`` of YAML files. One file holds the
+``pack:`` header; any file may add ``parameters``, ``variables`` and ``rules``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from .provenance import Provenance
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Citation(_Spec):
+    document: str
+    article: str | None = None
+    clause: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+    def short(self) -> str:
+        parts = [p for p in (self.clause and f"khoản {self.clause}", self.article, self.document) if p]
+        return ", ".join(parts)
+
+
+class Period(_Spec):
+    start: dt.date = Field(alias="from")
+    end: dt.date | None = Field(default=None, alias="to")
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end is not None and self.end < self.start:
+            raise ValueError(f"effective period ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    def covers(self, on: dt.date) -> bool:
+        return self.start <= on and (self.end is None or on <= self.end)
+
+
+class Level(_Spec):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label_vi: str
+    label_en: str
+
+
+class Group(_Spec):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label_vi: str
+    label_en: str
+
+
+class Implication(_Spec):
+    """Declared consistency: whenever ``if_`` passes, ``then`` must pass (checked by properties)."""
+
+    if_: str = Field(alias="if")
+    then: str
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class PackHeader(_Spec):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    version: str
+    title_vi: str
+    title_en: str
+    description_vi: str | None = None
+    description_en: str | None = None
+    levels: list[Level] = Field(default_factory=list)
+    level_subjects: list[Literal["school", "unit", "staff", "cluster"]] | None = None
+    groups: list[Group] = Field(default_factory=list)
+    implications: list[Implication] = Field(default_factory=list)
+    expected_indicator_count: int | None = None
+
+
+class ParameterValueSpec(_Spec):
+    start: dt.date = Field(alias="from")
+    end: dt.date | None = Field(default=None, alias="to")
+    value: float | int | bool | str
+    source: str
+    provenance: Provenance
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ParameterSpec(_Spec):
+    label_vi: str
+    label_en: str
+    unit: str | None = None
+    values: list[ParameterValueSpec] = Field(min_length=1)
+
+
+class VariableSpec(_Spec):
+    subject: Literal["school", "unit", "staff", "cluster"]
+    type: Literal["number", "integer", "ratio", "bool", "text", "date"] | None = None
+    formula: str | None = None
+    label_vi: str
+    label_en: str
+    unit: str | None = None
+
+    @model_validator(mode="after")
+    def _typed(self) -> VariableSpec:
+        if self.formula is None and self.type is None:
+            raise ValueError("an input-only variable (no formula) must declare its type")
+        return self
+
+
+class GapSpec(_Spec):
+    """How to say the smallest change that meets a measured indicator."""
+
+    noun_vi: str
+    noun_en: str
+    mode: Literal["add", "convert", "value"] = "convert"
+
+
+class RuleSpec(_Spec):
+    id: str = Field(pattern=ID_PATTERN)
+    concept: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_]*$")
+    title_vi: str
+    title_en: str
+    subject: Literal["school", "unit", "staff", "cluster"]
+    group: str | None = None
+    citation: Citation
+    effective: Period
+    provenance: Provenance
+    kind: Literal["indicator", "condition"]
+    applies_if: str | None = None
+    # indicator
+    measure: str | None = None
+    op: Literal[">=", ">", "<=", "<", "=="] | None = None
+    thresholds: dict[str, str] | None = None
+    unit: Literal["ratio", "count", "number"] | None = None
+    gap: GapSpec | None = None
+    # condition
+    condition: str | None = None
+    levels: list[str] | None = None
+    # authoring hints used by the checks
+    monotone_in: list[str] = Field(default_factory=list)
+    note_vi: str | None = None
+    note_en: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> RuleSpec:
+        if self.kind == "indicator":
+            missing = [k for k in ("measure", "op", "thresholds") if getattr(self, k) in (None, {})]
+            if missing:
+                raise ValueError(f"an indicator needs {', '.join(missing)}")
+            if self.condition is not None:
+                raise ValueError("an indicator has a measure, not a condition")
+        else:
+            if self.condition is None:
+                raise ValueError("a condition rule needs 'condition'")
+            if self.measure is not None or self.thresholds is not None:
+                raise ValueError("a condition rule has no measure or thresholds")
+        return self
+
+    @field_validator("title_vi")
+    @classmethod
+    def _vietnamese(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("title_vi is empty")
+        return v
+
+
+class PackFile(_Spec):
+    """One YAML file of a pack."""
+
+    pack: PackHeader | None = None
+    parameters: dict[str, ParameterSpec] = Field(default_factory=dict)
+    variables: dict[str, VariableSpec] = Field(default_factory=dict)
+    rules: list[RuleSpec] = Field(default_factory=list)

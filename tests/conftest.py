@@ -1,0 +1,34 @@
+"""Shared fixtures and the hypothesis profiles (CI keeps the suite bounded)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parents[1]
+
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def demo_pack():
+    from chuan_engine import load_pack
+
+    return load_pack(ROOT / "rules" / "demo")
+
+
+@pytest.fixture(scope="session")
+def demo_facts():
+    from chuan_engine import load_facts
+
+    return load_facts(ROOT / "fixtures" / "demo")
