@@ -127,3 +127,20 @@ def test_console_script_runs_without_traceback(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 2
     assert "invalid JSON at line 1" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_keep_going_evaluates_the_valid_entities(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: school\nid: hong\nstaff: [{id: a, degree: 'bằng cấp lạ'}]\n", encoding="utf-8")
+    broken = tmp_path / "broken.json"
+    broken.write_text("[{", encoding="utf-8")
+    target = tmp_path / "r.json"
+    code, _, err = run(capsys, "evaluate", str(bad), str(broken), DEMO[0], "--pack", DEMO[2], "--date", "2025-12-31",
+                       "--format", "json", "--keep-going", "--out", str(target))
+    assert code == 2
+    data = json.loads(target.read_text(encoding="utf-8"))
+    ids = [e["id"] for e in data["entities"]]
+    assert "demo_a" in ids and "demo_b" in ids
+    invalid = [e for e in data["entities"] if e["kind"] == "invalid"]
+    assert {e["id"] for e in invalid} == {"hong/a", f"file:{broken}"}
+    assert "bằng cấp lạ" in err or "degree" in err
