@@ -204,3 +204,26 @@ def test_conferred_titles_take_precedence(pack, facts):
 def test_missing_fact_is_unknown_not_fail(reports):
     res = reports[2024].entity("cb_thieu_du_lieu_2024").result(LDTT)
     assert res.outcome is U and res.missing
+
+
+def test_provenance_follows_the_sources(reports):
+    # 2023 LĐTT reads the pending-review block, RECALLED for NĐ 91/2017 → provisional.
+    assert reports[2023].entity("cb_01").result(LDTT).provenance.value == "provisional"
+    # NĐ 91/2017 Điều 9 (VERIFIED) for CSTĐCS 2023.
+    assert reports[2023].entity("cb_01").result(CSCS).provenance.value == "verified"
+    # 2024: Điều 24.1 VERIFIED, TT 01/2024 new-hire limit REPORTED → reported.
+    assert reports[2024].entity("cb_01").result(LDTT).provenance.value == "reported"
+    # 2025: the 6-month limit under TT 15/2025 is unverified → provisional.
+    assert reports[2025].entity("cb_01").result(LDTT).provenance.value == "provisional"
+
+
+def test_failed_condition_says_why(reports):
+    from chuan_engine.reasons import reasons
+
+    why = reasons(reports[2024].entity("cb_canh_cao_2024").result(LDTT).explanation)
+    assert why == ["rating >= 'hoan_thanh_tot' — rating = hoan_thanh"]
+    why_unit = reasons(reports[2024].entity("khoa_nnpl").result(TTLDTT).explanation)
+    assert why_unit == ["not any(members, discipline >= 'canh_cao') — any(members, discipline >= 'canh_cao') = True"]
+    new_hire = reasons(reports[2023].entity("cb_moi_2023").result(LDTT).explanation)
+    assert new_hire == ["months_since(recruited_on) >= $thi_dua.new_hire_months — "
+                        "months_since(recruited_on) = 7, $thi_dua.new_hire_months = 10"]
