@@ -82,3 +82,22 @@ def test_school_parameter_sets_a_cap_and_women_first_breaks_equal_merit(pack, fa
     assert [c["status"] for c in q["candidates"]] == ["within_cap", "within_cap", "over_cap", "over_cap", "over_cap"]
     assert q["candidates"][3]["tied_with"] == [order[4]]
     assert q["ordering"][-1]["citation"].startswith("Nghị định 98/2023")
+
+
+def test_bad_quota_file_is_a_clear_cli_error(tmp_path, capsys):
+    import shutil
+
+    from chuan_engine.cli import main
+
+    pack_dir = tmp_path / "thi_dua"
+    shutil.copytree(ROOT / "rules" / "thi_dua", pack_dir)
+    (pack_dir / "_quotas.yaml").write_text(
+        "quotas:\n  - {id: x, concept: chien_si_thi_dua_co_so, base: lao_dong_tien_tien, cap_parameter: khong_co}\n",
+        encoding="utf-8")
+    out = tmp_path / "out.json"
+    code = main(["evaluate", str(ROOT / "fixtures" / "thi_dua"), "--pack", str(pack_dir), "--year", "2023",
+                 "--format", "json", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "_quotas.yaml" in err and "khong_co" in err
+    assert not out.exists()  # no half-written output

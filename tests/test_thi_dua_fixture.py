@@ -227,3 +227,28 @@ def test_failed_condition_says_why(reports):
     new_hire = reasons(reports[2023].entity("cb_moi_2023").result(LDTT).explanation)
     assert new_hire == ["months_since(recruited_on) >= $thi_dua.new_hire_months — "
                         "months_since(recruited_on) = 7, $thi_dua.new_hire_months = 10"]
+
+
+def test_fixture_matches_its_generator():
+    """The committed YAML is exactly what fixtures/thi_dua/_make.py produces (no hand edits)."""
+    import importlib.util
+
+    import yaml
+
+    spec = importlib.util.spec_from_file_location("_make_thi_dua", ROOT / "fixtures" / "thi_dua" / "_make.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    committed = yaml.safe_load((ROOT / "fixtures" / "thi_dua" / "truong_chinh_tri_mau.yaml").read_text("utf-8"))
+    assert committed == mod.build()
+    school = committed["entities"][0]
+    assert len(school["units"]) == 8 and len(school["staff"]) == 60
+
+
+@pytest.mark.parametrize("year", [2023, 2024, 2025])
+def test_chaining_holds_for_everyone(reports, year):
+    """CSTĐCS ⇒ LĐTT for every person; TTLĐXS ⇒ TTLĐTT under the old law (the pack's implications)."""
+    for e in reports[year].entities:
+        if e.kind == "staff" and e.outcome(CSCS) is P:
+            assert e.outcome(LDTT) is P, e.id
+        if e.kind == "unit" and year == 2023 and e.outcome(TTLDXS) is P:
+            assert e.outcome(TTLDTT) is P, e.id
