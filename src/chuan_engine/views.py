@@ -64,6 +64,7 @@ class View:
                     View("staff", p, self.on, self.school, self.facts)
                     for p in self.school.staff
                     if unit_of(p, self.on.year) == m.id
+                    and not (p.recruited_on is not None and p.recruited_on.year > self.on.year)
                 ]
         if isinstance(m, Staff):
             if name == "school":

@@ -55,6 +55,8 @@ class Initiative(_Fact):
     level: Level | None = None
     year: Year | None = None
     applied: bool | None = None
+    used_for: list[str] | None = None
+    used_in_year: Year | None = None
 
 
 class Research(_Fact):

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..i18n import pick, t
 from ..outcome import Outcome
+from ..reasons import reasons
 from .common import fmt_margin, fmt_threshold, fmt_value
 
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ def render_table(report: Report, lang: str = "vi", width: int = 120) -> str:
                          f"{fmt_margin(r):>13}  {_cut(r.citation.short(), 30)}")
             if r.outcome is Outcome.unknown and r.missing:
                 lines.append(f"      {t('missing', lang)}: {', '.join(r.missing[:6])}")
+            if r.outcome is Outcome.failed and r.kind == "condition":
+                for why in reasons(r.explanation):
+                    lines.append(f"      ✘ {why}")
             if r.gap and r.outcome is Outcome.failed:
                 lines.append(f"      → {r.gap.get('text_' + lang, r.gap.get('text_vi', ''))}")
         if s.get("unknowns"):

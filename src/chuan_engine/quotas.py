@@ -1,0 +1,214 @@
+"""Quotas (chỉ tiêu, tỷ lệ tối đa): list everyone eligible, the cap, an advisory order, the vote.
+
+A cap is a dated pack parameter (overridable with ``--params`` by a ministry, the
+Academy or the school); no value in force means no cap. When eligible candidates
+exceed the cap the section lists *all* of them with the cap, a documented order
+built from ``_quotas.yaml`` (each key cited, each dated), marks ties, and marks the
+case for the council's vote (bình xét). Nobody is dropped and no verdict changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .errors import ParameterError, RuleError
+from .facts.vocab import OrderedVocab
+from .logic import UNKNOWN
+from .outcome import Outcome
+from .sidecar import Probe, side_file
+from .trace import plain
+from .views import View, unit_of
+
+if TYPE_CHECKING:
+    from .facts.store import Facts
+    from .report import EntityReport, Report
+
+
+@dataclass(frozen=True)
+class OrderKey:
+    expr: str
+    descending: bool
+    label_vi: str
+    label_en: str
+    citation: str | None
+    provenance: str
+    start: dt.date | None
+    end: dt.date | None
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
+
+
+@dataclass(frozen=True)
+class QuotaSpec:
+    id: str
+    concept: str
+    base: str
+    scope: str
+    cap_parameter: str
+    rounding: str
+    label_vi: str
+    label_en: str
+    ordering: tuple[OrderKey, ...]
+
+
+def _date(v: Any) -> dt.date | None:
+    if v is None or isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v))
+
+
+def _specs(data: dict[str, Any], file: str) -> list[QuotaSpec]:
+    keys = []
+    for i, k in enumerate(data.get("ordering") or []):
+        if not isinstance(k, dict) or "expr" not in k or "label_vi" not in k:
+            raise RuleError(f"ordering[{i}] needs 'expr' and 'label_vi'", file=file)
+        eff = k.get("effective") or {}
+        keys.append(OrderKey(str(k["expr"]), k.get("direction", "desc") == "desc", k["label_vi"],
+                             k.get("label_en", k["label_vi"]), k.get("citation"), k.get("provenance", "provisional"),
+                             _date(eff.get("from")), _date(eff.get("to"))))
+    out = []
+    for i, q in enumerate(data.get("quotas") or []):
+        missing = [f for f in ("id", "concept", "base", "cap_parameter") if f not in (q or {})]
+        if missing:
+            raise RuleError(f"quotas[{i}] lacks {', '.join(missing)}", file=file)
+        scope = q.get("scope", "school")
+        if scope not in ("school", "unit"):
+            raise RuleError(f"quotas[{i}].scope must be school or unit", file=file)
+        rounding = q.get("rounding", "floor")
+        if rounding not in ("floor", "round", "ceil"):
+            raise RuleError(f"quotas[{i}].rounding must be floor, round or ceil", file=file)
+        out.append(QuotaSpec(q["id"], q["concept"], q["base"], scope, q["cap_parameter"], rounding,
+                             q.get("label_vi", q["id"]), q.get("label_en", q["id"]), tuple(keys)))
+    return out
+
+
+def _cap(report: Report, spec: QuotaSpec, base_count: int, file: str) -> dict[str, Any] | None:
+    params = report.pack.parameters
+    if spec.cap_parameter not in params:
+        raise RuleError(f"quota '{spec.id}' names unknown parameter '{spec.cap_parameter}'", file=file)
+    try:
+        pv = params.at(spec.cap_parameter, report.as_of)
+    except ParameterError:
+        return None
+    share = float(pv.value)
+    raw = share * base_count
+    count = {"floor": math.floor, "ceil": math.ceil, "round": round}[spec.rounding](raw + 1e-9 if spec.rounding
+                                                                                   == "floor" else raw)
+    return {"share": share, "count": int(count), "arithmetic": f"{spec.rounding}({share:g} × {base_count}) = {count}",
+            "source": pv.source, "provenance": pv.provenance.value, "from": pv.start.isoformat()}
+
+
+def _sort_value(v: Any) -> tuple[int, float | str]:
+    """Known values first; enums by legal rank, booleans as 0/1."""
+    if v is UNKNOWN or v is None:
+        return (1, 0)
+    if isinstance(v, OrderedVocab):
+        return (0, float(type(v).rank(v)))
+    if isinstance(v, bool):
+        return (0, float(v))
+    if isinstance(v, int | float):
+        return (0, float(v))
+    return (0, str(v))
+
+
+def quota_report(report: Report, facts: Facts) -> list[dict[str, Any]] | None:
+    """Quota sections for ``report.extras['quotas']``; None when the pack declares no quotas."""
+    found = side_file(report.pack, "quotas")
+    if found is None:
+        return None
+    data, file = found
+    probe = Probe(report.pack, facts, report.as_of, file)
+    views = {(v.school.id if v.school else None, v.model.id): v for v in probe.views("staff")}
+    out = []
+    for spec in _specs(data, file):
+        groups: dict[str, list[tuple[EntityReport, View]]] = {}
+        for e in report.entities:
+            if e.kind != "staff" or e.error:
+                continue
+            view = views.get((e.school or "_loose", e.id))
+            if view is None:
+                continue
+            scope_id = (e.school or "_loose") if spec.scope == "school" else unit_of(view.model, report.as_of.year)
+            groups.setdefault(str(scope_id), []).append((e, view))
+        for scope_id, members in groups.items():
+            section = _section(report, spec, scope_id, members, probe, file)
+            if section is not None:
+                out.append(section)
+    return out
+
+
+def _outcome(e: EntityReport, ref: str) -> Outcome:
+    try:
+        return e.outcome(ref)
+    except KeyError:
+        return Outcome.not_applicable
+
+
+def _section(report: Report, spec: QuotaSpec, scope_id: str, members: list[tuple[EntityReport, View]],
+             probe: Probe, file: str) -> dict[str, Any] | None:
+    base_pass = sum(_outcome(e, spec.base) is Outcome.passed for e, _ in members)
+    base_unknown = sum(_outcome(e, spec.base) is Outcome.unknown for e, _ in members)
+    eligible = [(e, v) for e, v in members if _outcome(e, spec.concept) is Outcome.passed]
+    undetermined = [e.id for e, _ in members if _outcome(e, spec.concept) is Outcome.unknown]
+    if not eligible and not undetermined:
+        return None
+    keys = [k for k in spec.ordering if k.in_force(report.as_of)]
+    rows = []
+    for e, v in eligible:
+        values = [probe.value(k.expr, v, f"quota '{spec.id}' ordering '{k.expr}'") for k in keys]
+        sort_key = tuple((-1 if k.descending else 1) * s[1] if s[0] == 0 and isinstance(s[1], float) else s[1]
+                         for k, s in zip(keys, (_sort_value(x) for x in values), strict=True))
+        unknown_first = tuple(_sort_value(x)[0] for x in values)
+        rows.append({"entity": e.id, "name": e.name, "keys": {k.expr: plain(x) for k, x in zip(keys, values, strict=True)},
+                     "_sort": (unknown_first, sort_key, e.id), "_tie": (unknown_first, sort_key)})
+    rows.sort(key=lambda r: r["_sort"])
+    cap = _cap(report, spec, base_pass, file)
+    limit = cap["count"] if cap else None
+    for i, r in enumerate(rows, start=1):
+        r["rank"] = i
+        r["tied_with"] = [o["entity"] for o in rows if o is not r and o["_tie"] == r["_tie"]]
+        r["within_cap"] = None if limit is None else i <= limit
+    tie_at_cap = False
+    if limit is not None and 0 < limit < len(rows):
+        tie_at_cap = rows[limit - 1]["_tie"] == rows[limit]["_tie"]
+    for r in rows:
+        if limit is None:
+            r["status"] = "no_cap"
+        elif tie_at_cap and r["_tie"] == rows[limit - 1]["_tie"]:
+            r["status"], r["within_cap"] = "tied_at_cap", None  # the order cannot decide: the council does
+        else:
+            r["status"] = "within_cap" if r["within_cap"] else "over_cap"
+    for r in rows:
+        r.pop("_sort")
+        r.pop("_tie")
+    over = limit is not None and len(rows) > limit
+    if cap is None:
+        vi = (f"{spec.label_vi}: {len(rows)} người đủ tiêu chuẩn; không có tỷ lệ tối đa đang có hiệu lực "
+              f"(tham số {spec.cap_parameter}).")
+        en = f"{spec.label_en}: {len(rows)} eligible; no cap in force (parameter {spec.cap_parameter})."
+    elif over:
+        vi = (f"{spec.label_vi}: {len(rows)} người đủ tiêu chuẩn, vượt tỷ lệ tối đa {limit} "
+              f"({cap['arithmetic']}); liệt kê tất cả theo thứ tự gợi ý — hội đồng thi đua, khen thưởng bình xét, bỏ phiếu.")
+        en = (f"{spec.label_en}: {len(rows)} eligible exceed the cap of {limit} ({cap['arithmetic']}); "
+              f"all are listed in the advisory order — the council votes.")
+    else:
+        vi = f"{spec.label_vi}: {len(rows)} người đủ tiêu chuẩn, trong tỷ lệ tối đa {limit} ({cap['arithmetic']})."
+        en = f"{spec.label_en}: {len(rows)} eligible, within the cap of {limit} ({cap['arithmetic']})."
+    if undetermined:
+        vi += f" {len(undetermined)} người chưa đủ dữ liệu để xét."
+        en += f" {len(undetermined)} undetermined (missing data)."
+    if tie_at_cap:
+        vi += " Có đồng hạng tại ngưỡng tỷ lệ."
+        en += " There is a tie at the cap."
+    return {
+        "id": spec.id, "concept": spec.concept, "base": spec.base, "scope": spec.scope, "scope_id": scope_id,
+        "base_count": base_pass, "base_unknown": base_unknown, "cap": cap, "eligible_count": len(rows),
+        "oversubscribed": over, "requires_vote": over or tie_at_cap, "tie_at_cap": tie_at_cap,
+        "ordering": [{"expr": k.expr, "direction": "desc" if k.descending else "asc", "label_vi": k.label_vi,
+                      "label_en": k.label_en, "citation": k.citation, "provenance": k.provenance} for k in keys],
+        "candidates": rows, "undetermined": undetermined, "message_vi": vi, "message_en": en,
+    }
