@@ -57,6 +57,17 @@ MAX_PROPERTIES = 240
 """durable_rules fails on facts over 253 properties; we stay below with room for our own keys."""
 
 
+def _json_safe(x: float) -> float:
+    """durable's C parser rejects '1e-09' (an exponent without a '.'): move such a float by one ulp.
+
+    One ulp is ~1e-25 of the value, far below the core's 1e-9 tolerance, so no verdict changes.
+    """
+    text = repr(x)
+    if "e" in text and "." not in text.split("e")[0]:
+        return math.nextafter(x, 0.0)
+    return x
+
+
 class BackendUnavailableError(ChuanError):
     """The optional engine is not installed here (durable_rules needs Python < 3.13 and a C compiler)."""
 
@@ -671,6 +682,10 @@ class _Collector:
     fired: int = 0
 
 
+def _noop(c: Any) -> None:
+    return None
+
+
 def _durable_engine() -> Any:
     try:
         from durable import engine
@@ -705,7 +720,6 @@ class DurableBackend:
 
     def __init__(self, pack: RulePack) -> None:
         self.pack = pack
-        self._builder = _Builder(pack)
         self._ir: dict[str, _RuleIR] = {}
         reads: dict[str, tuple[dict[str, _Term], dict[str, str]]] = {}
         reasons: dict[str, str] = {}
@@ -728,17 +742,23 @@ class DurableBackend:
                     changed = True
         self.unsupported: list[tuple[str, str]] = [(r.id, reasons[r.id]) for r in pack.rules if r.id in reasons]
         self.supported: list[str] = [r.id for r in pack.rules if r.id in self._ir]
-        for rid in self.supported:  # only facts read by supported rules reach the engine
-            self._builder.terms.update(reads[rid][0])
-            self._builder.flags.update(reads[rid][1])
-        props = self._properties()
-        if len(props) > MAX_PROPERTIES:
-            raise BackendUnavailableError(
-                f"pack '{pack.id}' needs {len(props)} fact properties; durable_rules fails over 253"
+        # Only facts read by supported rules reach the engine, one fact shape per subject kind.
+        self._terms: dict[str, dict[str, _Term]] = {}
+        self._flags: dict[str, dict[str, str]] = {}
+        for rid in self.supported:
+            kind = self._ir[rid].rule.subject
+            self._terms.setdefault(kind, {}).update(reads[rid][0])
+            self._flags.setdefault(kind, {}).update(reads[rid][1])
+        self._fact_models: dict[str, type[BaseModel]] = {}
+        for kind in self._terms:
+            props = self._properties(kind)
+            if len(props) > MAX_PROPERTIES:
+                raise BackendUnavailableError(
+                    f"pack '{pack.id}' needs {len(props)} properties for a {kind}; durable_rules fails over 253"
+                )
+            self._fact_models[kind] = create_model(  # type: ignore[call-overload]
+                f"DurableFact_{kind}", __config__=ConfigDict(strict=True, extra="forbid"), **props
             )
-        self._fact_model: type[BaseModel] = create_model(  # type: ignore[call-overload]
-            "DurableFact", __config__=ConfigDict(strict=True, extra="forbid"), **props
-        )
         self._suffix = uuid.uuid4().hex[:12]
         self._host: Any = None
         self._compiled: dict[dt.date, _Compiled] = {}
@@ -748,20 +768,22 @@ class DurableBackend:
         self._closed = False
 
     # -- facts --------------------------------------------------------------------------
-    def _properties(self) -> dict[str, Any]:
+    def _properties(self, kind: str) -> dict[str, Any]:
         py = {"num": float, "enum": int, "bool": int, "str": str, "date": int}
         props: dict[str, Any] = {"t": (str, ...), "id": (str, ...), "sid": (str, ...)}
-        for prop, term in self._builder.terms.items():
+        for prop, term in self._terms[kind].items():
             props[prop] = (py[term.domain], ...)
             props[f"k_{prop}"] = (int, ...)
-        for flag in self._builder.flags:
+        for flag in self._flags[kind]:
             props[flag] = (int, ...)
         return props
 
     @staticmethod
     def _encode(term: _Term, value: Any) -> Any:
         if term.domain == "num":
-            return float(value)
+            if not math.isfinite(value):
+                raise EvaluationError(f"'{term.name}' is not a finite number: {value!r}")
+            return _json_safe(float(value))
         if term.domain == "enum":
             assert term.vocab is not None
             return term.vocab.rank(value)
@@ -776,7 +798,7 @@ class DurableBackend:
     def _fact(self, run: Evaluation, view: View, sid: str) -> dict[str, Any]:
         """The entity as one flat, fully-populated, typed fact (unknown = k_ flag 0 + placeholder)."""
         fact: dict[str, Any] = {"t": f"e:{view.kind}", "id": "e", "sid": sid}
-        for prop, term in self._builder.terms.items():
+        for prop, term in self._terms[view.kind].items():
             if term.source == "field":
                 value, _ = run.lookup(view, term.name)
             else:
@@ -786,10 +808,10 @@ class DurableBackend:
                 fact[prop], fact[f"k_{prop}"] = self._PLACEHOLDER[term.domain], 0
             else:
                 fact[prop], fact[f"k_{prop}"] = self._encode(term, value), 1
-        for flag, name in self._builder.flags.items():
+        for flag, name in self._flags[view.kind].items():
             fact[flag] = 1 if _input(view, name)[1] else 0
         try:
-            self._fact_model.model_validate(fact)
+            self._fact_models[view.kind].model_validate(fact)
         except ValidationError as exc:
             err = exc.errors()[0]
             raise EvaluationError(f"fact '{err['loc'][0]}' for the Rete engine: {err['msg']}",
@@ -797,7 +819,7 @@ class DurableBackend:
         return fact
 
     # -- compilation --------------------------------------------------------------------
-    def _action(self, key: str, outcome: str) -> Callable[[Any], None]:
+    def _action(self, key: str, outcome: str, consumed: bool) -> Callable[[Any], None]:
         collector = self._collector
 
         def action(c: Any) -> None:
@@ -806,7 +828,7 @@ class DurableBackend:
             previous = bucket.get(key)
             if previous is None:
                 bucket[key] = outcome
-                if outcome != "na":
+                if consumed and outcome != "na":  # only verdicts another Rete rule reads become facts
                     c.assert_fact({"t": "v", "id": f"v:{key}", "r": key, "v": outcome})
             elif previous != outcome:  # pragma: no cover - the true and false sets are disjoint
                 raise EvaluationError(f"rule verdict '{key}' derived both {previous} and {outcome}")
@@ -821,6 +843,7 @@ class DurableBackend:
         kind_errors: dict[str, str] = {}
         rules_by_kind: dict[str, list[str]] = {}
         definition: dict[str, Any] = {}
+        pending: list[tuple[str, _Conj, str, str]] = []
         for rid in self.supported:
             ir = self._ir[rid]
             rule = ir.rule
@@ -855,8 +878,16 @@ class DurableBackend:
                 continue
             for key, (bt, bf) in bodies.items():
                 for outcome, dnf in (("pass", _and(at, bt)), ("fail", _and(at, bf)), ("na", af)):
-                    for conj in dnf:
-                        definition[f"r{len(definition)}"] = self._rete_rule(rule.subject, conj, key, outcome)
+                    pending.extend((rule.subject, conj, key, outcome) for conj in dnf)
+        consumed = {vkey for _, conj, _, _ in pending for vkey, _ in conj.verdicts}
+        for kind, conj, key, outcome in pending:
+            definition[f"r{len(definition)}"] = self._rete_rule(kind, conj, key, outcome, key in consumed)
+        # Catch-alls: every asserted fact is handled, so durable keeps a session we can delete
+        # (deleting the session of an unhandled fact aborts the process in durable 2.0.28).
+        for kind in sorted(rules_by_kind):
+            definition[f"any_{kind}"] = {"all": [{"m_0": {"t": f"e:{kind}"}}], "run": _noop}
+        if consumed:
+            definition["any_verdict"] = {"all": [{"m_0": {"t": "v"}}], "run": _noop}
         name = None
         if definition:
             if self._host is None:
@@ -866,15 +897,17 @@ class DurableBackend:
             self._host.register_rulesets({name: definition})
         return _Compiled(name, statics, keys, kind_errors, rules_by_kind, len(definition))
 
-    def _rete_rule(self, kind: str, conj: _Conj, key: str, outcome: str) -> dict[str, Any]:
+    def _rete_rule(self, kind: str, conj: _Conj, key: str, outcome: str, consumed: bool) -> dict[str, Any]:
         ops = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "!=": "$neq"}
         tests: list[dict[str, Any]] = [{"t": f"e:{kind}"}]
         for prop, op, value in sorted(conj.tests, key=repr):
+            if isinstance(value, float):
+                value = _json_safe(value)
             tests.append({prop: value} if op == "==" else {ops[op]: {prop: value}})
         patterns: list[dict[str, Any]] = [{"m_0": {"$and": tests} if len(tests) > 1 else tests[0]}]
         for i, (vkey, vout) in enumerate(sorted(conj.verdicts), start=1):
             patterns.append({f"m_{i}": {"$and": [{"t": "v"}, {"r": vkey}, {"v": vout}]}})
-        return {"all": patterns, "run": self._action(key, outcome)}
+        return {"all": patterns, "run": self._action(key, outcome, consumed)}
 
     def compiled(self, on: dt.date) -> _Compiled:
         if self._closed:
