@@ -47,8 +47,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
     try:
-        from chuan_engine.backends.durable import DurableBackend, backend_outcomes, core_outcomes
         import durable.engine  # noqa: F401
+
+        from chuan_engine.backends.durable import DurableBackend, backend_outcomes, core_outcomes
     except ImportError as exc:
         print(f"durable_rules not installed (extra 'durable', Python < 3.13): {exc}")
         return 0
