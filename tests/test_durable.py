@@ -20,6 +20,7 @@ import yaml
 pytest.importorskip(
     "durable.engine",
     reason="durable_rules is an optional extra (pip install -e '.[durable]'); it builds only on Python < 3.13",
+    exc_type=ImportError,  # also when it is installed but cannot be imported (Python 3.13)
 )
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
