@@ -354,6 +354,8 @@ def _coerce_like(a: Any, b: Any) -> Any:
 
 def evaluate(pack: RulePack, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi") -> Report:
     """Evaluate every entity of the kinds the pack has rules for. One bad entity never loses the others."""
+    from .gaps import attach_gaps  # gaps reads engine.compare: imported here to avoid a cycle
+
     if not isinstance(facts, Facts):
         facts = Facts.of(facts)
     run = Evaluation(pack, facts)
@@ -369,6 +371,7 @@ def evaluate(pack: RulePack, facts: Facts | Iterable[Any], on: dt.date, *, lang:
             for rule in pack.rules:
                 if rule.subject == kind:
                     results.append(run.rule_result(rule, view))
+            attach_gaps(run, view, results)
         except ChuanError as exc:
             error, results = exc.describe(), []
         entities.append(EntityReport.build(pack, kind, model, school, results, error, on))
