@@ -52,6 +52,17 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--lang", choices=["vi", "en"], default="vi")
     ev.add_argument("--strict", action="store_true", help="exit 1 when any verdict fails")
 
+    gp = sub.add_parser("gaps", help="còn thiếu gì để đạt từng mức / what remains to reach each level")
+    gp.add_argument("facts", nargs="+", help="facts files or folders (YAML/JSON)")
+    gp.add_argument("--pack", required=True, help="pack name (under rules/) or path")
+    gwhen = gp.add_mutually_exclusive_group()
+    gwhen.add_argument("--date", type=_date_arg, help="evaluation date YYYY-MM-DD (the dossier date)")
+    gwhen.add_argument("--year", type=_year_arg, help="evaluated on 31/12 of this year")
+    gp.add_argument("--params", help="parameter override file (YAML/JSON)")
+    gp.add_argument("--format", choices=["table", "json"], default="table")
+    gp.add_argument("--out", help="write to this file (atomically) instead of stdout")
+    gp.add_argument("--lang", choices=["vi", "en"], default="vi")
+
     rules = sub.add_parser("rules", help="liệt kê, xem, kiểm tra quy tắc / list, show, lint rules")
     rsub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
     ls = rsub.add_parser("list")
@@ -100,6 +111,22 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 1 if args.strict and report.has_failures() else 0
 
 
+def cmd_gaps(args: argparse.Namespace) -> int:
+    from .gaps import gaps_dict, render_gaps
+
+    pack = open_pack(args.pack, args.params)
+    facts = load_facts(*args.facts)
+    report = pack.evaluate(facts, _on(args), lang=args.lang)
+    if args.format == "json":
+        text = json.dumps(gaps_dict(report, args.lang), ensure_ascii=False, indent=2, default=str)
+    else:
+        text = render_gaps(report, args.lang)
+    _emit(text, args.out)
+    for e in report.errors:
+        print(f"chuan: {e.kind} '{e.id}': {e.error}", file=sys.stderr)
+    return 2 if report.errors else 0
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     if args.rules_command == "lint":
         from pathlib import Path
@@ -144,6 +171,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "evaluate":
             return cmd_evaluate(args)
+        if args.command == "gaps":
+            return cmd_gaps(args)
         if args.command == "rules":
             return cmd_rules(args)
         if args.command == "schema":

@@ -298,6 +298,11 @@ class Evaluation:
             detail["formula"] = step.text
             detail.update({k: v for k, v in step.children[0].detail.items() if k in
                            ("numerator", "denominator", "unknown", "years", "not_meeting")})
+            if value is UNKNOWN:
+                # Name the underlying missing facts (e.g. "classics_cert (3)"), not only the variable.
+                inner = step.children[0].missing_facts()
+                if inner:
+                    detail["missing"] = f"{view.kind}.{name}: {', '.join(inner[:6])}"
         return value, detail
 
     def _compute_variable(self, view: View, name: str) -> tuple[Any, Step]:

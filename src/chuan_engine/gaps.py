@@ -155,6 +155,9 @@ def level_gap(pack: RulePack, rule: Rule, result: RuleResult, level: str,
                               f"sau khi bổ sung {nn}/{dd} = {_pct(nn / dd)} {op} {_pct(t)})")
             out["text_en"] = (f"needs {x} new {noun_en} (now {n}/{d} = {_pct(n / d)}; "
                               f"then {nn}/{dd} = {_pct(nn / dd)} {op} {_pct(t)})")
+            if up and convert is not None and convert != x:
+                out["text_vi"] += f"; hoặc {convert} người hiện có đạt thêm"
+                out["text_en"] += f"; or {convert} existing members newly meeting it"
         else:
             nn = n + sign * x
             out["after"] = nn / d
