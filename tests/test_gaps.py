@@ -15,8 +15,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from chuan_engine import Outcome, School, load_facts, load_pack, read_parameter_file
+from chuan_engine import (
+    Outcome,
+    ParameterValue,
+    Provenance,
+    School,
+    load_facts,
+    load_pack,
+    read_parameter_file,
+)
 from chuan_engine.gaps import entity_gaps, gaps_dict, gaps_frame, measure_shape, render_gaps
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -261,3 +271,63 @@ def test_cli_gaps_bad_input_exits_2(tmp_path):
     out = _run("gaps", str(bad), "--pack", "qd11_2021", "--date", "2025-06-30", "--out", str(tmp_path / "o.txt"))
     assert out.returncode == 2
     assert "ty_le_giang_vien" in out.stderr and "Traceback" not in out.stderr
+
+
+def _share_pack(tmp_path: Path, mode: str) -> Path:
+    d = tmp_path / mode
+    d.mkdir(exist_ok=True)
+    (d / "pack.yaml").write_text(f"""
+pack:
+  id: share_{mode}
+  version: "0"
+  title_vi: Tỷ lệ
+  title_en: Share
+  levels: [{{id: muc_1, label_vi: Mức 1, label_en: Level 1}}]
+parameters:
+  t: {{label_vi: ngưỡng, label_en: threshold, values: [{{from: 2020-01-01, value: 0.5, source: test, provenance: provisional}}]}}
+rules:
+  - id: share_{mode}.gv
+    title_vi: Tỷ lệ giảng viên
+    title_en: Lecturer share
+    subject: school
+    citation: {{document: test}}
+    effective: {{from: 2020-01-01}}
+    provenance: provisional
+    kind: indicator
+    measure: share(staff, is_lecturer)
+    op: ">="
+    unit: ratio
+    thresholds: {{muc_1: t}}
+    gap: {{noun_vi: giảng viên, noun_en: lecturers, mode: {mode}}}
+""", encoding="utf-8")
+    return d
+
+
+@pytest.fixture(scope="module")
+def share_packs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("share")
+    return {m: load_pack(_share_pack(base, m)) for m in ("convert", "add")}
+
+
+@given(d=st.integers(1, 60), frac=st.floats(0, 1), t_pct=st.integers(1, 99), mode=st.sampled_from(["convert", "add"]))
+def test_share_gap_is_the_smallest_change(share_packs, d, frac, t_pct, mode):
+    """Property: the amount meets the threshold and one less does not (checked in exact fractions)."""
+    from fractions import Fraction
+
+    n = min(d, int(frac * d))
+    t = t_pct / 100
+    pack = share_packs[mode].with_parameters(
+        {"t": (ParameterValue(dt.date(2020, 1, 1), t, "test", Provenance.override),)})
+    school = School.model_validate({"kind": "school", "id": "s", "staff": [
+        {"id": f"p{i}", "is_lecturer": i < n} for i in range(d)]})
+    r = pack.evaluate([school], dt.date(2025, 1, 1)).entity("s").result(f"share_{mode}.gv")
+    tt = Fraction(t_pct, 100)
+    if Fraction(n, d) >= tt:
+        assert r.outcome is Outcome.passed and r.gap is None
+        return
+    x = r.gap["amount"]
+    assert r.gap["mode"] == mode
+    if mode == "convert":
+        assert Fraction(n + x, d) >= tt and Fraction(n + x - 1, d) < tt
+    else:
+        assert Fraction(n + x, d + x) >= tt and Fraction(n + x - 1, d + x - 1) < tt
