@@ -222,8 +222,8 @@ def _operands(run: Evaluation, view: View, rule: Rule) -> tuple[Any, Any] | None
     shape, node, text = measure_shape(run.pack, rule)
     if shape != "ratio_of" or not isinstance(node, ast.Binary):
         return None
-    a, _ = run.eval(node.left, view, text)
-    b, _ = run.eval(node.right, view, text)
+    a, _ = run.value_of(node.left, view, text)
+    b, _ = run.value_of(node.right, view, text)
     if a is UNKNOWN or b is UNKNOWN:
         return None
     return a, b
