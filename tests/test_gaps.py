@@ -331,3 +331,13 @@ def test_share_gap_is_the_smallest_change(share_packs, d, frac, t_pct, mode):
         assert Fraction(n + x, d) >= tt and Fraction(n + x - 1, d) < tt
     else:
         assert Fraction(n + x, d + x) >= tt and Fraction(n + x - 1, d + x - 1) < tt
+
+
+def test_cli_gaps_keep_going_lists_the_invalid_school(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("kind: school\nid: hong\nstaff: [{id: a, degree: 'thạc sĩ giỏi'}]\n", encoding="utf-8")
+    out = _run("gaps", str(bad), "fixtures/schools/nam_dinh.yaml", "--pack", "qd11_2021", "--date", "2025-06-30",
+               "--keep-going")
+    assert out.returncode == 2
+    assert "nam_dinh" in out.stdout and "Để đạt chuẩn mức 1: còn 2 chỉ tiêu" in out.stdout
+    assert "hong" in out.stdout and "⚠" in out.stdout

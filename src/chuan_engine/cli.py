@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     gp.add_argument("--format", choices=["table", "json"], default="table")
     gp.add_argument("--out", help="write to this file (atomically) instead of stdout")
     gp.add_argument("--lang", choices=["vi", "en"], default="vi")
+    gp.add_argument("--keep-going", action="store_true",
+                    help="report the valid entities and list the invalid ones (exit code stays 2)")
 
     rules = sub.add_parser("rules", help="liệt kê, xem, kiểm tra quy tắc / list, show, lint rules")
     rsub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -121,8 +123,12 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     from .gaps import gaps_dict, render_gaps
 
     pack = open_pack(args.pack, args.params)
-    facts = load_facts(*args.facts)
+    if args.keep_going:
+        facts, bad = load_facts_keep_going(*args.facts)
+    else:
+        facts, bad = load_facts(*args.facts), []
     report = pack.evaluate(facts, _on(args), lang=args.lang)
+    report.add_input_errors(bad)
     if args.format == "json":
         text = json.dumps(gaps_dict(report, args.lang), ensure_ascii=False, indent=2, default=str)
     else:

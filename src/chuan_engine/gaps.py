@@ -306,7 +306,7 @@ def gaps_dict(report: Report, lang: str | None = None) -> dict[str, Any]:
     h = report.pack.header
     subjects = h.level_subjects
     entities = [_entity_gaps(report, e, lang) for e in report.entities
-                if h.levels and (subjects is None or e.kind in subjects)]
+                if e.error is not None or (h.levels and (subjects is None or e.kind in subjects))]
     return {"schema_version": SCHEMA_VERSION, "kind": "gaps",
             "pack": {"id": h.id, "version": h.version, "title": pick(h.title_vi, h.title_en, lang)},
             "as_of": report.as_of.isoformat(), "lang": lang, "entities": entities}
