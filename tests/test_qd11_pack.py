@@ -151,3 +151,14 @@ def test_params_file_corrects_a_provisional_value(pack, tmp_path):
     assert r.gap["text_vi"].startswith("còn thiếu 5000 m² đất")
     # the pack itself is unchanged
     assert pack.parameters.at("qd11.dien_tich_dat_muc_1", DOSSIER).value == 20000
+
+
+def test_every_indicator_is_increasing_in_its_measure(pack):
+    # All 35 measured indicators are "at least" thresholds, declared monotone in the variable they measure,
+    # and name what is missing (gap block) so the gap analysis can word it.
+    indicators = [r for r in pack.rules if r.kind == "indicator"]
+    assert len(indicators) == 35
+    for r in indicators:
+        assert r.op == ">=", r.id
+        assert r.monotone_in == (r.measure.text,), r.id
+        assert r.gap is not None and r.gap.noun_vi and r.gap.noun_en, r.id
