@@ -55,6 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--keep-going", action="store_true",
                     help="evaluate the valid entities and list the invalid ones (exit code stays 2)")
 
+    gp = sub.add_parser("gaps", help="còn thiếu gì để đạt từng mức / what remains to reach each level")
+    gp.add_argument("facts", nargs="+", help="facts files or folders (YAML/JSON)")
+    gp.add_argument("--pack", required=True, help="pack name (under rules/) or path")
+    gwhen = gp.add_mutually_exclusive_group()
+    gwhen.add_argument("--date", type=_date_arg, help="evaluation date YYYY-MM-DD (the dossier date)")
+    gwhen.add_argument("--year", type=_year_arg, help="evaluated on 31/12 of this year")
+    gp.add_argument("--params", help="parameter override file (YAML/JSON)")
+    gp.add_argument("--format", choices=["table", "json"], default="table")
+    gp.add_argument("--out", help="write to this file (atomically) instead of stdout")
+    gp.add_argument("--lang", choices=["vi", "en"], default="vi")
+    gp.add_argument("--keep-going", action="store_true",
+                    help="report the valid entities and list the invalid ones (exit code stays 2)")
+
     rules = sub.add_parser("rules", help="liệt kê, xem, kiểm tra quy tắc / list, show, lint rules")
     rsub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
     ls = rsub.add_parser("list")
@@ -108,6 +121,26 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 1 if args.strict and report.has_failures() else 0
 
 
+def cmd_gaps(args: argparse.Namespace) -> int:
+    from .gaps import gaps_dict, render_gaps
+
+    pack = open_pack(args.pack, args.params)
+    if args.keep_going:
+        facts, bad = load_facts_keep_going(*args.facts)
+    else:
+        facts, bad = load_facts(*args.facts), []
+    report = pack.evaluate(facts, _on(args), lang=args.lang)
+    report.add_input_errors(bad)
+    if args.format == "json":
+        text = json.dumps(gaps_dict(report, args.lang), ensure_ascii=False, indent=2, default=str)
+    else:
+        text = render_gaps(report, args.lang)
+    _emit(text, args.out)
+    for e in report.errors:
+        print(f"chuan: {e.kind} '{e.id}': {e.error}", file=sys.stderr)
+    return 2 if report.errors else 0
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
     if args.rules_command == "lint":
         from pathlib import Path
@@ -152,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "evaluate":
             return cmd_evaluate(args)
+        if args.command == "gaps":
+            return cmd_gaps(args)
         if args.command == "rules":
             return cmd_rules(args)
         if args.command == "schema":

@@ -298,6 +298,11 @@ class Evaluation:
             detail["formula"] = step.text
             detail.update({k: v for k, v in step.children[0].detail.items() if k in
                            ("numerator", "denominator", "unknown", "years", "not_meeting")})
+            if value is UNKNOWN:
+                # Name the underlying missing facts (e.g. "classics_cert (3)"), not only the variable.
+                inner = step.children[0].missing_facts()
+                if inner:
+                    detail["missing"] = f"{view.kind}.{name}: {', '.join(inner[:6])}"
         return value, detail
 
     def _compute_variable(self, view: View, name: str) -> tuple[Any, Step]:
@@ -354,6 +359,8 @@ def _coerce_like(a: Any, b: Any) -> Any:
 
 def evaluate(pack: RulePack, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi") -> Report:
     """Evaluate every entity of the kinds the pack has rules for. One bad entity never loses the others."""
+    from .gaps import attach_gaps  # gaps reads engine.compare: imported here to avoid a cycle
+
     if not isinstance(facts, Facts):
         facts = Facts.of(facts)
     run = Evaluation(pack, facts)
@@ -369,6 +376,7 @@ def evaluate(pack: RulePack, facts: Facts | Iterable[Any], on: dt.date, *, lang:
             for rule in pack.rules:
                 if rule.subject == kind:
                     results.append(run.rule_result(rule, view))
+            attach_gaps(run, view, results)
         except ChuanError as exc:
             error, results = exc.describe(), []
         entities.append(EntityReport.build(pack, kind, model, school, results, error, on))
