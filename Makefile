@@ -12,7 +12,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/chuan evaluate fixtures/demo --pack rules/demo --date 2025-12-31
+	$(BIN)/chuan evaluate fixtures/schools --pack qd11_2021 --date 2025-06-30
+	$(BIN)/chuan gaps fixtures/schools --pack qd11_2021 --date 2025-06-30
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests
