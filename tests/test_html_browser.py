@@ -35,12 +35,13 @@ EXPECTED_A = {
 
 
 class _Rows(HTMLParser):
-    """Collects, per entity section, the class and data-rule of each row of table.verdicts."""
+    """Collects, per entity section, each row of table.verdicts: its class and whether it is provisional."""
 
     def __init__(self) -> None:
         super().__init__()
         self.section: str | None = None
         self.in_verdicts = False
+        self.row_class = ""
         self.rows: dict[str, dict[str, list[str]]] = {}
         self.tables: list[str] = []
         self.links: list[str] = []
@@ -54,8 +55,11 @@ class _Rows(HTMLParser):
         elif tag == "table":
             self.tables.append(a.get("class") or "")
             self.in_verdicts = (a.get("class") or "") == "verdicts"
-        elif tag == "tr" and self.in_verdicts and a.get("data-rule") and self.section:
-            self.rows.setdefault(self.section, {})[a["data-rule"] or ""] = (a.get("class") or "").split()
+        elif tag == "tr" and self.in_verdicts:
+            self.row_class = a.get("class") or ""
+        elif tag == "td" and self.in_verdicts and a.get("data-rule") and self.section:
+            classes = [self.row_class] + (["provisional"] if a.get("data-provenance") == "provisional" else [])
+            self.rows.setdefault(self.section, {})[a["data-rule"] or ""] = classes
         elif tag == "a" and a.get("href"):
             self.links.append(a["href"] or "")
 

@@ -167,11 +167,10 @@ def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, st
         f"<td class='{r.levels[lv].outcome.value}'>{escape(t(r.levels[lv].outcome.value, lang))}</td>"
         if lv in r.levels else "<td></td>" for lv in levels
     )
-    cls = r.outcome.value + (" provisional" if provisional else "")
     prov_cls = " class='prov'" if provisional else ""
     return (
-        f"<tr class='{cls}' data-rule='{escape(r.rule)}' data-outcome='{r.outcome.value}'>"
-        f"<td><code>{escape(r.rule)}</code></td>"
+        f"<tr class='{r.outcome.value}'><td data-rule='{escape(r.rule)}'"
+        f" data-provenance='{r.provenance.value}'><code>{escape(r.rule)}</code></td>"
         f"<td>{escape(pick(r.title_vi, r.title_en, lang))}{flag}{extra}</td>"
         f"<td>{escape(group_labels.get(r.group or '', r.group or ''))}</td>"
         f"<td class='outcome'>{escape(t(r.outcome.value, lang))}</td>{cells}"
