@@ -38,21 +38,21 @@ def call(ev: Evaluation, node: ast.Call, view: View, text: str) -> tuple[Any, St
     if f == "coalesce":
         steps = []
         for arg in node.args:
-            v, s = ev.eval(arg, view, text)
+            v, s = ev.value_of(arg, view, text)
             steps.append(s)
             if v is not UNKNOWN:
                 return v, Step(src, v, steps)
         return UNKNOWN, Step(src, UNKNOWN, steps)
     if f == "if":
-        c, sc = ev.eval(node.args[0], view, text)
+        c, sc = ev.value_of(node.args[0], view, text)
         if c is UNKNOWN:
             return UNKNOWN, Step(src, UNKNOWN, [sc])
-        v, sv = ev.eval(node.args[1] if c else node.args[2], view, text)
+        v, sv = ev.value_of(node.args[1] if c else node.args[2], view, text)
         return v, Step(src, v, [sc, sv])
     if f == "known":
-        v, s = ev.eval(node.args[0], view, text)
+        v, s = ev.value_of(node.args[0], view, text)
         return (v is not UNKNOWN), Step(src, v is not UNKNOWN, [s])
-    args = [ev.eval(a, view, text) for a in node.args]
+    args = [ev.value_of(a, view, text) for a in node.args]
     values = [a[0] for a in args]
     steps = [a[1] for a in args]
     if any(v is UNKNOWN for v in values):
@@ -74,7 +74,7 @@ def call(ev: Evaluation, node: ast.Call, view: View, text: str) -> tuple[Any, St
 
 def _aggregate(ev: Evaluation, node: ast.Call, view: View, text: str, src: str) -> tuple[Any, Step]:
     f = node.func
-    coll, coll_step = ev.eval(node.args[0], view, text)
+    coll, coll_step = ev.value_of(node.args[0], view, text)
     if coll is UNKNOWN:
         return UNKNOWN, Step(src, UNKNOWN, [coll_step], {"missing": coll_step.text})
     items: list[View] = coll
@@ -83,7 +83,7 @@ def _aggregate(ev: Evaluation, node: ast.Call, view: View, text: str, src: str) 
     arg = node.args[1]
     values: list[Any] = []
     for item in items:
-        v, _ = ev.eval(arg, item, text)
+        v, _ = ev.value_of(arg, item, text)
         values.append(v)
     unknown_ids = [i.model.id for i, v in zip(items, values, strict=True) if v is UNKNOWN]
     detail: dict[str, Any] = {}

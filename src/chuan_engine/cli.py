@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from .atomic import write_atomic
 from .errors import ChuanError
-from .facts.loader import facts_json_schema, load_facts
+from .facts.loader import facts_json_schema, load_facts, load_facts_keep_going
 from .i18n import pick
 from .pack import load_pack
 from .packs import find_pack, open_pack
@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", help="write to this file (atomically) instead of stdout")
     ev.add_argument("--lang", choices=["vi", "en"], default="vi")
     ev.add_argument("--strict", action="store_true", help="exit 1 when any verdict fails")
+    ev.add_argument("--keep-going", action="store_true",
+                    help="evaluate the valid entities and list the invalid ones (exit code stays 2)")
 
     rules = sub.add_parser("rules", help="liệt kê, xem, kiểm tra quy tắc / list, show, lint rules")
     rsub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
@@ -84,8 +86,12 @@ def _emit(text: str, out: str | None) -> None:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     pack = open_pack(args.pack, args.params)
-    facts = load_facts(*args.facts)
+    if args.keep_going:
+        facts, bad = load_facts_keep_going(*args.facts)
+    else:
+        facts, bad = load_facts(*args.facts), []
     report = pack.evaluate(facts, _on(args), lang=args.lang)
+    report.add_input_errors(bad)
     if args.format == "json":
         text = report.to_json()
     elif args.format == "html":

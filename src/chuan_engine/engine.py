@@ -119,7 +119,7 @@ class Evaluation:
                               levels={lv: LevelResult(lv, Outcome.not_applicable) for lv in levels})
         steps: list[Step] = []
         if rule.applies_if is not None:
-            applies, step = self.eval(rule.applies_if.tree, view, rule.applies_if.text)
+            applies, step = self.value_of(rule.applies_if.tree, view, rule.applies_if.text)
             steps.append(step)
             if applies is False:
                 return self._base(rule, view, Outcome.not_applicable, reason="not_for_subject",
@@ -131,7 +131,7 @@ class Evaluation:
                                   levels={lv: LevelResult(lv, Outcome.unknown) for lv in levels})
         if rule.kind == "condition":
             assert rule.condition is not None
-            value, step = self.eval(rule.condition.tree, view, rule.condition.text)
+            value, step = self.value_of(rule.condition.tree, view, rule.condition.text)
             steps.append(step)
             outcome = Outcome.of(value)
             required = rule.levels or levels
@@ -142,7 +142,7 @@ class Evaluation:
                               explanation=step if len(steps) == 1 else Step(rule.id, value, steps),
                               missing=step.missing_facts())
         assert rule.measure is not None and rule.op is not None
-        value, step = self.eval(rule.measure.tree, view, rule.measure.text)
+        value, step = self.value_of(rule.measure.tree, view, rule.measure.text)
         steps.append(step)
         level_results = {}
         threshold_name: str | None = None
@@ -172,7 +172,7 @@ class Evaluation:
                           missing=step.missing_facts())
 
     # -- expressions ---------------------------------------------------------------
-    def eval(self, node: ast.Node, view: View, text: str) -> tuple[Any, Step]:
+    def value_of(self, node: ast.Node, view: View, text: str) -> tuple[Any, Step]:
         method: Callable[[Any, View, str], tuple[Any, Step]] = getattr(self, "_e_" + type(node).__name__)
         return method(node, view, text)
 
@@ -184,7 +184,7 @@ class Evaluation:
         return node.value, Step(self._src(node, text), node.value)
 
     def _e_ListLit(self, node: ast.ListLit, view: View, text: str) -> tuple[Any, Step]:
-        values = [self.eval(i, view, text)[0] for i in node.items]
+        values = [self.value_of(i, view, text)[0] for i in node.items]
         return values, Step(self._src(node, text), values)
 
     def _e_Param(self, node: ast.Param, view: View, text: str) -> tuple[Any, Step]:
@@ -211,7 +211,7 @@ class Evaluation:
         return value, Step(node.name, value, detail=detail)
 
     def _e_Attr(self, node: ast.Attr, view: View, text: str) -> tuple[Any, Step]:
-        obj, step = self.eval(node.obj, view, text)
+        obj, step = self.value_of(node.obj, view, text)
         if obj is UNKNOWN:
             return UNKNOWN, Step(self._src(node, text), UNKNOWN, [step])
         value, detail = self.lookup(obj, node.name)
@@ -220,7 +220,7 @@ class Evaluation:
         return value, Step(self._src(node, text), value, [step], detail)
 
     def _e_Unary(self, node: ast.Unary, view: View, text: str) -> tuple[Any, Step]:
-        v, s = self.eval(node.operand, view, text)
+        v, s = self.value_of(node.operand, view, text)
         if node.op == "not":
             out = k_not(v)
         else:
@@ -229,12 +229,12 @@ class Evaluation:
 
     def _e_Binary(self, node: ast.Binary, view: View, text: str) -> tuple[Any, Step]:
         op = node.op
-        a, sa = self.eval(node.left, view, text)
+        a, sa = self.value_of(node.left, view, text)
         if op == "and" and a is False:
             return False, Step(self._src(node, text), False, [sa], {"short_circuit": True})
         if op == "or" and a is True:
             return True, Step(self._src(node, text), True, [sa], {"short_circuit": True})
-        b, sb = self.eval(node.right, view, text)
+        b, sb = self.value_of(node.right, view, text)
         if op == "and":
             out = k_and(a, b)
         elif op == "or":
@@ -308,7 +308,7 @@ class Evaluation:
             return value, Step(name, value, detail={"input": True})
         if var.formula is None:
             return UNKNOWN, Step(name, UNKNOWN, detail={"missing": f"{view.kind}.{name}", "input": True})
-        value, step = self.eval(var.formula.tree, view, var.formula.text)
+        value, step = self.value_of(var.formula.tree, view, var.formula.text)
         return value, Step(var.formula.text, value, [step])
 
 

@@ -194,6 +194,14 @@ class Report:
     def errors(self) -> list[EntityReport]:
         return [e for e in self.entities if e.error is not None]
 
+    def add_input_errors(self, errors: list[Any]) -> None:
+        """List entities that could not be loaded, so one bad entity never hides the others."""
+        for exc in errors:
+            entity = getattr(exc, "entity", None) or f"file:{exc.file}"
+            error = exc.describe()
+            self.entities.append(EntityReport(entity, "invalid", None, None, [], summarize(
+                self.pack, [], error, "invalid"), error))
+
     def has_failures(self) -> bool:
         return any(r.outcome is Outcome.failed for e in self.entities for r in e.results) or bool(self.errors)
 

@@ -80,19 +80,42 @@ def parse_entity(item: dict[str, Any], file: str | None = None) -> Any:
 
 def load_facts(*paths: str | Path) -> Facts:
     """Read every facts file under the given paths into one ``Facts``; nothing is half-loaded."""
+    facts, errors = _load(paths, keep_going=False)
+    return facts
+
+
+def load_facts_keep_going(*paths: str | Path) -> tuple[Facts, list[FactsError]]:
+    """Like ``load_facts`` but a bad file or entity is set aside (and returned) instead of stopping the rest."""
+    return _load(paths, keep_going=True)
+
+
+def _load(paths: Iterable[str | Path], keep_going: bool) -> tuple[Facts, list[FactsError]]:
     entities: list[Any] = []
     origin: dict[str, str] = {}
+    errors: list[FactsError] = []
     for f in _files(paths):
-        data = read_data(f, FactsError)
-        for item in _entities_in(data, str(f)):
-            e = parse_entity(item, str(f))
-            if e.id in origin:
-                raise FactsError(f"duplicate entity id (first in {origin[e.id]})", file=str(f), entity=e.id)
+        try:
+            items = _entities_in(read_data(f, FactsError), str(f))
+        except FactsError as exc:
+            if not keep_going:
+                raise
+            errors.append(exc)
+            continue
+        for item in items:
+            try:
+                e = parse_entity(item, str(f))
+                if e.id in origin:
+                    raise FactsError(f"duplicate entity id (first in {origin[e.id]})", file=str(f), entity=e.id)
+            except FactsError as exc:
+                if not keep_going:
+                    raise
+                errors.append(exc)
+                continue
             origin[e.id] = str(f)
             entities.append(e)
     facts = Facts.of(entities)
     facts.origin.update(origin)
-    return facts
+    return facts, errors
 
 
 def facts_json_schema() -> dict[str, Any]:
