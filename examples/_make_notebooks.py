@@ -119,7 +119,7 @@ schools'''),
 By hand: `demo_b` (aggregates only) passes 3 level-1 indicators and 1 is unknown (no code-of-conduct
 fact); `demo_a` passes 3 and fails 1. Neither reaches level 1; `demo_b` has no failure, so it ranks first.
 """),
-        code('''ranking = nb.cluster_ranking(report)
+        code('''ranking = nb.school_ranking(report)
 assert ranking["school"].tolist() == ["demo_b", "demo_a"]
 nb.ranking_view(report)'''),
         code('''nb.ranking_chart(report)'''),

@@ -72,15 +72,15 @@ def test_progress_over_years(demo_pack, demo_facts) -> None:
     assert heights == [3, 3, 1, 1, 0, 0]
 
 
-def test_cluster_ranking(report) -> None:
+def test_school_ranking(report) -> None:
     # demo_b: level-1 = 3 pass (0.899 >= 0.75, 0.91 >= 0.9, 4 >= 3) + 1 unknown (no code of conduct fact);
     # demo_a: 3 pass + 1 fail. Same level (none) and passes; demo_b has fewer failures -> first.
-    frame = nb.cluster_ranking(report)
+    frame = nb.school_ranking(report)
     assert frame[["rank", "school", "pass", "fail", "unknown"]].values.tolist() == [
         [1, "demo_b", 3, 0, 1], [2, "demo_a", 3, 1, 0]]
     html = nb.ranking_view(report)._repr_html_()
     assert "class='chuan-table ranking'" in html and "<tr class='unknown'>" in html
-    only_a = nb.cluster_ranking(report, schools=["demo_a"])
+    only_a = nb.school_ranking(report, schools=["demo_a"])
     assert only_a["school"].tolist() == ["demo_a"] and only_a["rank"].tolist() == [1]
     assert nb.ranking_chart(report).data["school"].tolist() == ["demo_b", "demo_a"]
 

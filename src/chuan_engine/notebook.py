@@ -97,7 +97,7 @@ def staff_table(report: Report, lang: str | None = None, school: str | None = No
     return HtmlTable(frame, lang, title, css_class="chuan-table staff-matrix")
 
 
-# -- cluster ranking -----------------------------------------------------------------------------
+# -- school ranking (cluster view) -----------------------------------------------------------------------------
 
 
 def _level_counts(report: Report, e: EntityReport) -> dict[str, int]:
@@ -112,9 +112,10 @@ def _level_counts(report: Report, e: EntityReport) -> dict[str, int]:
             "required": c["pass"] + c["fail"] + c["unknown"]}
 
 
-def cluster_ranking(report: Report, lang: str | None = None, schools: Iterable[str] | None = None) -> pd.DataFrame:
+def school_ranking(report: Report, lang: str | None = None, schools: Iterable[str] | None = None) -> pd.DataFrame:
     """Schools ranked: highest level reached, then most level-1 indicators met, fewest failed,
-    most above the standard, fewest undetermined. Ties share a rank."""
+    most above the standard, fewest undetermined. Ties share a rank. For the schools of one emulation
+    cluster, pass ``schools=cluster.school_ids``."""
     lang = lang or report.lang
     wanted = set(schools) if schools is not None else None
     order = {lvl.id: i + 1 for i, lvl in enumerate(report.pack.header.levels)}
@@ -152,7 +153,7 @@ def _better(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
 def ranking_view(report: Report, lang: str | None = None, schools: Iterable[str] | None = None) -> HtmlTable:
     """The cluster ranking as a coloured table (green: a level reached, red: failing, amber: undetermined)."""
     lang = lang or report.lang
-    frame = cluster_ranking(report, lang, schools).set_index("rank")
+    frame = school_ranking(report, lang, schools).set_index("rank")
     classes = ["pass" if r.level else ("fail" if r.fail else "unknown") for r in frame.itertuples()]
     title = "Xếp hạng các trường" if lang == "vi" else "Schools ranked"
     return HtmlTable(frame, lang, title, classes, css_class="chuan-table ranking")
@@ -208,9 +209,9 @@ def ranking_chart(report: Report, lang: str | None = None, schools: Iterable[str
     from .render.charts import ranking_chart as draw
 
     lang = lang or report.lang
-    return draw(cluster_ranking(report, lang, schools), lang,
+    return draw(school_ranking(report, lang, schools), lang,
                 "Xếp hạng các trường" if lang == "vi" else "Schools ranked")
 
 
-__all__ = ["HtmlTable", "cluster_ranking", "progress", "progress_chart", "ranking_chart", "ranking_view",
-           "school_chart", "staff_matrix", "staff_table"]
+__all__ = ["HtmlTable", "progress", "progress_chart", "ranking_chart", "ranking_view", "school_chart",
+           "school_ranking", "staff_matrix", "staff_table"]

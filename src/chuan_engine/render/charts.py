@@ -121,7 +121,7 @@ def progress_chart(data: pd.DataFrame, lang: str = "vi", title: str | None = Non
 
 
 def ranking_chart(data: pd.DataFrame, lang: str = "vi", title: str | None = None) -> Chart:
-    """Horizontal stacked bars of schools in ranking order (``data`` from ``notebook.cluster_ranking``)."""
+    """Horizontal stacked bars of schools in ranking order (``data`` from ``notebook.school_ranking``)."""
     fig = _figure(7.5, 0.45 * max(len(data), 1) + 1.4)
     ax = fig.subplots()
     labels = [str(v) for v in data["school"]][::-1]
