@@ -60,12 +60,17 @@ def _kleene() -> str:
 
 def _fields_table(kind: str) -> str:
     rows = ["| name | type | where it comes from |", "|---|---|---|"]
+    year_fields = YEAR_FIELDS.get(kind, {})
     for name, typ in sorted(ENTITY_FIELDS[kind].items()):
-        rows.append(f"| `{name}` | {_cell(typ)} | {kind} field |")
-    for name, typ in sorted(YEAR_FIELDS.get(kind, {}).items()):
+        if name not in year_fields:
+            rows.append(f"| `{name}` | {_cell(typ)} | {kind} field |")
+    for name, typ in sorted(year_fields.items()):
         if name == "year":
             continue
-        rows.append(f"| `{name}` | {_cell(typ)} | {kind} record of the evaluation year |")
+        where = f"{kind} record of the evaluation year"
+        if name in ENTITY_FIELDS[kind]:
+            where += f", else the {kind} field"
+        rows.append(f"| `{name}` | {_cell(typ)} | {where} |")
     for name, typ in sorted(LINKS[kind].items()):
         rows.append(f"| `{name}` | {_cell(typ)} | link |")
     return "\n".join(rows)

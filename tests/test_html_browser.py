@@ -141,3 +141,20 @@ def test_report_renders_in_headless_chromium(report_file: Path, tmp_path: Path) 
     # The CSS colours of passing (#e3f5e1) and failing (#fbe0e0) rows are painted.
     assert (0xE3, 0xF5, 0xE1) in colours
     assert (0xFB, 0xE0, 0xE0) in colours
+
+
+def test_citations_link_only_to_web_pages_and_text_is_escaped(demo_pack, demo_facts) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from chuan_engine.spec import Citation
+
+    report = demo_pack.evaluate(demo_facts, dt.date(2025, 12, 31))
+    school = report.entity("demo_a")
+    school.results[0] = dataclasses.replace(
+        school.results[0], citation=Citation(document="<b>Quy định</b>", url="javascript:alert(1)"))
+    school.results[1] = dataclasses.replace(
+        school.results[1], citation=Citation(document="QĐ 11", url="https://example.org/qd11?a=1&b=2"))
+    html = report.to_html()
+    assert "javascript:" not in html and "<b>Quy định</b>" not in html and "&lt;b&gt;Quy định&lt;/b&gt;" in html
+    assert "<a href='https://example.org/qd11?a=1&amp;b=2' rel='noopener'>QĐ 11</a>" in html

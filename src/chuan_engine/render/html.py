@@ -84,6 +84,14 @@ def _status_class(value: str | None) -> str:
     return "unknown"
 
 
+def _verdict_class(summary: dict[str, Any]) -> str:
+    """Colour of an entity's verdict: not eligible *yet undetermined somewhere* is amber, not red."""
+    verdict = summary.get("verdict")
+    if verdict == "not_eligible" and summary["counts"]["unknown"]:
+        return "unknown"
+    return _status_class(verdict)
+
+
 def _cite(r: RuleResult) -> str:
     text = escape(r.citation.short())
     title = f" title='{escape(r.citation.note)}'" if r.citation.note else ""
@@ -189,11 +197,12 @@ def _entity_section(e: EntityReport, lang: str, report: Report | None = None) ->
         out.append(f"<p class='fail'>{escape(t('error', lang))}: {escape(e.error)}</p></section>")
         return "".join(out)
     verdict = str(s.get("verdict_" + lang, s.get("verdict_vi", "")))
-    out.append(f"<p class='verdict {_status_class(s.get('verdict'))}'>{escape(verdict)}</p>")
+    out.append(f"<p class='verdict {_verdict_class(s)}'>{escape(verdict)}</p>")
     out.append(f"<p>{escape(str(s.get('headline_' + lang, s.get('headline_vi', ''))))}</p>")
     prov = s["provenance"]
+    prov_cls = " class='prov'" if prov["provisional"] else ""
     line = (f"<p>{t('provenance', lang)}: {prov['verified']} {t('verified', lang)}, {prov['reported']} "
-            f"{t('reported', lang)}, <span class='prov'>{prov['provisional']} {t('provisional', lang)}</span>")
+            f"{t('reported', lang)}, <span{prov_cls}>{prov['provisional']} {t('provisional', lang)}</span>")
     if prov.get("override"):
         line += f", {prov['override']} {t('override', lang)}"
     out.append(line + "</p>")
@@ -224,7 +233,7 @@ def _overview(report: Report, lang: str) -> str:
         c = s["counts"]
         name = escape(e.id) + (f" — {escape(e.name)}" if e.name else "")
         rows.append(
-            f"<tr class='{_status_class(s.get('verdict'))}' data-entity='{escape(e.id)}'>"
+            f"<tr class='{_verdict_class(s)}' data-entity='{escape(e.id)}'>"
             f"<td><a href='#{anchor(e)}'>{name}</a></td><td>{escape(t(e.kind, lang))}</td>"
             f"<td>{escape(str(s.get('verdict_' + lang, s.get('verdict_vi', ''))))}</td>"
             f"<td class='num'>{c['pass']}</td><td class='num'>{c['fail']}</td><td class='num'>{c['unknown']}</td>"
