@@ -28,7 +28,8 @@ CSS = """
 .chuan table{border-collapse:collapse;margin:6px 0 14px;width:100%}
 .chuan th,.chuan td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
 .chuan th{background:#f0f0f0}
-.chuan td.num{text-align:right;font-variant-numeric:tabular-nums}
+.chuan td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.chuan td.cite{font-size:12px;min-width:180px}.chuan td code{font-size:12px}
 .chuan .pass{background:#e3f5e1}.chuan .fail{background:#fbe0e0}.chuan .unknown{background:#fff4d6}
 .chuan .not_applicable{color:#888}
 .chuan .badge{display:inline-block;padding:0 5px;border-radius:3px;font-size:11px;font-weight:bold;border:1px solid #bbb}
@@ -159,14 +160,20 @@ def _group_table(s: dict[str, Any], lang: str) -> str:
             + "</tbody></table>")
 
 
-def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, str]) -> str:
+def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, str],
+         level_labels: dict[str, str] | None = None) -> str:
     provisional = r.provenance.value == "provisional"
     flag = f" <span class='badge prov'>{escape(t('provisional', lang))}</span>" if provisional else ""
     extra = ""
     if r.outcome is Outcome.unknown and r.missing:
         extra = f"<br><small>{t('missing', lang)}: {escape(', '.join(r.missing[:6]))}</small>"
-    if r.gap and r.outcome is Outcome.failed:
-        extra = f"<br><small>→ {escape(str(r.gap.get('text_' + lang, r.gap.get('text_vi', ''))))}</small>"
+    if r.gap:
+        text = escape(str(r.gap.get("text_" + lang, r.gap.get("text_vi", ""))))
+        if r.outcome is Outcome.failed:
+            extra = f"<br><small class='gap'>→ {text}</small>"
+        elif r.outcome is Outcome.passed and text:  # passes the first level, fails a higher one
+            label = escape((level_labels or {}).get(str(r.gap.get("level")), str(r.gap.get("level", ""))))
+            extra = f"<br><small class='gap'>→ {label}: {text}</small>"
     if r.reason and r.outcome in (Outcome.not_applicable, Outcome.unknown) and not extra:
         extra = f"<br><small>{escape(t(r.reason, lang))}</small>"
     if r.explanation is not None and r.outcome in (Outcome.failed, Outcome.unknown):
@@ -185,7 +192,7 @@ def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, st
         f"<td class='num'>{escape(fmt_value(r.value, r.unit) if r.kind == 'indicator' else '')}</td>"
         f"<td class='num'>{escape(fmt_threshold(r))}</td><td class='num'>{escape(fmt_margin(r))}</td>"
         f"<td{prov_cls}>{escape(t(r.provenance.value, lang))}</td>"
-        f"<td>{_cite(r)}</td></tr>"
+        f"<td class='cite'>{_cite(r)}</td></tr>"
     )
 
 
@@ -219,7 +226,8 @@ def _entity_section(e: EntityReport, lang: str, report: Report | None = None) ->
              + [t("value", lang), t("threshold", lang), t("margin", lang), t("provenance", lang), t("citation", lang)])
     out.append(f"<h3>{_l('indicators', lang)}</h3><table class='verdicts'><thead><tr>"
                + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr></thead><tbody>")
-    out.extend(_row(r, lang, levels, group_labels) for r in e.results)
+    level_labels = {lv.id: pick(lv.label_vi, lv.label_en, lang) for lv in pack_levels}
+    out.extend(_row(r, lang, levels, group_labels, level_labels) for r in e.results)
     out.append("</tbody></table></section>")
     return "".join(out)
 
