@@ -125,7 +125,8 @@ def _explain(step: Step | None, depth: int = 0) -> str:
                 if k in step.detail]
         detail = " <small>" + escape(", ".join(f"{k}={plain(step.detail[k])}" for k in keys)) + "</small>"
     kids = "".join(_explain(c, depth + 1) for c in step.children[:8])
-    return f"<li><code>{escape(step.text)}</code> → {shown}{detail}" + (f"<ul>{kids}</ul>" if kids else "") + "</li>"
+    text = step.text if len(step.text) <= 160 else step.text[:159] + "…"
+    return f"<li><code>{escape(text)}</code> → {shown}{detail}" + (f"<ul>{kids}</ul>" if kids else "") + "</li>"
 
 
 def _level_table(s: dict[str, Any], lang: str) -> str:
