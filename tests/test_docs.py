@@ -103,7 +103,7 @@ def _write_authoring_example(dest: Path) -> list[str]:
 def test_authoring_example_gives_the_stated_verdicts(tmp_path: Path) -> None:
     files = _write_authoring_example(tmp_path)
     assert files == ["rules/vi_du/pack.yaml", "rules/vi_du/truong.yaml", "rules/vi_du/thi_dua.yaml",
-                     "facts/truong_vi_du.yaml", "params/sua_nguong.yaml"]
+                     "facts/truong_vi_du.yaml", "params/sua_nguong.yaml", "rules/so_tay/so_tay.yaml"]
     pack = load_pack(tmp_path / "rules/vi_du")
     facts = load_facts(tmp_path / "facts")
     report = pack.evaluate(facts, dt.date(2025, 12, 31))
@@ -160,3 +160,21 @@ def test_json_contract_documents_every_key(demo_pack, demo_facts) -> None:
     undocumented = sorted(k for k in keys - data_ids if f"`{k}`" not in text)
     assert undocumented == []
     assert '`schema_version` | string | `"1.0"`' in text
+
+
+def test_authoring_cookbook_pack(tmp_path: Path, demo_facts) -> None:
+    _write_authoring_example(tmp_path)
+    pack = load_pack(tmp_path / "rules/so_tay")
+    report = pack.evaluate(demo_facts, dt.date(2025, 12, 31))
+    assert report.errors == []
+    a = report.entity("demo_a")
+    # 9 of the 10 lecturers hold a master's or a doctorate (gv10: đại học) -> 90% >= 90%.
+    assert a.outcome("so_tay.thac_si") is Outcome.passed
+    # Provincial topics accepted in 2021-2025: dt2022, dt2024 -> 2 < 3.
+    assert a.outcome("so_tay.de_tai") is Outcome.failed
+    # is_manager is not recorded: if(is_manager, ...) is unknown; the other conditions hold.
+    assert report.entity("gv01").outcome("lao_dong_tien_tien") is Outcome.unknown
+    # Recruited 2025-09-01: 3 months < 6, false whatever if() gives.
+    assert report.entity("gv05").outcome("lao_dong_tien_tien") is Outcome.failed
+    assert report.entity("cv01").outcome("so_tay.giang_vien_thao_giang") is Outcome.not_applicable
+    assert report.entity("gv09").outcome("so_tay.da_xep_loai") is Outcome.failed
