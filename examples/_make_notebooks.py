@@ -98,6 +98,12 @@ excellent rating or a grassroots initiative this year. gv09 has no 2025 rating: 
 assert table.frame.loc["gv09", "Lao động tiên tiến"] == "unknown"
 assert table.frame.loc["gv05", "Lao động tiên tiến"] == "fail"   # recruited 01/09/2025: 3 months < 6
 table'''),
+        md("## Báo cáo HTML có biểu đồ / HTML report with charts"),
+        code('''import tempfile
+
+out = nb.save_html(report, Path(tempfile.mkdtemp()) / "bao_cao_demo_a.html")
+assert "data:image/png;base64," in out.read_text(encoding="utf-8")
+out.name, out.stat().st_size'''),
     ],
     "batch_all_schools.ipynb": [
         md("""

@@ -115,3 +115,19 @@ def test_repr_html_in_notebook(report) -> None:
     assert "<table class='levels'>" in html and "TẠM THỜI" in html
     en = report.to_html("en")
     assert "PROVISIONAL" in en and "By criteria group" in en
+
+
+def test_html_with_embedded_charts(report, tmp_path) -> None:
+    import base64
+
+    html = nb.html_with_charts(report)
+    # One chart per school (demo_a, demo_b), embedded: the file needs nothing else to display.
+    assert html.count("<img class='chart'") == 2
+    uri = html.split("src='data:image/png;base64,", 1)[1].split("'", 1)[0]
+    assert base64.b64decode(uri).startswith(b"\x89PNG")
+    path = nb.save_html(report, tmp_path / "r.html")
+    assert path.read_text(encoding="utf-8") == html
+    # Only PNG data URIs are embedded.
+    from chuan_engine.render.html import render_html
+
+    assert "<img" not in render_html(report, images={"demo_a": "https://example.org/x.png"})

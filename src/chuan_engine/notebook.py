@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -213,5 +214,25 @@ def ranking_chart(report: Report, lang: str | None = None, schools: Iterable[str
                 "Xếp hạng các trường" if lang == "vi" else "Schools ranked")
 
 
-__all__ = ["HtmlTable", "progress", "progress_chart", "ranking_chart", "ranking_view", "school_chart",
-           "school_ranking", "staff_matrix", "staff_table"]
+def html_with_charts(report: Report, lang: str | None = None, kind: str = "school") -> str:
+    """A self-contained HTML report with a group chart (PNG, base64) under each entity of ``kind``."""
+    from .render.charts import group_chart
+    from .render.html import render_html
+
+    lang = lang or report.lang
+    images = {e.id: group_chart(e, lang).data_uri() for e in report.entities
+              if e.kind == kind and e.error is None and e.summary.get("groups")}
+    return render_html(report, lang, images=images)
+
+
+def save_html(report: Report, path: str | Path, lang: str | None = None, charts: bool = True) -> Path:
+    """Write the HTML report (with charts unless ``charts=False``) atomically; returns the path."""
+    from .atomic import write_atomic
+
+    text = html_with_charts(report, lang) if charts else report.to_html(lang)
+    write_atomic(path, text)
+    return Path(path)
+
+
+__all__ = ["HtmlTable", "html_with_charts", "progress", "progress_chart", "ranking_chart", "ranking_view", "school_chart",
+           "save_html", "school_ranking", "staff_matrix", "staff_table"]

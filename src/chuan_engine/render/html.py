@@ -8,6 +8,7 @@ the group summaries, citations as links. Outcomes are colour-coded by class
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +42,7 @@ CSS = """
 .chuan .bar span{display:block;height:100%}
 .chuan .bar .pass{background:#5cb85c}.chuan .bar .fail{background:#d9534f}.chuan .bar .unknown{background:#f0ad4e}
 .chuan details.why{margin-top:2px}.chuan details.why ul{margin:2px 0 2px 14px;padding:0}
+.chuan img.chart{max-width:100%;height:auto}
 .chuan .warn{background:#fff4d6;border-left:4px solid #f0ad4e;padding:4px 8px}
 @media print{.chuan section{page-break-inside:avoid}.chuan details.why{display:none}
 .chuan *{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
@@ -197,7 +199,8 @@ def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, st
     )
 
 
-def _entity_section(e: EntityReport, lang: str, report: Report | None = None) -> str:
+def _entity_section(e: EntityReport, lang: str, report: Report | None = None,
+                    image: str | None = None) -> str:
     s = e.summary
     title = escape(t(e.kind, lang)) + f" {escape(e.id)}" + (f" — {escape(e.name)}" if e.name else "")
     out = [f"<section id='{anchor(e)}' class='entity' data-kind='{escape(e.kind)}'><h2>{title}</h2>"]
@@ -219,6 +222,8 @@ def _entity_section(e: EntityReport, lang: str, report: Report | None = None) ->
     if s.get("levels"):
         out.append(_level_table(s, lang))
     out.append(_group_table(s, lang))
+    if image and image.startswith("data:image/png;base64,"):
+        out.append(f"<p><img class='chart' alt='{escape(_l('chart', lang))} {escape(e.id)}' src='{image}'></p>")
     pack_levels = report.pack.header.levels if report is not None else []
     levels = [lv.id for lv in pack_levels] if s.get("levels") and len(pack_levels) > 1 else []
     level_heads = [pick(lv.label_vi, lv.label_en, lang) for lv in pack_levels if lv.id in levels]
@@ -259,14 +264,16 @@ def _legend(lang: str) -> str:
             f"<span class='badge prov'>{escape(t('provisional', lang))}</span> = {_l('prov_legend', lang)}</p>")
 
 
-def render_html(report: Report, lang: str = "vi", standalone: bool = True) -> str:
+def render_html(report: Report, lang: str = "vi", standalone: bool = True, *,
+                images: Mapping[str, str] | None = None) -> str:
+    """The report as HTML; ``images`` maps entity ids to ``data:image/png;base64,...`` charts to embed."""
     h = report.pack.header
     body = [f"<div class='chuan'><h1>{escape(pick(h.title_vi, h.title_en, lang))}</h1>",
             f"<p class='meta'>{t('pack', lang)}: <code>{escape(h.id)} {escape(h.version)}</code> — "
             f"{t('as_of', lang)}: {report.as_of.isoformat()}</p>", _legend(lang)]
     if len(report.entities) > 1:
         body.append(_overview(report, lang))
-    body.extend(_entity_section(e, lang, report) for e in report.entities)
+    body.extend(_entity_section(e, lang, report, (images or {}).get(e.id)) for e in report.entities)
     body.append("</div>")
     inner = f"<style>{CSS}</style>" + "".join(body)
     if not standalone:
