@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint clean
+.PHONY: demo test lint docs clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -18,6 +18,10 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/python -m pytest
+
+docs: $(STAMP)
+	$(BIN)/python docs/_gen.py
+	$(BIN)/python -m pytest -q tests/test_docs.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

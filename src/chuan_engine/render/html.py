@@ -1,77 +1,284 @@
-"""Self-contained, printable HTML report (also the notebook ``_repr_html_``)."""
+"""Self-contained, printable HTML report (also the notebook ``_repr_html_``).
+
+One file, no scripts, no external resources: inline CSS, CSS-drawn bars for
+the group summaries, citations as links. Outcomes are colour-coded by class
+(``pass``/``fail``/``unknown``/``not_applicable``) on the rows of
+``table.verdicts``; provisional thresholds are flagged on every row.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..i18n import pick, t
-from ..outcome import Outcome
+from ..outcome import Outcome, RuleResult
+from ..trace import Step, plain
 from .common import fmt_margin, fmt_threshold, fmt_value
 
 if TYPE_CHECKING:
-    from ..report import Report
+    from ..report import EntityReport, Report
+
+OUTCOMES = ("pass", "fail", "unknown", "not_applicable")
 
 CSS = """
-.chuan{font-family:system-ui,'Segoe UI',Roboto,sans-serif;font-size:14px;color:#222}
-.chuan table{border-collapse:collapse;margin:6px 0 18px;width:100%}
+.chuan{font-family:system-ui,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;font-size:14px;color:#222;max-width:1200px}
+.chuan h1{font-size:22px;margin:4px 0}.chuan h2{font-size:18px;margin:18px 0 4px;border-bottom:2px solid #999}
+.chuan h3{font-size:15px;margin:10px 0 2px}
+.chuan table{border-collapse:collapse;margin:6px 0 14px;width:100%}
 .chuan th,.chuan td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
 .chuan th{background:#f0f0f0}
+.chuan td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.chuan td.cite{font-size:12px;min-width:180px}.chuan td code{font-size:12px}
 .chuan .pass{background:#e3f5e1}.chuan .fail{background:#fbe0e0}.chuan .unknown{background:#fff4d6}
 .chuan .not_applicable{color:#888}
+.chuan .badge{display:inline-block;padding:0 5px;border-radius:3px;font-size:11px;font-weight:bold;border:1px solid #bbb}
+.chuan .badge.prov{background:#ffe0b2;color:#8a4b00;border-color:#e0a050}
 .chuan .prov{font-weight:bold;color:#a15c00}
-.chuan .verdict{font-size:16px;font-weight:bold}
-@media print{.chuan section{page-break-inside:avoid}}
+.chuan .verdict{font-size:16px;font-weight:bold;padding:3px 6px;display:inline-block}
+.chuan .meta,.chuan small{color:#555}
+.chuan .bar{display:flex;width:220px;height:12px;border:1px solid #aaa;background:#fafafa}
+.chuan .bar span{display:block;height:100%}
+.chuan .bar .pass{background:#5cb85c}.chuan .bar .fail{background:#d9534f}.chuan .bar .unknown{background:#f0ad4e}
+.chuan details.why{margin-top:2px}.chuan details.why ul{margin:2px 0 2px 14px;padding:0}
+.chuan img.chart{max-width:100%;height:auto}
+.chuan .warn{background:#fff4d6;border-left:4px solid #f0ad4e;padding:4px 8px}
+@media print{.chuan section{page-break-inside:avoid}.chuan details.why{display:none}
+.chuan *{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
+# Labels used only by this renderer (the shared ones live in i18n.LABELS).
+_L: dict[str, dict[str, str]] = {
+    "overview": {"vi": "Tổng quan", "en": "Overview"},
+    "groups": {"vi": "Theo nhóm tiêu chí", "en": "By criteria group"},
+    "levels": {"vi": "Theo mức chuẩn", "en": "By level"},
+    "indicators": {"vi": "Kết quả từng quy tắc", "en": "Result of each rule"},
+    "legend": {"vi": "Chú giải", "en": "Legend"},
+    "why": {"vi": "Vì sao?", "en": "Why?"},
+    "status": {"vi": "Trạng thái", "en": "Status"},
+    "passed_of": {"vi": "Đạt / yêu cầu", "en": "Passed / required"},
+    "chart": {"vi": "Biểu đồ", "en": "Chart"},
+    "prov_rows": {"vi": "quy tắc dùng ngưỡng TẠM THỜI, cần đối chiếu văn bản gốc trước khi dùng kết quả",
+                  "en": "rules use PROVISIONAL thresholds; check them against the official text before relying on them"},
+    "prov_legend": {"vi": "ngưỡng/tiêu chí chưa đối chiếu văn bản gốc",
+                    "en": "threshold or wording not checked against the official text"},
+}
 
-def _entity_section(e, lang: str) -> str:  # type: ignore[no-untyped-def]
+
+def _l(key: str, lang: str) -> str:
+    entry = _L[key]
+    return entry.get(lang, entry["vi"])
+
+
+def anchor(e: EntityReport) -> str:
+    """The HTML id of an entity's section (stable, ASCII)."""
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in e.id)
+    return f"e-{e.kind}-{safe}"
+
+
+def _status_class(value: str | None) -> str:
+    if value in ("pass", "fail", "unknown"):
+        return value
+    if value and value.startswith("dat_") or value == "eligible":
+        return "pass"
+    if value in ("chua_dat", "not_eligible", "error"):
+        return "fail"
+    return "unknown"
+
+
+def _verdict_class(summary: dict[str, Any]) -> str:
+    """Colour of an entity's verdict: not eligible *yet undetermined somewhere* is amber, not red."""
+    verdict = summary.get("verdict")
+    if verdict == "not_eligible" and summary["counts"]["unknown"]:
+        return "unknown"
+    return _status_class(verdict)
+
+
+def _cite(r: RuleResult) -> str:
+    text = escape(r.citation.short())
+    title = f" title='{escape(r.citation.note)}'" if r.citation.note else ""
+    url = r.citation.url or ""
+    if url.startswith(("http://", "https://")):
+        return f"<a href='{escape(url)}'{title} rel='noopener'>{text}</a>"
+    return f"<span{title}>{text}</span>"
+
+
+def _bar(counts: dict[str, Any]) -> str:
+    total = sum(int(counts.get(k, 0)) for k in ("pass", "fail", "unknown"))
+    if not total:
+        return "<div class='bar'></div>"
+    parts = []
+    for k in ("pass", "fail", "unknown"):
+        n = int(counts.get(k, 0))
+        if n:
+            parts.append(f"<span class='{k}' style='width:{100 * n / total:.1f}%' title='{k}: {n}'></span>")
+    return "<div class='bar'>" + "".join(parts) + "</div>"
+
+
+def _explain(step: Step | None, depth: int = 0) -> str:
+    if step is None or depth > 3:
+        return ""
+    value = plain(step.value)
+    shown = "?" if step.unknown else escape(str(value))[:80]
+    detail = ""
+    if step.detail:
+        keys = [k for k in ("source", "provenance", "numerator", "denominator", "missing", "rule", "outcome")
+                if k in step.detail]
+        detail = " <small>" + escape(", ".join(f"{k}={plain(step.detail[k])}" for k in keys)) + "</small>"
+    kids = "".join(_explain(c, depth + 1) for c in step.children[:8])
+    text = step.text if len(step.text) <= 160 else step.text[:159] + "…"
+    return f"<li><code>{escape(text)}</code> → {shown}{detail}" + (f"<ul>{kids}</ul>" if kids else "") + "</li>"
+
+
+def _level_table(s: dict[str, Any], lang: str) -> str:
+    rows = []
+    for lv in s["levels"].values():
+        cls = _status_class(lv["status"])
+        rows.append(f"<tr class='{cls}'><td>{escape(pick(lv['label_vi'], lv['label_en'], lang))}</td>"
+                    f"<td>{escape(t(lv['status'], lang))}</td>"
+                    f"<td class='num'>{lv['passed']}/{lv['required']}</td><td class='num'>{lv['failed']}</td>"
+                    f"<td class='num'>{lv['unknown']}</td><td class='num'>{lv['exceeded']}</td></tr>")
+    heads = [_l("levels", lang), _l("status", lang), _l("passed_of", lang), t("fail", lang), t("unknown", lang),
+             t("exceeded", lang)]
+    return ("<table class='levels'><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in heads)
+            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
+
+
+def _group_table(s: dict[str, Any], lang: str) -> str:
+    rows = []
+    for gid, g in s.get("groups", {}).items():
+        cls = "fail" if g["fail"] else ("unknown" if g["unknown"] else "pass")
+        rows.append(f"<tr class='{cls}' data-group='{escape(gid)}'>"
+                    f"<td>{escape(pick(g['label_vi'], g['label_en'], lang))}</td>"
+                    f"<td class='num'>{g['pass']}</td><td class='num'>{g['fail']}</td>"
+                    f"<td class='num'>{g['unknown']}</td><td class='num'>{g['exceeded']}</td>"
+                    f"<td>{_bar(g)}</td></tr>")
+    if not rows:
+        return ""
+    heads = [t("group", lang), t("pass", lang), t("fail", lang), t("unknown", lang), t("exceeded", lang),
+             _l("chart", lang)]
+    return (f"<h3>{_l('groups', lang)}</h3><table class='groups'><thead><tr>"
+            + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr></thead><tbody>" + "".join(rows)
+            + "</tbody></table>")
+
+
+def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, str],
+         level_labels: dict[str, str] | None = None) -> str:
+    provisional = r.provenance.value == "provisional"
+    flag = f" <span class='badge prov'>{escape(t('provisional', lang))}</span>" if provisional else ""
+    extra = ""
+    if r.outcome is Outcome.unknown and r.missing:
+        extra = f"<br><small>{t('missing', lang)}: {escape(', '.join(r.missing[:6]))}</small>"
+    if r.gap:
+        text = escape(str(r.gap.get("text_" + lang, r.gap.get("text_vi", ""))))
+        if r.outcome is Outcome.failed:
+            extra = f"<br><small class='gap'>→ {text}</small>"
+        elif r.outcome is Outcome.passed and text:  # passes the first level, fails a higher one
+            label = escape((level_labels or {}).get(str(r.gap.get("level")), str(r.gap.get("level", ""))))
+            extra = f"<br><small class='gap'>→ {label}: {text}</small>"
+    if r.reason and r.outcome in (Outcome.not_applicable, Outcome.unknown) and not extra:
+        extra = f"<br><small>{escape(t(r.reason, lang))}</small>"
+    if r.explanation is not None and r.outcome in (Outcome.failed, Outcome.unknown):
+        extra += f"<details class='why'><summary>{_l('why', lang)}</summary><ul>{_explain(r.explanation)}</ul></details>"
+    cells = "".join(
+        f"<td class='{r.levels[lv].outcome.value}'>{escape(t(r.levels[lv].outcome.value, lang))}</td>"
+        if lv in r.levels else "<td></td>" for lv in levels
+    )
+    prov_cls = " class='prov'" if provisional else ""
+    return (
+        f"<tr class='{r.outcome.value}'><td data-rule='{escape(r.rule)}'"
+        f" data-provenance='{r.provenance.value}'><code>{escape(r.rule)}</code></td>"
+        f"<td>{escape(pick(r.title_vi, r.title_en, lang))}{flag}{extra}</td>"
+        f"<td>{escape(group_labels.get(r.group or '', r.group or ''))}</td>"
+        f"<td class='outcome'>{escape(t(r.outcome.value, lang))}</td>{cells}"
+        f"<td class='num'>{escape(fmt_value(r.value, r.unit) if r.kind == 'indicator' else '')}</td>"
+        f"<td class='num'>{escape(fmt_threshold(r))}</td><td class='num'>{escape(fmt_margin(r))}</td>"
+        f"<td{prov_cls}>{escape(t(r.provenance.value, lang))}</td>"
+        f"<td class='cite'>{_cite(r)}</td></tr>"
+    )
+
+
+def _entity_section(e: EntityReport, lang: str, report: Report | None = None,
+                    image: str | None = None) -> str:
     s = e.summary
-    out = [f"<section><h2>{escape(t(e.kind, lang))} {escape(e.id)}"
-           + (f" — {escape(e.name)}" if e.name else "") + "</h2>"]
+    title = escape(t(e.kind, lang)) + f" {escape(e.id)}" + (f" — {escape(e.name)}" if e.name else "")
+    out = [f"<section id='{anchor(e)}' class='entity' data-kind='{escape(e.kind)}'><h2>{title}</h2>"]
     if e.error:
         out.append(f"<p class='fail'>{escape(t('error', lang))}: {escape(e.error)}</p></section>")
         return "".join(out)
-    out.append(f"<p class='verdict'>{escape(str(s.get('verdict_' + lang, '')))}</p>")
-    out.append(f"<p>{escape(str(s.get('headline_' + lang, '')))}</p>")
+    verdict = str(s.get("verdict_" + lang, s.get("verdict_vi", "")))
+    out.append(f"<p class='verdict {_verdict_class(s)}'>{escape(verdict)}</p>")
+    out.append(f"<p>{escape(str(s.get('headline_' + lang, s.get('headline_vi', ''))))}</p>")
     prov = s["provenance"]
-    out.append(f"<p>{t('provenance', lang)}: {prov['verified']} {t('verified', lang)}, {prov['reported']} "
-               f"{t('reported', lang)}, <span class='prov'>{prov['provisional']} {t('provisional', lang)}</span></p>")
-    heads = ["rule", "title", "outcome", "value", "threshold", "margin", "provenance", "citation"]
-    out.append("<table class='verdicts'><thead><tr>"
-               + "".join(f"<th>{t(h, lang)}</th>" for h in heads) + "</tr></thead><tbody>")
-    for r in e.results:
-        cite = escape(r.citation.short())
-        if r.citation.url:
-            cite = f"<a href='{escape(r.citation.url)}'>{cite}</a>"
-        prov_cls = " class='prov'" if r.provenance.value == "provisional" else ""
-        extra = ""
-        if r.outcome is Outcome.unknown and r.missing:
-            extra = f"<br><small>{t('missing', lang)}: {escape(', '.join(r.missing[:6]))}</small>"
-        if r.gap and r.outcome is Outcome.failed:
-            extra = f"<br><small>→ {escape(str(r.gap.get('text_' + lang, '')))}</small>"
-        out.append(
-            f"<tr class='{r.outcome.value}'><td><code>{escape(r.rule)}</code></td>"
-            f"<td>{escape(pick(r.title_vi, r.title_en, lang))}{extra}</td>"
-            f"<td>{escape(t(r.outcome.value, lang))}</td>"
-            f"<td>{escape(fmt_value(r.value, r.unit) if r.kind == 'indicator' else '')}</td>"
-            f"<td>{escape(fmt_threshold(r))}</td><td>{escape(fmt_margin(r))}</td>"
-            f"<td{prov_cls}>{escape(t(r.provenance.value, lang))}</td><td>{cite}</td></tr>"
-        )
+    prov_cls = " class='prov'" if prov["provisional"] else ""
+    line = (f"<p>{t('provenance', lang)}: {prov['verified']} {t('verified', lang)}, {prov['reported']} "
+            f"{t('reported', lang)}, <span{prov_cls}>{prov['provisional']} {t('provisional', lang)}</span>")
+    if prov.get("override"):
+        line += f", {prov['override']} {t('override', lang)}"
+    out.append(line + "</p>")
+    if prov["provisional"]:
+        out.append(f"<p class='warn'>⚠ {prov['provisional']} {_l('prov_rows', lang)}.</p>")
+    if s.get("levels"):
+        out.append(_level_table(s, lang))
+    out.append(_group_table(s, lang))
+    if image and image.startswith("data:image/png;base64,"):
+        out.append(f"<p><img class='chart' alt='{escape(_l('chart', lang))} {escape(e.id)}' src='{image}'></p>")
+    pack_levels = report.pack.header.levels if report is not None else []
+    levels = [lv.id for lv in pack_levels] if s.get("levels") and len(pack_levels) > 1 else []
+    level_heads = [pick(lv.label_vi, lv.label_en, lang) for lv in pack_levels if lv.id in levels]
+    group_labels = {g.id: pick(g.label_vi, g.label_en, lang) for g in report.pack.header.groups} if report else {}
+    heads = ([t("rule", lang), t("title", lang), t("group", lang), t("outcome", lang)] + level_heads
+             + [t("value", lang), t("threshold", lang), t("margin", lang), t("provenance", lang), t("citation", lang)])
+    out.append(f"<h3>{_l('indicators', lang)}</h3><table class='verdicts'><thead><tr>"
+               + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr></thead><tbody>")
+    level_labels = {lv.id: pick(lv.label_vi, lv.label_en, lang) for lv in pack_levels}
+    out.extend(_row(r, lang, levels, group_labels, level_labels) for r in e.results)
     out.append("</tbody></table></section>")
     return "".join(out)
 
 
-def render_html(report: Report, lang: str = "vi", standalone: bool = True) -> str:
+def _overview(report: Report, lang: str) -> str:
+    heads = [t("entity", lang), t("kind", lang), t("verdict", lang), t("pass", lang), t("fail", lang),
+             t("unknown", lang), t("exceeded", lang), t("provisional", lang)]
+    rows = []
+    for e in report.entities:
+        s = e.summary
+        c = s["counts"]
+        name = escape(e.id) + (f" — {escape(e.name)}" if e.name else "")
+        rows.append(
+            f"<tr class='{_verdict_class(s)}' data-entity='{escape(e.id)}'>"
+            f"<td><a href='#{anchor(e)}'>{name}</a></td><td>{escape(t(e.kind, lang))}</td>"
+            f"<td>{escape(str(s.get('verdict_' + lang, s.get('verdict_vi', ''))))}</td>"
+            f"<td class='num'>{c['pass']}</td><td class='num'>{c['fail']}</td><td class='num'>{c['unknown']}</td>"
+            f"<td class='num'>{s['exceeded']}</td><td class='num'>{s['provenance']['provisional']}</td></tr>"
+        )
+    return (f"<h2>{_l('overview', lang)}</h2><table class='overview'><thead><tr>"
+            + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr></thead><tbody>" + "".join(rows)
+            + "</tbody></table>")
+
+
+def _legend(lang: str) -> str:
+    items = "".join(f"<span class='badge {o}'>{escape(t(o, lang))}</span> " for o in OUTCOMES)
+    return (f"<p class='legend'>{_l('legend', lang)}: {items}"
+            f"<span class='badge prov'>{escape(t('provisional', lang))}</span> = {_l('prov_legend', lang)}</p>")
+
+
+def render_html(report: Report, lang: str = "vi", standalone: bool = True, *,
+                images: Mapping[str, str] | None = None) -> str:
+    """The report as HTML; ``images`` maps entity ids to ``data:image/png;base64,...`` charts to embed."""
     h = report.pack.header
     body = [f"<div class='chuan'><h1>{escape(pick(h.title_vi, h.title_en, lang))}</h1>",
-            f"<p>{t('pack', lang)}: <code>{escape(h.id)} {escape(h.version)}</code> — "
-            f"{t('as_of', lang)}: {report.as_of.isoformat()}</p>"]
-    body.extend(_entity_section(e, lang) for e in report.entities)
+            f"<p class='meta'>{t('pack', lang)}: <code>{escape(h.id)} {escape(h.version)}</code> — "
+            f"{t('as_of', lang)}: {report.as_of.isoformat()}</p>", _legend(lang)]
+    if len(report.entities) > 1:
+        body.append(_overview(report, lang))
+    body.extend(_entity_section(e, lang, report, (images or {}).get(e.id)) for e in report.entities)
     body.append("</div>")
     inner = f"<style>{CSS}</style>" + "".join(body)
     if not standalone:
         return inner
     title = escape(pick(h.title_vi, h.title_en, lang))
-    return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title></head>"
-            f"<body>{inner}</body></html>")
+    return (f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{title}</title>"
+            f"</head><body>{inner}</body></html>")
