@@ -15,6 +15,9 @@ from .store import Facts
 
 _ENTITY = TypeAdapter(Entity)
 SUFFIXES = (".yaml", ".yml", ".json")
+# A facts file larger than this is refused before it is read: a 60-person roster is a few hundred
+# kilobytes, and PyYAML needs roughly 20-50 times a file's size in memory to parse it.
+MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 def _files(paths: Iterable[str | Path]) -> list[Path]:
@@ -83,6 +86,11 @@ def load_facts(*paths: str | Path) -> Facts:
     entities: list[Any] = []
     origin: dict[str, str] = {}
     for f in _files(paths):
+        size = f.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise FactsError(
+                f"file too large ({size / 1024 / 1024:.0f} MB > {MAX_FILE_BYTES // 1024 // 1024} MB limit); "
+                "split it into several files / tệp quá lớn, hãy tách thành nhiều tệp", file=str(f))
         data = read_data(f, FactsError)
         for item in _entities_in(data, str(f)):
             e = parse_entity(item, str(f))
