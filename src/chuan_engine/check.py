@@ -527,6 +527,8 @@ def check_pack(path: str | Path, *, examples: int = 40, seed: int = 0) -> PackCh
         pack = _compile(header, params, variables, rules, str(root), tuple(str(f) for f in files))
     except ChuanError as exc:
         code = next((c for t, c in _COMPILE_CODES if isinstance(exc, t)), None)
+        if "unknown parameter" in exc.message:
+            code = "undefined_parameter"
         if code is None:
             code = "overlapping_versions" if "overlap" in exc.message else "load_error"
         if code not in res.codes():
