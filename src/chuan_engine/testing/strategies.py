@@ -18,6 +18,7 @@ many examples quickly. Requires ``hypothesis`` (a test dependency).
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from hypothesis import strategies as st
@@ -48,6 +49,27 @@ def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     return st.none() | strategy
 
 
+# Built once: creating strategies inside every draw is what makes generation slow.
+_RATING = st.none() | st.sampled_from(list(Rating))
+_DISCIPLINE = st.sampled_from([DisciplineForm.khong] * 3 + list(DisciplineForm) + [None])
+_BOOL = st.none() | st.booleans()
+_LEVEL = st.none() | st.sampled_from(list(Level))
+_DEGREE = st.sampled_from(list(Degree) + [Degree.thac_si, None])
+_RECRUITED = st.none() | st.dates(dt.date(1990, 1, 1), dt.date(2026, 6, 30))
+_NAME = st.none() | st.sampled_from(["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"])
+_SMALL = st.none() | st.integers(0, 60)
+_GENDER = st.none() | st.sampled_from(list(Gender))
+_EMPLOYMENT = st.none() | st.sampled_from(list(Employment))
+_LECTURER = st.sampled_from([True, True, False, None])
+_LECTURER_TYPE = st.none() | st.sampled_from(list(LecturerType))
+_GRADE = st.none() | st.sampled_from(list(Grade))
+_THEORY = st.none() | st.sampled_from(list(PoliticalTheory))
+_TEACHING_YEARS = st.none() | st.integers(0, 30).map(float)
+_UNIT_KIND = st.none() | st.sampled_from(list(UnitKind))
+_ROSTER_KNOWN = st.sampled_from([True, True, True, False])
+_TITLES = st.none() | st.lists(st.sampled_from(["lao_dong_tien_tien", "chien_si_thi_dua_co_so"]), unique=True, max_size=2)
+
+
 def dates(start: dt.date = dt.date(2022, 1, 1), end: dt.date = dt.date(2026, 12, 31)) -> st.SearchStrategy[dt.date]:
     """Evaluation dates, with the regime boundaries (year ends, 1 January 2024) drawn often."""
     special = [dt.date(y, 12, 31) for y in range(start.year, end.year + 1)] + [dt.date(2024, 1, 1)]
@@ -65,115 +87,127 @@ def staff_years(years: tuple[int, ...] = YEARS, unit_ids: tuple[str, ...] = ()) 
         for y in sorted(chosen):
             out.append(StaffYear(
                 year=y,
-                unit_id=draw(maybe(st.sampled_from(unit_ids))) if unit_ids else None,
-                rating=draw(maybe(st.sampled_from(list(Rating)))),
-                party_rating=draw(maybe(st.sampled_from(list(Rating)))),
-                discipline=draw(st.sampled_from([DisciplineForm.khong] * 3 + list(DisciplineForm) + [None])),
-                discipline_pending=draw(st.sampled_from([False, False, True, None])),
-                absent_days=draw(maybe(st.integers(0, 60))),
-                maternity_leave_days=draw(maybe(st.integers(0, 180))),
-                training_months=draw(maybe(st.integers(0, 24))),
-                emulation_registered=draw(maybe(st.booleans())),
-                titles=draw(maybe(st.lists(st.sampled_from(["lao_dong_tien_tien", "chien_si_thi_dua_co_so"]),
-                                           unique=True, max_size=2))),
+                unit_id=draw(st.sampled_from((*unit_ids, None))),
+                rating=draw(_RATING),
+                party_rating=draw(_RATING),
+                discipline=draw(_DISCIPLINE),
+                discipline_pending=draw(_BOOL),
+                absent_days=draw(_SMALL),
+                maternity_leave_days=draw(_SMALL),
+                training_months=draw(_SMALL),
+                emulation_registered=draw(_BOOL),
+                titles=draw(_TITLES),
             ))
         return out
 
     return build()
 
 
+@lru_cache(maxsize=32)
+def _initiative_items(years: tuple[int, ...]) -> st.SearchStrategy[list[Initiative]]:
+    return st.lists(st.builds(Initiative, id=st.just(""), level=_LEVEL, year=st.none() | st.sampled_from(years),
+                              applied=_BOOL), max_size=2)
+
+
+@lru_cache(maxsize=32)
+def _research_items(years: tuple[int, ...], max_size: int) -> st.SearchStrategy[list[Research]]:
+    return st.lists(st.builds(Research, id=st.just(""), level=_LEVEL, year=st.none() | st.sampled_from(years),
+                              accepted=_BOOL, applied=_BOOL), max_size=max_size)
+
+
+def _numbered(items: list[Any], prefix: str) -> list[Any]:
+    return [x.model_copy(update={"id": f"{prefix}{i}"}) for i, x in enumerate(items)]
+
+
 def initiatives(years: tuple[int, ...] = YEARS, prefix: str = "sk") -> st.SearchStrategy[list[Initiative]]:
-    return st.lists(
-        st.builds(Initiative, id=st.just(""), level=maybe(st.sampled_from(list(Level))),
-                  year=maybe(st.sampled_from(years)), applied=maybe(st.booleans())),
-        max_size=2,
-    ).map(lambda xs: [x.model_copy(update={"id": f"{prefix}{i}"}) for i, x in enumerate(xs)])
+    return _initiative_items(years).map(lambda xs: _numbered(xs, prefix))
 
 
 def research(years: tuple[int, ...] = YEARS, prefix: str = "dt", max_size: int = 4) -> st.SearchStrategy[list[Research]]:
-    return st.lists(
-        st.builds(Research, id=st.just(""), level=maybe(st.sampled_from(list(Level))),
-                  year=maybe(st.sampled_from(years)), accepted=maybe(st.booleans()), applied=maybe(st.booleans())),
-        max_size=max_size,
-    ).map(lambda xs: [x.model_copy(update={"id": f"{prefix}{i}"}) for i, x in enumerate(xs)])
+    return _research_items(years, max_size).map(lambda xs: _numbered(xs, prefix))
+
+
+def _draw_staff(draw: st.DrawFn, staff_id: str, unit_ids: tuple[str, ...], years: tuple[int, ...],
+                inputs: st.SearchStrategy[dict[str, Any]] | None) -> Staff:
+    return Staff(
+        id=staff_id,
+        name=draw(_NAME),
+        gender=draw(_GENDER),
+        unit_id=draw(st.sampled_from((*unit_ids, None))),
+        is_manager=draw(_BOOL),
+        employment=draw(_EMPLOYMENT),
+        is_lecturer=draw(_LECTURER),
+        lecturer_type=draw(_LECTURER_TYPE),
+        degree=draw(_DEGREE),
+        degree_relevant=draw(_BOOL),
+        grade=draw(_GRADE),
+        political_theory=draw(_THEORY),
+        pedagogy_cert=draw(_BOOL),
+        active_teaching=draw(_BOOL),
+        teaching_years_at_school=draw(_TEACHING_YEARS),
+        recruited_on=draw(_RECRUITED),
+        years=draw(staff_years(years, unit_ids)),
+        initiatives=_numbered(draw(_initiative_items(years)), f"{staff_id}_sk"),
+        research=_numbered(draw(_research_items(years, 1)), f"{staff_id}_dt"),
+        inputs=draw(inputs) if inputs is not None else {},
+    )
 
 
 def staff_member(staff_id: str = "s0", unit_ids: tuple[str, ...] = (), years: tuple[int, ...] = YEARS,
                  inputs: st.SearchStrategy[dict[str, Any]] | None = None) -> st.SearchStrategy[Staff]:
     """One staff member (cán bộ, viên chức) with year records, initiatives and research."""
+    return st.composite(lambda draw: _draw_staff(draw, staff_id, unit_ids, years, inputs))()
 
-    @st.composite
-    def build(draw: st.DrawFn) -> Staff:
-        return Staff(
-            id=staff_id,
-            name=draw(maybe(st.sampled_from(["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]))),
-            gender=draw(maybe(st.sampled_from(list(Gender)))),
-            unit_id=draw(maybe(st.sampled_from(unit_ids))) if unit_ids else None,
-            is_manager=draw(maybe(st.booleans())),
-            employment=draw(maybe(st.sampled_from(list(Employment)))),
-            is_lecturer=draw(st.sampled_from([True, True, False, None])),
-            lecturer_type=draw(maybe(st.sampled_from(list(LecturerType)))),
-            degree=draw(st.sampled_from(list(Degree) + [Degree.thac_si, None])),
-            degree_relevant=draw(maybe(st.booleans())),
-            grade=draw(maybe(st.sampled_from(list(Grade)))),
-            political_theory=draw(maybe(st.sampled_from(list(PoliticalTheory)))),
-            pedagogy_cert=draw(maybe(st.booleans())),
-            active_teaching=draw(maybe(st.booleans())),
-            teaching_years_at_school=draw(maybe(st.integers(0, 30).map(float))),
-            recruited_on=draw(maybe(st.dates(dt.date(1990, 1, 1), dt.date(2026, 6, 30)))),
-            years=draw(staff_years(years, unit_ids)),
-            initiatives=draw(initiatives(years, prefix=f"{staff_id}_sk")),
-            research=draw(research(years, prefix=f"{staff_id}_dt", max_size=1)),
-            inputs=draw(inputs) if inputs is not None else {},
-        )
 
-    return build()
+def _draw_unit(draw: st.DrawFn, unit_id: str, years: tuple[int, ...],
+               inputs: st.SearchStrategy[dict[str, Any]] | None) -> Unit:
+    chosen = draw(st.lists(st.sampled_from(years), unique=True, max_size=2))
+    return Unit(
+        id=unit_id,
+        name=f"Khoa {unit_id}",
+        unit_kind=draw(_UNIT_KIND),
+        years=[UnitYear(year=y, rating=draw(_RATING)) for y in sorted(chosen)],
+        inputs=draw(inputs) if inputs is not None else {},
+    )
 
 
 def unit(unit_id: str = "u0", years: tuple[int, ...] = YEARS,
          inputs: st.SearchStrategy[dict[str, Any]] | None = None) -> st.SearchStrategy[Unit]:
-    @st.composite
-    def build(draw: st.DrawFn) -> Unit:
-        chosen = draw(st.lists(st.sampled_from(years), unique=True, max_size=2))
-        return Unit(
-            id=unit_id,
-            name=f"Khoa {unit_id}",
-            unit_kind=draw(maybe(st.sampled_from(list(UnitKind)))),
-            years=[UnitYear(year=y, rating=draw(maybe(st.sampled_from(list(Rating))))) for y in sorted(chosen)],
-            inputs=draw(inputs) if inputs is not None else {},
-        )
+    return st.composite(lambda draw: _draw_unit(draw, unit_id, years, inputs))()
 
-    return build()
+
+def _draw_school(draw: st.DrawFn, school_id: str, years: tuple[int, ...], max_staff: int, max_units: int,
+                 inputs: dict[str, st.SearchStrategy[dict[str, Any]] | None]) -> School:
+    n_units = draw(st.integers(0, max_units))
+    unit_ids = tuple(f"{school_id}_u{i}" for i in range(n_units))
+    units = [_draw_unit(draw, u, years, inputs.get("unit")) for u in unit_ids]
+    staff = None
+    if draw(_ROSTER_KNOWN):
+        n = draw(st.integers(0, max_staff))
+        staff = [_draw_staff(draw, f"{school_id}_s{i}", unit_ids, years, inputs.get("staff")) for i in range(n)]
+    chosen = draw(st.lists(st.sampled_from(years), unique=True, max_size=2))
+    school_inputs = inputs.get("school")
+    return School(
+        id=school_id,
+        name=f"Trường Chính trị {school_id}",
+        province=draw(st.none() | st.just("Minh Họa")),
+        units=units if units or draw(st.booleans()) else None,
+        staff=staff,
+        research=None if draw(st.integers(0, 4)) == 0 else _numbered(draw(_research_items(years, 4)), f"{school_id}_dt"),
+        years=[SchoolYear(year=y, rating=draw(_RATING)) for y in sorted(chosen)],
+        inputs=draw(school_inputs) if school_inputs is not None else {},
+    )
+
+
+def _inputs_by_kind(pack: RulePack | None) -> dict[str, st.SearchStrategy[dict[str, Any]] | None]:
+    return {k: pack_inputs(pack, k) if pack is not None else None for k in ("school", "unit", "staff", "cluster")}
 
 
 def school(school_id: str = "t0", years: tuple[int, ...] = YEARS, max_staff: int = 6, max_units: int = 3,
            pack: RulePack | None = None) -> st.SearchStrategy[School]:
     """A school with 0..max_units units and 0..max_staff staff (or an unknown roster)."""
-
-    @st.composite
-    def build(draw: st.DrawFn) -> School:
-        n_units = draw(st.integers(0, max_units))
-        unit_ids = tuple(f"{school_id}_u{i}" for i in range(n_units))
-        units = [draw(unit(u, years, inputs=pack_inputs(pack, "unit") if pack else None)) for u in unit_ids]
-        roster_known = draw(st.sampled_from([True, True, True, False]))
-        staff = None
-        if roster_known:
-            n = draw(st.integers(0, max_staff))
-            staff = [draw(staff_member(f"{school_id}_s{i}", unit_ids, years,
-                                       inputs=pack_inputs(pack, "staff") if pack else None)) for i in range(n)]
-        chosen = draw(st.lists(st.sampled_from(years), unique=True, max_size=2))
-        return School(
-            id=school_id,
-            name=f"Trường Chính trị {school_id}",
-            province=draw(maybe(st.just("Minh Họa"))),
-            units=units if units or draw(st.booleans()) else None,
-            staff=staff,
-            research=draw(maybe(research(years, prefix=f"{school_id}_dt"))),
-            years=[SchoolYear(year=y, rating=draw(maybe(st.sampled_from(list(Rating))))) for y in sorted(chosen)],
-            inputs=draw(pack_inputs(pack, "school")) if pack else {},
-        )
-
-    return build()
+    inputs = _inputs_by_kind(pack)
+    return st.composite(lambda draw: _draw_school(draw, school_id, years, max_staff, max_units, inputs))()
 
 
 def cluster(school_ids: list[str], cluster_id: str = "c0") -> st.SearchStrategy[Cluster]:
@@ -182,7 +216,7 @@ def cluster(school_ids: list[str], cluster_id: str = "c0") -> st.SearchStrategy[
     ) if school_ids else st.just(Cluster(id=cluster_id, school_ids=[]))
 
 
-def facts(pack: RulePack | None = None, max_schools: int = 2, max_staff: int = 6,
+def facts(pack: RulePack | None = None, max_schools: int = 2, max_staff: int = 5,
           years: tuple[int, ...] = YEARS) -> st.SearchStrategy[Facts]:
     """A whole ``Facts``: 1..max_schools schools (with units and staff) and, sometimes, a cluster.
 
@@ -190,10 +224,12 @@ def facts(pack: RulePack | None = None, max_schools: int = 2, max_staff: int = 6
     ones and, sometimes, computed ones), so rules reading supplied figures are exercised.
     """
 
+    inputs = _inputs_by_kind(pack)
+
     @st.composite
     def build(draw: st.DrawFn) -> Facts:
         n = draw(st.integers(1, max_schools))
-        schools = [draw(school(f"t{i}", years, max_staff, pack=pack)) for i in range(n)]
+        schools = [_draw_school(draw, f"t{i}", years, max_staff, 3, inputs) for i in range(n)]
         entities: list[Any] = list(schools)
         if draw(st.booleans()):
             entities.append(draw(cluster([s.id for s in schools])))
