@@ -41,7 +41,7 @@ from ..facts.vocab import (
 if TYPE_CHECKING:
     from ..pack import RulePack
 
-YEARS = (2021, 2022, 2023, 2024, 2025)
+YEARS = (2021, 2022, 2023, 2024, 2025, 2026)
 
 
 def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
@@ -50,12 +50,13 @@ def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 
 
 # Built once: creating strategies inside every draw is what makes generation slow.
-_RATING = st.none() | st.sampled_from(list(Rating))
+_RATING = st.sampled_from([*Rating, Rating.hoan_thanh_tot, Rating.hoan_thanh_xuat_sac, None])
 _DISCIPLINE = st.sampled_from([DisciplineForm.khong] * 3 + list(DisciplineForm) + [None])
 _BOOL = st.none() | st.booleans()
-_LEVEL = st.none() | st.sampled_from(list(Level))
+_LEVEL = st.sampled_from([*Level, Level.co_so, None])
 _DEGREE = st.sampled_from(list(Degree) + [Degree.thac_si, None])
-_RECRUITED = st.none() | st.dates(dt.date(1990, 1, 1), dt.date(2026, 6, 30))
+_RECRUITED = st.one_of(st.dates(dt.date(1990, 1, 1), dt.date(2022, 12, 31)),
+                        st.dates(dt.date(2023, 1, 1), dt.date(2026, 6, 30)), st.none())
 _NAME = st.none() | st.sampled_from(["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"])
 _SMALL = st.none() | st.integers(0, 60)
 _GENDER = st.none() | st.sampled_from(list(Gender))
@@ -82,7 +83,8 @@ def staff_years(years: tuple[int, ...] = YEARS, unit_ids: tuple[str, ...] = ()) 
 
     @st.composite
     def build(draw: st.DrawFn) -> list[StaffYear]:
-        chosen = draw(st.lists(st.sampled_from(years), unique=True, max_size=len(years)))
+        # Half the time a full record history (so eligibility can be decided), else any subset.
+        chosen = draw(st.just(list(years)) | st.lists(st.sampled_from(years), unique=True, max_size=len(years)))
         out = []
         for y in sorted(chosen):
             out.append(StaffYear(
