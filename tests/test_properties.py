@@ -218,7 +218,7 @@ def test_generated_facts_reach_pass_and_fail_for_every_demo_rule(demo_pack):
     # so the properties above are exercised on decided verdicts, not only on unknowns.
     seen: dict[str, set[str]] = {r.id: set() for r in demo_pack.rules}
 
-    @settings(max_examples=150, database=None)
+    @settings(max_examples=100, database=None)
     @seed(20241)
     @given(S.facts(demo_pack), S.dates(dt.date(2024, 1, 1)))
     def collect(facts, on):

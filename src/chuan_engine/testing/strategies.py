@@ -53,6 +53,8 @@ def maybe(strategy: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
 _RATING = st.sampled_from([*Rating, Rating.hoan_thanh_tot, Rating.hoan_thanh_xuat_sac, None])
 _DISCIPLINE = st.sampled_from([DisciplineForm.khong] * 3 + list(DisciplineForm) + [None])
 _BOOL = st.none() | st.booleans()
+_RATING_GOOD = st.sampled_from([Rating.hoan_thanh_tot, Rating.hoan_thanh_xuat_sac, Rating.hoan_thanh])
+_RECRUITED_GOOD = st.dates(dt.date(1990, 1, 1), dt.date(2020, 12, 31))
 _LEVEL = st.sampled_from([*Level, Level.co_so, None])
 _DEGREE = st.sampled_from(list(Degree) + [Degree.thac_si, None])
 _RECRUITED = st.one_of(st.dates(dt.date(1990, 1, 1), dt.date(2022, 12, 31)),
@@ -78,21 +80,23 @@ def dates(start: dt.date = dt.date(2022, 1, 1), end: dt.date = dt.date(2026, 12,
     return st.sampled_from(special) | st.dates(start, end)
 
 
-def staff_years(years: tuple[int, ...] = YEARS, unit_ids: tuple[str, ...] = ()) -> st.SearchStrategy[list[StaffYear]]:
-    """0..n year records with distinct years."""
+def staff_years(years: tuple[int, ...] = YEARS, unit_ids: tuple[str, ...] = (),
+                good: bool = False) -> st.SearchStrategy[list[StaffYear]]:
+    """0..n year records with distinct years (``good``: every year, rated well, no discipline)."""
 
     @st.composite
     def build(draw: st.DrawFn) -> list[StaffYear]:
         # Half the time a full record history (so eligibility can be decided), else any subset.
-        chosen = draw(st.just(list(years)) | st.lists(st.sampled_from(years), unique=True, max_size=len(years)))
+        chosen = list(years) if good else draw(
+            st.just(list(years)) | st.lists(st.sampled_from(years), unique=True, max_size=len(years)))
         out = []
         for y in sorted(chosen):
             out.append(StaffYear(
                 year=y,
                 unit_id=draw(st.sampled_from((*unit_ids, None))),
-                rating=draw(_RATING),
+                rating=draw(_RATING_GOOD if good else _RATING),
                 party_rating=draw(_RATING),
-                discipline=draw(_DISCIPLINE),
+                discipline=DisciplineForm.khong if good else draw(_DISCIPLINE),
                 discipline_pending=draw(_BOOL),
                 absent_days=draw(_SMALL),
                 maternity_leave_days=draw(_SMALL),
@@ -130,7 +134,7 @@ def research(years: tuple[int, ...] = YEARS, prefix: str = "dt", max_size: int =
 
 
 def _draw_staff(draw: st.DrawFn, staff_id: str, unit_ids: tuple[str, ...], years: tuple[int, ...],
-                inputs: st.SearchStrategy[dict[str, Any]] | None) -> Staff:
+                inputs: st.SearchStrategy[dict[str, Any]] | None, good: bool = False) -> Staff:
     return Staff(
         id=staff_id,
         name=draw(_NAME),
@@ -147,8 +151,8 @@ def _draw_staff(draw: st.DrawFn, staff_id: str, unit_ids: tuple[str, ...], years
         pedagogy_cert=draw(_BOOL),
         active_teaching=draw(_BOOL),
         teaching_years_at_school=draw(_TEACHING_YEARS),
-        recruited_on=draw(_RECRUITED),
-        years=draw(staff_years(years, unit_ids)),
+        recruited_on=draw(_RECRUITED_GOOD if good else _RECRUITED),
+        years=draw(staff_years(years, unit_ids, good)),
         initiatives=_numbered(draw(_initiative_items(years)), f"{staff_id}_sk"),
         research=_numbered(draw(_research_items(years, 1)), f"{staff_id}_dt"),
         inputs=draw(inputs) if inputs is not None else {},
@@ -186,7 +190,9 @@ def _draw_school(draw: st.DrawFn, school_id: str, years: tuple[int, ...], max_st
     staff = None
     if draw(_ROSTER_KNOWN):
         n = draw(st.integers(0, max_staff))
-        staff = [_draw_staff(draw, f"{school_id}_s{i}", unit_ids, years, inputs.get("staff")) for i in range(n)]
+        # One school in three is "well kept": full, good records, so unit and school titles can be reached.
+        good = draw(st.integers(0, 2)) == 0
+        staff = [_draw_staff(draw, f"{school_id}_s{i}", unit_ids, years, inputs.get("staff"), good) for i in range(n)]
     chosen = draw(st.lists(st.sampled_from(years), unique=True, max_size=2))
     school_inputs = inputs.get("school")
     return School(
@@ -244,14 +250,19 @@ def pack_inputs(pack: RulePack | None, subject: str) -> st.SearchStrategy[dict[s
     """Optional ``inputs`` for a pack's variables of one subject, typed by their declaration."""
     if pack is None:
         return st.just({})
+    required: dict[str, st.SearchStrategy[Any]] = {}
     optional: dict[str, st.SearchStrategy[Any]] = {}
     for (kind, name), var in sorted(pack.variables.items()):
         if kind != subject:
             continue
         strategy = value_for_type(var.type.kind, var.unit or "", name)
-        if strategy is not None:
+        if strategy is None:
+            continue
+        if var.formula is None:  # input-only: usually supplied (else the rule can only be unknown)
+            required[name] = st.one_of(strategy, strategy, st.none())
+        else:  # computed: sometimes supplied directly, overriding the formula
             optional[name] = maybe(strategy)
-    return st.fixed_dictionaries({}, optional=optional)
+    return st.fixed_dictionaries(required, optional=optional)
 
 
 def value_for_type(kind: str, unit: str, name: str = "") -> st.SearchStrategy[Any] | None:
