@@ -138,3 +138,11 @@ def test_search_is_deterministic_and_bounded():
 def test_demo_loads_the_same_pack_the_check_compiles(demo_pack):
     res = check_pack(ROOT / "rules" / "demo", examples=0)
     assert res.pack_id == demo_pack.id and res.rules == len(load_pack(ROOT / "rules" / "demo").rules)
+
+
+def test_monotone_in_an_unknown_name_is_a_warning(tmp_path):
+    d = _variant(tmp_path, "unused_parameter", "    kind: indicator\n", "    kind: indicator\n    monotone_in: [khong_co]\n")
+    res = check_pack(d)
+    warnings = [f for f in res.findings if f.severity == "warning"]
+    assert [w.code for w in warnings] == ["monotone_unknown_name"] and "khong_co" in warnings[0].message_en
+    assert res.codes() == {"unused_parameter"}  # warnings do not fail the check

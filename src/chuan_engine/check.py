@@ -23,6 +23,8 @@ threshold_order            a higher level's threshold is laxer than a lower leve
 unsatisfiable              no generated case passes the rule (bounded search)
 unfalsifiable              no generated case fails the rule (bounded search)
 graded_overlap/graded_gap  a graded family (below) has overlapping or missing grades
+monotone_unknown_name      (warning) ``monotone_in`` names neither a variable of the
+                           rule's subject nor a fact mutation the properties know
 syntax_error, type_error,  the pack does not load
 load_error
 =========================  ==========================================================
@@ -268,8 +270,17 @@ def _breakpoints(params: Iterable[Parameter], start: dt.date, end: dt.date) -> l
 
 
 def _pack_checks(res: PackCheck, pack: RulePack) -> None:
+    from .testing.properties import FACT_MUTATIONS
+
     base = pack.parameters.base
     for rule in pack.rules:
+        for name in rule.monotone_in:
+            if (rule.subject, name) not in pack.variables and name not in FACT_MUTATIONS:
+                res.add("monotone_unknown_name",
+                        f"monotone_in nêu '{name}': không phải biến của {rule.subject} cũng không phải "
+                        f"{sorted(FACT_MUTATIONS)}",
+                        f"monotone_in names '{name}': neither a {rule.subject} variable nor one of "
+                        f"{sorted(FACT_MUTATIONS)}", rule=rule.id, file=rule.file, severity="warning")
         start, end = rule.effective.start, rule.effective.end or FAR
         for name in sorted(closure(pack, rule.id, follow_rules=False).params):
             p = base.get(name)
