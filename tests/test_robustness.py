@@ -81,7 +81,7 @@ def test_top_level_shape(capsys, tmp_path):
     bad(capsys, tmp_path, "f.yaml", "just a string\n", "expected an entity")
     bad(capsys, tmp_path, "g.yaml", "entities: [1, 2]\n", "entry 0 is not a mapping")
     bad(capsys, tmp_path, "h.yaml", "{entities: [], extra: 1}\n", "unexpected top-level keys")
-    bad(capsys, tmp_path, "i.yaml", "{id: a}\n", "missing or unknown 'kind'")
+    bad(capsys, tmp_path, "i.yaml", "{id: a}\n", "missing 'kind'")
     bad(capsys, tmp_path, "j.yaml", "{kind: truong, id: a}\n", "unknown 'kind' 'truong'")
 
 

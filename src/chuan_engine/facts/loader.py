@@ -78,8 +78,10 @@ def parse_entity(item: dict[str, Any], file: str | None = None) -> Any:
         msg = err["msg"]
         if err["type"] == "missing" and not loc:
             msg = "missing 'kind' (school, cluster, unit or staff)"
-        elif err["type"] in ("union_tag_not_found", "union_tag_invalid"):
-            msg = f"missing or unknown 'kind' {item.get('kind')!r} (school, cluster, unit or staff)"
+        elif err["type"] == "union_tag_not_found":
+            msg = "missing 'kind' (school, cluster, unit or staff)"
+        elif err["type"] == "union_tag_invalid":
+            msg = f"unknown 'kind' {item.get('kind')!r} (school, cluster, unit or staff)"
         raise FactsError(msg, file=file, entity=entity, field=path or None) from None
 
 
