@@ -146,3 +146,21 @@ def test_monotone_in_an_unknown_name_is_a_warning(tmp_path):
     warnings = [f for f in res.findings if f.severity == "warning"]
     assert [w.code for w in warnings] == ["monotone_unknown_name"] and "khong_co" in warnings[0].message_en
     assert res.codes() == {"unused_parameter"}  # warnings do not fail the check
+
+
+def test_an_unreachable_level_is_unsatisfiable(tmp_path):
+    # mức 2 asks a share of lecturers >= 1.5: no school can reach it, though mức 1 (0.8) is reachable.
+    d = _variant(tmp_path, "threshold_order", "value: 0.9,", "value: 1.5,")
+    f = d / "pack.yaml"
+    f.write_text(f.read_text(encoding="utf-8").replace("value: 0.7,", "value: 1.5,"), encoding="utf-8")
+    res = check_pack(d)
+    assert res.codes() == {"unsatisfiable"}
+    assert [e.message_en for e in res.errors] == ["no generated case passes level muc_2 (after 40 generated fact sets)"]
+
+
+def test_sampling_uses_the_pack_text_literals(demo_pack):
+    from chuan_engine.testing.sampling import string_literals
+
+    # By hand from rules/demo: the enum literals its conditions compare with.
+    assert {"hoan_thanh_tot", "hoan_thanh_xuat_sac", "khien_trach", "canh_cao", "co_so", "thac_si", "bo_tinh"} <= set(
+        string_literals(demo_pack))

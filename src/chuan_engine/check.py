@@ -443,6 +443,16 @@ def _family_day(res: PackCheck, measure: str, ivs: list[Any], day: dt.date, repo
 # Satisfiable / falsifiable (bounded search)
 
 
+def _threshold_levels(pack: RulePack, rule: Any) -> list[str]:
+    """Levels at which an indicator has a threshold (a level without one inherits the previous level's)."""
+    out, current = [], None
+    for lv in pack.level_ids or ["default"]:
+        current = rule.thresholds.get(lv, current)
+        if current is not None:
+            out.append(lv)
+    return out
+
+
 def _search_dates(pack: RulePack) -> list[dt.date]:
     days: set[dt.date] = set()
     for r in pack.rules:
@@ -457,6 +467,7 @@ def _search(res: PackCheck, pack: RulePack, examples: int, seed: int) -> None:
 
     rng = random.Random(seed)
     seen: dict[str, set[Outcome]] = {r.id: set() for r in pack.rules}
+    level_passed: dict[str, set[str]] = {r.id: set() for r in pack.rules}
     dates = _search_dates(pack)
     for i in range(examples):
         pending = [rid for rid, outs in seen.items() if not {Outcome.passed, Outcome.failed} <= outs]
@@ -471,6 +482,7 @@ def _search(res: PackCheck, pack: RulePack, examples: int, seed: int) -> None:
             for e in report.entities:
                 for r in e.results:
                     seen[r.rule].add(r.outcome)
+                    level_passed[r.rule] |= {lv for lv, lr in r.levels.items() if lr.outcome is Outcome.passed}
     for rule in pack.rules:
         outs = seen[rule.id]
         if Outcome.passed not in outs:
@@ -478,6 +490,12 @@ def _search(res: PackCheck, pack: RulePack, examples: int, seed: int) -> None:
                     f"không tìm được trường hợp nào đạt quy tắc (sau {examples} bộ dữ kiện sinh ngẫu nhiên)",
                     f"no generated case passes the rule (after {examples} generated fact sets)",
                     rule=rule.id, file=rule.file)
+        elif rule.kind == "indicator":
+            for lv in sorted(set(_threshold_levels(pack, rule)) - level_passed[rule.id]):
+                res.add("unsatisfiable",
+                        f"không tìm được trường hợp nào đạt {lv} (sau {examples} bộ dữ kiện sinh ngẫu nhiên)",
+                        f"no generated case passes level {lv} (after {examples} generated fact sets)",
+                        rule=rule.id, file=rule.file)
         if Outcome.failed not in outs:
             res.add("unfalsifiable",
                     f"không tìm được trường hợp nào không đạt quy tắc (sau {examples} bộ dữ kiện sinh ngẫu nhiên)",

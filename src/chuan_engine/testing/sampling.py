@@ -2,7 +2,8 @@
 
 Three modes steer the search for a passing and a failing case of each rule:
 ``good`` (every fact at its best), ``bad`` (every fact at its worst) and
-``random``; in every mode the pack's variables are sometimes supplied
+``random``; titles, rewards and prizes are drawn from the text literals
+of the pack's own expressions; in every mode the pack's variables are sometimes supplied
 directly as ``inputs``, drawn from extremes and from the pack's own
 parameter values (so ``==`` and boundary thresholds are hit).
 """
@@ -44,6 +45,23 @@ def numeric_candidates(pack: RulePack) -> list[float]:
     return sorted(out)
 
 
+def string_literals(pack: RulePack) -> list[str]:
+    """Every text literal of the pack's expressions: the titles, rewards and prizes its rules look for."""
+    from ..expr import ast
+
+    trees = [e.tree for r in pack.rules for _, e in r.expressions()]
+    trees += [v.formula.tree for v in pack.variables.values() if v.formula is not None]
+    return sorted({n.value for t in trees for n in ast.walk(t) if isinstance(n, ast.Literal) and isinstance(n.value, str)})
+
+
+def _labels(rng: random.Random, mode: str, words: list[str]) -> list[str]:
+    if mode == "good":
+        return list(words)
+    if mode == "bad":
+        return []
+    return [w for w in words if rng.random() < 0.5]
+
+
 def _inputs(pack: RulePack, subject: str, rng: random.Random, mode: str, numbers: list[float]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for (kind, name), var in sorted(pack.variables.items()):
@@ -65,7 +83,7 @@ def _inputs(pack: RulePack, subject: str, rng: random.Random, mode: str, numbers
 
 
 def _staff(pack: RulePack, sid: str, unit_ids: list[str], years: list[int], rng: random.Random, mode: str,
-           numbers: list[float]) -> Staff:
+           numbers: list[float], words: list[str]) -> Staff:
     m = mode if mode != "mixed" else rng.choice(MODES)
     recs = [
         StaffYear(
@@ -78,6 +96,7 @@ def _staff(pack: RulePack, sid: str, unit_ids: list[str], years: list[int], rng:
             maternity_leave_days=0,
             training_months=_pick(rng, m, [0, 6, 24]),
             emulation_registered=_pick(rng, m, [False, True]),
+            titles=_labels(rng, m, words), rewards=_labels(rng, m, words), prizes=_labels(rng, m, words),
             inputs=_inputs(pack, "staff", rng, m, numbers),
         )
         for y in years
@@ -106,24 +125,27 @@ def sample_facts(pack: RulePack, rng: random.Random, mode: str = "random", years
     """Two schools with units and staff, and a cluster of both, in the given mode."""
     years_l = list(years) or list(range(2016, 2027))
     numbers = numeric_candidates(pack)
+    words = string_literals(pack)
     schools = []
     for s in range(2):
         sid = f"t{s}"
         unit_ids = [f"{sid}_u{i}" for i in range(2)]
         n_staff = rng.randint(1, 5) if mode == "random" else 3
         staff = [_staff(pack, f"{sid}_s{i}", unit_ids, years_l, rng, mode if mode != "random" else "mixed",
-                        numbers) for i in range(n_staff)]
+                        numbers, words) for i in range(n_staff)]
         m = mode if mode != "random" else rng.choice(MODES)
         research = [Research(id=f"{sid}_dt{y}", level=_pick(rng, m, list(Level)), year=y,
                              accepted=_pick(rng, m, [False, True]), applied=_pick(rng, m, [False, True]))
                     for y in years_l if m == "good" or (m == "random" and rng.random() < 0.4)]
         units = [Unit(id=u, years=[UnitYear(year=y, rating=_pick(rng, m, list(Rating)),
+                                            titles=_labels(rng, m, words), rewards=_labels(rng, m, words),
                                             inputs=_inputs(pack, "unit", rng, m, numbers)) for y in years_l],
                       inputs=_inputs(pack, "unit", rng, m, numbers)) for u in unit_ids]
         schools.append(School(
             id=sid, name=f"Trường {sid}", staff=staff, units=units, research=research,
-            years=[SchoolYear(year=y, rating=_pick(rng, m, list(Rating)),
-                              inputs=_inputs(pack, "school", rng, m, numbers)) for y in years_l],
+            years=[SchoolYear(year=y, rating=_pick(rng, m, list(Rating)), titles=_labels(rng, m, words),
+                              rewards=_labels(rng, m, words), inputs=_inputs(pack, "school", rng, m, numbers))
+                   for y in years_l],
             inputs=_inputs(pack, "school", rng, m, numbers),
         ))
     cluster = Cluster(id="c0", school_ids=[s.id for s in schools],
