@@ -228,3 +228,73 @@ def test_generated_facts_reach_pass_and_fail_for_every_demo_rule(demo_pack):
 
     collect()
     assert {rid: {"pass", "fail"} <= outs for rid, outs in seen.items()} == {rid: True for rid in seen}
+
+
+HISTORY_RULES = """
+rules:
+  - id: mini.chien_si_thi_dua_cap_tinh
+    concept: chien_si_thi_dua_cap_tinh
+    title_vi: Chiến sĩ thi đua cấp tỉnh (minh họa)
+    title_en: Provincial emulation fighter (illustration)
+    subject: staff
+    group: thi_dua
+    citation: {document: "Luật Thi đua, khen thưởng 06/2022/QH15", article: "Điều 22"}
+    effective: {from: 2024-01-01}
+    provenance: provisional
+    kind: condition
+    condition: "streak(history, @chien_si_thi_dua_co_so) >= 3 and any(initiatives, level >= 'bo_tinh')"
+    monotone_in: [initiatives, rating]
+  - id: mini.ba_nam_cstdcs
+    concept: ba_nam_cstdcs
+    title_vi: Ba năm liên tục đạt Chiến sĩ thi đua cơ sở
+    title_en: Three consecutive years as grassroots emulation fighter
+    subject: staff
+    group: thi_dua
+    citation: {document: "Luật Thi đua, khen thưởng 06/2022/QH15", article: "Điều 22"}
+    effective: {from: 2024-01-01}
+    provenance: provisional
+    kind: condition
+    condition: "streak(history, @chien_si_thi_dua_co_so) >= 3"
+"""
+
+
+@pytest.fixture(scope="module")
+def history_pack(tmp_path_factory):
+    # The demo pack plus a history rule and the implication "CSTĐ cấp tỉnh ⇒ 3 consecutive CSTĐCS";
+    # CSTĐCS ⇒ LĐTT is already declared by the demo header.
+    def edit(d: Path) -> None:
+        (d / "history.yaml").write_text(HISTORY_RULES, encoding="utf-8")
+        _edit_yaml(d / "pack.yaml", lambda y: y["pack"]["implications"].append(
+            {"if": "chien_si_thi_dua_cap_tinh", "then": "ba_nam_cstdcs"}))
+        _edit_yaml(d / "emulation.yaml", lambda y: y["rules"][0].update(monotone_in=["rating"]))
+    return load_pack(_demo_copy(tmp_path_factory.mktemp("history"), edit))
+
+
+@bounded
+@given(data=st.data(), pick=picks)
+def test_history_implications_and_monotonicity(history_pack, data, pick):
+    facts = data.draw(S.facts(history_pack, years=(2022, 2023, 2024, 2025, 2026)))
+    on = data.draw(st.sampled_from([dt.date(2025, 12, 31), dt.date(2026, 12, 31)]))
+    P.assert_holds(P.implications(history_pack, facts, on) + P.monotonicity(history_pack, facts, on, pick))
+
+
+def test_history_rule_by_hand(history_pack):
+    # gv1: HTXS in 2024, 2025, 2026, no discipline, recruited 2010, a provincial initiative in 2026:
+    # CSTĐCS 2024..2026 (HTXS) -> streak 3 -> CSTĐ cấp tỉnh passes on 2026-12-31. On 2025-12-31 the history
+    # starts at the first record (2024): streak 2 < 3 -> fail (the engine reads years before the first record
+    # as outside the history, not as unknown).
+    facts = load_facts_from({"kind": "staff", "id": "gv1", "recruited_on": "2010-01-01",
+                             "years": [{"year": y, "rating": "HTXSNV"} for y in (2024, 2025, 2026)],
+                             "initiatives": [{"id": "sk1", "level": "cap_tinh", "year": 2026}]})
+    r26 = history_pack.evaluate(facts, dt.date(2026, 12, 31)).entity("gv1")
+    assert r26.outcome("chien_si_thi_dua_cap_tinh").value == "pass"
+    r25 = history_pack.evaluate(facts, dt.date(2025, 12, 31)).entity("gv1")
+    assert r25.outcome("ba_nam_cstdcs").value == "fail"
+    assert r25.outcome("chien_si_thi_dua_cap_tinh").value == "fail"
+
+
+def load_facts_from(entity: dict):
+    from chuan_engine.facts.loader import parse_entity
+    from chuan_engine.facts.store import Facts
+
+    return Facts.of([parse_entity(entity)])

@@ -48,7 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,7 +65,7 @@ from .expr import ast
 from .expr.parser import parse
 from .outcome import Outcome
 from .pack import RulePack, _compile, _pack_files, _read_pack_file
-from .parameters import Parameter
+from .parameters import Parameter, ParameterValue
 from .provenance import Provenance
 from .spec import PackHeader, RuleSpec, VariableSpec
 
@@ -138,10 +138,6 @@ class Closure:
     variables: set[tuple[str, str]] = field(default_factory=set)
 
 
-def _nodes_of(tree: ast.Node) -> Iterator[ast.Node]:
-    yield from ast.walk(tree)
-
-
 def closure(pack: RulePack, rule_id: str, *, follow_rules: bool = True) -> Closure:
     """Parameters, functions, names and rules read by every version of ``rule_id`` (over-approximated:
     a name matching a variable of any subject counts as reading it)."""
@@ -162,7 +158,7 @@ def closure(pack: RulePack, rule_id: str, *, follow_rules: bool = True) -> Closu
             todo_trees.extend(e.tree for _, e in r.expressions())
             continue
         tree = todo_trees.pop()
-        for node in _nodes_of(tree):
+        for node in ast.walk(tree):
             if isinstance(node, ast.Param):
                 out.params.add(node.name)
             elif isinstance(node, ast.Call):
@@ -530,8 +526,6 @@ def check_pack(path: str | Path, *, examples: int = 40, seed: int = 0) -> PackCh
             if pf.pack is not None:
                 header = header or pf.pack
             for name, p in pf.parameters.items():
-                from .parameters import ParameterValue
-
                 values = tuple(sorted((ParameterValue(v.start, v.value, v.source, v.provenance, v.end)
                                        for v in p.values), key=lambda v: v.start))
                 params[name] = Parameter(name, p.label_vi, p.label_en, p.unit, values, str(f))
