@@ -102,6 +102,8 @@ def test_plugin_collects_pack_cases_and_reports_failures(pytester, tmp_path):
           facts: [{kind: staff, id: x, recruited_on: 2020-01-01, years: [{year: 2025, rating: HTNV}]}]
           expect: {x: {lao_dong_tien_tien: pass}}
         """), encoding="utf-8")
-    result = pytester.runpytest(str(pack / "tests"), "-p", "no:cacheprovider")
+    # Load the plugin by module name (works whether or not the pytest11 entry point is installed yet).
+    result = pytester.runpytest(str(pack / "tests"), "-p", "no:cacheprovider", "-p", "no:chuan_engine_yaml_cases",
+                                "-p", "chuan_engine.testing.yaml_cases")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*x / lao_dong_tien_tien: expected pass, got fail*"])
