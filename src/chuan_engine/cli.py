@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--pack", required=True)
     lint = rsub.add_parser("lint")
     lint.add_argument("path", nargs="?", default="rules")
+    chk = rsub.add_parser("check", help="phân tích tĩnh bộ quy tắc / static analysis of packs (exit 0 ok, 1 defects)")
+    chk.add_argument("path", nargs="?", default="rules", help="a pack folder, or a folder of packs")
+    chk.add_argument("--examples", type=int, default=40, help="generated fact sets per pack for the search")
+    chk.add_argument("--format", choices=["text", "json"], default="text")
+    chk.add_argument("--lang", choices=["vi", "en"], default="vi")
 
     sub.add_parser("schema", help="JSON Schema của tệp dữ kiện / JSON Schema of facts files")
     return p
@@ -142,6 +147,12 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
+    if args.rules_command == "check":
+        from .check import check_path, render, render_json
+
+        results = check_path(args.path, examples=max(0, args.examples))
+        print(render_json(results) if args.format == "json" else render(results, args.lang))
+        return 0 if all(r.ok for r in results) else 1
     if args.rules_command == "lint":
         from pathlib import Path
 

@@ -174,7 +174,13 @@ class Evaluation:
     # -- expressions ---------------------------------------------------------------
     def value_of(self, node: ast.Node, view: View, text: str) -> tuple[Any, Step]:
         method: Callable[[Any, View, str], tuple[Any, Step]] = getattr(self, "_e_" + type(node).__name__)
-        return method(node, view, text)
+        try:
+            return method(node, view, text)
+        except (TypeError, ValueError, AttributeError, ArithmeticError) as exc:
+            # Values the checker could not type (parameters are untyped) and that do not fit the
+            # operation: an error for this entity, never a traceback.
+            raise EvaluationError(f"cannot evaluate '{text[node.pos:node.end]}': {exc}",
+                                  where=f"{view.kind} '{view.model.id}'") from None
 
     @staticmethod
     def _src(node: ast.Node, text: str) -> str:

@@ -48,6 +48,8 @@ def read_data(path: Path, error: type[ChuanError] = ChuanError) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise error(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=str(path)) from None
+        except RecursionError:
+            raise error("invalid JSON: nested too deeply", file=str(path)) from None
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -55,6 +57,12 @@ def read_data(path: Path, error: type[ChuanError] = ChuanError) -> Any:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise error(f"invalid YAML{where}: {problem}", file=str(path)) from None
+    except RecursionError:
+        raise error("invalid YAML: nested too deeply", file=str(path)) from None
+    except (ValueError, TypeError) as exc:
+        # PyYAML raises plain ValueError for impossible dates (2023-02-30) and
+        # TypeError for unhashable keys; both are bad input, not crashes.
+        raise error(f"invalid YAML value: {exc}", file=str(path)) from None
 
 
 def pydantic_location(loc: tuple[Any, ...]) -> str:

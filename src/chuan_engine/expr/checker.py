@@ -132,6 +132,8 @@ class Checker:
     def _compatible(self, node: ast.Node, a: Type, b: Type, na: ast.Node, nb: ast.Node) -> None:
         if "any" in (a.kind, b.kind):
             return
+        if a.kind == "enum" and b.kind == "enum" and a.vocab is not b.vocab:
+            raise self.fail(node, f"cannot compare {a} with {b}: different vocabularies")
         if a.kind == "enum" and b.kind in ("str", "enum"):
             self._enum_literals(a, nb)
             return

@@ -26,6 +26,7 @@ from ..errors import ExpressionSyntaxError
 from . import ast
 
 MAX_DEPTH = 60
+MAX_TREE_DEPTH = 200
 
 _TOKEN = re.compile(
     r"""
@@ -264,4 +265,25 @@ def parse(text: str) -> ast.Node:
     """Parse expression text into a syntax tree, or raise ExpressionSyntaxError."""
     if not isinstance(text, str):
         raise ExpressionSyntaxError(f"an expression must be text, not {type(text).__name__}", position=0)
-    return _Parser(text).parse()
+    tree = _Parser(text).parse()
+    _check_tree_depth(tree, text)
+    return tree
+
+
+def _check_tree_depth(tree: ast.Node, text: str) -> None:
+    """Long flat chains (``a.b.b…``, ``1 + 1 + …``) parse iteratively but build deep trees that the
+    recursive checker and evaluator could not walk: refuse them here, with the column where it happens."""
+    stack: list[tuple[ast.Node, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_TREE_DEPTH:
+            raise ExpressionSyntaxError(f"expression nested deeper than {MAX_TREE_DEPTH} levels (split it into "
+                                        "variables)", position=node.pos, expression=text)
+        if isinstance(node, ast.Attr):
+            stack.append((node.obj, depth + 1))
+        elif isinstance(node, ast.Unary):
+            stack.append((node.operand, depth + 1))
+        elif isinstance(node, ast.Binary):
+            stack.extend(((node.left, depth + 1), (node.right, depth + 1)))
+        elif isinstance(node, ast.ListLit | ast.Call):
+            stack.extend((child, depth + 1) for child in (node.items if isinstance(node, ast.ListLit) else node.args))

@@ -15,6 +15,9 @@ from .store import Facts
 
 _ENTITY = TypeAdapter(Entity)
 SUFFIXES = (".yaml", ".yml", ".json")
+# A facts file larger than this is refused before it is read: a 60-person roster is a few hundred
+# kilobytes, and PyYAML needs roughly 20-50 times a file's size in memory to parse it.
+MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 def _files(paths: Iterable[str | Path]) -> list[Path]:
@@ -75,6 +78,10 @@ def parse_entity(item: dict[str, Any], file: str | None = None) -> Any:
         msg = err["msg"]
         if err["type"] == "missing" and not loc:
             msg = "missing 'kind' (school, cluster, unit or staff)"
+        elif err["type"] == "union_tag_not_found":
+            msg = "missing 'kind' (school, cluster, unit or staff)"
+        elif err["type"] == "union_tag_invalid":
+            msg = f"unknown 'kind' {item.get('kind')!r} (school, cluster, unit or staff)"
         raise FactsError(msg, file=file, entity=entity, field=path or None) from None
 
 
@@ -95,6 +102,11 @@ def _load(paths: Iterable[str | Path], keep_going: bool) -> tuple[Facts, list[Fa
     errors: list[FactsError] = []
     for f in _files(paths):
         try:
+            size = f.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise FactsError(
+                    f"file too large ({size / 1024 / 1024:.0f} MB > {MAX_FILE_BYTES // 1024 // 1024} MB limit); "
+                    "split it into several files / tệp quá lớn, hãy tách thành nhiều tệp", file=str(f))
             items = _entities_in(read_data(f, FactsError), str(f))
         except FactsError as exc:
             if not keep_going:

@@ -1,0 +1,617 @@
+"""Static analysis of a rule pack: ``chuan rules check PATH``.
+
+``load_pack`` already refuses what cannot run (syntax, types, cycles). The
+check goes further and finds what runs but is wrong as law-as-code, each
+finding with a stable code, a Vietnamese and an English message, the rule and
+the file:
+
+=========================  ==========================================================
+code                       meaning
+=========================  ==========================================================
+citation_missing           a rule cites no document (error); ``citation_vague``: no
+                           article, clause or url (warning)
+undefined_parameter        an expression or threshold names a parameter not defined
+unused_parameter           a parameter is defined but no rule or variable reads it
+cycle                      rules/variables depend on each other in a loop
+overlapping_versions       two rules with the same id are in force on a same day
+overlapping_concept        two versions of one concept are in force on a same day
+parameter_not_covering     on some day of a rule's effective period a parameter it
+                           reads (directly, as threshold or through variables) has
+                           no value
+threshold_order            a higher level's threshold is laxer than a lower level's
+                           (with ``>=``: mức 2 below mức 1), on some date
+unsatisfiable              no generated case passes the rule (bounded search)
+unfalsifiable              no generated case fails the rule (bounded search)
+graded_overlap/graded_gap  a graded family (below) has overlapping or missing grades
+monotone_unknown_name      (warning) ``monotone_in`` names neither a variable of the
+                           rule's subject nor a fact mutation the properties know
+syntax_error, type_error,  the pack does not load
+load_error
+=========================  ==========================================================
+
+Graded families (in the manner of DMN decision-table analysis, scope kept
+modest): two or more *condition* rules with the same subject and group whose
+conditions are each an interval on the same measure — ``m OP bound`` or
+``m OP bound and m OP bound`` with OP in < <= > >= and bound a number or a
+``$parameter`` — form a family. At every date where its members are in force,
+their intervals must not overlap (hit policy *unique*) and must leave no gap
+between the lowest and the highest bound (completeness within the graded range).
+
+The satisfiable/falsifiable search evaluates seeded generated facts
+(``chuan_engine.testing.sampling``) at dates inside each rule's effective
+period; it is bounded, so a rule needing a rare combination may be reported
+falsely: raise ``examples`` or add a YAML case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import (
+    ChuanError,
+    CycleError,
+    ExpressionSyntaxError,
+    ExpressionTypeError,
+    ParameterError,
+    RuleError,
+)
+from .expr import ast
+from .expr.parser import parse
+from .outcome import Outcome
+from .pack import RulePack, _compile, _pack_files, _read_pack_file
+from .parameters import Parameter, ParameterValue
+from .provenance import Provenance
+from .spec import PackHeader, RuleSpec, VariableSpec
+
+FAR = dt.date(9999, 12, 31)
+ORDER_OPS = ("<", "<=", ">", ">=")
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str  # error | warning
+    message_vi: str
+    message_en: str
+    rule: str | None = None
+    file: str | None = None
+
+    def text(self, lang: str = "vi") -> str:
+        msg = f"{self.message_vi} / {self.message_en}" if lang == "vi" else f"{self.message_en} / {self.message_vi}"
+        where = ", ".join(p for p in (f"rule '{self.rule}'" if self.rule else "", self.file or "") if p)
+        return f"[{self.code}] {msg}" + (f" ({where})" if where else "")
+
+
+@dataclass
+class PackCheck:
+    """The outcome of checking one pack."""
+
+    path: str
+    pack_id: str | None = None
+    version: str | None = None
+    rules: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    provisional_values: int = 0
+    provisional_parameters: int = 0
+    provisional_rules: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add(self, code: str, vi: str, en: str, *, rule: str | None = None, file: str | None = None,
+            severity: str = "error") -> None:
+        self.findings.append(Finding(code, severity, vi, en, rule, file))
+
+    def codes(self) -> set[str]:
+        return {f.code for f in self.findings if f.severity == "error"}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "pack": self.pack_id, "version": self.version, "ok": self.ok,
+                "rules": self.rules, "provisional_values": self.provisional_values,
+                "provisional_parameters": self.provisional_parameters, "provisional_rules": self.provisional_rules,
+                "findings": [f.__dict__ for f in self.findings]}
+
+
+# ---------------------------------------------------------------------------------------------
+# Dependency closure (shared with chuan_engine.testing.properties)
+
+
+@dataclass
+class Closure:
+    """Everything a rule reads, transitively through variables and referenced rules."""
+
+    params: set[str] = field(default_factory=set)
+    functions: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)
+    rules: set[str] = field(default_factory=set)
+    variables: set[tuple[str, str]] = field(default_factory=set)
+
+
+def closure(pack: RulePack, rule_id: str, *, follow_rules: bool = True) -> Closure:
+    """Parameters, functions, names and rules read by every version of ``rule_id`` (over-approximated:
+    a name matching a variable of any subject counts as reading it)."""
+    out = Closure()
+    by_name: dict[str, list[tuple[str, str]]] = {}
+    for key in pack.variables:
+        by_name.setdefault(key[1], []).append(key)
+    todo_rules = [r for r in pack.rules if r.id == rule_id]
+    seen_rules: set[str] = set()
+    todo_trees: list[ast.Node] = []
+    while todo_rules or todo_trees:
+        if todo_rules:
+            r = todo_rules.pop()
+            if r.id in seen_rules and r.id != rule_id:
+                continue
+            seen_rules.add(r.id)
+            out.params |= set(r.thresholds.values())
+            todo_trees.extend(e.tree for _, e in r.expressions())
+            continue
+        tree = todo_trees.pop()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Param):
+                out.params.add(node.name)
+            elif isinstance(node, ast.Call):
+                out.functions.add(node.func)
+            elif isinstance(node, ast.Name):
+                out.names.add(node.name)
+                for key in by_name.get(node.name, []):
+                    if key not in out.variables:
+                        out.variables.add(key)
+                        formula = pack.variables[key].formula
+                        if formula is not None:
+                            todo_trees.append(formula.tree)
+            elif isinstance(node, ast.RuleRef):
+                out.rules.add(node.name)
+                if follow_rules:
+                    todo_rules.extend(v for v in pack.versions(node.name) if v.id not in seen_rules)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Spec-level checks (before compiling, so one defect does not hide the others)
+
+
+def _param_refs(text: str) -> tuple[set[str], str | None]:
+    try:
+        tree = parse(text)
+    except ExpressionSyntaxError as exc:
+        return set(), exc.message
+    return {n.name for n in ast.walk(tree) if isinstance(n, ast.Param)}, None
+
+
+def _spec_checks(res: PackCheck, params: dict[str, Parameter], variables: dict[tuple[str, str], tuple[VariableSpec, str]],
+                 rules: list[tuple[RuleSpec, str]]) -> None:
+    used: set[str] = set()
+    for (_, name), (v, f) in variables.items():
+        if v.formula:
+            refs, _ = _param_refs(v.formula)
+            used |= refs
+            for p in sorted(refs - set(params)):
+                res.add("undefined_parameter", f"biến '{name}' đọc tham số chưa định nghĩa '{p}'",
+                        f"variable '{name}' reads undefined parameter '{p}'", file=f)
+    for spec, f in rules:
+        doc = spec.citation.document.strip()
+        if not doc:
+            res.add("citation_missing", "quy tắc không trích dẫn văn bản nào", "rule cites no document",
+                    rule=spec.id, file=f)
+        elif not (spec.citation.article or spec.citation.clause or spec.citation.url):
+            res.add("citation_vague", "trích dẫn thiếu điều, khoản hoặc đường dẫn",
+                    "citation names no article, clause or url", rule=spec.id, file=f, severity="warning")
+        refs: set[str] = set()
+        for text in (spec.applies_if, spec.measure, spec.condition):
+            if text:
+                r, _ = _param_refs(text)
+                refs |= r
+        refs |= set((spec.thresholds or {}).values())
+        used |= refs
+        for p in sorted(refs - set(params)):
+            res.add("undefined_parameter", f"tham số '{p}' chưa được định nghĩa", f"parameter '{p}' is not defined",
+                    rule=spec.id, file=f)
+    for name in sorted(set(params) - used):
+        res.add("unused_parameter", f"tham số '{name}' được định nghĩa nhưng không quy tắc nào dùng",
+                f"parameter '{name}' is defined but never used", file=params[name].file)
+    # Versions: same id, or same concept, must not be in force on the same day.
+    for key, label in (("id", "overlapping_versions"), ("concept", "overlapping_concept")):
+        groups: dict[str, list[tuple[RuleSpec, str]]] = {}
+        for spec, f in rules:
+            k = spec.id if key == "id" else (spec.concept or spec.id)
+            groups.setdefault(k, []).append((spec, f))
+        for k, items in groups.items():
+            items = sorted(items, key=lambda x: x[0].effective.start)
+            for i, (a, _) in enumerate(items):
+                for b, fb in items[i + 1:]:
+                    if key == "concept" and a.id == b.id:
+                        continue
+                    if (a.effective.end or FAR) >= b.effective.start:
+                        res.add(label, f"hai phiên bản của '{k}' cùng có hiệu lực từ {b.effective.start}",
+                                f"two versions of '{k}' are both in force from {b.effective.start}",
+                                rule=b.id, file=fb)
+
+
+def _uncovered(param: Parameter, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The first stretch of [start, end] on which the parameter has no value, or None."""
+    spans = sorted((v.start, v.end or FAR) for v in param.values)
+    day = start
+    for s, e in spans:
+        if s > day:
+            break
+        if e >= day:
+            if e >= end:
+                return None
+            day = e + dt.timedelta(days=1)
+    nxt = min((s for s, _ in spans if s > day), default=None)
+    gap_end = min(end, nxt - dt.timedelta(days=1)) if nxt else end
+    return day, gap_end
+
+
+def _breakpoints(params: Iterable[Parameter], start: dt.date, end: dt.date) -> list[dt.date]:
+    days = {start}
+    for p in params:
+        for v in p.values:
+            for d in (v.start, (v.end + dt.timedelta(days=1)) if v.end and v.end < FAR else None):
+                if d is not None and start <= d <= end:
+                    days.add(d)
+    return sorted(days)
+
+
+def _pack_checks(res: PackCheck, pack: RulePack) -> None:
+    from .testing.properties import FACT_MUTATIONS
+
+    base = pack.parameters.base
+    for rule in pack.rules:
+        for name in rule.monotone_in:
+            if (rule.subject, name) not in pack.variables and name not in FACT_MUTATIONS:
+                res.add("monotone_unknown_name",
+                        f"monotone_in nêu '{name}': không phải biến của {rule.subject} cũng không phải "
+                        f"{sorted(FACT_MUTATIONS)}",
+                        f"monotone_in names '{name}': neither a {rule.subject} variable nor one of "
+                        f"{sorted(FACT_MUTATIONS)}", rule=rule.id, file=rule.file, severity="warning")
+        start, end = rule.effective.start, rule.effective.end or FAR
+        for name in sorted(closure(pack, rule.id, follow_rules=False).params):
+            p = base.get(name)
+            if p is None:
+                continue
+            gap = _uncovered(p, start, end)
+            if gap is not None:
+                to = "…" if gap[1] == FAR else gap[1].isoformat()
+                res.add("parameter_not_covering",
+                        f"tham số '{name}' không có giá trị từ {gap[0]} đến {to}, trong thời gian hiệu lực của quy tắc",
+                        f"parameter '{name}' has no value from {gap[0]} to {to}, inside the rule's effective period",
+                        rule=rule.id, file=rule.file)
+        _threshold_order(res, pack, rule)
+
+
+def _threshold_order(res: PackCheck, pack: RulePack, rule: Any) -> None:
+    if rule.kind != "indicator" or len(rule.thresholds) < 2 or rule.op not in (">=", ">", "<=", "<", "=="):
+        return
+    base = pack.parameters.base
+    chain: list[tuple[str, str]] = []
+    current = None
+    for lv in pack.level_ids:
+        current = rule.thresholds.get(lv, current)
+        if current is not None:
+            chain.append((lv, current))
+    start, end = rule.effective.start, rule.effective.end or FAR
+    for (lo_lv, lo_p), (hi_lv, hi_p) in zip(chain, chain[1:], strict=False):
+        if lo_p == hi_p or lo_p not in base or hi_p not in base:
+            continue
+        for day in _breakpoints([base[lo_p], base[hi_p]], start, end):
+            a, b = base[lo_p].at(day), base[hi_p].at(day)
+            if a is None or b is None or not all(isinstance(x.value, int | float) for x in (a, b)):
+                continue
+            lo, hi = float(a.value), float(b.value)
+            bad = (rule.op in (">=", ">") and hi < lo) or (rule.op in ("<=", "<") and hi > lo) or (
+                rule.op == "==" and hi != lo)
+            if bad:
+                res.add("threshold_order",
+                        f"ngưỡng {hi_lv} ({hi_p} = {b.value}) lỏng hơn ngưỡng {lo_lv} ({lo_p} = {a.value}) "
+                        f"với phép so sánh '{rule.op}' vào ngày {day}",
+                        f"threshold of {hi_lv} ({hi_p} = {b.value}) is laxer than {lo_lv} ({lo_p} = {a.value}) "
+                        f"under '{rule.op}' on {day}", rule=rule.id, file=rule.file)
+                break
+
+
+# ---------------------------------------------------------------------------------------------
+# Graded families (DMN-style gaps and overlaps)
+
+
+@dataclass(frozen=True)
+class _Bound:
+    value: float
+    closed: bool
+
+
+def _interval(rule: Any, on: dt.date, pack: RulePack) -> tuple[str, _Bound | None, _Bound | None] | None:
+    """(measure text, lower, upper) when the rule's condition is an interval on one measure."""
+    if rule.kind != "condition" or rule.condition is None or rule.applies_if is not None:
+        return None
+    text, tree = rule.condition.text, rule.condition.tree
+    parts = [tree.left, tree.right] if isinstance(tree, ast.Binary) and tree.op == "and" else [tree]
+    measure: str | None = None
+    lo: _Bound | None = None
+    hi: _Bound | None = None
+    for part in parts:
+        if not (isinstance(part, ast.Binary) and part.op in ORDER_OPS):
+            return None
+        op, left, right = part.op, part.left, part.right
+        if _bound_value(left, on, pack) is not None and _bound_value(right, on, pack) is None:
+            left, right = right, left
+            op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
+        value = _bound_value(right, on, pack)
+        if value is None or _bound_value(left, on, pack) is not None:
+            return None
+        m = text[left.pos:left.end].strip()
+        if measure is not None and m != measure:
+            return None
+        measure = m
+        if op in (">", ">="):
+            lo = _Bound(value, op == ">=")
+        else:
+            hi = _Bound(value, op == "<=")
+    assert measure is not None
+    return measure, lo, hi
+
+
+def _bound_value(node: ast.Node, on: dt.date, pack: RulePack) -> float | None:
+    if isinstance(node, ast.Literal) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+        return float(node.value)
+    if isinstance(node, ast.Param) and node.name in pack.parameters:
+        pv = pack.parameters.base[node.name].at(on)
+        if pv is not None and isinstance(pv.value, int | float) and not isinstance(pv.value, bool):
+            return float(pv.value)
+    return None
+
+
+def _graded_checks(res: PackCheck, pack: RulePack) -> None:
+    families: dict[tuple[str, str | None, str], list[Any]] = {}
+    days: set[dt.date] = set()
+    for rule in pack.rules:
+        iv = _interval(rule, rule.effective.start, pack)
+        if iv is not None:
+            families.setdefault((rule.subject, rule.group, iv[0]), []).append(rule)
+            days.add(rule.effective.start)
+    for p in pack.parameters.base.values():
+        days |= {v.start for v in p.values}
+    for (_, _, measure), members in sorted(families.items(), key=lambda kv: str(kv[0])):
+        if len(members) < 2:
+            continue
+        reported: set[str] = set()
+        for day in sorted(days):
+            live = [r for r in members if r.in_force(day)]
+            ivs = []
+            for r in live:
+                iv = _interval(r, day, pack)
+                if iv is not None and iv[0] == measure:
+                    ivs.append((r, iv[1], iv[2]))
+            if len(ivs) < 2:
+                continue
+            _family_day(res, measure, ivs, day, reported)
+
+
+def _family_day(res: PackCheck, measure: str, ivs: list[Any], day: dt.date, reported: set[str]) -> None:
+    def lo_key(item: Any) -> tuple[float, int]:
+        lo = item[1]
+        return (-float("inf"), 0) if lo is None else (lo.value, 0 if lo.closed else 1)
+
+    ivs = sorted(ivs, key=lo_key)
+    for i, (ra, _, ha) in enumerate(ivs):
+        for rb, lb, _ in ivs[i + 1:]:
+            # rb starts at or after ra; they overlap when rb's lower bound is below ra's upper bound.
+            top = float("inf") if ha is None else ha.value
+            bottom = -float("inf") if lb is None else lb.value
+            overlap = bottom < top or (bottom == top and (ha is None or ha.closed) and (lb is None or lb.closed))
+            key = f"overlap {ra.id} {rb.id}"
+            if overlap and key not in reported:
+                reported.add(key)
+                res.add("graded_overlap",
+                        f"hai mức '{ra.id}' và '{rb.id}' chồng lên nhau trên '{measure}' (ngày {day})",
+                        f"grades '{ra.id}' and '{rb.id}' overlap on '{measure}' (on {day})", rule=rb.id, file=rb.file)
+    reach: _Bound | None = ivs[0][2]
+    reach_rule = ivs[0][0]
+    for rb, lb, hb in ivs[1:]:
+        if reach is None:
+            break
+        if lb is not None and (lb.value > reach.value or (lb.value == reach.value and not lb.closed and not reach.closed)):
+            key = f"gap {reach_rule.id} {rb.id}"
+            if key not in reported:
+                reported.add(key)
+                res.add("graded_gap",
+                        f"giữa '{reach_rule.id}' và '{rb.id}' có khoảng giá trị của '{measure}' không thuộc mức nào "
+                        f"({reach.value:g} – {lb.value:g}, ngày {day})",
+                        f"between '{reach_rule.id}' and '{rb.id}' some values of '{measure}' get no grade "
+                        f"({reach.value:g} – {lb.value:g}, on {day})", rule=rb.id, file=rb.file)
+        if hb is None or hb.value > reach.value or (hb.value == reach.value and hb.closed):
+            reach, reach_rule = hb, rb
+
+
+# ---------------------------------------------------------------------------------------------
+# Satisfiable / falsifiable (bounded search)
+
+
+def _threshold_levels(pack: RulePack, rule: Any) -> list[str]:
+    """Levels at which an indicator has a threshold (a level without one inherits the previous level's)."""
+    out, current = [], None
+    for lv in pack.level_ids or ["default"]:
+        current = rule.thresholds.get(lv, current)
+        if current is not None:
+            out.append(lv)
+    return out
+
+
+def _search_dates(pack: RulePack) -> list[dt.date]:
+    days: set[dt.date] = set()
+    for r in pack.rules:
+        s = r.effective.start
+        e = r.effective.end or max(dt.date(2025, 12, 31), s)
+        days |= {s, min(e, dt.date(s.year, 12, 31)), e}
+    return sorted(days)
+
+
+def _search(res: PackCheck, pack: RulePack, examples: int, seed: int) -> None:
+    from .testing.sampling import MODES, sample_facts
+
+    rng = random.Random(seed)
+    seen: dict[str, set[Outcome]] = {r.id: set() for r in pack.rules}
+    level_passed: dict[str, set[str]] = {r.id: set() for r in pack.rules}
+    dates = _search_dates(pack)
+    for i in range(examples):
+        pending = [rid for rid, outs in seen.items() if not {Outcome.passed, Outcome.failed} <= outs]
+        if not pending:
+            break
+        mode = MODES[i] if i < len(MODES) else "random"
+        facts = sample_facts(pack, rng, mode)
+        for day in dates:
+            if not any(pack.rule(rid).in_force(day) for rid in pending):
+                continue
+            report = pack.evaluate(facts, day)
+            for e in report.entities:
+                for r in e.results:
+                    seen[r.rule].add(r.outcome)
+                    level_passed[r.rule] |= {lv for lv, lr in r.levels.items() if lr.outcome is Outcome.passed}
+    for rule in pack.rules:
+        outs = seen[rule.id]
+        if Outcome.passed not in outs:
+            res.add("unsatisfiable",
+                    f"không tìm được trường hợp nào đạt quy tắc (sau {examples} bộ dữ kiện sinh ngẫu nhiên)",
+                    f"no generated case passes the rule (after {examples} generated fact sets)",
+                    rule=rule.id, file=rule.file)
+        elif rule.kind == "indicator":
+            for lv in sorted(set(_threshold_levels(pack, rule)) - level_passed[rule.id]):
+                res.add("unsatisfiable",
+                        f"không tìm được trường hợp nào đạt {lv} (sau {examples} bộ dữ kiện sinh ngẫu nhiên)",
+                        f"no generated case passes level {lv} (after {examples} generated fact sets)",
+                        rule=rule.id, file=rule.file)
+        if Outcome.failed not in outs:
+            res.add("unfalsifiable",
+                    f"không tìm được trường hợp nào không đạt quy tắc (sau {examples} bộ dữ kiện sinh ngẫu nhiên)",
+                    f"no generated case fails the rule (after {examples} generated fact sets)",
+                    rule=rule.id, file=rule.file)
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points
+
+
+_COMPILE_CODES: list[tuple[type[ChuanError], str]] = [
+    (CycleError, "cycle"),
+    (ParameterError, "undefined_parameter"),
+    (ExpressionSyntaxError, "syntax_error"),
+    (ExpressionTypeError, "type_error"),
+]
+
+
+def check_pack(path: str | Path, *, examples: int = 40, seed: int = 0) -> PackCheck:
+    """Check one pack folder (or file); never raises for a defect of the pack, only reports it."""
+    root = Path(path)
+    res = PackCheck(str(root))
+    header: PackHeader | None = None
+    params: dict[str, Parameter] = {}
+    variables: dict[tuple[str, str], tuple[VariableSpec, str]] = {}
+    rules: list[tuple[RuleSpec, str]] = []
+    try:
+        files = _pack_files(root)
+        for f in files:
+            pf = _read_pack_file(f)
+            if pf.pack is not None:
+                header = header or pf.pack
+            for name, p in pf.parameters.items():
+                values = tuple(sorted((ParameterValue(v.start, v.value, v.source, v.provenance, v.end)
+                                       for v in p.values), key=lambda v: v.start))
+                params[name] = Parameter(name, p.label_vi, p.label_en, p.unit, values, str(f))
+            for name, v in pf.variables.items():
+                variables[(v.subject, name)] = (v, str(f))
+            rules.extend((r, str(f)) for r in pf.rules)
+    except ChuanError as exc:
+        res.add("load_error", f"không đọc được bộ quy tắc: {exc.describe()}", f"cannot read the pack: {exc.describe()}")
+        return res
+    if header is not None:
+        res.pack_id, res.version = header.id, header.version
+    res.rules = len(rules)
+    res.provisional_values = sum(v.provenance is Provenance.provisional for p in params.values() for v in p.values)
+    res.provisional_parameters = sum(any(v.provenance is Provenance.provisional for v in p.values)
+                                     for p in params.values())
+    res.provisional_rules = sum(spec.provenance is Provenance.provisional for spec, _ in rules)
+    _spec_checks(res, params, variables, rules)
+    if header is None:
+        res.add("load_error", "không tệp nào có phần đầu 'pack:'", "no file has the 'pack:' header", file=str(root))
+        return res
+    try:
+        pack = _compile(header, params, variables, rules, str(root), tuple(str(f) for f in files))
+    except ChuanError as exc:
+        code = next((c for t, c in _COMPILE_CODES if isinstance(exc, t)), None)
+        if "unknown parameter" in exc.message:
+            code = "undefined_parameter"
+        if code is None:
+            code = "overlapping_versions" if "overlap" in exc.message else "load_error"
+        if code not in res.codes():
+            rule = getattr(exc, "rule", None)
+            res.add(code, f"bộ quy tắc không nạp được: {exc.message}", f"the pack does not load: {exc.message}",
+                    rule=rule, file=exc.file)
+        return res
+    _pack_checks(res, pack)
+    _graded_checks(res, pack)
+    if examples > 0:
+        try:
+            _search(res, pack, examples, seed)
+        except ChuanError as exc:
+            res.add("load_error", f"lỗi khi đánh giá thử: {exc.describe()}", f"error while trial-evaluating: {exc.describe()}")
+    return res
+
+
+def pack_dirs(path: str | Path) -> list[Path]:
+    """A pack folder itself, or every pack folder (holding a pack.yaml) below a folder."""
+    root = Path(path)
+    if root.is_file() or (root / "pack.yaml").exists():
+        return [root]
+    if not root.is_dir():
+        from .errors import PackNotFoundError
+
+        raise PackNotFoundError(f"no pack or folder at {root}")
+    found = sorted({p.parent for p in root.rglob("pack.yaml")
+                    if not any(part.startswith((".", "_")) for part in p.relative_to(root).parts)})
+    if not found:
+        raise RuleError("no pack.yaml under this folder", file=str(root))
+    return found
+
+
+def check_path(path: str | Path, *, examples: int = 40, seed: int = 0) -> list[PackCheck]:
+    return [check_pack(d, examples=examples, seed=seed) for d in pack_dirs(path)]
+
+
+def render(results: list[PackCheck], lang: str = "vi") -> str:
+    lines: list[str] = []
+    for r in results:
+        mark = "✔" if r.ok else "✘"
+        name = f"{r.pack_id} {r.version}" if r.pack_id else "?"
+        n_err = len(r.errors)
+        n_warn = len(r.findings) - n_err
+        if lang == "vi":
+            lines.append(f"{mark} {r.path} ({name}): {r.rules} quy tắc / rules, {n_err} lỗi / errors, "
+                         f"{n_warn} cảnh báo / warnings; tạm thời / provisional: {r.provisional_values} giá trị "
+                         f"ngưỡng / threshold values ({r.provisional_parameters} tham số / parameters), "
+                         f"{r.provisional_rules} quy tắc / rules")
+        else:
+            lines.append(f"{mark} {r.path} ({name}): {r.rules} rules, {n_err} errors, {n_warn} warnings; "
+                         f"provisional: {r.provisional_values} threshold values ({r.provisional_parameters} "
+                         f"parameters), {r.provisional_rules} rules")
+        for f in r.findings:
+            tag = "lỗi/error" if f.severity == "error" else "cảnh báo/warning"
+            lines.append(f"    {tag} {f.text(lang)}")
+    ok = sum(r.ok for r in results)
+    lines.append(f"{ok}/{len(results)} bộ quy tắc đạt kiểm tra / packs pass the check")
+    return "\n".join(lines)
+
+
+def render_json(results: list[PackCheck]) -> str:
+    return json.dumps([r.to_dict() for r in results], ensure_ascii=False, indent=2)

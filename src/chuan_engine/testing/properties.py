@@ -1,0 +1,597 @@
+"""Reusable consistency properties of a rule pack, for a pack author's own pytest.
+
+Each property takes ``(pack, facts, on)`` (and sometimes a ``pick`` that
+hypothesis varies) and returns a list of ``Violation`` (empty = holds);
+``assert_holds`` turns a non-empty list into a readable AssertionError. Or in
+one line, with generated facts::
+
+    from chuan_engine.testing.properties import check_pack_properties
+    def test_my_pack_properties():
+        check_pack_properties(load_pack("rules/my_pack"))
+
+Properties (what each one promises):
+
+- ``implications``: every ``implications: [{if, then}]`` of the pack header
+  holds per entity (``if`` passes ⇒ ``then`` passes), and levels are nested:
+  an entity (and each rule) passing mức k+1 passes mức k.
+- ``monotonicity``: for each rule's ``monotone_in`` names, increasing the
+  named quantity never turns pass into fail (rule or level). *Increasing*:
+  a pack variable is supplied as an ``input`` with a larger value (number
+  +1, ratio +0.1 capped at 1, bool false→true); the fact names ``rating`` and
+  ``degree`` raise one enum rank, ``initiatives`` adds an initiative of the
+  evaluation year, ``research`` adds an accepted provincial topic of the year.
+  For a unit or school rule the fact mutation is applied to one member
+  (chosen by ``pick``).
+- ``unknown_removal``: removing one fact (an optional field set to ``null``,
+  an input of an input-only variable dropped, a roster or research list made
+  unknown) never turns a known verdict into the opposite one: fail never
+  becomes pass and pass never becomes fail; it may become unknown.
+- ``unknown_supply``: supplying one missing fact never flips a known verdict;
+  ``unknown_completion``: once every missing fact is supplied, no verdict is
+  unknown because of a missing fact (a share of an empty roster, or a
+  referenced rule with no regime in force, may remain unknown).
+  Rules reading ``known()`` or ``coalesce()`` are exempt from these three:
+  they look at knowledge itself. Link fields (``id``, ``unit_id``) are not
+  removed: they say who belongs where, not what is known of them.
+- ``determinism``: the same verdicts, values and summaries whatever the order
+  of schools, clusters, units, staff, years, initiatives and research items.
+- ``regime_boundary``: evaluated on the day before and the day of a regime
+  change (default 2024-01-01) on a *steady* case (the year records of both
+  years identical), a concept's verdict changes only if the law changed for
+  it: a different version in force, a parameter it reads with a different
+  value, or a time-dependent reading (``months_since``, ``years_since``,
+  ``in_window``, ``streak``, ``history``, ``eval_year``, ``eval_date``).
+
+Limits (quotas never exceeded, the initiative ledger never counting an
+initiative twice) are not here: those modules are not part of this branch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..check import closure
+from ..engine import Evaluation
+from ..facts.models import Cluster, Initiative, Research, School, Staff, StaffYear, Unit
+from ..facts.store import Facts
+from ..facts.vocab import OrderedVocab
+from ..logic import UNKNOWN
+from ..outcome import Outcome, RuleResult
+from ..pack import RulePack
+from ..report import Report
+from ..views import View, unit_of
+
+KNOWLEDGE_FUNCS = {"known", "coalesce"}
+TIME_FUNCS = {"months_since", "years_since", "in_window", "streak"}
+TIME_NAMES = {"eval_year", "eval_date", "history"}
+LINK_FIELDS = {"id", "kind", "unit_id", "school_ids", "name", "title", "year", "inputs", "years", "initiatives",
+               "research", "staff", "units"}
+FACT_MUTATIONS = {"rating", "degree", "initiatives", "research"}
+
+
+@dataclass(frozen=True)
+class Violation:
+    property: str
+    entity: str
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"[{self.property}] {self.entity} / {self.rule}: {self.message}"
+
+
+def assert_holds(violations: list[Violation]) -> None:
+    """Raise AssertionError listing the violations (at most 20)."""
+    if violations:
+        lines = [str(v) for v in violations[:20]]
+        more = f"\n… and {len(violations) - 20} more" if len(violations) > 20 else ""
+        raise AssertionError(f"{len(violations)} property violation(s):\n" + "\n".join(lines) + more)
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts surgery: frozen models are copied, never mutated
+
+
+def _rebuild(facts: Facts, schools: list[School], clusters: list[Cluster] | None = None) -> Facts:
+    out = Facts(schools, list(facts.clusters if clusters is None else clusters))
+    out.origin.update(facts.origin)
+    return out
+
+
+def replace_model(facts: Facts, old: Any, new: Any) -> Facts:
+    """A copy of ``facts`` with one entity (school, unit, staff or cluster) replaced."""
+    if isinstance(old, Cluster):
+        return _rebuild(facts, list(facts.schools), [new if c is old else c for c in facts.clusters])
+    schools = []
+    for s in facts.schools:
+        if s is old:
+            schools.append(new)
+        elif isinstance(old, Staff) and s.staff and any(p is old for p in s.staff):
+            schools.append(s.model_copy(update={"staff": [new if p is old else p for p in s.staff]}))
+        elif isinstance(old, Unit) and s.units and any(u is old for u in s.units):
+            schools.append(s.model_copy(update={"units": [new if u is old else u for u in s.units]}))
+        else:
+            schools.append(s)
+    return _rebuild(facts, schools)
+
+
+def _entities(facts: Facts, kind: str | None = None) -> list[tuple[str, Any, School | None]]:
+    return [(k, m, s) for k, m, s in facts.entities() if kind is None or k == kind]
+
+
+def _with_input(model: Any, name: str, value: Any, year: int) -> Any:
+    years = getattr(model, "years", None) or []
+    if any(name in r.inputs for r in years if r.year == year):
+        years = [r.model_copy(update={"inputs": {**r.inputs, name: value}}) if r.year == year else r for r in years]
+        return model.model_copy(update={"years": years})
+    return model.model_copy(update={"inputs": {**model.inputs, name: value}})
+
+
+def _signature(report: Report) -> dict[tuple[str, str, str, str], Any]:
+    sig: dict[tuple[str, str, str, str], Any] = {}
+    for e in report.entities:
+        key = (e.school or "", e.kind, e.id)
+        sig[(*key, "_summary")] = (e.error, e.summary.get("verdict"))
+        for r in e.results:
+            value = r.value
+            if isinstance(value, float):
+                value = round(value, 9)
+            elif isinstance(value, list):
+                value = sorted(map(str, value))
+            sig[(*key, r.rule)] = (r.outcome, value, tuple(sorted((k, v.outcome) for k, v in r.levels.items())))
+    return sig
+
+
+def _results(report: Report) -> dict[tuple[str, str, str], RuleResult]:
+    return {(e.school or "", e.id, r.rule): r for e in report.entities for r in e.results}
+
+
+# ---------------------------------------------------------------------------------------------
+# Implications and nested levels
+
+
+def implications(pack: RulePack, facts: Facts, on: dt.date, report: Report | None = None) -> list[Violation]:
+    report = report or pack.evaluate(facts, on)
+    out: list[Violation] = []
+    for imp in pack.header.implications:
+        a, b = pack.resolve(imp.if_, on), pack.resolve(imp.then, on)
+        if a is None or b is None or a.subject != b.subject:
+            continue
+        for e in report.entities:
+            if e.error is not None:
+                continue
+            ra = next((r for r in e.results if r.rule == a.id), None)
+            rb = next((r for r in e.results if r.rule == b.id), None)
+            if ra is not None and rb is not None and ra.outcome is Outcome.passed and rb.outcome is not Outcome.passed:
+                out.append(Violation("implication", e.id, a.id, f"passes but '{b.id}' is {rb.outcome.value}"))
+    levels = pack.level_ids
+    for e in report.entities:
+        summary = e.summary.get("levels") or {}
+        for lo, hi in zip(levels, levels[1:], strict=False):
+            if lo in summary and hi in summary and summary[hi]["status"] == "pass" and summary[lo]["status"] != "pass":
+                out.append(Violation("levels", e.id, "_summary", f"meets {hi} but {lo} is {summary[lo]['status']}"))
+            for r in e.results:
+                if (r.required_at(lo) and r.required_at(hi) and r.levels[hi].outcome is Outcome.passed
+                        and r.levels[lo].outcome is not Outcome.passed):
+                    out.append(Violation("levels", e.id, r.rule, f"passes {hi} but {lo} is {r.levels[lo].outcome.value}"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Monotonicity
+
+
+def _raise_enum(value: Any) -> Any:
+    if not isinstance(value, OrderedVocab):
+        return None
+    members = list(type(value))
+    i = members.index(value)
+    return members[i + 1] if i + 1 < len(members) else None
+
+
+def _mutate_person(person: Staff, name: str, on: dt.date, pick: int) -> Staff | None:
+    if name == "degree":
+        new = _raise_enum(person.degree)
+        return person.model_copy(update={"degree": new}) if new is not None else None
+    if name == "rating":
+        rec = next((r for r in person.years if r.year == on.year), None)
+        new = _raise_enum(rec.rating) if rec is not None else None
+        if rec is None or new is None:
+            return None
+        return person.model_copy(update={"years": [r.model_copy(update={"rating": new}) if r is rec else r
+                                                   for r in person.years]})
+    if name == "initiatives":
+        from ..facts.vocab import Level
+
+        new_i = Initiative(id=f"_added_{len(person.initiatives)}", level=list(Level)[pick % 3], year=on.year,
+                           applied=True)
+        return person.model_copy(update={"initiatives": [*person.initiatives, new_i]})
+    return None
+
+
+def increase(pack: RulePack, facts: Facts, kind: str, model: Any, school: School | None, name: str,
+             on: dt.date, pick: int = 0) -> Facts | None:
+    """``facts`` with ``name`` increased for one entity, or None when it cannot increase (unknown, at top)."""
+    if (kind, name) in pack.variables:
+        value, _ = Evaluation(pack, facts).lookup(View(kind, model, on, school, facts), name)
+        if value is UNKNOWN or value is True:
+            return None
+        if value is False:
+            new: Any = True
+        elif isinstance(value, int | float):
+            ratio = pack.variables[(kind, name)].type.kind == "num" and 0 <= value <= 1 and isinstance(value, float)
+            if ratio:
+                if value >= 1:
+                    return None
+                new = min(1.0, value + 0.1)
+            else:
+                new = value + 1
+        else:
+            return None
+        return replace_model(facts, model, _with_input(model, name, new, on.year))
+    if name == "research" and kind == "school" and model.research is not None:
+        item = Research(id=f"_added_{len(model.research)}", level="bo_tinh", year=on.year, accepted=True, applied=True)
+        return replace_model(facts, model, model.model_copy(update={"research": [*model.research, item]}))
+    if kind == "staff":
+        new_p = _mutate_person(model, name, on, pick)
+        return replace_model(facts, model, new_p) if new_p is not None else None
+    if kind in ("unit", "school") and name in FACT_MUTATIONS:
+        roster = (school.staff if kind == "unit" and school else model.staff) or []
+        if kind == "unit":
+            roster = [p for p in roster if unit_of(p, on.year) == model.id]
+        if not roster:
+            return None
+        person = roster[pick % len(roster)]
+        new_p = _mutate_person(person, name, on, pick)
+        return replace_model(facts, person, new_p) if new_p is not None else None
+    return None
+
+
+def monotonicity(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> list[Violation]:
+    out: list[Violation] = []
+    base: Report | None = None
+    for rule in pack.rules:
+        if not rule.monotone_in or not rule.in_force(on):
+            continue
+        for name in rule.monotone_in:
+            if (rule.subject, name) not in pack.variables and name not in FACT_MUTATIONS:
+                out.append(Violation("monotone", "-", rule.id, f"monotone_in names '{name}', neither a "
+                                     f"{rule.subject} variable nor one of {sorted(FACT_MUTATIONS)}"))
+                continue
+            candidates = _entities(facts, rule.subject)
+            if not candidates:
+                continue
+            kind, model, school = candidates[pick % len(candidates)]
+            mutated = increase(pack, facts, kind, model, school, name, on, pick)
+            if mutated is None:
+                continue
+            base = base or pack.evaluate(facts, on)
+            before = _results(base)
+            after = _results(pack.evaluate(mutated, on))
+            key = (school.id if school is not None and school.id != "_loose" else "", model.id, rule.id)
+            b, a = before.get(key), after.get(key)
+            if b is None or a is None:
+                continue
+            if b.outcome is Outcome.passed and a.outcome is Outcome.failed:
+                out.append(Violation("monotone", model.id, rule.id, f"increasing '{name}' turned pass into fail"))
+            for lv, lr in b.levels.items():
+                if lr.outcome is Outcome.passed and a.levels[lv].outcome is Outcome.failed:
+                    out.append(Violation("monotone", model.id, rule.id,
+                                         f"increasing '{name}' turned {lv} pass into fail"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Unknowns
+
+
+def _exempt(pack: RulePack) -> set[str]:
+    return {r.id for r in pack.rules if closure(pack, r.id).functions & KNOWLEDGE_FUNCS}
+
+
+def _flips(pack: RulePack, before: Report, after: Report, prop: str, what: str) -> list[Violation]:
+    exempt = _exempt(pack)
+    a = _results(after)
+    out = []
+    for key, rb in _results(before).items():
+        ra = a.get(key)
+        if ra is None or key[2] in exempt:
+            continue
+        if {rb.outcome, ra.outcome} == {Outcome.passed, Outcome.failed}:
+            out.append(Violation(prop, key[1], key[2], f"{what} turned {rb.outcome.value} into {ra.outcome.value}"))
+    return out
+
+
+def _input_only(pack: RulePack, kind: str) -> set[str]:
+    return {name for (k, name), v in pack.variables.items() if k == kind and v.formula is None}
+
+
+def removals(pack: RulePack, facts: Facts) -> Iterator[tuple[str, Callable[[], Facts]]]:
+    """Every single-fact removal: (description, function building the reduced facts)."""
+
+    def scalar_fields(model: Any) -> list[str]:
+        return [f for f in type(model).model_fields if f not in LINK_FIELDS and getattr(model, f) is not None
+                and not isinstance(getattr(model, f), list | dict)]
+
+    for kind, model, _school in _entities(facts):
+        for f in scalar_fields(model):
+            yield f"{kind} {model.id}: {f}", (lambda m=model, f=f: replace_model(facts, m, m.model_copy(update={f: None})))
+        for name in sorted(set(model.inputs) & _input_only(pack, kind)):
+            yield f"{kind} {model.id}: input {name}", (lambda m=model, n=name: replace_model(
+                facts, m, m.model_copy(update={"inputs": {k: v for k, v in m.inputs.items() if k != n}})))
+        for rec in getattr(model, "years", []) or []:
+            for f in scalar_fields(rec):
+                def drop(m: Any = model, r: Any = rec, f: str = f) -> Facts:
+                    years = [x.model_copy(update={f: None}) if x is r else x for x in m.years]
+                    return replace_model(facts, m, m.model_copy(update={"years": years}))
+                yield f"{kind} {model.id}: {rec.year}.{f}", drop
+        if isinstance(model, School):
+            for lst in ("staff", "research"):
+                if getattr(model, lst) is not None:
+                    yield f"school {model.id}: {lst} list", (lambda m=model, lst=lst: replace_model(
+                        facts, m, m.model_copy(update={lst: None})))
+
+
+def unknown_removal(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> list[Violation]:
+    options = list(removals(pack, facts))
+    if not options:
+        return []
+    what, build = options[pick % len(options)]
+    return _flips(pack, pack.evaluate(facts, on), pack.evaluate(build(), on), "unknown_removal", f"removing {what}")
+
+
+def _filler(field: str, annotation: Any, pick: int) -> Any:
+    """A value for a missing field, chosen by its type (enums by ``pick``)."""
+    import typing
+
+    args = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    t = args[0]
+    if typing.get_origin(t) is typing.Annotated:
+        t = typing.get_args(t)[0]
+    if typing.get_origin(t) is not None:  # list[str], dict[...]: not a scalar fact
+        return None
+    if isinstance(t, type) and issubclass(t, OrderedVocab):
+        members = list(t)
+        return members[pick % len(members)]
+    if t is bool:
+        return bool(pick % 2)
+    if t is int:
+        return pick % 7
+    if t is float:
+        return float(pick % 7)
+    if t is dt.date:
+        return dt.date(2000 + pick % 26, 1 + pick % 12, 1)
+    if t is str:
+        return "x"
+    return None
+
+
+def _fill(model: Any, pick: int, skip: set[str] = LINK_FIELDS) -> Any:
+    update = {}
+    for name, info in type(model).model_fields.items():
+        if name in skip or getattr(model, name) is not None:
+            continue
+        v = _filler(name, info.annotation, pick)
+        if v is not None:
+            update[name] = v
+    return model.model_copy(update=update) if update else model
+
+
+def supplies(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> Iterator[tuple[str, Callable[[], Facts]]]:
+    """Every single missing fact, supplied with a value."""
+    for kind, model, _ in _entities(facts):
+        for name, info in type(model).model_fields.items():
+            if name in LINK_FIELDS or getattr(model, name) is not None:
+                continue
+            v = _filler(name, info.annotation, pick)
+            if v is not None:
+                yield f"{kind} {model.id}: {name}={v}", (lambda m=model, n=name, v=v: replace_model(
+                    facts, m, m.model_copy(update={n: v})))
+        for name in sorted(_input_only(pack, kind) - set(model.inputs)):
+            var = pack.variables[(kind, name)]
+            v = {"bool": bool(pick % 2), "num": float(pick % 3) / 2}.get(var.type.kind)
+            if v is not None:
+                yield f"{kind} {model.id}: input {name}={v}", (lambda m=model, n=name, v=v: replace_model(
+                    facts, m, _with_input(m, n, v, on.year)))
+
+
+def unknown_supply(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> list[Violation]:
+    options = list(supplies(pack, facts, on, pick))
+    if not options:
+        return []
+    what, build = options[pick % len(options)]
+    return _flips(pack, pack.evaluate(facts, on), pack.evaluate(build(), on), "unknown_supply", f"supplying {what}")
+
+
+def complete(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> Facts:
+    """Every optional fact supplied: scalar fields, a year record for the evaluation year, input-only variables."""
+
+    def person(p: Staff) -> Staff:
+        years = list(p.years)
+        if not any(r.year == on.year for r in years):
+            years.append(StaffYear(year=on.year))
+        years = [_fill(r, pick) for r in years]
+        p = p.model_copy(update={"years": years, "initiatives": [_fill(i, pick) for i in p.initiatives],
+                                 "research": [_fill(r, pick) for r in p.research]})
+        return _supply_inputs(pack, "staff", _fill(p, pick), on, pick)
+
+    schools = []
+    for s in facts.schools:
+        units = [_supply_inputs(pack, "unit", _fill(u, pick), on, pick) for u in s.units or []]
+        schools.append(_supply_inputs(pack, "school", _fill(s, pick), on, pick).model_copy(update={
+            "staff": [person(p) for p in s.staff or []],
+            "units": units,
+            "research": [_fill(r, pick) for r in s.research or []],
+        }))
+    clusters = [_supply_inputs(pack, "cluster", c, on, pick) for c in facts.clusters]
+    return _rebuild(facts, schools, clusters)
+
+
+def _supply_inputs(pack: RulePack, kind: str, model: Any, on: dt.date, pick: int) -> Any:
+    for name in sorted(_input_only(pack, kind) - set(model.inputs)):
+        v = {"bool": bool(pick % 2), "num": float(pick % 3) / 2}.get(pack.variables[(kind, name)].type.kind)
+        if v is not None:
+            model = _with_input(model, name, v, on.year)
+    return model
+
+
+_FACT_MISSING = re.compile(r"^(school|staff|unit|cluster|research|initiative)\.[a-z_]+$")
+
+
+def unknown_completion(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> list[Violation]:
+    full = complete(pack, facts, on, pick)
+    report = pack.evaluate(full, on)
+    out = _flips(pack, pack.evaluate(facts, on), report, "unknown_completion", "supplying every missing fact")
+    exempt = _exempt(pack)
+    for e in report.entities:
+        for r in e.results:
+            if r.outcome is Outcome.unknown and r.rule not in exempt:
+                named = [m for m in r.missing if _FACT_MISSING.match(m)
+                         and tuple(m.split(".", 1)) not in pack.variables]  # a computed variable is not a fact
+                if named:
+                    out.append(Violation("unknown_completion", e.id, r.rule,
+                                         f"still unknown after every fact was supplied; missing {named}"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Determinism
+
+
+def shuffled(facts: Facts, seed: int) -> Facts:
+    """The same facts with every list in another order."""
+    rng = random.Random(seed)
+
+    def mix(items: list[Any] | None) -> list[Any] | None:
+        if items is None:
+            return None
+        items = list(items)
+        rng.shuffle(items)
+        return items
+
+    def person(p: Staff) -> Staff:
+        return p.model_copy(update={"years": mix(p.years), "initiatives": mix(p.initiatives),
+                                    "research": mix(p.research)})
+
+    schools = []
+    for s in facts.schools:
+        schools.append(s.model_copy(update={
+            "staff": mix([person(p) for p in s.staff]) if s.staff is not None else None,
+            "units": mix([u.model_copy(update={"years": mix(u.years)}) for u in s.units])
+            if s.units is not None else None,
+            "research": mix(s.research), "years": mix(s.years)}))
+    clusters = [c.model_copy(update={"school_ids": mix(c.school_ids), "years": mix(c.years)}) for c in facts.clusters]
+    return _rebuild(facts, mix(schools) or [], mix(clusters) or [])
+
+
+def determinism(pack: RulePack, facts: Facts, on: dt.date, seed: int = 0) -> list[Violation]:
+    a = _signature(pack.evaluate(facts, on))
+    b = _signature(pack.evaluate(shuffled(facts, seed), on))
+    out = []
+    for key in sorted(set(a) | set(b), key=str):
+        if a.get(key) != b.get(key):
+            out.append(Violation("determinism", key[2], key[3], f"{a.get(key)} != {b.get(key)} after reordering"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Regime boundary
+
+
+def changed_by_law(pack: RulePack, day_before: dt.date, day: dt.date) -> set[str]:
+    """Concepts whose verdict may legitimately differ between two days: what the law (or time) changed."""
+    out: set[str] = set()
+    for concept in sorted({r.concept for r in pack.rules}):
+        v1, v2 = pack.resolve(concept, day_before), pack.resolve(concept, day)
+        if v1 is not v2:
+            out.add(concept)
+            continue
+        if v1 is None:
+            continue
+        c = closure(pack, v1.id)
+        params = pack.parameters
+        if (c.functions & TIME_FUNCS or c.names & TIME_NAMES
+                or any(_param_at(params, p, day_before) != _param_at(params, p, day) for p in c.params)
+                or any(pack.resolve(ref, day_before) is not pack.resolve(ref, day) for ref in c.rules)):
+            out.add(concept)
+    return out
+
+
+def _param_at(params: Any, name: str, on: dt.date) -> Any:
+    try:
+        return params.at(name, on)
+    except Exception:  # noqa: BLE001 - a missing value is itself a difference worth comparing
+        return None
+
+
+def steady(facts: Facts, y1: int, y2: int) -> Facts:
+    """Year records of ``y1`` made identical to those of ``y2`` (or the reverse), so only the law differs."""
+
+    def fix(model: Any) -> Any:
+        years = getattr(model, "years", None)
+        if not years:
+            return model
+        src = next((r for r in years if r.year == y2), None) or next((r for r in years if r.year == y1), None)
+        if src is None:
+            return model
+        others = [r for r in years if r.year not in (y1, y2)]
+        return model.model_copy(update={"years": sorted(
+            [*others, src.model_copy(update={"year": y1}), src.model_copy(update={"year": y2})], key=lambda r: r.year)})
+
+    schools = [fix(s).model_copy(update={
+        "staff": [fix(p) for p in s.staff] if s.staff is not None else None,
+        "units": [fix(u) for u in s.units] if s.units is not None else None}) for s in facts.schools]
+    return _rebuild(facts, schools, [fix(c) for c in facts.clusters])
+
+
+def regime_boundary(pack: RulePack, facts: Facts, boundary: dt.date = dt.date(2024, 1, 1)) -> list[Violation]:
+    before = boundary - dt.timedelta(days=1)
+    case = steady(facts, before.year, boundary.year)
+    allowed = changed_by_law(pack, before, boundary)
+    r1, r2 = pack.evaluate(case, before), pack.evaluate(case, boundary)
+    out = []
+    e2 = {(e.school, e.id): e for e in r2.entities}
+    for e in r1.entities:
+        other = e2.get((e.school, e.id))
+        if other is None or e.error or other.error:
+            continue
+        for concept in sorted({r.concept for r in e.results} - allowed):
+            o1, o2 = e.result(concept).outcome, other.result(concept).outcome
+            if o1 is not o2:
+                out.append(Violation("regime_boundary", e.id, concept,
+                                     f"{o1.value} on {before} but {o2.value} on {boundary}, though the law did not "
+                                     "change for it"))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# All at once
+
+
+def check_all(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> list[Violation]:
+    report = pack.evaluate(facts, on)
+    return (implications(pack, facts, on, report) + monotonicity(pack, facts, on, pick)
+            + unknown_removal(pack, facts, on, pick) + unknown_supply(pack, facts, on, pick)
+            + unknown_completion(pack, facts, on, pick) + determinism(pack, facts, on, pick)
+            + regime_boundary(pack, facts))
+
+
+def check_pack_properties(pack: RulePack, *, max_examples: int | None = None) -> None:
+    """Run every property on hypothesis-generated facts and dates (uses the active hypothesis profile)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from . import strategies
+
+    @given(facts=strategies.facts(pack), on=strategies.dates(), pick=st.integers(0, 10_000))
+    def run(facts: Facts, on: dt.date, pick: int) -> None:
+        assert_holds(check_all(pack, facts, on, pick))
+
+    if max_examples is not None:
+        run = settings(max_examples=max_examples)(run)
+    run()
