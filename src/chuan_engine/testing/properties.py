@@ -28,8 +28,11 @@ Properties (what each one promises):
   becomes pass and pass never becomes fail; it may become unknown.
 - ``unknown_supply``: supplying one missing fact never flips a known verdict;
   ``unknown_completion``: once every missing fact is supplied, no verdict is
-  unknown because of a missing fact (a share of an empty roster, or a
-  referenced rule with no regime in force, may remain unknown).
+  unknown because of a missing fact. Completion adds the evaluation year's
+  record (school, unit, staff, cluster) when missing and fills every scalar
+  field of every record; it never invents links, so a share of an empty
+  roster, a person's unknown unit (``staff.unit``), or a referenced rule
+  with no regime in force, may remain unknown.
   Rules reading ``known()`` or ``coalesce()`` are exempt from these three:
   they look at knowledge itself. Link fields (``id``, ``unit_id``) are not
   removed: they say who belongs where, not what is known of them.
@@ -57,7 +60,7 @@ from typing import Any
 
 from ..check import closure
 from ..engine import Evaluation
-from ..facts.models import Cluster, Initiative, Research, School, Staff, StaffYear, Unit
+from ..facts.models import Cluster, Initiative, Research, School, SchoolYear, Staff, StaffYear, Unit, UnitYear
 from ..facts.store import Facts
 from ..facts.vocab import OrderedVocab
 from ..logic import UNKNOWN
@@ -72,6 +75,9 @@ TIME_NAMES = {"eval_year", "eval_date", "history"}
 LINK_FIELDS = {"id", "kind", "unit_id", "school_ids", "name", "title", "year", "inputs", "years", "initiatives",
                "research", "staff", "units"}
 FACT_MUTATIONS = {"rating", "degree", "initiatives", "research"}
+# Links followed by a scope (a person's unit, an entity's school): unknown when the link itself is, which
+# completion does not invent (it never assigns a person to a unit).
+SCOPE_LINKS = {"unit", "school"}
 
 
 @dataclass(frozen=True)
@@ -412,24 +418,34 @@ def complete(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> Facts:
     """Every optional fact supplied: scalar fields, a year record for the evaluation year, input-only variables."""
 
     def person(p: Staff) -> Staff:
-        years = list(p.years)
-        if not any(r.year == on.year for r in years):
-            years.append(StaffYear(year=on.year))
-        years = [_fill(r, pick) for r in years]
-        p = p.model_copy(update={"years": years, "initiatives": [_fill(i, pick) for i in p.initiatives],
+        p = p.model_copy(update={"initiatives": [_fill(i, pick) for i in p.initiatives],
                                  "research": [_fill(r, pick) for r in p.research]})
-        return _supply_inputs(pack, "staff", _fill(p, pick), on, pick)
+        return _supply_inputs(pack, "staff", _fill(_with_year(p, StaffYear, on.year, pick), pick), on, pick)
+
+    def unit(u: Unit) -> Unit:
+        return _supply_inputs(pack, "unit", _fill(_with_year(u, UnitYear, on.year, pick), pick), on, pick)
 
     schools = []
     for s in facts.schools:
-        units = [_supply_inputs(pack, "unit", _fill(u, pick), on, pick) for u in s.units or []]
-        schools.append(_supply_inputs(pack, "school", _fill(s, pick), on, pick).model_copy(update={
+        schools.append(_supply_inputs(pack, "school", _fill(_with_year(s, SchoolYear, on.year, pick), pick), on,
+                                      pick).model_copy(update={
             "staff": [person(p) for p in s.staff or []],
-            "units": units,
+            "units": [unit(u) for u in s.units or []],
             "research": [_fill(r, pick) for r in s.research or []],
         }))
-    clusters = [_supply_inputs(pack, "cluster", c, on, pick) for c in facts.clusters]
+    clusters = [_supply_inputs(pack, "cluster", _with_year(c, SchoolYear, on.year, pick), on, pick)
+                for c in facts.clusters]
     return _rebuild(facts, schools, clusters)
+
+
+def _with_year(model: Any, record: type, year: int, pick: int) -> Any:
+    """``model`` with a record for ``year`` (added when missing) and every year record's scalar fields filled:
+    without the record, every year fact (rating, discipline, ...) would stay unknown."""
+    years = list(model.years)
+    if not any(r.year == year for r in years):
+        years.append(record(year=year))
+    years = sorted((_fill(r, pick) for r in years), key=lambda r: r.year)
+    return model.model_copy(update={"years": years})
 
 
 def _supply_inputs(pack: RulePack, kind: str, model: Any, on: dt.date, pick: int) -> Any:
@@ -452,6 +468,7 @@ def unknown_completion(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0)
         for r in e.results:
             if r.outcome is Outcome.unknown and r.rule not in exempt:
                 named = [m for m in r.missing if _FACT_MISSING.match(m)
+                         and m.split(".", 1)[1] not in SCOPE_LINKS  # who belongs where is not supplied
                          and tuple(m.split(".", 1)) not in pack.variables]  # a computed variable is not a fact
                 if named:
                     out.append(Violation("unknown_completion", e.id, r.rule,
