@@ -6,12 +6,16 @@ Public API::
     pack = load_pack("rules/qd11_2021")
     report = pack.evaluate(load_facts("fixtures/schools"), on=date(2025, 6, 30))
     report.to_frame(); report.to_json(); report.to_html()
+    report.extras            # initiative ledger, quotas, cluster ranking the pack's side files declare
+    gaps_frame(report)       # the smallest change meeting each failing indicator
+    check_pack("rules/qd11_2021").ok   # static check of a pack (chuan rules check)
 
 Importing starts no thread and does no I/O.
 """
 
 from __future__ import annotations
 
+from .check import PackCheck, check_pack, check_path
 from .errors import (
     ChuanError,
     CycleError,
@@ -26,20 +30,27 @@ from .errors import (
 from .facts.loader import facts_json_schema, load_facts
 from .facts.models import Cluster, Initiative, Research, School, SchoolYear, Staff, StaffYear, Unit, UnitYear
 from .facts.store import Facts
+from .gaps import entity_gaps, gaps_dict, gaps_frame, render_gaps
+from .ledger import initiative_ledger
 from .logic import UNKNOWN
 from .outcome import LevelResult, Outcome, RuleResult
 from .pack import Rule, RulePack, load_pack
 from .packs import find_pack, open_pack, read_parameter_file
 from .parameters import ParameterValue
 from .provenance import Provenance
+from .quotas import quota_report
+from .ranking import cluster_ranking
 from .report import SCHEMA_VERSION, EntityReport, Report
+from .sidecar import attach_extras, extras_text
 
 __version__ = "0.1.0"
 
 __all__ = [
     "SCHEMA_VERSION", "UNKNOWN", "ChuanError", "Cluster", "CycleError", "EntityReport", "EvaluationError",
     "ExpressionSyntaxError", "ExpressionTypeError", "Facts", "FactsError", "Initiative", "LevelResult",
-    "Outcome", "PackNotFoundError", "ParameterError", "ParameterValue", "Provenance", "Report", "Research",
-    "Rule", "RuleError", "RulePack", "RuleResult", "School", "SchoolYear", "Staff", "StaffYear", "Unit",
-    "UnitYear", "facts_json_schema", "find_pack", "load_facts", "load_pack", "open_pack", "read_parameter_file",
+    "Outcome", "PackCheck", "PackNotFoundError", "ParameterError", "ParameterValue", "Provenance", "Report",
+    "Research", "Rule", "RuleError", "RulePack", "RuleResult", "School", "SchoolYear", "Staff", "StaffYear", "Unit",
+    "UnitYear", "attach_extras", "check_pack", "check_path", "cluster_ranking", "entity_gaps", "extras_text",
+    "facts_json_schema", "find_pack", "gaps_dict", "gaps_frame", "initiative_ledger", "load_facts", "load_pack",
+    "open_pack", "quota_report", "read_parameter_file", "render_gaps",
 ]

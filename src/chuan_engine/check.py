@@ -11,7 +11,10 @@ code                       meaning
 citation_missing           a rule cites no document (error); ``citation_vague``: no
                            article, clause or url (warning)
 undefined_parameter        an expression or threshold names a parameter not defined
-unused_parameter           a parameter is defined but no rule or variable reads it
+unused_parameter           a parameter is defined but no rule, variable or side file
+                           (``_ledger.yaml``, ``_quotas.yaml``, ``_ranking.yaml``) reads it
+side_file                  a side file is malformed or one of its expressions does not
+                           type-check against the pack
 cycle                      rules/variables depend on each other in a loop
 overlapping_versions       two rules with the same id are in force on a same day
 overlapping_concept        two versions of one concept are in force on a same day
@@ -49,7 +52,7 @@ import datetime as dt
 import json
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +70,7 @@ from .outcome import Outcome
 from .pack import RulePack, _compile, _pack_files, _read_pack_file
 from .parameters import Parameter, ParameterValue
 from .provenance import Provenance
+from .sidecar import compile_side_files, read_side_files, side_params
 from .spec import PackHeader, RuleSpec, VariableSpec
 
 FAR = dt.date(9999, 12, 31)
@@ -191,8 +195,8 @@ def _param_refs(text: str) -> tuple[set[str], str | None]:
 
 
 def _spec_checks(res: PackCheck, params: dict[str, Parameter], variables: dict[tuple[str, str], tuple[VariableSpec, str]],
-                 rules: list[tuple[RuleSpec, str]]) -> None:
-    used: set[str] = set()
+                 rules: list[tuple[RuleSpec, str]], side_used: Iterable[str] = ()) -> None:
+    used: set[str] = set(side_used)
     for (_, name), (v, f) in variables.items():
         if v.formula:
             refs, _ = _param_refs(v.formula)
@@ -519,8 +523,10 @@ def check_pack(path: str | Path, *, examples: int = 40, seed: int = 0) -> PackCh
     params: dict[str, Parameter] = {}
     variables: dict[tuple[str, str], tuple[VariableSpec, str]] = {}
     rules: list[tuple[RuleSpec, str]] = []
+    side: dict[str, tuple[dict[str, Any], str]] = {}
     try:
         files = _pack_files(root)
+        side = read_side_files(root)
         for f in files:
             pf = _read_pack_file(f)
             if pf.pack is not None:
@@ -542,7 +548,7 @@ def check_pack(path: str | Path, *, examples: int = 40, seed: int = 0) -> PackCh
     res.provisional_parameters = sum(any(v.provenance is Provenance.provisional for v in p.values)
                                      for p in params.values())
     res.provisional_rules = sum(spec.provenance is Provenance.provisional for spec, _ in rules)
-    _spec_checks(res, params, variables, rules)
+    _spec_checks(res, params, variables, rules, side_params(side))
     if header is None:
         res.add("load_error", "không tệp nào có phần đầu 'pack:'", "no file has the 'pack:' header", file=str(root))
         return res
@@ -559,6 +565,11 @@ def check_pack(path: str | Path, *, examples: int = 40, seed: int = 0) -> PackCh
             res.add(code, f"bộ quy tắc không nạp được: {exc.message}", f"the pack does not load: {exc.message}",
                     rule=rule, file=exc.file)
         return res
+    try:
+        pack = replace(pack, sidecars=compile_side_files(pack, side))
+    except ChuanError as exc:
+        res.add("side_file", f"tệp phụ của bộ quy tắc không hợp lệ: {exc.message}",
+                f"a side file of the pack is invalid: {exc.message}", file=exc.file)
     _pack_checks(res, pack)
     _graded_checks(res, pack)
     if examples > 0:

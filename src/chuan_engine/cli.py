@@ -14,7 +14,7 @@ from .facts.loader import facts_json_schema, load_facts, load_facts_keep_going
 from .i18n import pick
 from .pack import load_pack
 from .packs import find_pack, open_pack
-from .sidecar import attach_extras, extras_text
+from .sidecar import extras_text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -111,7 +111,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         facts, bad = load_facts(*args.facts), []
     report = pack.evaluate(facts, _on(args), lang=args.lang)
     report.add_input_errors(bad)
-    attach_extras(report, facts)  # ledger / quotas / ranking sections a pack declares in _*.yaml side files
     if args.format == "json":
         text = report.to_json()
     elif args.format == "html":

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import RuleError
 from .outcome import Outcome
-from .sidecar import Probe, side_file
+from .sidecar import Probe, SideExpression, side_file
 
 if TYPE_CHECKING:
     from .facts.store import Facts
@@ -49,6 +49,19 @@ def _bases(data: dict[str, Any], file: str) -> list[Basis]:
             raise RuleError(f"bases[{i}].needs must be a positive integer", file=file)
         out.append(Basis(tuple(map(str, rules)), needs, str(b["initiatives"]), b.get("research"),
                          b.get("without_initiative_if")))
+    return out
+
+
+def ledger_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
+    """The expressions of ``_ledger.yaml``, with the record each is read on (checked when the pack loads)."""
+    out = []
+    for b in _bases(data, file):
+        what = f"ledger basis for {', '.join(b.rules)}"
+        if b.without_initiative_if:
+            out.append(SideExpression(str(b.without_initiative_if), "staff", what, boolean=True))
+        if b.research:
+            out.append(SideExpression(str(b.research), "research", what, boolean=True))
+        out.append(SideExpression(b.initiatives, "initiative", what, boolean=True))
     return out
 
 

@@ -27,6 +27,7 @@ from .yamlio import pydantic_location, read_data
 if TYPE_CHECKING:
     from .facts.store import Facts
     from .report import Report
+    from .sidecar import SideFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +94,8 @@ class RulePack:
     parameters: ParameterSet
     source: str
     files: tuple[str, ...] = field(default=())
+    # Side files (_ledger.yaml, _quotas.yaml, _ranking.yaml) by name, read and type-checked with the pack.
+    sidecars: Mapping[str, SideFile] = field(default_factory=dict)
 
     # -- lookup ---------------------------------------------------------------
     @property
@@ -143,11 +146,23 @@ class RulePack:
         """A copy of this pack with user parameter values layered on top (the pack is unchanged)."""
         return replace(self, parameters=self.parameters.with_overrides(overrides))
 
-    def evaluate(self, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi") -> Report:
-        """Evaluate every entity the pack has rules for, on a date."""
-        from .engine import evaluate
+    def evaluate(self, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi", extras: bool = True) -> Report:
+        """Evaluate every entity the pack has rules for, on a date.
 
-        return evaluate(self, facts, on, lang=lang)
+        With ``extras`` (the default) the report also carries the sections the pack's side files declare
+        (initiative ledger, quotas, cluster ranking) in ``report.extras``.
+        """
+        from .engine import evaluate
+        from .facts.store import Facts
+
+        if not isinstance(facts, Facts):
+            facts = Facts.of(facts)
+        report = evaluate(self, facts, on, lang=lang)
+        if extras and self.sidecars:
+            from .sidecar import attach_extras
+
+            attach_extras(report, facts)
+        return report
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,7 +237,16 @@ def load_pack(path: str | Path) -> RulePack:
         rule_specs.extend((r, str(f)) for r in pf.rules)
     if header is None:
         raise RuleError("no file has the 'pack:' header", file=str(root))
-    return _compile(header, params, var_specs, rule_specs, str(root), tuple(str(f) for f in files))
+    pack = _compile(header, params, var_specs, rule_specs, str(root), tuple(str(f) for f in files))
+    return with_side_files(pack, root)
+
+
+def with_side_files(pack: RulePack, root: Path) -> RulePack:
+    """The pack with its folder's side files read and checked (errors name the side file)."""
+    from .sidecar import compile_side_files, read_side_files
+
+    found = read_side_files(root)
+    return replace(pack, sidecars=compile_side_files(pack, found)) if found else pack
 
 
 def _compile(

@@ -18,7 +18,7 @@ from .errors import ParameterError, RuleError
 from .facts.vocab import OrderedVocab
 from .logic import UNKNOWN
 from .outcome import Outcome
-from .sidecar import Probe, side_file
+from .sidecar import Probe, SideExpression, side_file
 from .trace import plain
 from .views import View, unit_of
 
@@ -61,7 +61,7 @@ def _date(v: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(v))
 
 
-def _specs(data: dict[str, Any], file: str) -> list[QuotaSpec]:
+def _ordering(data: dict[str, Any], file: str) -> list[OrderKey]:
     keys = []
     for i, k in enumerate(data.get("ordering") or []):
         if not isinstance(k, dict) or "expr" not in k or "label_vi" not in k:
@@ -70,6 +70,11 @@ def _specs(data: dict[str, Any], file: str) -> list[QuotaSpec]:
         keys.append(OrderKey(str(k["expr"]), k.get("direction", "desc") == "desc", k["label_vi"],
                              k.get("label_en", k["label_vi"]), k.get("citation"), k.get("provenance", "provisional"),
                              _date(eff.get("from")), _date(eff.get("to"))))
+    return keys
+
+
+def _specs(data: dict[str, Any], file: str) -> list[QuotaSpec]:
+    keys = _ordering(data, file)
     out = []
     for i, q in enumerate(data.get("quotas") or []):
         missing = [f for f in ("id", "concept", "base", "cap_parameter") if f not in (q or {})]
@@ -84,6 +89,12 @@ def _specs(data: dict[str, Any], file: str) -> list[QuotaSpec]:
         out.append(QuotaSpec(q["id"], q["concept"], q["base"], scope, q["cap_parameter"], rounding,
                              q.get("label_vi", q["id"]), q.get("label_en", q["id"]), tuple(keys)))
     return out
+
+
+def quota_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
+    """The ordering expressions of ``_quotas.yaml``, read on staff (checked when the pack loads)."""
+    _specs(data, file)  # the shape of the quotas themselves
+    return [SideExpression(k.expr, "staff", f"quota ordering '{k.expr}'") for k in _ordering(data, file)]
 
 
 def _cap(report: Report, spec: QuotaSpec, base_count: int, file: str) -> dict[str, Any] | None:

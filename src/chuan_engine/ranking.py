@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import RuleError
 from .facts.vocab import OrderedVocab
 from .logic import UNKNOWN
-from .sidecar import Probe, side_file
+from .sidecar import Probe, SideExpression, side_file
 from .trace import plain
 
 if TYPE_CHECKING:
@@ -51,6 +51,12 @@ def _criteria(data: dict[str, Any], file: str) -> tuple[str, list[Criterion]]:
     if not out:
         raise RuleError("a ranking needs at least one criterion", file=file)
     return method, out
+
+
+def ranking_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
+    """The criteria of ``_ranking.yaml``, read on each school of a cluster (checked when the pack loads)."""
+    _, criteria = _criteria(data, file)
+    return [SideExpression(c.expr, "school", f"ranking criterion '{c.expr}'") for c in criteria]
 
 
 def _number(v: Any) -> float | None:

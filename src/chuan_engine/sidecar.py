@@ -1,21 +1,26 @@
 """Pack side files (``_ledger.yaml``, ``_quotas.yaml``, ``_ranking.yaml``) and report extras.
 
-The pack loader skips files whose name starts with ``_``; the post-evaluation
-steps (initiative ledger, quotas, ranking) read them here. Expressions in
-side files use the pack's expression language, are type-checked against the
-pack, and are evaluated by the same explaining evaluator as the rules.
+Side files are part of the pack: ``load_pack`` reads them (``read_side_files``),
+checks their shape and parses and type-checks every expression they hold
+(``compile_side_files``; errors name the side file), and keeps them on
+``RulePack.sidecars``, so evaluation does no file I/O. ``RulePack.evaluate``
+then runs the post-evaluation steps (initiative ledger, quotas, ranking) that
+the pack declares (``attach_extras``). Expressions in side files use the
+pack's expression language and are evaluated by the same explaining evaluator
+as the rules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .engine import Evaluation
 from .errors import ChuanError, RuleError
+from .expr import ast
 from .expr.checker import CheckContext, Checker
 from .expr.parser import parse
 from .expr.types import Type
@@ -28,17 +33,130 @@ if TYPE_CHECKING:
     from .pack import RulePack
     from .report import Report
 
+SIDE_FILES = ("ledger", "quotas", "ranking")
+
+
+@dataclass(frozen=True)
+class SideExpression:
+    """One expression of a side file: its text, the record kind it is read on, what it is for."""
+
+    text: str
+    kind: str
+    what: str
+    boolean: bool = False
+
+
+@dataclass(frozen=True)
+class SideFile:
+    """A side file as loaded with its pack: the mapping, its path, its expressions type-checked."""
+
+    name: str
+    data: Mapping[str, Any]
+    file: str
+    trees: Mapping[tuple[str, str], ast.Node] = field(default_factory=dict)  # (text, kind) -> parsed tree
+    params_read: frozenset[str] = frozenset()
+
+
+def read_side_files(root: str | Path) -> dict[str, tuple[dict[str, Any], str]]:
+    """The mappings in ``<pack folder>/_<name>.yaml`` for each known side file present (name -> (data, path))."""
+    root = Path(root)
+    out: dict[str, tuple[dict[str, Any], str]] = {}
+    if not root.is_dir():
+        return out
+    for name in SIDE_FILES:
+        path = root / f"_{name}.yaml"
+        if not path.is_file():
+            continue
+        data = read_data(path, RuleError)
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise RuleError(f"_{name}.yaml must be a mapping", file=str(path))
+        out[name] = (data, str(path))
+    return out
+
+
+def side_expressions(name: str, data: dict[str, Any], file: str) -> list[SideExpression]:
+    """Every expression of one side file (its shape checked on the way; errors name the file)."""
+    from .ledger import ledger_expressions
+    from .quotas import quota_expressions
+    from .ranking import ranking_expressions
+
+    build = {"ledger": ledger_expressions, "quotas": quota_expressions, "ranking": ranking_expressions}[name]
+    return build(data, file)
+
+
+def check_expression(pack: RulePack, text: str, kind: str, what: str, file: str,
+                     params_read: set[str] | None = None, boolean: bool = False) -> ast.Node:
+    """Parse and type-check ``text`` for a record of ``kind`` against ``pack``; errors name the side file."""
+
+    def variable_type(k: str, name: str, pos: int) -> Type | None:
+        var = pack.variables.get((k, name))
+        return var.type if var is not None else None
+
+    def rule_subject(ref: str) -> str | None:
+        versions = pack.versions(ref)
+        return versions[0].subject if versions else None
+
+    preads: set[str] = set() if params_read is None else params_read
+    try:
+        tree = parse(text)
+        ctx = CheckContext(text, variable_type, lambda n: n in pack.parameters, rule_subject, set(), preads, set())
+        got = Checker(ctx).check(tree, kind)
+    except RuleError as exc:
+        raise type(exc)(f"{what}: {exc.message}", file=file, position=exc.position, expression=text) from None
+    if boolean and got.kind not in ("any", "bool"):
+        raise RuleError(f"{what}: '{text}' must be true or false, but it is {got}", file=file)
+    return tree
+
+
+def compile_side_files(pack: RulePack, found: Mapping[str, tuple[dict[str, Any], str]]) -> dict[str, SideFile]:
+    """Side files checked against a compiled pack: shape, parameters named, every expression typed."""
+    out: dict[str, SideFile] = {}
+    for name, (data, file) in found.items():
+        trees: dict[tuple[str, str], ast.Node] = {}
+        params: set[str] = set()
+        for e in side_expressions(name, data, file):
+            if (e.text, e.kind) not in trees:
+                trees[(e.text, e.kind)] = check_expression(pack, e.text, e.kind, e.what, file, params, e.boolean)
+        if name == "quotas":
+            for q in data.get("quotas") or []:
+                cap = q["cap_parameter"]
+                if cap not in pack.parameters:
+                    raise RuleError(f"quota '{q['id']}' names unknown parameter '{cap}'", file=file)
+                params.add(cap)
+                for key in ("concept", "base"):
+                    if not pack.versions(str(q[key])):
+                        raise RuleError(f"quota '{q['id']}': {key} '{q[key]}' names no rule or concept of the pack",
+                                        file=file)
+        out[name] = SideFile(name, data, file, trees, frozenset(params))
+    return out
+
+
+def side_params(found: Mapping[str, tuple[dict[str, Any], str]]) -> set[str]:
+    """Parameters named by side files, read from their text alone (for the static check, before compiling)."""
+    out: set[str] = set()
+    for name, (data, file) in found.items():
+        try:
+            items = side_expressions(name, data, file)
+        except ChuanError:
+            continue
+        for e in items:
+            try:
+                tree = parse(e.text)
+            except ChuanError:
+                continue
+            out |= {n.name for n in ast.walk(tree) if isinstance(n, ast.Param)}
+        if name == "quotas":
+            out |= {str(q["cap_parameter"]) for q in data.get("quotas") or [] if isinstance(q, dict)
+                    and "cap_parameter" in q}
+    return out
+
 
 def side_file(pack: RulePack, name: str) -> tuple[dict[str, Any], str] | None:
-    """The mapping in ``<pack folder>/_<name>.yaml``, or None when the pack has none."""
-    root = Path(pack.source)
-    path = root / f"_{name}.yaml"
-    if not root.is_dir() or not path.is_file():
-        return None
-    data = read_data(path, RuleError)
-    if not isinstance(data, dict):
-        raise RuleError(f"_{name}.yaml must be a mapping", file=str(path))
-    return data, str(path)
+    """The mapping of the pack's ``_<name>.yaml`` (loaded with the pack), or None when the pack has none."""
+    sf = pack.sidecars.get(name)
+    return None if sf is None else (dict(sf.data), sf.file)
 
 
 @dataclass
@@ -54,30 +172,16 @@ class Probe:
 
     def __post_init__(self) -> None:
         self._run = Evaluation(self.pack, self.facts)
+        for sf in self.pack.sidecars.values():  # checked when the pack was loaded
+            if sf.file == self.file:
+                self._parsed.update(sf.trees)
 
     def prepare(self, text: str, kind: str, what: str) -> Any:
-        """Parse and type-check ``text`` for a record of ``kind``; errors name the side file."""
+        """The checked tree of ``text`` for a record of ``kind`` (an ad-hoc configuration is checked here)."""
         key = (text, kind)
-        if key in self._parsed:
-            return self._parsed[key]
-        pack = self.pack
-
-        def variable_type(k: str, name: str, pos: int) -> Type | None:
-            var = pack.variables.get((k, name))
-            return var.type if var is not None else None
-
-        def rule_subject(ref: str) -> str | None:
-            versions = pack.versions(ref)
-            return versions[0].subject if versions else None
-
-        try:
-            tree = parse(text)
-            ctx = CheckContext(text, variable_type, lambda n: n in pack.parameters, rule_subject, set(), set(), set())
-            Checker(ctx).check(tree, kind)
-        except RuleError as exc:
-            raise RuleError(f"{what}: {exc.message}", file=self.file) from None
-        self._parsed[key] = tree
-        return tree
+        if key not in self._parsed:
+            self._parsed[key] = check_expression(self.pack, text, kind, what, self.file)
+        return self._parsed[key]
 
     def value(self, text: str, view: View, what: str) -> Any:
         tree = self.prepare(text, view.kind, what)
