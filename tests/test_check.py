@@ -132,7 +132,7 @@ def test_search_is_deterministic_and_bounded():
     a = check_path(BROKEN / "unsatisfiable", examples=5, seed=1)
     b = check_path(BROKEN / "unsatisfiable", examples=5, seed=1)
     assert [x.to_dict() for x in a] == [x.to_dict() for x in b]
-    assert "sau 5 bộ dữ kiện" in a[0].errors[0].message_vi
+    assert "sau 0 ca kiểm thử YAML và 5 bộ dữ kiện" in a[0].errors[0].message_vi
 
 
 def test_demo_loads_the_same_pack_the_check_compiles(demo_pack):
@@ -155,7 +155,7 @@ def test_an_unreachable_level_is_unsatisfiable(tmp_path):
     f.write_text(f.read_text(encoding="utf-8").replace("value: 0.7,", "value: 1.5,"), encoding="utf-8")
     res = check_pack(d)
     assert res.codes() == {"unsatisfiable"}
-    assert [e.message_en for e in res.errors] == ["no generated case passes level muc_2 (after 40 generated fact sets)"]
+    assert [e.message_en for e in res.errors] == ["no case passes level muc_2 (after 0 YAML cases and 40 generated fact sets)"]
 
 
 def test_sampling_uses_the_pack_text_literals(demo_pack):
@@ -164,3 +164,88 @@ def test_sampling_uses_the_pack_text_literals(demo_pack):
     # By hand from rules/demo: the enum literals its conditions compare with.
     assert {"hoan_thanh_tot", "hoan_thanh_xuat_sac", "khien_trach", "canh_cao", "co_so", "thac_si", "bo_tinh"} <= set(
         string_literals(demo_pack))
+
+
+# -- witnesses: the pack's own YAML cases come before the random search --------------------------
+
+_RARE_PACK = """\
+pack: {id: rare, version: "0.0.1", title_vi: Hiếm, title_en: Rare}
+rules:
+  - id: rare.bay_sang_kien_toan_quoc
+    title_vi: Bảy sáng kiến toàn quốc trong năm
+    title_en: Seven national initiatives in the year
+    subject: staff
+    citation: {document: "Kiểm thử", article: "Điều 1"}
+    effective: {from: 2021-01-01}
+    provenance: provisional
+    kind: condition
+    condition: "count(initiatives, level == 'toan_quoc' and year == eval_year) == 7"
+"""
+
+_SEVEN = ", ".join(f"{{id: sk{i}, level: toan_quoc, year: 2024}}" for i in range(7))
+
+
+def _rare_pack(tmp_path: Path, cases: str | None) -> Path:
+    d = tmp_path / "rare"
+    d.mkdir()
+    (d / "pack.yaml").write_text(_RARE_PACK, encoding="utf-8")
+    if cases is not None:
+        (d / "tests").mkdir()
+        (d / "tests" / "cases.yaml").write_text(cases, encoding="utf-8")
+    return d
+
+
+def test_a_rule_the_random_search_cannot_reach_is_reported_without_a_witness(tmp_path):
+    # The sampler gives at most one initiative a year: 7 national ones never happen.
+    res = check_pack(_rare_pack(tmp_path, None), examples=10)
+    assert res.codes() == {"unsatisfiable"}
+    assert "0 YAML cases" in res.errors[0].message_en
+
+
+def test_a_yaml_case_is_a_witness(tmp_path):
+    # By hand: 7 national initiatives of 2024 -> count == 7 -> pass; the same person in 2025 has none of 2025
+    # -> count 0 == 7 false -> fail. Both outcomes are witnessed, so nothing is reported.
+    cases = f"""\
+- name: bảy sáng kiến
+  year: 2024
+  facts: [{{kind: staff, id: p, initiatives: [{_SEVEN}]}}]
+  expect: {{p: {{rare.bay_sang_kien_toan_quoc: pass}}}}
+- name: năm sau không còn
+  year: 2025
+  facts: [{{kind: staff, id: p, initiatives: [{_SEVEN}]}}]
+  expect: {{p: {{rare.bay_sang_kien_toan_quoc: fail}}}}
+"""
+    res = check_pack(_rare_pack(tmp_path, cases), examples=10)
+    assert res.ok and res.findings == [], [f.text() for f in res.findings]
+
+
+def test_a_case_with_parameter_overrides_is_no_witness_and_a_broken_case_is_reported(tmp_path):
+    cases = f"""\
+- name: ghi đè tham số
+  year: 2024
+  params: {{x: 1}}
+  facts: [{{kind: staff, id: p, initiatives: [{_SEVEN}]}}]
+  expect: {{p: {{rare.bay_sang_kien_toan_quoc: pass}}}}
+"""
+    d = _rare_pack(tmp_path, cases)
+    assert check_pack(d, examples=10).codes() == {"unsatisfiable"}
+    (d / "tests" / "broken.yaml").write_text("- name: không có expect\n  year: 2024\n  facts: []\n", encoding="utf-8")
+    assert check_pack(d, examples=10).codes() == {"unsatisfiable", "case_error"}
+
+
+def test_thi_dua_collective_rules_are_witnessed_by_its_yaml_cases():
+    # rules/thi_dua/tests/tap_the.yaml shows each collective rule pass and fail in each regime: with the
+    # YAML cases as the only witnesses (no generated facts), none of the 12 is reported.
+    from chuan_engine.check import PackCheck, _search, case_witnesses
+
+    root = ROOT / "rules" / "thi_dua"
+    pack = load_pack(root)
+    res = PackCheck(str(root))
+    witnesses = case_witnesses(res, pack, root)
+    assert len(witnesses) >= 3 and res.findings == []
+    _search(res, pack, 0, 0, witnesses)
+    collective = [r.id for r in pack.rules if r.subject == "unit"]
+    assert len(collective) == 12
+    assert not [f for f in res.errors if f.rule in collective], [f.text() for f in res.errors]
+    # Not vacuous: rules the cases do not touch (the school flags) are still reported by this search.
+    assert any(f.rule == "tdkt2022.co_thi_dua_chinh_phu" for f in res.errors)

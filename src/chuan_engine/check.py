@@ -23,8 +23,10 @@ parameter_not_covering     on some day of a rule's effective period a parameter 
                            no value
 threshold_order            a higher level's threshold is laxer than a lower level's
                            (with ``>=``: mức 2 below mức 1), on some date
-unsatisfiable              no generated case passes the rule (bounded search)
-unfalsifiable              no generated case fails the rule (bounded search)
+unsatisfiable              no witness passes the rule: neither the pack's YAML cases nor
+                           the generated cases (bounded search)
+unfalsifiable              no witness fails the rule (same witnesses)
+case_error                 a YAML case of the pack (``<pack>/tests/*.yaml``) cannot run
 graded_overlap/graded_gap  a graded family (below) has overlapping or missing grades
 monotone_unknown_name      (warning) ``monotone_in`` names neither a variable of the
                            rule's subject nor a fact mutation the properties know
@@ -40,10 +42,15 @@ conditions are each an interval on the same measure — ``m OP bound`` or
 their intervals must not overlap (hit policy *unique*) and must leave no gap
 between the lowest and the highest bound (completeness within the graded range).
 
-The satisfiable/falsifiable search evaluates seeded generated facts
+The satisfiable/falsifiable search takes its witnesses in order: first the
+pack's own YAML cases (``<pack>/tests/*.yaml``, those without parameter
+overrides, each evaluated on its own date: the engine's verdict on the case is
+the witness, whatever the case expects), then seeded generated facts
 (``chuan_engine.testing.sampling``) at dates inside each rule's effective
-period; it is bounded, so a rule needing a rare combination may be reported
-falsely: raise ``examples`` or add a YAML case.
+period, only for the rules still lacking a passing or a failing witness. The
+generated search is bounded, so a rule needing a rare combination may be
+reported falsely: raise ``examples`` or, better, add a YAML case showing it
+pass and fail.
 """
 
 from __future__ import annotations
@@ -51,7 +58,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -66,6 +73,7 @@ from .errors import (
 )
 from .expr import ast
 from .expr.parser import parse
+from .facts.store import Facts
 from .outcome import Outcome
 from .pack import RulePack, _compile, _pack_files, _read_pack_file
 from .parameters import Parameter, ParameterValue
@@ -462,45 +470,72 @@ def _search_dates(pack: RulePack) -> list[dt.date]:
     return sorted(days)
 
 
-def _search(res: PackCheck, pack: RulePack, examples: int, seed: int) -> None:
+def case_witnesses(res: PackCheck, pack: RulePack, root: Path) -> list[tuple[Facts, dt.date]]:
+    """The facts and date of each YAML case of the pack run as shipped (no parameter override)."""
+    from .testing.cases import case_facts, load_cases
+
+    folder = root / "tests"
+    if not folder.is_dir():
+        return []
+    out = []
+    for f in sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml")):
+        try:
+            cases = load_cases(f)
+            for case in cases:
+                if case.params or case.pack_path.resolve() != root.resolve():
+                    continue  # a witness must be of this pack, with its own parameter values
+                out.append((case_facts(case), case.on))
+        except ChuanError as exc:
+            res.add("case_error", f"ca kiểm thử YAML không chạy được: {exc.describe()}",
+                    f"a YAML case cannot run: {exc.describe()}", file=str(f))
+    return out
+
+
+def _search(res: PackCheck, pack: RulePack, examples: int, seed: int,
+            witnesses: Sequence[tuple[Facts, dt.date]] = ()) -> None:
     from .testing.sampling import MODES, sample_facts
 
     rng = random.Random(seed)
     seen: dict[str, set[Outcome]] = {r.id: set() for r in pack.rules}
     level_passed: dict[str, set[str]] = {r.id: set() for r in pack.rules}
+
+    def record(facts: Facts, day: dt.date) -> None:
+        for e in pack.evaluate(facts, day, extras=False).entities:
+            for r in e.results:
+                seen[r.rule].add(r.outcome)
+                level_passed[r.rule] |= {lv for lv, lr in r.levels.items() if lr.outcome is Outcome.passed}
+
+    def shown(rule: Any) -> bool:
+        outs = seen[rule.id]
+        levels = set(_threshold_levels(pack, rule)) if rule.kind == "indicator" else set()
+        return {Outcome.passed, Outcome.failed} <= outs and levels <= level_passed[rule.id]
+
+    for facts, day in witnesses:
+        record(facts, day)
     dates = _search_dates(pack)
     for i in range(examples):
-        pending = [rid for rid, outs in seen.items() if not {Outcome.passed, Outcome.failed} <= outs]
+        pending = [r for r in pack.rules if not shown(r)]
         if not pending:
             break
         mode = MODES[i] if i < len(MODES) else "random"
         facts = sample_facts(pack, rng, mode)
         for day in dates:
-            if not any(pack.rule(rid).in_force(day) for rid in pending):
-                continue
-            report = pack.evaluate(facts, day)
-            for e in report.entities:
-                for r in e.results:
-                    seen[r.rule].add(r.outcome)
-                    level_passed[r.rule] |= {lv for lv, lr in r.levels.items() if lr.outcome is Outcome.passed}
+            if any(r.in_force(day) for r in pending):
+                record(facts, day)
+    after_vi = f"sau {len(witnesses)} ca kiểm thử YAML và {examples} bộ dữ kiện sinh ngẫu nhiên"
+    after_en = f"after {len(witnesses)} YAML cases and {examples} generated fact sets"
     for rule in pack.rules:
         outs = seen[rule.id]
         if Outcome.passed not in outs:
-            res.add("unsatisfiable",
-                    f"không tìm được trường hợp nào đạt quy tắc (sau {examples} bộ dữ kiện sinh ngẫu nhiên)",
-                    f"no generated case passes the rule (after {examples} generated fact sets)",
-                    rule=rule.id, file=rule.file)
+            res.add("unsatisfiable", f"không tìm được trường hợp nào đạt quy tắc ({after_vi})",
+                    f"no case passes the rule ({after_en})", rule=rule.id, file=rule.file)
         elif rule.kind == "indicator":
             for lv in sorted(set(_threshold_levels(pack, rule)) - level_passed[rule.id]):
-                res.add("unsatisfiable",
-                        f"không tìm được trường hợp nào đạt {lv} (sau {examples} bộ dữ kiện sinh ngẫu nhiên)",
-                        f"no generated case passes level {lv} (after {examples} generated fact sets)",
-                        rule=rule.id, file=rule.file)
+                res.add("unsatisfiable", f"không tìm được trường hợp nào đạt {lv} ({after_vi})",
+                        f"no case passes level {lv} ({after_en})", rule=rule.id, file=rule.file)
         if Outcome.failed not in outs:
-            res.add("unfalsifiable",
-                    f"không tìm được trường hợp nào không đạt quy tắc (sau {examples} bộ dữ kiện sinh ngẫu nhiên)",
-                    f"no generated case fails the rule (after {examples} generated fact sets)",
-                    rule=rule.id, file=rule.file)
+            res.add("unfalsifiable", f"không tìm được trường hợp nào không đạt quy tắc ({after_vi})",
+                    f"no case fails the rule ({after_en})", rule=rule.id, file=rule.file)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -574,7 +609,7 @@ def check_pack(path: str | Path, *, examples: int = 40, seed: int = 0) -> PackCh
     _graded_checks(res, pack)
     if examples > 0:
         try:
-            _search(res, pack, examples, seed)
+            _search(res, pack, examples, seed, case_witnesses(res, pack, root) if root.is_dir() else [])
         except ChuanError as exc:
             res.add("load_error", f"lỗi khi đánh giá thử: {exc.describe()}", f"error while trial-evaluating: {exc.describe()}")
     return res

@@ -2,7 +2,8 @@
 
 Three modes steer the search for a passing and a failing case of each rule:
 ``good`` (every fact at its best), ``bad`` (every fact at its worst) and
-``random``; titles, rewards and prizes are drawn from the text literals
+``random`` (in which one school in three has every member at their best, so a
+collective title resting on all its members can be reached); titles, rewards and prizes are drawn from the text literals
 of the pack's own expressions; in every mode the pack's variables are sometimes supplied
 directly as ``inputs``, drawn from extremes and from the pack's own
 parameter values (so ``==`` and boundary thresholds are hit).
@@ -131,19 +132,22 @@ def sample_facts(pack: RulePack, rng: random.Random, mode: str = "random", years
         sid = f"t{s}"
         unit_ids = [f"{sid}_u{i}" for i in range(2)]
         n_staff = rng.randint(1, 5) if mode == "random" else 3
-        staff = [_staff(pack, f"{sid}_s{i}", unit_ids, years_l, rng, mode if mode != "random" else "mixed",
-                        numbers, words) for i in range(n_staff)]
+        staff_mode = mode if mode != "random" else ("good" if rng.random() < 1 / 3 else "mixed")
+        staff = [_staff(pack, f"{sid}_s{i}", unit_ids, years_l, rng, staff_mode, numbers, words)
+                 for i in range(n_staff)]
         m = mode if mode != "random" else rng.choice(MODES)
         research = [Research(id=f"{sid}_dt{y}", level=_pick(rng, m, list(Level)), year=y,
                              accepted=_pick(rng, m, [False, True]), applied=_pick(rng, m, [False, True]))
                     for y in years_l if m == "good" or (m == "random" and rng.random() < 0.4)]
         units = [Unit(id=u, years=[UnitYear(year=y, rating=_pick(rng, m, list(Rating)),
+                                            discipline_pending=_pick(rng, m, [True, False]),
                                             titles=_labels(rng, m, words), rewards=_labels(rng, m, words),
                                             inputs=_inputs(pack, "unit", rng, m, numbers)) for y in years_l],
                       inputs=_inputs(pack, "unit", rng, m, numbers)) for u in unit_ids]
         schools.append(School(
             id=sid, name=f"Trường {sid}", staff=staff, units=units, research=research,
-            years=[SchoolYear(year=y, rating=_pick(rng, m, list(Rating)), titles=_labels(rng, m, words),
+            years=[SchoolYear(year=y, rating=_pick(rng, m, list(Rating)), discipline_pending=_pick(rng, m, [True, False]),
+                              titles=_labels(rng, m, words),
                               rewards=_labels(rng, m, words), inputs=_inputs(pack, "school", rng, m, numbers))
                    for y in years_l],
             inputs=_inputs(pack, "school", rng, m, numbers),

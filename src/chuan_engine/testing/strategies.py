@@ -54,6 +54,7 @@ _RATING = st.sampled_from([*Rating, Rating.hoan_thanh_tot, Rating.hoan_thanh_xua
 _DISCIPLINE = st.sampled_from([DisciplineForm.khong] * 3 + list(DisciplineForm) + [None])
 _BOOL = st.none() | st.booleans()
 _RATING_GOOD = st.sampled_from([Rating.hoan_thanh_tot, Rating.hoan_thanh_xuat_sac, Rating.hoan_thanh])
+_UNIT_RATING_GOOD = st.sampled_from([Rating.hoan_thanh_xuat_sac, Rating.hoan_thanh_xuat_sac, Rating.hoan_thanh_tot])
 _RECRUITED_GOOD = st.dates(dt.date(1990, 1, 1), dt.date(2020, 12, 31))
 _LEVEL = st.sampled_from([*Level, Level.co_so, None])
 _DEGREE = st.sampled_from(list(Degree) + [Degree.thac_si, None])
@@ -166,32 +167,35 @@ def staff_member(staff_id: str = "s0", unit_ids: tuple[str, ...] = (), years: tu
 
 
 def _draw_unit(draw: st.DrawFn, unit_id: str, years: tuple[int, ...],
-               inputs: st.SearchStrategy[dict[str, Any]] | None) -> Unit:
-    chosen = draw(st.lists(st.sampled_from(years), unique=True, max_size=2))
+               inputs: st.SearchStrategy[dict[str, Any]] | None, good: bool = False) -> Unit:
+    """A unit with 0..2 year records (``good``: every year, rated well, no pending review)."""
+    chosen = list(years) if good else draw(st.lists(st.sampled_from(years), unique=True, max_size=2))
     return Unit(
         id=unit_id,
         name=f"Khoa {unit_id}",
         unit_kind=draw(_UNIT_KIND),
-        years=[UnitYear(year=y, rating=draw(_RATING)) for y in sorted(chosen)],
+        years=[UnitYear(year=y, rating=draw(_UNIT_RATING_GOOD if good else _RATING),
+                        discipline_pending=False if good else draw(_BOOL)) for y in sorted(chosen)],
         inputs=draw(inputs) if inputs is not None else {},
     )
 
 
 def unit(unit_id: str = "u0", years: tuple[int, ...] = YEARS,
-         inputs: st.SearchStrategy[dict[str, Any]] | None = None) -> st.SearchStrategy[Unit]:
-    return st.composite(lambda draw: _draw_unit(draw, unit_id, years, inputs))()
+         inputs: st.SearchStrategy[dict[str, Any]] | None = None, good: bool = False) -> st.SearchStrategy[Unit]:
+    return st.composite(lambda draw: _draw_unit(draw, unit_id, years, inputs, good))()
 
 
 def _draw_school(draw: st.DrawFn, school_id: str, years: tuple[int, ...], max_staff: int, max_units: int,
                  inputs: dict[str, st.SearchStrategy[dict[str, Any]] | None]) -> School:
     n_units = draw(st.integers(0, max_units))
     unit_ids = tuple(f"{school_id}_u{i}" for i in range(n_units))
-    units = [_draw_unit(draw, u, years, inputs.get("unit")) for u in unit_ids]
+    # One school in three is "well kept": its units and every member have full, good records, so collective
+    # titles resting on all members (TTLĐTT, TTLĐXS, Bằng khen tập thể) and school titles can be reached.
+    good = draw(st.integers(0, 2)) == 0
+    units = [_draw_unit(draw, u, years, inputs.get("unit"), good) for u in unit_ids]
     staff = None
     if draw(_ROSTER_KNOWN):
         n = draw(st.integers(0, max_staff))
-        # One school in three is "well kept": full, good records, so unit and school titles can be reached.
-        good = draw(st.integers(0, 2)) == 0
         staff = [_draw_staff(draw, f"{school_id}_s{i}", unit_ids, years, inputs.get("staff"), good) for i in range(n)]
     chosen = draw(st.lists(st.sampled_from(years), unique=True, max_size=2))
     school_inputs = inputs.get("school")
@@ -202,7 +206,7 @@ def _draw_school(draw: st.DrawFn, school_id: str, years: tuple[int, ...], max_st
         units=units if units or draw(st.booleans()) else None,
         staff=staff,
         research=None if draw(st.integers(0, 4)) == 0 else _numbered(draw(_research_items(years, 4)), f"{school_id}_dt"),
-        years=[SchoolYear(year=y, rating=draw(_RATING)) for y in sorted(chosen)],
+        years=[SchoolYear(year=y, rating=draw(_RATING), discipline_pending=draw(_BOOL)) for y in sorted(chosen)],
         inputs=draw(school_inputs) if school_inputs is not None else {},
     )
 
