@@ -133,7 +133,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         facts, bad = load_facts_keep_going(*args.facts)
     else:
         facts, bad = load_facts(*args.facts), []
-    report = pack.evaluate(facts, _on(args), lang=args.lang)
+    report = pack.evaluate(facts, _on(args), lang=args.lang, extras=False)  # gaps need no ledger/quotas/ranking
     report.add_input_errors(bad)
     if args.format == "json":
         text = json.dumps(gaps_dict(report, args.lang), ensure_ascii=False, indent=2, default=str)
