@@ -134,9 +134,11 @@ class Staff(_Fact):
 
 
 class UnitYear(_Fact):
+    """A unit's record for one year; like StaffYear, a pending review defaults to none when the record exists."""
+
     year: Year
     rating: Rating | None = None
-    discipline_pending: bool | None = None
+    discipline_pending: bool | None = False
     titles: list[str] | None = None
     rewards: list[str] | None = None
     inputs: Inputs = Field(default_factory=dict)
@@ -162,7 +164,7 @@ class SchoolYear(_Fact):
     year: Year
     rating: Rating | None = None
     party_rating: Rating | None = None
-    discipline_pending: bool | None = None
+    discipline_pending: bool | None = False
     titles: list[str] | None = None
     rewards: list[str] | None = None
     inputs: Inputs = Field(default_factory=dict)
