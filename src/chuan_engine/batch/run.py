@@ -1,0 +1,334 @@
+"""``evaluate_batch``: tidy frames (or files) in, tidy result and summary frames out, chunk by chunk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import FactsError
+from ..i18n import t as label
+from ..pack import RulePack, dependency_order
+from ..provenance import Provenance
+from .layout import FRAMES, SPECS, prepare
+from .rules import FAIL, NA, OUTCOMES, PASS, UNK, RuleRunner
+from .tables import Chunk
+
+RESULT_COLUMNS = ["entity", "kind", "name", "school", "on", "rule", "concept", "title", "group", "outcome",
+                  "value", "threshold", "margin", "exceeded", "provenance", "citation", "effective_from",
+                  "effective_to", "error"]
+SUMMARY_COLUMNS = ["entity", "kind", "name", "school", "on", "verdict", "verdict_text", "level_reached", "pass",
+                   "fail", "unknown", "not_applicable", "exceeded", "provisional", "error"]
+
+
+class FallbackWarning(UserWarning):
+    """A rule was evaluated by the explaining evaluator because the column compiler cannot take it."""
+
+
+@dataclass
+class BatchResult:
+    """Results (one row per entity × rule) and summary (one row per entity) of a batch run."""
+
+    pack: RulePack
+    results: pd.DataFrame
+    summary: pd.DataFrame
+    fallback: dict[str, str] = field(default_factory=dict)  # rule id -> why it was not vectorised
+    chunks: int = 0
+
+    def to_excel(self, path: str | Path) -> None:
+        from .io import write_excel
+
+        write_excel(path, [self])
+
+
+def _level_columns(pack: RulePack, kind: str) -> list[str]:
+    subjects = pack.header.level_subjects
+    if pack.header.levels and (subjects is None or kind in subjects):
+        return [f"level_{lv}" for lv in pack.level_ids]
+    return []
+
+
+def result_columns(pack: RulePack) -> list[str]:
+    levels = [f"level_{lv}" for lv in pack.level_ids] if pack.header.levels else []
+    return RESULT_COLUMNS + levels
+
+
+def empty_results(pack: RulePack) -> pd.DataFrame:
+    cols = result_columns(pack)
+    df = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    df["margin"] = df["margin"].astype(float)
+    df["exceeded"] = df["exceeded"].astype(bool)
+    return df
+
+
+def empty_summary() -> pd.DataFrame:
+    df = pd.DataFrame({c: pd.Series(dtype=object) for c in SUMMARY_COLUMNS})
+    for c in ("pass", "fail", "unknown", "not_applicable", "exceeded", "provisional"):
+        df[c] = df[c].astype(np.int64)
+    return df
+
+
+# ---------------------------------------------------------------------------------------------
+# inputs
+
+
+def _as_frames(frames_or_files: Any) -> dict[str, pd.DataFrame]:
+    if isinstance(frames_or_files, str | Path):
+        from .io import read_inputs
+
+        return read_inputs(frames_or_files)
+    if not isinstance(frames_or_files, Mapping):
+        raise FactsError("evaluate_batch cần một dict {tên khung: DataFrame hoặc tệp} / expects a mapping of frames")
+    out: dict[str, pd.DataFrame] = {}
+    for name, value in frames_or_files.items():
+        if name not in FRAMES:
+            raise FactsError(f"khung không rõ '{name}' (các khung: {', '.join(FRAMES)}) / unknown frame '{name}'")
+        if value is None:
+            continue
+        if isinstance(value, str | Path):
+            from .io import read_table
+
+            value = read_table(value)
+        if not isinstance(value, pd.DataFrame):
+            raise FactsError(f"khung '{name}' không phải DataFrame / frame '{name}' is not a DataFrame")
+        out[name] = value
+    for name, df in out.items():
+        if "school_id" not in df.columns and name in ("staff_years", "initiatives", "research") and "staff" in out:
+            st = out["staff"]
+            if not st["staff_id"].is_unique:
+                raise FactsError(f"khung '{name}' thiếu 'school_id' và mã cán bộ không duy nhất / lacks school_id")
+            out[name] = df.merge(st[["staff_id", "school_id"]], on="staff_id", how="left")
+    return out
+
+
+def _input_types(pack: RulePack) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for (kind, name), var in pack.variables.items():
+        out.setdefault(kind, {})[name] = var.type
+    return out
+
+
+def _chunks(frames: dict[str, pd.DataFrame], chunk_rows: int) -> Iterator[dict[str, pd.DataFrame]]:
+    """Split by school so that every link stays inside a chunk; about ``chunk_rows`` rows per chunk."""
+    ids = [df["school_id"].astype(str) for df in frames.values() if "school_id" in df.columns]
+    for name, df in frames.items():
+        if "school_id" not in df.columns:
+            raise FactsError(f"khung '{name}' thiếu cột 'school_id' / frame '{name}' lacks column 'school_id'")
+    if not ids:
+        yield frames
+        return
+    allids = pd.concat(ids, ignore_index=True)
+    sizes = allids.value_counts(sort=False)
+    order = pd.unique(allids)
+    sizes = sizes.reindex(order)
+    chunk_of = (sizes.cumsum().to_numpy() - 1) // max(chunk_rows, 1)
+    mapping = pd.Series(chunk_of, index=order)
+    n_chunks = int(chunk_of.max()) + 1 if len(chunk_of) else 1
+    if n_chunks == 1:
+        yield frames
+        return
+    grouped = {name: df.groupby(mapping.reindex(df["school_id"].astype(str)).to_numpy(), sort=True)
+               for name, df in frames.items()}
+    for c in range(n_chunks):
+        part = {}
+        for name, g in grouped.items():
+            try:
+                part[name] = g.get_group(c)
+            except KeyError:
+                part[name] = frames[name].iloc[0:0]
+        yield part
+
+
+# ---------------------------------------------------------------------------------------------
+# evaluation
+
+
+def evaluate_batch(
+    pack: RulePack,
+    frames_or_files: Any,
+    on: dt.date,
+    *,
+    lang: str = "vi",
+    chunk_rows: int = 250_000,
+    progress: bool = False,
+) -> BatchResult:
+    """Evaluate every entity of tidy frames (see batch.layout) on ``on`` (or each school's ``on`` column).
+
+    Verdicts equal those of ``pack.evaluate`` entity by entity. A rule the column
+    compiler cannot take is evaluated by the explaining evaluator, listed in
+    ``BatchResult.fallback`` and announced by a ``FallbackWarning``.
+    """
+    frames = _as_frames(frames_or_files)
+    types = _input_types(pack)
+    results: list[pd.DataFrame] = []
+    summaries: list[pd.DataFrame] = []
+    fallback: dict[str, str] = {}
+    parts = list(_chunks(frames, chunk_rows))
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(parts), desc=f"chuan {pack.id}", unit="chunk")
+    for part in parts:
+        res, summ, fb = evaluate_chunk(pack, part, on, types, lang)
+        results.append(res)
+        summaries.append(summ)
+        fallback.update(fb)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    if fallback:
+        warnings.warn("quy tắc đánh giá từng đối tượng (không vector hóa được) / rules evaluated one entity at a "
+                      f"time: {fallback}", FallbackWarning, stacklevel=2)
+    res = pd.concat(results, ignore_index=True) if results else empty_results(pack)
+    summ = pd.concat(summaries, ignore_index=True) if summaries else empty_summary()
+    return BatchResult(pack, res, summ, fallback, len(parts))
+
+
+def evaluate_chunk(pack: RulePack, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,
+                   lang: str = "vi") -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """One chunk of schools: validate, build row tables, evaluate rules in dependency order, collect outputs."""
+    types = types if types is not None else _input_types(pack)
+    frames = {name: prepare(name, df, types.get(SPECS[name][0], {})) for name, df in raw.items()}
+    chunk = Chunk(frames, on)
+    runner = RuleRunner(pack, chunk)
+    for rule in dependency_order(pack):
+        if rule.subject in chunk.tables:
+            runner.rule_cols(rule, chunk.tables[rule.subject])
+        elif rule.subject == "cluster":
+            runner.fallback[rule.id] = "cluster rules are not evaluated in batch"
+    res, summ = [], []
+    for kind in ("school", "unit", "staff"):
+        rules = [r for r in pack.rules if r.subject == kind]
+        if not rules:
+            continue
+        r, s = _outputs(pack, runner, chunk, kind, rules, lang)
+        res.append(r)
+        summ.append(s)
+    results = pd.concat(res, ignore_index=True) if res else empty_results(pack)
+    summary = pd.concat(summ, ignore_index=True) if summ else empty_summary()
+    return results.reindex(columns=result_columns(pack)), summary, dict(runner.fallback)
+
+
+def _provenance(pack: RulePack, rule: Any, dates: np.ndarray) -> np.ndarray:
+    uniq, inv = np.unique(dates, return_inverse=True)
+    vals = np.array([pack.rule_provenance(rule, d.astype(dt.date)).value for d in uniq], dtype=object)
+    return vals[inv] if len(dates) else np.zeros(0, dtype=object)
+
+
+def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[Any],
+             lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    t = chunk.tables[kind]
+    rows = chunk.output_rows(kind)
+    n, R = len(rows), len(rules)
+    ent = t.ent[rows]
+    ids = chunk.ids[kind][ent]
+    name_col = t.field("name")
+    names = np.where(name_col.k[rows], name_col.v[rows], None) if name_col is not None and n else \
+        np.full(n, None, dtype=object)
+    school_ids = chunk.ids["school"][t.school[rows]] if kind != "school" else np.full(n, None, dtype=object)
+    on = t.date[rows].astype(str).astype(object)
+    error = chunk.ent[kind].bad[ent].copy() if n else np.zeros(0, dtype=object)
+    cols = [runner.rule_cols(r, t) for r in rules]
+    for rc in cols:
+        if rc.err is not None:
+            e = rc.err[rows]
+            fill = np.equal(error, None) & np.not_equal(e, None)
+            error[fill] = e[fill]
+    bad = np.not_equal(error, None)
+    OC = np.stack([rc.outcome[rows] for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
+    M = np.stack([rc.margin[rows] for rc in cols], axis=1) if n else np.zeros((0, R))
+    P = np.stack([_provenance(pack, r, t.date[rows]) for r in rules], axis=1) if n else np.zeros((0, R), object)
+    level_cols = _level_columns(pack, kind)
+    # -- results frame (entity-major, rules in pack order)
+    out_codes = OC.astype(np.int64).ravel()
+    outcome = OUTCOMES[out_codes].astype(object)
+    badr = np.repeat(bad, R)
+    outcome[badr] = "error"
+    exceeded = (OC == PASS) & (M > 1e-9)
+    value = np.stack([rc.value[rows] for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
+    threshold = np.stack([rc.threshold[rows] for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
+    margin = M.ravel().copy()
+    value[badr] = None
+    threshold[badr] = None
+    margin[badr] = np.nan
+    data: dict[str, Any] = {
+        "entity": np.repeat(ids, R), "kind": kind, "name": np.repeat(names, R),
+        "school": np.repeat(school_ids, R), "on": np.repeat(on, R),
+        "rule": np.tile(np.array([r.id for r in rules], dtype=object), n),
+        "concept": np.tile(np.array([r.concept for r in rules], dtype=object), n),
+        "title": np.tile(np.array([r.title_vi if lang == "vi" else r.title_en for r in rules], dtype=object), n),
+        "group": np.tile(np.array([r.group for r in rules], dtype=object), n),
+        "outcome": outcome, "value": value, "threshold": threshold, "margin": margin,
+        "exceeded": exceeded.ravel() & ~badr, "provenance": P.ravel(),
+        "citation": np.tile(np.array([r.citation.short() for r in rules], dtype=object), n),
+        "effective_from": np.tile(np.array([r.effective.start.isoformat() for r in rules], dtype=object), n),
+        "effective_to": np.tile(np.array([r.effective.end.isoformat() if r.effective.end else None
+                                          for r in rules], dtype=object), n),
+        "error": np.repeat(error, R),
+    }
+    levels: dict[str, np.ndarray] = {}
+    for lv in pack.level_ids:
+        L = np.stack([rc.levels[lv][rows] for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
+        levels[lv] = L
+        if f"level_{lv}" in level_cols:
+            lo = OUTCOMES[L.astype(np.int64).ravel()].astype(object)
+            lo[badr] = "error"
+            data[f"level_{lv}"] = lo
+    results = pd.DataFrame(data)
+    # -- summary frame
+    summary = pd.DataFrame({
+        "entity": ids, "kind": kind, "name": names, "school": school_ids, "on": on,
+        "pass": (OC == PASS).sum(axis=1), "fail": (OC == FAIL).sum(axis=1), "unknown": (OC == UNK).sum(axis=1),
+        "not_applicable": (OC == NA).sum(axis=1), "exceeded": exceeded.sum(axis=1),
+        "provisional": ((OC != NA) & (P == Provenance.provisional.value)).sum(axis=1),
+        "error": error,
+    })
+    verdict, text, reached = _verdicts(pack, kind, rules, OC, levels, M, lang)
+    summary["verdict"] = verdict
+    summary["verdict_text"] = text
+    summary["level_reached"] = reached
+    for c in ("pass", "fail", "unknown", "not_applicable", "exceeded", "provisional"):
+        summary.loc[bad, c] = 0
+    summary.loc[bad, "verdict"] = "error"
+    summary.loc[bad, "verdict_text"] = label("error", lang)
+    summary.loc[bad, "level_reached"] = None
+    return results, summary.reindex(columns=SUMMARY_COLUMNS)
+
+
+def _verdicts(pack: RulePack, kind: str, rules: list[Any], OC: np.ndarray, levels: dict[str, np.ndarray],
+              M: np.ndarray, lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The verdict of report.summarize, over all entities at once."""
+    n = OC.shape[0]
+    subjects = pack.header.level_subjects
+    if not (pack.header.levels and (subjects is None or kind in subjects)):
+        elig = (OC == PASS).any(axis=1)
+        v = np.where(elig, "eligible", "not_eligible").astype(object)
+        tx = np.where(elig, label("eligible", lang), label("not_eligible", lang)).astype(object)
+        return v, tx, np.full(n, None, dtype=object)
+    status = {}
+    for lvl in pack.header.levels:
+        L = levels[lvl.id]
+        status[lvl.id] = np.where((L == FAIL).any(axis=1), "fail", np.where((L == UNK).any(axis=1), "unknown",
+                                                                             "pass"))
+    reached = np.full(n, None, dtype=object)
+    still = np.ones(n, dtype=bool)
+    for lvl in pack.header.levels:
+        still &= status[lvl.id] == "pass"
+        reached[still] = lvl.id
+    first = pack.header.levels[0].id
+    labels = {lvl.id: lvl for lvl in pack.header.levels}
+    verdict = np.where(status[first] == "fail", "chua_dat", "chua_du_du_lieu").astype(object)
+    text = np.where(status[first] == "fail", label("chua_dat", lang), label("chua_du_du_lieu", lang)).astype(object)
+    for i in np.flatnonzero(np.not_equal(reached, None)):
+        lv = labels[reached[i]]
+        verdict[i] = f"dat_{lv.id}"
+        text[i] = f"đạt {lv.label_vi.lower()}" if lang == "vi" else f"meets {lv.label_en}"
+    return verdict, text, reached
