@@ -214,7 +214,17 @@ def evaluate_chunk(pack: RulePack, raw: dict[str, pd.DataFrame], on: dt.date, ty
         summ.append(s)
     results = pd.concat(res, ignore_index=True) if res else empty_results(pack)
     summary = pd.concat(summ, ignore_index=True) if summ else empty_summary()
-    return results.reindex(columns=result_columns(pack)), summary, dict(runner.fallback)
+    results = _nones(results.reindex(columns=result_columns(pack)), ("name", "school", "error", "effective_to"))
+    summary = _nones(summary, ("name", "school", "level_reached", "error"))
+    return results, summary, dict(runner.fallback)
+
+
+def _nones(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
+    """Empty cells as None (not NaN) in text columns, as in Report.to_frame."""
+    for c in cols:
+        col = df[c].astype(object)
+        df[c] = col.where(col.notna(), None)
+    return df
 
 
 def _provenance(pack: RulePack, rule: Any, dates: np.ndarray) -> np.ndarray:
