@@ -324,6 +324,11 @@ def _normalize_input(series: pd.Series, t: Type, col: str) -> Column:
         v = np.full(n, np.nan)
         for i in np.flatnonzero(k):
             x = raw[i]
+            if isinstance(x, str):  # a spreadsheet cell is text: "3,5" or "3.5"
+                try:
+                    x = float(x.strip().replace(",", "."))
+                except ValueError:
+                    pass
             if isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool | np.bool_) \
                     and math.isfinite(float(x)):
                 v[i] = float(x)
@@ -335,8 +340,9 @@ def _normalize_input(series: pd.Series, t: Type, col: str) -> Column:
         v = np.zeros(n, dtype=bool)
         for i in np.flatnonzero(k):
             x = raw[i]
-            if isinstance(x, bool | np.bool_):
-                v[i] = bool(x)
+            key = str(x).strip().lower() if isinstance(x, str) else None
+            if isinstance(x, bool | np.bool_) or key in ("true", "false"):
+                v[i] = bool(x) if key is None else key == "true"
             else:
                 bad[i] = f"input '{col}' must be bool, got {type(x).__name__} {x!r}"
                 k[i] = False
