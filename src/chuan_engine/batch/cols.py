@@ -112,6 +112,11 @@ def _ranks(c: Col, vocab: type[OrderedVocab]) -> np.ndarray:
         if c.vocab is not vocab:
             raise NotVectorisable(f"comparison across vocabularies {c.vocab} / {vocab}")
         return c.v.astype(np.int64)
+    if c.t == "str" and isinstance(c.lit, str):
+        try:
+            return np.full(len(c.k), list(vocab.__members__.values()).index(vocab(c.lit)), dtype=np.int64)
+        except ValueError:
+            raise NotVectorisable(f"'{c.lit}' is not a value of {vocab.__name__}") from None
     if c.t == "str":
         members = list(vocab.__members__.values())
         cache: dict[Any, int] = {}

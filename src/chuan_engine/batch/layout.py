@@ -199,6 +199,9 @@ def normalize(series: pd.Series, t: Type, col: str, model: type[BaseModel] | Non
         k = k & ~wrong
         return Column(t, np.where(k, v, -1), k, bad)
     if kind == "date":
+        if series.dtype.kind == "M":
+            return Column(t, series.to_numpy().astype("datetime64[D]"), k, bad)
+
         def as_date(x: Any) -> Any:
             try:
                 if isinstance(x, dt.datetime | pd.Timestamp):
@@ -220,7 +223,21 @@ def normalize(series: pd.Series, t: Type, col: str, model: type[BaseModel] | Non
                 v[i] = [s.strip() for s in str(x).split(";") if s.strip()]
         return Column(t, v, k, bad)
     # str
+    fast = _fast_str(series)
+    if fast is not None:
+        return Column(t, fast, k, bad)
     return _by_unique(series, t, col, _as_str, object, "")
+
+
+def _fast_str(series: pd.Series) -> np.ndarray | None:
+    """Text columns without a per-cell Python loop (pandas/Arrow string kernels)."""
+    if series.dtype.kind in "iu":
+        return series.astype(str).to_numpy(dtype=object)
+    if isinstance(series.dtype, pd.StringDtype) or (
+            series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")):
+        stripped = series.astype("string").str.strip()
+        return stripped.to_numpy(dtype=object, na_value=None)
+    return None
 
 
 def _as_str(x: Any) -> str:
@@ -229,11 +246,23 @@ def _as_str(x: Any) -> str:
     return str(x).strip()
 
 
+def _iso_dates(uniques: Any) -> list[Any] | None:
+    """Parse distinct ISO date strings in one vectorised call; None when they are not all text."""
+    if not len(uniques) or not all(isinstance(u, str) for u in uniques[:50]):
+        return None
+    parsed = pd.to_datetime(pd.Series(np.asarray(uniques, dtype=object)).str.strip().str[:10],
+                            format="%Y-%m-%d", errors="coerce")
+    arr = parsed.to_numpy().astype("datetime64[D]")
+    return [None if np.isnat(x) else x for x in arr]
+
+
 def _by_unique(series: pd.Series, t: Type, col: str, conv: Any, dtype: Any, why: str) -> Column:
     """Convert each distinct value once (fast on large frames with few distinct values)."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     n = len(series)
-    vals = [conv(u) for u in uniques]
+    vals = _iso_dates(uniques) if dtype == "datetime64[D]" else None
+    if vals is None:
+        vals = [conv(u) for u in uniques]
     ok = np.array([v is not None for v in vals] + [False], dtype=bool)
     if dtype == "datetime64[D]":
         table = np.array([v if v is not None else np.datetime64("NaT") for v in vals]
@@ -270,7 +299,9 @@ def _keys(df: pd.DataFrame, name: str) -> dict[str, np.ndarray]:
         if nulls.any() and not (name == "research" and col == "staff_id"):
             raise FactsError(f"khung '{name}': cột '{col}' có ô trống (dòng {int(np.flatnonzero(nulls)[0])}) / "
                              f"frame '{name}': empty key cell in '{col}'")
-        conv = _by_unique(s, Type("str"), col, _as_str, object, "").v
+        conv = _fast_str(s)
+        if conv is None:
+            conv = _by_unique(s, Type("str"), col, _as_str, object, "").v
         out[col] = conv
     return out
 

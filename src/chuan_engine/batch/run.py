@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FactsError
+from ..expr import ast
 from ..i18n import t as label
 from ..pack import RulePack, dependency_order
 from ..provenance import Provenance
 from .layout import FRAMES, SPECS, prepare
-from .rules import FAIL, NA, OUTCOMES, PASS, UNK, RuleRunner
+from .rules import FAIL, NA, PASS, UNK, RuleRunner
 from .tables import Chunk
 
 RESULT_COLUMNS = ["entity", "kind", "name", "school", "on", "rule", "concept", "title", "group", "outcome",
@@ -197,7 +198,7 @@ def evaluate_chunk(pack: RulePack, raw: dict[str, pd.DataFrame], on: dt.date, ty
     """One chunk of schools: validate, build row tables, evaluate rules in dependency order, collect outputs."""
     types = types if types is not None else _input_types(pack)
     frames = {name: prepare(name, df, types.get(SPECS[name][0], {})) for name, df in raw.items()}
-    chunk = Chunk(frames, on)
+    chunk = Chunk(frames, on, history=uses_history(pack))
     runner = RuleRunner(pack, chunk)
     for rule in dependency_order(pack):
         if rule.subject in chunk.tables:
@@ -214,9 +215,7 @@ def evaluate_chunk(pack: RulePack, raw: dict[str, pd.DataFrame], on: dt.date, ty
         summ.append(s)
     results = pd.concat(res, ignore_index=True) if res else empty_results(pack)
     summary = pd.concat(summ, ignore_index=True) if summ else empty_summary()
-    results = _nones(results.reindex(columns=result_columns(pack)), ("name", "school", "error", "effective_to"))
-    summary = _nones(summary, ("name", "school", "level_reached", "error"))
-    return results, summary, dict(runner.fallback)
+    return results.reindex(columns=result_columns(pack)), summary, dict(runner.fallback)
 
 
 def _nones(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
@@ -225,6 +224,17 @@ def _nones(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
         col = df[c].astype(object)
         df[c] = col.where(col.notna(), None)
     return df
+
+
+def uses_history(pack: RulePack) -> bool:
+    """Whether any expression of the pack reads ``history`` (else only evaluation-year rows are built)."""
+    trees = [e.tree for r in pack.rules for _, e in r.expressions()]
+    trees += [v.formula.tree for v in pack.variables.values() if v.formula is not None]
+    for tree in trees:
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Name | ast.Attr)) and node.name == "history":
+                return True
+    return False
 
 
 def _provenance(pack: RulePack, rule: Any, dates: np.ndarray) -> np.ndarray:
@@ -259,9 +269,7 @@ def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules:
     level_cols = _level_columns(pack, kind)
     # -- results frame (entity-major, rules in pack order)
     out_codes = OC.astype(np.int64).ravel()
-    outcome = OUTCOMES[out_codes].astype(object)
     badr = np.repeat(bad, R)
-    outcome[badr] = "error"
     exceeded = (OC == PASS) & (M > 1e-9)
     value = np.stack([rc.value[rows] for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
     threshold = np.stack([rc.threshold[rows] for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
@@ -269,48 +277,67 @@ def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules:
     value[badr] = None
     threshold[badr] = None
     margin[badr] = np.nan
+    rule_codes = np.tile(np.arange(R), n)
+
+    def per_rule(values: list[Any]) -> pd.Categorical:
+        cats = pd.unique(pd.Series(values, dtype=object).dropna())
+        pos = {v: i for i, v in enumerate(cats)}
+        codes = np.array([pos.get(v, -1) if v is not None else -1 for v in values], dtype=np.int64)
+        return pd.Categorical.from_codes(codes[rule_codes], categories=pd.Index(cats, dtype=object))
+
+    out_codes = np.where(badr, 4, out_codes)
+    prov_cats = [p.value for p in Provenance]
+    prov_codes = pd.Categorical(P.ravel(), categories=prov_cats) if n else pd.Categorical([], categories=prov_cats)
     data: dict[str, Any] = {
-        "entity": np.repeat(ids, R), "kind": kind, "name": np.repeat(names, R),
-        "school": np.repeat(school_ids, R), "on": np.repeat(on, R),
-        "rule": np.tile(np.array([r.id for r in rules], dtype=object), n),
-        "concept": np.tile(np.array([r.concept for r in rules], dtype=object), n),
-        "title": np.tile(np.array([r.title_vi if lang == "vi" else r.title_en for r in rules], dtype=object), n),
-        "group": np.tile(np.array([r.group for r in rules], dtype=object), n),
-        "outcome": outcome, "value": value, "threshold": threshold, "margin": margin,
-        "exceeded": exceeded.ravel() & ~badr, "provenance": P.ravel(),
-        "citation": np.tile(np.array([r.citation.short() for r in rules], dtype=object), n),
-        "effective_from": np.tile(np.array([r.effective.start.isoformat() for r in rules], dtype=object), n),
-        "effective_to": np.tile(np.array([r.effective.end.isoformat() if r.effective.end else None
-                                          for r in rules], dtype=object), n),
-        "error": np.repeat(error, R),
+        "entity": _obj(np.repeat(ids, R)), "kind": pd.Categorical.from_codes(np.zeros(n * R, dtype=np.int64), [kind]),
+        "name": _obj(np.repeat(names, R)), "school": _obj(np.repeat(school_ids, R)), "on": _obj(np.repeat(on, R)),
+        "rule": per_rule([r.id for r in rules]), "concept": per_rule([r.concept for r in rules]),
+        "title": per_rule([r.title_vi if lang == "vi" else r.title_en for r in rules]),
+        "group": per_rule([r.group for r in rules]),
+        "outcome": pd.Categorical.from_codes(out_codes, OUTCOME_CATEGORIES),
+        "value": _obj(value), "threshold": _obj(threshold), "margin": margin,
+        "exceeded": exceeded.ravel() & ~badr, "provenance": prov_codes,
+        "citation": per_rule([r.citation.short() for r in rules]),
+        "effective_from": per_rule([r.effective.start.isoformat() for r in rules]),
+        "effective_to": per_rule([r.effective.end.isoformat() if r.effective.end else None for r in rules]),
+        "error": _obj(np.repeat(error, R)),
     }
     levels: dict[str, np.ndarray] = {}
     for lv in pack.level_ids:
         L = np.stack([rc.levels[lv][rows] for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
         levels[lv] = L
         if f"level_{lv}" in level_cols:
-            lo = OUTCOMES[L.astype(np.int64).ravel()].astype(object)
-            lo[badr] = "error"
-            data[f"level_{lv}"] = lo
+            data[f"level_{lv}"] = pd.Categorical.from_codes(np.where(badr, 4, L.astype(np.int64).ravel()),
+                                                            OUTCOME_CATEGORIES)
     results = pd.DataFrame(data)
     # -- summary frame
-    summary = pd.DataFrame({
-        "entity": ids, "kind": kind, "name": names, "school": school_ids, "on": on,
-        "pass": (OC == PASS).sum(axis=1), "fail": (OC == FAIL).sum(axis=1), "unknown": (OC == UNK).sum(axis=1),
-        "not_applicable": (OC == NA).sum(axis=1), "exceeded": exceeded.sum(axis=1),
-        "provisional": ((OC != NA) & (P == Provenance.provisional.value)).sum(axis=1),
-        "error": error,
-    })
     verdict, text, reached = _verdicts(pack, kind, rules, OC, levels, M, lang)
-    summary["verdict"] = verdict
-    summary["verdict_text"] = text
-    summary["level_reached"] = reached
-    for c in ("pass", "fail", "unknown", "not_applicable", "exceeded", "provisional"):
-        summary.loc[bad, c] = 0
-    summary.loc[bad, "verdict"] = "error"
-    summary.loc[bad, "verdict_text"] = label("error", lang)
-    summary.loc[bad, "level_reached"] = None
+    verdict[bad] = "error"
+    text[bad] = label("error", lang)
+    reached[bad] = None
+    ok = ~bad
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.where(ok, mask.sum(axis=1), 0).astype(np.int64)
+
+    summary = pd.DataFrame({
+        "entity": _obj(ids), "kind": _obj(np.full(n, kind, dtype=object)), "name": _obj(names),
+        "school": _obj(school_ids), "on": _obj(on), "verdict": _obj(verdict), "verdict_text": _obj(text),
+        "level_reached": _obj(reached),
+        "pass": count(OC == PASS), "fail": count(OC == FAIL), "unknown": count(OC == UNK),
+        "not_applicable": count(OC == NA), "exceeded": count(exceeded),
+        "provisional": count((OC != NA) & (P == Provenance.provisional.value)),
+        "error": _obj(error),
+    })
     return results, summary.reindex(columns=SUMMARY_COLUMNS)
+
+
+OUTCOME_CATEGORIES = pd.Index(["pass", "fail", "unknown", "not_applicable", "error"], dtype=object)
+
+
+def _obj(values: np.ndarray) -> pd.Series:
+    """An object column as given (no inference into Arrow strings: faster, and None stays None)."""
+    return pd.Series(np.asarray(values, dtype=object), dtype=object, copy=False)
 
 
 def _verdicts(pack: RulePack, kind: str, rules: list[Any], OC: np.ndarray, levels: dict[str, np.ndarray],

@@ -241,8 +241,9 @@ class Entities:
 class Chunk:
     """All row tables of a set of schools, evaluated together (links never leave a chunk)."""
 
-    def __init__(self, frames: dict[str, Frame], on: dt.date, school_on: dict[str, Any] | None = None) -> None:
+    def __init__(self, frames: dict[str, Frame], on: dt.date, history: bool = True) -> None:
         self.frames = frames
+        self.history = history
         self.ids: dict[str, np.ndarray] = {}
         self._build_schools(on)
         self.known = {  # per school: a roster with no rows at all is not supplied (unknown), not empty
@@ -372,7 +373,8 @@ class Chunk:
             if ent is None or len(ent.first) == 0:
                 continue
             np.minimum.at(y0, ent.school, np.minimum(ent.first, NO_YEAR))
-        self.Y0 = np.minimum(y0, self.E)
+        # without ``history`` in the pack, no rule ever sees an earlier year: one row per entity suffices
+        self.Y0 = np.minimum(y0, self.E) if self.history else self.E.copy()
 
     def _grid(self, kind: str) -> Table:
         ent = self.ent[kind]
