@@ -62,12 +62,14 @@ def unknown(n: int, t: str = "any") -> Col:
 
 
 def const(value: Any, n: int) -> Col:
+    """A literal broadcast to n rows without copying (read-only views: operations always make new arrays)."""
+    known = np.broadcast_to(np.True_, (n,))
     if isinstance(value, bool):
-        return Col("bool", np.full(n, value, dtype=bool), np.ones(n, dtype=bool), lit=value)
+        return Col("bool", np.broadcast_to(np.bool_(value), (n,)), known, lit=value)
     if isinstance(value, int | float):
-        return Col("num", np.full(n, float(value)), np.ones(n, dtype=bool), lit=value)
+        return Col("num", np.broadcast_to(np.float64(value), (n,)), known, lit=value)
     if isinstance(value, str):
-        return Col("str", np.full(n, value, dtype=object), np.ones(n, dtype=bool), lit=value)
+        return Col("str", np.broadcast_to(np.array(value, dtype=object), (n,)), known, lit=value)
     raise NotVectorisable(f"literal {value!r}")
 
 

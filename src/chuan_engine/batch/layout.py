@@ -109,12 +109,33 @@ class Column:
 
 
 @dataclass
+class Key:
+    """A key column as integer codes into its distinct values (no per-row Python strings)."""
+
+    codes: np.ndarray  # int64, -1 = empty cell
+    uniques: np.ndarray  # object
+
+    def __post_init__(self) -> None:
+        self.ext = np.append(self.uniques.astype(object), None)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.ext[self.codes[i]]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def positions(self, index: pd.Index) -> np.ndarray:
+        """Each row's position in ``index`` (-1 when absent or empty)."""
+        return np.append(index.get_indexer(self.uniques), -1)[self.codes]
+
+
+@dataclass
 class Frame:
     """A validated frame: key columns as strings, fact and input columns typed."""
 
     name: str
     n: int
-    keys: dict[str, np.ndarray]
+    keys: dict[str, Key]
     year: np.ndarray | None
     cols: dict[str, Column] = field(default_factory=dict)
     inputs: dict[str, Column] = field(default_factory=dict)
@@ -131,6 +152,19 @@ _TRUE = {"true", "1", "yes", "có", "co", "x", "đúng", "dung"}
 _FALSE = {"false", "0", "no", "không", "khong", "sai"}
 
 
+class _LazyRaw:
+    """The raw cells, materialised only when a message must quote one."""
+
+    def __init__(self, series: pd.Series) -> None:
+        self.series = series
+        self._arr: np.ndarray | None = None
+
+    def __getitem__(self, i: Any) -> Any:
+        if self._arr is None:
+            self._arr = self.series.to_numpy(dtype=object)
+        return self._arr[i]
+
+
 def _isnull(x: Any) -> bool:
     if x is None:
         return True
@@ -143,7 +177,7 @@ def normalize(series: pd.Series, t: Type, col: str, model: type[BaseModel] | Non
     """Validate a column against a fact type, vectorised where the dtype allows."""
     n = len(series)
     bad = np.full(n, None, dtype=object)
-    raw = series.to_numpy(dtype=object)
+    raw = _LazyRaw(series)
     null = pd.isna(series).to_numpy()
     k = ~null
     kind = t.kind
@@ -283,7 +317,7 @@ def _by_unique(series: pd.Series, t: Type, col: str, conv: Any, dtype: Any, why:
     return Column(t, v, k, bad)
 
 
-def _keys(df: pd.DataFrame, name: str) -> dict[str, np.ndarray]:
+def _keys(df: pd.DataFrame, name: str) -> dict[str, Key]:
     _, _, idcol, extra = SPECS[name]
     out = {}
     for col in (idcol, *extra):
@@ -291,18 +325,25 @@ def _keys(df: pd.DataFrame, name: str) -> dict[str, np.ndarray]:
             continue
         if col not in df.columns:
             if name == "research" and col == "staff_id":
-                out[col] = np.full(len(df), None, dtype=object)
+                out[col] = Key(np.full(len(df), -1, dtype=np.int64), np.zeros(0, dtype=object))
                 continue
             raise FactsError(f"khung '{name}' thiếu cột '{col}' / frame '{name}' lacks column '{col}'")
-        s = df[col]
-        nulls = pd.isna(s).to_numpy()
-        if nulls.any() and not (name == "research" and col == "staff_id"):
-            raise FactsError(f"khung '{name}': cột '{col}' có ô trống (dòng {int(np.flatnonzero(nulls)[0])}) / "
+        col_s = df[col]
+        if isinstance(col_s.dtype, pd.StringDtype):
+            col_s = col_s.str.strip()  # ' a' and 'a' are one id, as in the models (whitespace stripped)
+        elif col_s.dtype.kind in "iu":
+            col_s = col_s.astype(str)
+        codes, uniq = pd.factorize(col_s, use_na_sentinel=True)
+        if (codes < 0).any() and not (name == "research" and col == "staff_id"):
+            raise FactsError(f"khung '{name}': cột '{col}' có ô trống (dòng {int(np.flatnonzero(codes < 0)[0])}) / "
                              f"frame '{name}': empty key cell in '{col}'")
-        conv = _fast_str(s)
-        if conv is None:
-            conv = _by_unique(s, Type("str"), col, _as_str, object, "").v
-        out[col] = conv
+        u2 = np.asarray(uniq, dtype=object)
+        if not isinstance(col_s.dtype, pd.StringDtype) and col_s.dtype.kind not in "iu":
+            text = np.array([_as_str(x) for x in u2], dtype=object)
+            c2, u2 = pd.factorize(text)
+            codes = np.append(c2, -1)[codes].astype(np.int64)
+        codes = codes.astype(np.int64)
+        out[col] = Key(codes, np.asarray(u2, dtype=object))
     return out
 
 
@@ -338,8 +379,9 @@ def prepare(name: str, df: pd.DataFrame, input_types: dict[str, Type]) -> Frame:
             frame.inputs[col] = c
         else:
             continue
-        hit = np.not_equal(c.bad, None) & np.equal(row_bad, None)
-        row_bad[hit] = c.bad[hit]
+        if c.bad.dtype == object and c.bad.any():
+            hit = np.not_equal(c.bad, None) & np.equal(row_bad, None)
+            row_bad[hit] = c.bad[hit]
     frame.row_bad = row_bad
     return frame
 

@@ -117,33 +117,35 @@ def _input_types(pack: RulePack) -> dict[str, dict[str, Any]]:
 
 def _chunks(frames: dict[str, pd.DataFrame], chunk_rows: int) -> Iterator[dict[str, pd.DataFrame]]:
     """Split by school so that every link stays inside a chunk; about ``chunk_rows`` rows per chunk."""
-    ids = [df["school_id"].astype(str) for df in frames.values() if "school_id" in df.columns]
     for name, df in frames.items():
         if "school_id" not in df.columns:
             raise FactsError(f"khung '{name}' thiếu cột 'school_id' / frame '{name}' lacks column 'school_id'")
-    if not ids:
+    if not frames:
         yield frames
         return
-    allids = pd.concat(ids, ignore_index=True)
-    sizes = allids.value_counts(sort=False)
-    order = pd.unique(allids)
-    sizes = sizes.reindex(order)
-    chunk_of = (sizes.cumsum().to_numpy() - 1) // max(chunk_rows, 1)
-    mapping = pd.Series(chunk_of, index=order)
-    n_chunks = int(chunk_of.max()) + 1 if len(chunk_of) else 1
+    codes: dict[str, np.ndarray] = {}
+    uniq = pd.unique(np.concatenate([np.asarray(pd.unique(df["school_id"]), dtype=object)
+                                     for df in frames.values()]))
+    index = pd.Index(uniq)
+    sizes = np.zeros(len(uniq), dtype=np.int64)
+    for name, df in frames.items():
+        c, u = pd.factorize(df["school_id"])
+        codes[name] = np.append(index.get_indexer(np.asarray(u, dtype=object)), -1)[c]
+        np.add.at(sizes, codes[name], 1)
+    chunk_of_school = (np.cumsum(sizes) - 1) // max(chunk_rows, 1)
+    n_chunks = int(chunk_of_school.max()) + 1 if len(sizes) else 1
     if n_chunks == 1:
         yield frames
         return
-    grouped = {name: df.groupby(mapping.reindex(df["school_id"].astype(str)).to_numpy(), sort=True)
-               for name, df in frames.items()}
+    splits = {}
+    for name in frames:
+        ch = chunk_of_school[codes[name]]
+        order = np.argsort(ch, kind="stable")
+        bounds = np.searchsorted(ch[order], np.arange(n_chunks + 1))
+        splits[name] = (order, bounds)
     for c in range(n_chunks):
-        part = {}
-        for name, g in grouped.items():
-            try:
-                part[name] = g.get_group(c)
-            except KeyError:
-                part[name] = frames[name].iloc[0:0]
-        yield part
+        yield {name: df.iloc[splits[name][0][splits[name][1][c]:splits[name][1][c + 1]]]
+               for name, df in frames.items()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,7 +158,7 @@ def evaluate_batch(
     on: dt.date,
     *,
     lang: str = "vi",
-    chunk_rows: int = 250_000,
+    chunk_rows: int = 2_000_000,
     progress: bool = False,
 ) -> BatchResult:
     """Evaluate every entity of tidy frames (see batch.layout) on ``on`` (or each school's ``on`` column).
@@ -254,7 +256,8 @@ def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules:
     names = np.where(name_col.k[rows], name_col.v[rows], None) if name_col is not None and n else \
         np.full(n, None, dtype=object)
     school_ids = chunk.ids["school"][t.school[rows]] if kind != "school" else np.full(n, None, dtype=object)
-    on = t.date[rows].astype(str).astype(object)
+    udates, inv = np.unique(t.date[rows], return_inverse=True)
+    on = np.array([str(d) for d in udates], dtype=object)[inv] if n else np.zeros(0, dtype=object)
     error = chunk.ent[kind].bad[ent].copy() if n else np.zeros(0, dtype=object)
     cols = [runner.rule_cols(r, t) for r in rules]
     for rc in cols:

@@ -213,19 +213,6 @@ def _year_frame(kind: str) -> str:
     return {"school": "school_years", "unit": "unit_years", "staff": "staff_years"}[kind]
 
 
-def _pair_codes(a: list[np.ndarray], b: list[np.ndarray]) -> list[np.ndarray]:
-    """Integer codes of (a, b) key pairs, consistent across several arrays."""
-    sizes = [len(x) for x in a]
-    ca, _ = pd.factorize(np.concatenate(a) if a else np.zeros(0, dtype=object))
-    cb, ub = pd.factorize(np.concatenate(b) if b else np.zeros(0, dtype=object))
-    key = ca.astype(np.int64) * (len(ub) + 1) + cb
-    out, pos = [], 0
-    for s in sizes:
-        out.append(key[pos:pos + s])
-        pos += s
-    return out
-
-
 @dataclass
 class Entities:
     """The entities of one kind in a chunk: ids, school, entity-frame row, first record year, errors."""
@@ -244,6 +231,8 @@ class Chunk:
     def __init__(self, frames: dict[str, Frame], on: dt.date, history: bool = True) -> None:
         self.frames = frames
         self.history = history
+        self.gindex: dict[str, tuple[pd.Index, int]] = {}
+        self._key_index: dict[str, pd.Index] = {}
         self.ids: dict[str, np.ndarray] = {}
         self._build_schools(on)
         self.known = {  # per school: a roster with no rows at all is not supplied (unknown), not empty
@@ -262,7 +251,7 @@ class Chunk:
 
     # -- entities ---------------------------------------------------------------
     def _build_schools(self, on: dt.date) -> None:
-        ids: list[np.ndarray] = [f.keys["school_id"] for f in self.frames.values()]
+        ids: list[np.ndarray] = [f.keys["school_id"].uniques for f in self.frames.values()]
         allids = pd.unique(np.concatenate(ids)) if ids else np.zeros(0, dtype=object)
         s_ids = np.asarray(allids, dtype=object)
         self.school_index = pd.Index(s_ids)
@@ -272,7 +261,7 @@ class Chunk:
         ondates = np.full(n, np.datetime64(on, "D"), dtype="datetime64[D]")
         sf = self.frames.get("schools")
         if sf is not None:
-            pos = self.school_index.get_indexer(sf.keys["school_id"])
+            pos = sf.keys["school_id"].positions(self.school_index)
             dup = pd.Series(pos).duplicated().to_numpy()
             for i in np.flatnonzero(dup):
                 bad[pos[i]] = f"trùng mã trường / duplicate school '{s_ids[pos[i]]}'"
@@ -291,16 +280,21 @@ class Chunk:
         self.ids["school"] = s_ids
         self.schools = Entities(s_ids, np.arange(n), erow, np.full(n, NO_YEAR, dtype=np.int64), bad)
 
+    def key_index(self, kind: str) -> pd.Index:
+        hit = self._key_index.get(kind)
+        if hit is None:
+            hit = self._key_index[kind] = pd.Index(self.ent[kind].keys)
+        return hit
+
     def _listed(self, *names: str) -> np.ndarray:
         out = np.zeros(len(self.ids["school"]), dtype=bool)
         for name in names:
             fr = self.frames.get(name)
             if fr is None:
                 continue
-            keys = fr.keys["school_id"]
+            pos = fr.keys["school_id"].positions(self.school_index)
             if name == "research":
-                keys = keys[np.equal(fr.keys["staff_id"], None)]
-            pos = self.school_index.get_indexer(keys)
+                pos = pos[fr.keys["staff_id"].codes < 0]
             out[pos[pos >= 0]] = True
         return out
 
@@ -316,18 +310,20 @@ class Chunk:
         ef, yf = self.frames.get(_entity_frame(kind)), self.frames.get(_year_frame(kind))
         idcol = SPECS[_entity_frame(kind)][2]
         srcs = [f for f in (ef, yf) if f is not None]
-        keys = _pair_codes([f.keys["school_id"] for f in srcs], [f.keys[idcol] for f in srcs])
+        gids = pd.unique(np.concatenate([f.keys[idcol].uniques for f in srcs])) if srcs else np.zeros(0, object)
+        gindex = pd.Index(np.asarray(gids, dtype=object))
+        G = len(gindex) + 1
+        keys = [f.keys["school_id"].positions(self.school_index).astype(np.int64) * G
+                + f.keys[idcol].positions(gindex) for f in srcs]
         allkeys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
         uniq, first_pos = np.unique(allkeys, return_index=True)
         order = np.argsort(first_pos, kind="stable")
         ukeys = uniq[order]
         index = pd.Index(ukeys)
         n = len(ukeys)
-        school_col = np.concatenate([f.keys["school_id"] for f in srcs]) if srcs else np.zeros(0, dtype=object)
-        id_col = np.concatenate([f.keys[idcol] for f in srcs]) if srcs else np.zeros(0, dtype=object)
-        fp = first_pos[order]
-        ids = id_col[fp] if n else np.zeros(0, dtype=object)
-        school = self.school_index.get_indexer(school_col[fp]) if n else np.zeros(0, dtype=np.int64)
+        ids = np.asarray(gindex, dtype=object)[ukeys % G] if n else np.zeros(0, dtype=object)
+        school = ukeys // G
+        self.gindex[kind] = (gindex, G)
         erow = np.full(n, -1, dtype=np.int64)
         bad = np.full(n, None, dtype=object)
         first = np.full(n, NO_YEAR, dtype=np.int64)
@@ -361,7 +357,7 @@ class Chunk:
         y0 = self.E.copy()
         sy = self.frames.get("school_years")
         if sy is not None:
-            pos = self.school_index.get_indexer(sy.keys["school_id"])
+            pos = sy.keys["school_id"].positions(self.school_index)
             valid = sy.year >= 0
             np.minimum.at(self.schools.first, pos[valid], sy.year[valid])
             dup = pd.DataFrame({"p": pos, "y": sy.year}).duplicated().to_numpy() & valid
@@ -426,10 +422,10 @@ class Chunk:
         assert uid is not None
         unit_ent = np.full(P.n, -1, dtype=np.int64)
         if P.n and len(self.ent["unit"].ids):
-            ukeys = _pair_codes([self.ids["school"][self.ent["unit"].school], self.ids["school"][P.school]],
-                                [self.ids["unit"], np.where(uid.k, uid.v, "\x00none")])
-            unit_ent = pd.Index(ukeys[0]).get_indexer(ukeys[1])
-            unit_ent = np.where(uid.k, unit_ent, -1)
+            gindex, G = self.gindex["unit"]
+            gid = gindex.get_indexer(np.where(uid.k, uid.v, None))
+            unit_ent = self.key_index("unit").get_indexer(P.school.astype(np.int64) * G + gid)
+            unit_ent = np.where(uid.k & (gid >= 0), unit_ent, -1)
         if P.n:
             missing = uid.k & (unit_ent < 0) & self.known["units"][P.school]
             self._check_unit_refs(missing, uid)
@@ -492,16 +488,16 @@ class Chunk:
                           np.zeros(0, dtype=np.int64), None, np.zeros(0, dtype=np.int64))
             return Rel(empty, parent.n, known, np.zeros(0, dtype=np.int64),
                        np.zeros(0, dtype=np.int64))
-        sid = fr.keys["school_id"]
+        spos = fr.keys["school_id"].positions(self.school_index)
         stf = fr.keys["staff_id"]
-        has_staff = np.not_equal(stf, None)
+        has_staff = stf.codes >= 0
         if owner == "school":
-            own = np.where(~has_staff, self.school_index.get_indexer(sid), -1)
+            own = np.where(~has_staff, spos, -1)
         else:
-            ent = self.ent["staff"]
-            codes = _pair_codes([self.ids["school"][ent.school], sid],
-                                [ent.ids.astype(object), np.where(has_staff, stf, "\x00none")])
-            own = np.where(has_staff, pd.Index(codes[0]).get_indexer(codes[1]), -1)
+            gindex, G = self.gindex["staff"]
+            gid = stf.positions(gindex)
+            found = self.key_index("staff").get_indexer(spos.astype(np.int64) * G + gid)
+            own = np.where(has_staff & (gid >= 0) & (spos >= 0), found, -1)
         items = np.flatnonzero(own >= 0)
         items = items[np.argsort(own[items], kind="stable")]
         n_own = len(self.ent[owner].ids)
@@ -525,7 +521,7 @@ class Chunk:
             for i in np.flatnonzero(np.not_equal(fr.row_bad, None) & (own >= 0)):
                 out.append((int(own[i]), str(fr.row_bad[i])))
         idcol = SPECS[fr.name][2]
-        dup = pd.DataFrame({"o": own, "i": fr.keys[idcol]}).duplicated().to_numpy() & (own >= 0)
+        dup = pd.DataFrame({"o": own, "i": fr.keys[idcol].codes}).duplicated().to_numpy() & (own >= 0)
         for i in np.flatnonzero(dup):
             out.append((int(own[i]), f"trùng mã / duplicate {fr.name} id '{fr.keys[idcol][i]}'"))
         return out
