@@ -126,7 +126,7 @@ def _chunks(frames: dict[str, pd.DataFrame], chunk_rows: int) -> Iterator[dict[s
     codes: dict[str, np.ndarray] = {}
     uniq = pd.unique(np.concatenate([np.asarray(pd.unique(df["school_id"]), dtype=object)
                                      for df in frames.values()]))
-    index = pd.Index(uniq)
+    index = pd.Index(uniq, dtype=object)
     sizes = np.zeros(len(uniq), dtype=np.int64)
     for name, df in frames.items():
         c, u = pd.factorize(df["school_id"])
@@ -349,9 +349,9 @@ def _verdicts(pack: RulePack, kind: str, rules: list[Any], OC: np.ndarray, level
     n = OC.shape[0]
     subjects = pack.header.level_subjects
     if not (pack.header.levels and (subjects is None or kind in subjects)):
-        elig = (OC == PASS).any(axis=1)
-        v = np.where(elig, "eligible", "not_eligible").astype(object)
-        tx = np.where(elig, label("eligible", lang), label("not_eligible", lang)).astype(object)
+        elig = (OC == PASS).any(axis=1).astype(np.int64)
+        v = np.array(["not_eligible", "eligible"], dtype=object)[elig]
+        tx = np.array([label("not_eligible", lang), label("eligible", lang)], dtype=object)[elig]
         return v, tx, np.full(n, None, dtype=object)
     status = {}
     for lvl in pack.header.levels:

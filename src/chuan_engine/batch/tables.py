@@ -254,7 +254,7 @@ class Chunk:
         ids: list[np.ndarray] = [f.keys["school_id"].uniques for f in self.frames.values()]
         allids = pd.unique(np.concatenate(ids)) if ids else np.zeros(0, dtype=object)
         s_ids = np.asarray(allids, dtype=object)
-        self.school_index = pd.Index(s_ids)
+        self.school_index = pd.Index(s_ids, dtype=object)
         n = len(s_ids)
         erow = np.full(n, -1, dtype=np.int64)
         bad = np.full(n, None, dtype=object)
@@ -310,11 +310,15 @@ class Chunk:
         ef, yf = self.frames.get(_entity_frame(kind)), self.frames.get(_year_frame(kind))
         idcol = SPECS[_entity_frame(kind)][2]
         srcs = [f for f in (ef, yf) if f is not None]
-        gids = pd.unique(np.concatenate([f.keys[idcol].uniques for f in srcs])) if srcs else np.zeros(0, object)
-        gindex = pd.Index(np.asarray(gids, dtype=object))
+        uniqs = [f.keys[idcol].uniques for f in srcs]
+        allc, gids = pd.factorize(np.concatenate(uniqs)) if srcs else (np.zeros(0, np.int64), np.zeros(0, object))
+        gindex = pd.Index(np.asarray(gids, dtype=object), dtype=object)
         G = len(gindex) + 1
-        keys = [f.keys["school_id"].positions(self.school_index).astype(np.int64) * G
-                + f.keys[idcol].positions(gindex) for f in srcs]
+        keys, pos0 = [], 0
+        for f, u in zip(srcs, uniqs, strict=True):
+            gid = np.append(allc[pos0:pos0 + len(u)], -1)[f.keys[idcol].codes]
+            pos0 += len(u)
+            keys.append(f.keys["school_id"].positions(self.school_index).astype(np.int64) * G + gid)
         allkeys = np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64)
         uniq, first_pos = np.unique(allkeys, return_index=True)
         order = np.argsort(first_pos, kind="stable")
