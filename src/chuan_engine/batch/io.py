@@ -120,18 +120,26 @@ def write_excel(path: str | Path, results: Iterable[BatchResult]) -> None:
             raise FactsError(f"bộ '{res.pack.id}' có {len(df)} dòng, vượt giới hạn Excel; hãy xuất Parquet / "
                              f"too many rows for Excel", file=str(target))
         sheets.append((_sheet_name(res.pack.id, used), df))
+    import math
+
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    for name, df in sheets:
+        ws = wb.create_sheet(title=name)
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(df.columns):
+            width = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)])
+            ws.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width = min(max(10, width + 2), 60)
+        ws.append(list(df.columns))
+        for row in df.itertuples(index=False, name=None):
+            ws.append([None if v is None or (isinstance(v, float) and math.isnan(v)) else
+                       v if isinstance(v, str | int | float | bool) else str(v) for v in row])
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".xlsx")
     os.close(fd)
     try:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            for name, df in sheets:
-                df.to_excel(writer, sheet_name=name, index=False)
-                ws = writer.sheets[name]
-                ws.freeze_panes = "A2"
-                for col in ws.columns:
-                    width = max(len(str(c.value or "")) for c in list(col)[:200])
-                    ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
+        wb.save(tmp)
         os.replace(tmp, target)
     except BaseException:
         if os.path.exists(tmp):
