@@ -105,7 +105,7 @@ class Column:
     t: Type
     v: np.ndarray
     k: np.ndarray
-    bad: np.ndarray  # object: None or message
+    bad: dict[int, str]  # row -> message of an invalid cell
 
 
 @dataclass
@@ -176,7 +176,7 @@ def _isnull(x: Any) -> bool:
 def normalize(series: pd.Series, t: Type, col: str, model: type[BaseModel] | None = None) -> Column:
     """Validate a column against a fact type, vectorised where the dtype allows."""
     n = len(series)
-    bad = np.full(n, None, dtype=object)
+    bad: dict[int, str] = {}
     raw = _LazyRaw(series)
     null = pd.isna(series).to_numpy()
     k = ~null
@@ -293,7 +293,6 @@ def _iso_dates(uniques: Any) -> list[Any] | None:
 def _by_unique(series: pd.Series, t: Type, col: str, conv: Any, dtype: Any, why: str) -> Column:
     """Convert each distinct value once (fast on large frames with few distinct values)."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    n = len(series)
     vals = _iso_dates(uniques) if dtype == "datetime64[D]" else None
     if vals is None:
         vals = [conv(u) for u in uniques]
@@ -308,7 +307,7 @@ def _by_unique(series: pd.Series, t: Type, col: str, conv: Any, dtype: Any, why:
         table[:len(vals)] = vals
     v = table[codes]
     k = ok[codes]
-    bad = np.full(n, None, dtype=object)
+    bad: dict[int, str] = {}
     wrong = (codes >= 0) & ~k
     if wrong.any():
         raw = series.to_numpy(dtype=object)
@@ -329,17 +328,18 @@ def _keys(df: pd.DataFrame, name: str) -> dict[str, Key]:
                 continue
             raise FactsError(f"khung '{name}' thiếu cột '{col}' / frame '{name}' lacks column '{col}'")
         col_s = df[col]
-        if isinstance(col_s.dtype, pd.StringDtype):
-            col_s = col_s.str.strip()  # ' a' and 'a' are one id, as in the models (whitespace stripped)
-        elif col_s.dtype.kind in "iu":
+        if col_s.dtype.kind in "iu":
             col_s = col_s.astype(str)
         codes, uniq = pd.factorize(col_s, use_na_sentinel=True)
         if (codes < 0).any() and not (name == "research" and col == "staff_id"):
             raise FactsError(f"khung '{name}': cột '{col}' có ô trống (dòng {int(np.flatnonzero(codes < 0)[0])}) / "
                              f"frame '{name}': empty key cell in '{col}'")
         u2 = np.asarray(uniq, dtype=object)
-        if not isinstance(col_s.dtype, pd.StringDtype) and col_s.dtype.kind not in "iu":
+        if isinstance(col_s.dtype, pd.StringDtype) or col_s.dtype.kind in "iu":
+            text = pd.Series(uniq, dtype=col_s.dtype).astype("string").str.strip().to_numpy(dtype=object)
+        else:
             text = np.array([_as_str(x) for x in u2], dtype=object)
+        if not np.array_equal(text, u2):  # ' a' and 'a' are one id, as in the models (whitespace stripped)
             c2, u2 = pd.factorize(text)
             codes = np.append(c2, -1)[codes].astype(np.int64)
         codes = codes.astype(np.int64)
@@ -361,7 +361,7 @@ def prepare(name: str, df: pd.DataFrame, input_types: dict[str, Type]) -> Frame:
         yc = normalize(df["year"], Type("num"), "year", model)
         missing = ~yc.k
         for i in np.flatnonzero(missing):
-            row_bad[i] = yc.bad[i] or _bad_msg("year", df["year"].iloc[i], "thiếu năm / year missing")
+            row_bad[i] = yc.bad.get(int(i)) or _bad_msg("year", df["year"].iloc[i], "thiếu năm / year missing")
         year = np.where(yc.k, yc.v, -1).astype(np.int64)
     frame = Frame(name, len(df), keys, year, raw=df)
     allowed = set(types) | set(input_types) | KEY_COLUMNS | {"year"} | ({"on"} if name == "schools" else set())
@@ -379,9 +379,9 @@ def prepare(name: str, df: pd.DataFrame, input_types: dict[str, Type]) -> Frame:
             frame.inputs[col] = c
         else:
             continue
-        if c.bad.dtype == object and c.bad.any():
-            hit = np.not_equal(c.bad, None) & np.equal(row_bad, None)
-            row_bad[hit] = c.bad[hit]
+        for i, msg in c.bad.items():
+            if row_bad[i] is None:
+                row_bad[i] = msg
     frame.row_bad = row_bad
     return frame
 
@@ -391,7 +391,7 @@ def _normalize_input(series: pd.Series, t: Type, col: str) -> Column:
     n = len(series)
     raw = series.to_numpy(dtype=object)
     k = ~pd.isna(series).to_numpy()
-    bad = np.full(n, None, dtype=object)
+    bad: dict[int, str] = {}
     kind = t.kind
     if kind == "num":
         v = np.full(n, np.nan)

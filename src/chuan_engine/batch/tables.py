@@ -299,10 +299,11 @@ class Chunk:
         return out
 
     @staticmethod
-    def _merge_bad(bad: np.ndarray, pos: np.ndarray, msgs: np.ndarray | None) -> None:
+    def _merge_bad(bad: np.ndarray, pos: np.ndarray, msgs: Any) -> None:
         if msgs is None:
             return
-        for i in np.flatnonzero(np.not_equal(msgs, None)):
+        rows = sorted(msgs) if isinstance(msgs, dict) else np.flatnonzero(np.not_equal(msgs, None))
+        for i in rows:
             if pos[i] >= 0 and bad[pos[i]] is None:
                 bad[pos[i]] = msgs[i]
 
