@@ -136,6 +136,14 @@ def test_schools_on_different_dates_use_their_regime_and_parameters(stress: Any)
     assert set(out.summary.set_index("entity").loc[["x", "y"], "on"]) == {"2023-12-31", "2024-06-30"}
 
 
+def test_invalid_school_date_makes_its_entities_errors(demo_pack: Any) -> None:
+    fr = demo_frames()
+    fr["schools"] = pd.DataFrame([{"school_id": "s1", "on": "31/12/2025"}])  # not ISO
+    out = evaluate_batch(demo_pack, fr, ON)
+    assert set(out.summary.verdict) == {"error"} and len(out.summary) == 5
+    assert "on" in out.summary.set_index("entity").loc["s1", "error"]
+
+
 def test_streak_over_history(stress: Any) -> None:
     # cstd_co_so = @ldtt and (HTXS or initiative that year); recruited 2010 so months are never short.
     # u: HTXS in 2023, 2024, 2025 -> CSTĐ each year -> streak 3 >= 2 -> pass, value 3.

@@ -232,6 +232,7 @@ class Chunk:
         self.frames = frames
         self.history = history
         self.gindex: dict[str, tuple[pd.Index, int]] = {}
+        self.bad_on: set[int] = set()
         self._key_index: dict[str, pd.Index] = {}
         self.ids: dict[str, np.ndarray] = {}
         self._build_schools(on)
@@ -243,6 +244,10 @@ class Chunk:
         self.ent: dict[str, Entities] = {"school": self.schools}
         for kind in ("unit", "staff"):
             self.ent[kind] = self._entities(kind)
+        for kind in ("unit", "staff"):  # a school without a valid date: nothing in it is evaluated on a guess
+            ent = self.ent[kind]
+            for e in np.flatnonzero(np.isin(ent.school, list(self.bad_on))) if self.bad_on else ():
+                ent.bad[e] = ent.bad[e] or "ngày đánh giá của trường không hợp lệ / invalid school date ('on')"
         self._windows()
         self.tables: dict[str, Table] = {}
         for kind in ("school", "unit", "staff"):
@@ -273,6 +278,7 @@ class Chunk:
 
                 c = normalize(sf.raw["on"], DATE, "on")
                 self._merge_bad(bad, pos, c.bad)
+                self.bad_on = {int(pos[i]) for i in c.bad if pos[i] >= 0}
                 use = c.k & ~dup
                 ondates[pos[use]] = c.v[use]
         self.on = ondates
