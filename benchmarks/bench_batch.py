@@ -168,6 +168,15 @@ def main(argv: list[str] | None = None) -> int:
     met.append((f"peak memory under 2 GB ({peak_gb:.2f} GB process peak RSS)", peak_gb < 2))
     met.append((f"linear scaling: 10× rows ≤ 12× time ({ratio:.1f}×)", ratio <= 12))
 
+    # 1b. a pack reading history (streaks, counts over 5 years): every staff-year is a row, not only the last
+    hist = load_pack(ROOT / "tests" / "batch_packs" / "stress")
+    frames = _inputs_for(hist, population(1_000_000 // scale, seed=4))
+    secs, out = _timed(evaluate_batch, hist, frames, ON)
+    print(f"  tests/batch_packs/stress (history, streak, @refs; for information): {len(frames['staff_years']):,} "
+          f"staff-years  {secs:6.2f} s  {len(frames['staff_years']) / secs:>10,.0f} staff-years/s  "
+          f"fallback={sorted(out.fallback)}")
+    del out
+
     # 2. standard-school pack over schools
     n_schools = 10_000 // scale
     frames = _inputs_for(std, population(n_schools * 30, years=1, staff_per_school=30, seed=1))

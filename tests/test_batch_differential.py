@@ -202,3 +202,28 @@ def test_demo_fixtures_equal(demo_pack: Any, demo_facts: Any) -> None:
     got = {(r.entity, r.rule): r.outcome for r in out.results.itertuples()}
     assert got == expected
     assert out.fallback == {}
+
+
+@given(pop=population())
+def test_every_year_rows_equal_evaluation_on_31_december(pop: list[tuple[dt.date, dict[str, Any]]]) -> None:
+    """``every_year``: the row of an earlier year equals ``pack.evaluate`` on 31/12 of that year."""
+    pack = _pack(PACKS[1])
+    out = evaluate_batch(pack, to_frames(pop, pack), on=dt.date(2025, 12, 31), every_year=True)
+    got = {(r.kind, r.school if r.kind != "school" else r.entity, r.entity, r.on, r.rule): str(r.outcome)
+           for r in out.results.itertuples(index=False)}
+    years = {on.year - k for on, _ in pop for k in range(1, 5)}
+    checked = 0
+    for year in sorted(years):
+        day = dt.date(year, 12, 31)
+        schools = [School(**s) for d, s in pop if d.year > year]
+        for e in pack.evaluate(schools, day).entities:
+            rules = [r.id for r in pack.rules if r.subject == e.kind]
+            expected = {r.rule: r.outcome.value for r in e.results} if e.error is None else dict.fromkeys(rules, "error")
+            for rule in rules:
+                key = (e.kind, e.school or e.id, e.id, day.isoformat(), rule)
+                if key in got:  # years before a school's first record are not rows
+                    assert got[key] == expected[rule], (key, got[key], expected[rule])
+                    checked += 1
+    school_on = {s["id"]: d.isoformat() for d, s in pop}
+    rows_before = sum(1 for k in got if k[3] != school_on[k[1]])
+    assert checked == rows_before

@@ -160,8 +160,15 @@ def evaluate_batch(
     lang: str = "vi",
     chunk_rows: int = 2_000_000,
     progress: bool = False,
+    every_year: bool = False,
 ) -> BatchResult:
     """Evaluate every entity of tidy frames (see batch.layout) on ``on`` (or each school's ``on`` column).
+
+    With ``every_year``, each entity is also reported for every earlier year of its
+    school's window (from the school's first year record), evaluated on 31/12 of
+    that year: one row per staff-year, as ``pack.evaluate(facts, on=31/12/year)``.
+    Rows are processed ``chunk_rows`` input rows at a time (schools never split);
+    ``progress`` shows a tqdm bar over chunks.
 
     Verdicts equal those of ``pack.evaluate`` entity by entity. A rule the column
     compiler cannot take is evaluated by the explaining evaluator, listed in
@@ -179,7 +186,7 @@ def evaluate_batch(
 
         bar = tqdm(total=len(parts), desc=f"chuan {pack.id}", unit="chunk")
     for part in parts:
-        res, summ, fb = evaluate_chunk(pack, part, on, types, lang)
+        res, summ, fb = evaluate_chunk(pack, part, on, types, lang, every_year=every_year)
         results.append(res)
         summaries.append(summ)
         fallback.update(fb)
@@ -196,11 +203,11 @@ def evaluate_batch(
 
 
 def evaluate_chunk(pack: RulePack, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,
-                   lang: str = "vi") -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+                   lang: str = "vi", every_year: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """One chunk of schools: validate, build row tables, evaluate rules in dependency order, collect outputs."""
     types = types if types is not None else _input_types(pack)
     frames = {name: prepare(name, df, types.get(SPECS[name][0], {})) for name, df in raw.items()}
-    chunk = Chunk(frames, on, history=uses_history(pack))
+    chunk = Chunk(frames, on, history=every_year or uses_history(pack))
     runner = RuleRunner(pack, chunk)
     for rule in dependency_order(pack):
         if rule.subject in chunk.tables:
@@ -212,7 +219,7 @@ def evaluate_chunk(pack: RulePack, raw: dict[str, pd.DataFrame], on: dt.date, ty
         rules = [r for r in pack.rules if r.subject == kind]
         if not rules:
             continue
-        r, s = _outputs(pack, runner, chunk, kind, rules, lang)
+        r, s = _outputs(pack, runner, chunk, kind, rules, lang, every_year)
         res.append(r)
         summ.append(s)
     results = pd.concat(res, ignore_index=True) if res else empty_results(pack)
@@ -246,9 +253,9 @@ def _provenance(pack: RulePack, rule: Any, dates: np.ndarray) -> np.ndarray:
 
 
 def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[Any],
-             lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+             lang: str, every_year: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     t = chunk.tables[kind]
-    rows = chunk.output_rows(kind)
+    rows = np.arange(t.n) if every_year else chunk.output_rows(kind)
     n, R = len(rows), len(rules)
     ent = t.ent[rows]
     ids = chunk.ids[kind][ent]
