@@ -17,7 +17,6 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..expr import ast
-from ..facts.vocab import OrderedVocab
 from ..pack import RulePack
 from .cols import (
     Col,
@@ -28,7 +27,6 @@ from .cols import (
     const,
     date_parts,
     gather,
-    has_err,
     k_and,
     k_not,
     k_or,
@@ -461,10 +459,3 @@ def _range_aggregate(f: str, rel: Rel, c: Col) -> Col:
     if f == "any":
         return Col("bool", n_true > 0, known & ((n_true > 0) | (n_unk == 0)), err)
     return Col("bool", n_false == 0, known & ((n_false > 0) | (n_unk == 0)), err)
-
-
-def has_errors(c: Col) -> np.ndarray:
-    return has_err(c.err, c.n)
-
-
-__all__ = ["OrderedVocab", "Vectoriser"]

@@ -165,14 +165,6 @@ class _LazyRaw:
         return self._arr[i]
 
 
-def _isnull(x: Any) -> bool:
-    if x is None:
-        return True
-    if isinstance(x, float) and math.isnan(x):
-        return True
-    return x is pd.NA or x is pd.NaT
-
-
 def normalize(series: pd.Series, t: Type, col: str, model: type[BaseModel] | None = None) -> Column:
     """Validate a column against a fact type, vectorised where the dtype allows."""
     n = len(series)

@@ -20,7 +20,7 @@ import pandas as pd
 from pydantic_core import PydanticUndefined
 
 from ..expr.types import ENTITY_FIELDS, YEAR_FIELDS
-from .cols import Col, unknown
+from .cols import Col
 from .layout import SPECS, Frame
 
 NO_YEAR = 1 << 30
@@ -536,7 +536,3 @@ class Chunk:
         for i in np.flatnonzero(dup):
             out.append((int(own[i]), f"trùng mã / duplicate {fr.name} id '{fr.keys[idcol][i]}'"))
         return out
-
-
-def blank(n: int) -> Col:
-    return unknown(n)
