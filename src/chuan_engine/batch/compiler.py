@@ -57,6 +57,11 @@ class Vectoriser:
         self._vars: dict[tuple[int, str], Col] = {}
         self._keep: list[Any] = []
 
+    def clear(self) -> None:
+        self._cache.clear()
+        self._vars.clear()
+        self._keep.clear()
+
     def ev(self, node: ast.Node, table: Table) -> Value:
         key = (id(table), id(node))
         hit = self._cache.get(key)
@@ -285,7 +290,7 @@ class Vectoriser:
         for c in cols:
             k &= c.k
             err = merge_err(err, c.err)
-        oy, om, od = date_parts(t.date)
+        oy, om, od = t.date_parts()
         if f in ("months_since", "years_since"):
             if cols[0].t != "date":
                 raise NotVectorisable(f"{f}() of a {cols[0].t}")

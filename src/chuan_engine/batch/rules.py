@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import ChuanError
 from ..outcome import Outcome
 from ..pack import Rule, RulePack
-from .cols import EPS, Col, NotVectorisable, compare, merge_err
+from .cols import EPS, Col, NotVectorisable, compare, gather, merge_err
 from .compiler import Vectoriser, _bool, _covers
 from .tables import Chunk, Table
 
@@ -26,13 +26,31 @@ _CODE = {Outcome.passed: PASS, Outcome.failed: FAIL, Outcome.unknown: UNK, Outco
 @dataclass
 class RuleCols:
     outcome: np.ndarray
-    value: np.ndarray  # object, JSON-friendly (engine's ``plain``)
-    threshold: np.ndarray  # object
+    value: np.ndarray | Col  # object array (fallback) or the column, rendered only for output rows
+    threshold: np.ndarray | Col
     margin: np.ndarray  # float, NaN = none
     levels: dict[str, np.ndarray]
     level_margin: dict[str, np.ndarray]
     err: np.ndarray | None = None
     method: str = "vectorised"
+    value_mask: np.ndarray | None = None  # rows where the value column is reported
+    threshold_mask: np.ndarray | None = None
+
+    def value_at(self, rows: np.ndarray) -> np.ndarray:
+        """Values as the engine's ``plain`` renders them (JSON-friendly), for some rows only."""
+        return _render(self.value, self.value_mask, rows)
+
+    def threshold_at(self, rows: np.ndarray) -> np.ndarray:
+        return _render(self.threshold, self.threshold_mask, rows)
+
+
+def _render(v: np.ndarray | Col, mask: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+    if not isinstance(v, Col):
+        return v[rows]
+    out = _plain_values(gather(v, rows))
+    if mask is not None:
+        out[~mask[rows]] = None
+    return out
 
 
 @dataclass
@@ -47,6 +65,13 @@ class RuleRunner:
 
     def __post_init__(self) -> None:
         self.vec = Vectoriser(self.pack, self.rule_cols)
+
+    def close(self) -> None:
+        """Drop every cached column and the chunk's tables (they form reference cycles)."""
+        self._cache.clear()
+        self.vec.clear()
+        self._engine = None
+        self.chunk.close()
 
     def rule_cols(self, rule: Rule, t: Table) -> RuleCols:
         key = (rule.id, id(t))
@@ -79,8 +104,9 @@ class RuleRunner:
             app_unk = inforce & ~a.k
             active = inforce & a.k & a.v.astype(bool)
             outcome[app_unk] = UNK
-        value = np.full(n, None, dtype=object)
-        threshold = np.full(n, None, dtype=object)
+        value: Col | np.ndarray = np.full(n, None, dtype=object)
+        threshold: Col | np.ndarray = np.full(n, None, dtype=object)
+        value_mask = threshold_mask = None
         margin = np.full(n, np.nan)
         lv_out: dict[str, np.ndarray] = {}
         lv_margin: dict[str, np.ndarray] = {}
@@ -90,7 +116,7 @@ class RuleRunner:
             err = merge_err(err, c.err, active)
             oc = np.where(c.k, np.where(c.v.astype(bool), PASS, FAIL), UNK).astype(np.int8)
             outcome[active] = oc[active]
-            value[active & c.k] = c.v.astype(bool)[active & c.k]
+            value, value_mask = c, active & c.k
             required = rule.levels or levels
             for lv in levels:
                 arr = np.full(n, NA, dtype=np.int8)
@@ -132,9 +158,10 @@ class RuleRunner:
                 assert base_p is not None
                 outcome[active] = lv_out[base][active]
                 margin = lv_margin[base]
-                threshold[active] = _plain_values(base_p)[active]
-                value[active & m.k] = _plain_values(m)[active & m.k]
-        return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, err)
+                threshold, threshold_mask = base_p, active
+                value, value_mask = m, active & m.k
+        return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, err, "vectorised", value_mask,
+                        threshold_mask)
 
     # -- fallback -----------------------------------------------------------------
     def _fallback(self, rule: Rule, t: Table) -> RuleCols:
@@ -202,10 +229,11 @@ def _plain_values(c: Col) -> np.ndarray:
     if not len(idx):
         return out
     if c.t == "num":
-        vals = c.v[idx].astype(float)
-        rounded = np.round(vals, 6)
-        integral = rounded == np.floor(rounded)
-        out[idx] = [int(x) if ig and abs(x) < 2**53 else float(x) for x, ig in zip(rounded, integral, strict=True)]
+        rounded = np.round(c.v[idx].astype(float), 6)
+        obj = rounded.astype(object)
+        integral = (rounded == np.floor(rounded)) & (np.abs(rounded) < 2**53)
+        obj[integral] = rounded[integral].astype(np.int64).astype(object)
+        out[idx] = obj
     elif c.t == "bool":
         out[idx] = c.v[idx].astype(bool)
     elif c.t == "enum" and c.vocab is not None:

@@ -115,14 +115,17 @@ def _input_types(pack: RulePack) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _chunks(frames: dict[str, pd.DataFrame], chunk_rows: int) -> Iterator[dict[str, pd.DataFrame]]:
-    """Split by school so that every link stays inside a chunk; about ``chunk_rows`` rows per chunk."""
+def _chunks(frames: dict[str, pd.DataFrame], chunk_rows: int) -> tuple[int, Iterator[dict[str, pd.DataFrame]]]:
+    """Split by school so that every link stays inside a chunk; about ``chunk_rows`` rows per chunk.
+
+    Returns the number of chunks and a generator making one chunk's frames at a
+    time, so memory is bounded by a chunk, not by the whole input.
+    """
     for name, df in frames.items():
         if "school_id" not in df.columns:
             raise FactsError(f"khung '{name}' thiếu cột 'school_id' / frame '{name}' lacks column 'school_id'")
     if not frames:
-        yield frames
-        return
+        return 1, iter([dict(frames)])
     codes: dict[str, np.ndarray] = {}
     uniq = pd.unique(np.concatenate([np.asarray(pd.unique(df["school_id"]), dtype=object)
                                      for df in frames.values()]))
@@ -135,17 +138,19 @@ def _chunks(frames: dict[str, pd.DataFrame], chunk_rows: int) -> Iterator[dict[s
     chunk_of_school = (np.cumsum(sizes) - 1) // max(chunk_rows, 1)
     n_chunks = int(chunk_of_school.max()) + 1 if len(sizes) else 1
     if n_chunks == 1:
-        yield frames
-        return
+        return 1, iter([dict(frames)])
     splits = {}
     for name in frames:
         ch = chunk_of_school[codes[name]]
         order = np.argsort(ch, kind="stable")
-        bounds = np.searchsorted(ch[order], np.arange(n_chunks + 1))
-        splits[name] = (order, bounds)
-    for c in range(n_chunks):
-        yield {name: df.iloc[splits[name][0][splits[name][1][c]:splits[name][1][c + 1]]]
-               for name, df in frames.items()}
+        splits[name] = (order, np.searchsorted(ch[order], np.arange(n_chunks + 1)))
+
+    def parts() -> Iterator[dict[str, pd.DataFrame]]:
+        for c in range(n_chunks):
+            yield {name: df.iloc[splits[name][0][splits[name][1][c]:splits[name][1][c + 1]]]
+                   for name, df in frames.items()}
+
+    return n_chunks, parts()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -158,7 +163,7 @@ def evaluate_batch(
     on: dt.date,
     *,
     lang: str = "vi",
-    chunk_rows: int = 2_000_000,
+    chunk_rows: int = 500_000,
     progress: bool = False,
     every_year: bool = False,
 ) -> BatchResult:
@@ -179,12 +184,12 @@ def evaluate_batch(
     results: list[pd.DataFrame] = []
     summaries: list[pd.DataFrame] = []
     fallback: dict[str, str] = {}
-    parts = list(_chunks(frames, chunk_rows))
+    n_parts, parts = _chunks(frames, chunk_rows)
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
-        bar = tqdm(total=len(parts), desc=f"chuan {pack.id}", unit="chunk")
+        bar = tqdm(total=n_parts, desc=f"chuan {pack.id}", unit="chunk")
     for part in parts:
         res, summ, fb = evaluate_chunk(pack, part, on, types, lang, every_year=every_year)
         results.append(res)
@@ -199,7 +204,7 @@ def evaluate_batch(
                       f"time: {fallback}", FallbackWarning, stacklevel=2)
     res = pd.concat(results, ignore_index=True) if results else empty_results(pack)
     summ = pd.concat(summaries, ignore_index=True) if summaries else empty_summary()
-    return BatchResult(pack, res, summ, fallback, len(parts))
+    return BatchResult(pack, res, summ, fallback, n_parts)
 
 
 def evaluate_chunk(pack: RulePack, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,
@@ -222,9 +227,11 @@ def evaluate_chunk(pack: RulePack, raw: dict[str, pd.DataFrame], on: dt.date, ty
         r, s = _outputs(pack, runner, chunk, kind, rules, lang, every_year)
         res.append(r)
         summ.append(s)
+    fallback = dict(runner.fallback)
+    runner.close()  # tables, links and caches refer to each other: free them now, not at the next GC
     results = pd.concat(res, ignore_index=True) if res else empty_results(pack)
     summary = pd.concat(summ, ignore_index=True) if summ else empty_summary()
-    return results.reindex(columns=result_columns(pack)), summary, dict(runner.fallback)
+    return results.reindex(columns=result_columns(pack)), summary, fallback
 
 
 def _nones(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
@@ -281,8 +288,8 @@ def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules:
     out_codes = OC.astype(np.int64).ravel()
     badr = np.repeat(bad, R)
     exceeded = (OC == PASS) & (M > 1e-9)
-    value = np.stack([rc.value[rows] for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
-    threshold = np.stack([rc.threshold[rows] for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
+    value = np.stack([rc.value_at(rows) for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
+    threshold = np.stack([rc.threshold_at(rows) for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
     margin = M.ravel().copy()
     value[badr] = None
     threshold[badr] = None

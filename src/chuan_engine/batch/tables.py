@@ -20,7 +20,7 @@ import pandas as pd
 from pydantic_core import PydanticUndefined
 
 from ..expr.types import ENTITY_FIELDS, YEAR_FIELDS
-from .cols import Col
+from .cols import Col, date_parts
 from .layout import SPECS, Frame
 
 NO_YEAR = 1 << 30
@@ -100,6 +100,13 @@ class Table:
         self.school = school  # school index per row
         self.links: dict[str, Any] = {}
         self._fields: dict[str, Col] = {}
+        self._date_parts: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def date_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Year, month, day of each row's date (computed once per table)."""
+        if self._date_parts is None:
+            self._date_parts = date_parts(self.date)
+        return self._date_parts
 
     # -- facts ---------------------------------------------------------------
     def _column(self, frame: Frame | None, rows: np.ndarray, name: str, model: Any, t: Any,
@@ -285,6 +292,12 @@ class Chunk:
         self.E = ondates.astype("datetime64[Y]").astype(np.int64) + 1970
         self.ids["school"] = s_ids
         self.schools = Entities(s_ids, np.arange(n), erow, np.full(n, NO_YEAR, dtype=np.int64), bad)
+
+    def close(self) -> None:
+        for t in self.tables.values():
+            t.links.clear()
+            t._fields.clear()
+        self.tables.clear()
 
     def key_index(self, kind: str) -> pd.Index:
         hit = self._key_index.get(kind)
