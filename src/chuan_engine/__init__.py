@@ -51,5 +51,6 @@ __all__ = [
     "ExpressionSyntaxError", "ExpressionTypeError", "Facts", "FactsError", "Initiative", "LevelResult",
     "Outcome", "PackNotFoundError", "ParameterError", "ParameterValue", "Provenance", "Report", "Research",
     "Rule", "RuleError", "RulePack", "RuleResult", "School", "SchoolYear", "Staff", "StaffYear", "Unit",
-    "UnitYear", "evaluate_batch", "facts_json_schema", "find_pack", "load_facts", "load_pack", "open_pack", "read_parameter_file",
+    "UnitYear", "evaluate_batch", "facts_json_schema", "find_pack", "load_facts", "load_pack", "open_pack",
+    "read_parameter_file",
 ]
