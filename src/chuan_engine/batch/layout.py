@@ -20,6 +20,13 @@ is *unknown*; a column left out takes the model default (``discipline`` =
 named after a pack variable supplies it (year frame first, then entity frame);
 an empty input cell falls back to the variable's formula.
 
+Rosters: a school with no staff rows (in ``staff`` or ``staff_years``) has an
+*unknown* staff list, not an empty one (likewise units, and the school's own
+research); a school given only as aggregate inputs evaluates as in the
+explaining evaluator with ``staff: null``. Initiative or research rows naming a
+staff member who is in neither staff frame are ignored. An empty key cell
+(school_id, staff_id, …) is a FactsError for the batch: the row names no entity.
+
 A cell that is invalid (a rating not in the vocabulary, a negative count, a
 year out of range, text in a number column) makes its entity an *error*
 result with the reason; its other entities and rows are evaluated normally,
