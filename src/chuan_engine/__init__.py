@@ -36,10 +36,21 @@ from .report import SCHEMA_VERSION, EntityReport, Report
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    """``chuan_engine.evaluate_batch`` without importing the batch package until it is used."""
+    if name == "evaluate_batch":
+        from .batch import evaluate_batch
+
+        return evaluate_batch
+    raise AttributeError(f"module 'chuan_engine' has no attribute '{name}'")
+
+
 __all__ = [
     "SCHEMA_VERSION", "UNKNOWN", "ChuanError", "Cluster", "CycleError", "EntityReport", "EvaluationError",
     "ExpressionSyntaxError", "ExpressionTypeError", "Facts", "FactsError", "Initiative", "LevelResult",
     "Outcome", "PackNotFoundError", "ParameterError", "ParameterValue", "Provenance", "Report", "Research",
     "Rule", "RuleError", "RulePack", "RuleResult", "School", "SchoolYear", "Staff", "StaffYear", "Unit",
-    "UnitYear", "facts_json_schema", "find_pack", "load_facts", "load_pack", "open_pack", "read_parameter_file",
+    "UnitYear", "evaluate_batch", "facts_json_schema", "find_pack", "load_facts", "load_pack", "open_pack",
+    "read_parameter_file",
 ]
