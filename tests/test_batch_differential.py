@@ -25,18 +25,37 @@ from chuan_engine import School, load_pack
 from chuan_engine.batch import FallbackWarning, evaluate_batch
 
 ROOT = Path(__file__).resolve().parents[1]
+# every shipped pack (cluster rules are not batch rules: the plan packs' school rules are compared) and every test pack
 PACKS = [ROOT / "rules" / "demo", ROOT / "tests" / "batch_packs" / "stress"]
-PACKS += [p for p in (ROOT / "rules" / "qd11_2021", ROOT / "rules" / "thi_dua") if p.is_dir()]
+PACKS += sorted(p for p in (ROOT / "rules").iterdir() if (p / "pack.yaml").is_file() and p.name != "demo")
+PACKS += sorted(p for p in (ROOT / "tests" / "batch_packs").iterdir() if p.is_dir() and p.name != "stress")
 
 ON_DATES = [dt.date(2023, 12, 31), dt.date(2024, 6, 30), dt.date(2024, 12, 31), dt.date(2025, 12, 31)]
 RATINGS = [None, "khong_hoan_thanh", "hoan_thanh", "hoan_thanh_tot", "hoan_thanh_xuat_sac"]
 DISCIPLINE = [None, "khong", "khong", "khien_trach", "canh_cao"]
 DEGREES = [None, "dai_hoc", "thac_si", "tien_si"]
 RECRUITED = [None, dt.date(2010, 1, 15), dt.date(2019, 12, 31), dt.date(2023, 3, 31), dt.date(2024, 8, 31)]
+# the facts the shipped packs read (titles, rewards and prizes named in rules/*; the rest by field)
+TITLES = [None, [], ["cstd"], ["lao_dong_tien_tien", "chien_si_thi_dua_co_so"], ["chien_si_thi_dua_cap_bo"]]
+UNIT_TITLES = [None, [], ["tap_the_lao_dong_tien_tien"], ["tap_the_lao_dong_xuat_sac"]]
+REWARDS = [None, [], ["bang_khen_cap_bo"]]
+PRIZES = [None, [], ["giang_vien_xuat_sac_hoc_vien"]]
+LEVELS = [None, "co_so", "bo_tinh", "toan_quoc"]
 
 
 def maybe(values: list[Any]) -> st.SearchStrategy[Any]:
     return st.sampled_from(values)
+
+
+@st.composite
+def bool_inputs(draw: Any, names: tuple[str, ...]) -> dict[str, bool]:
+    """Supplied boolean inputs; an absent one is unknown unless a formula computes it."""
+    out = {}
+    for name in names:
+        v = draw(maybe(["absent", True, False]))
+        if v != "absent":
+            out[name] = v
+    return out
 
 
 @st.composite
@@ -46,19 +65,28 @@ def staff_member(draw: Any, i: int, unit_ids: list[str], E: int) -> dict[str, An
     for y in years:
         rec: dict[str, Any] = {
             "year": y, "rating": draw(maybe(RATINGS)), "discipline": draw(maybe(DISCIPLINE)),
-            "absent_days": draw(maybe([None, 0, 30, 50, 70])), "titles": draw(maybe([None, [], ["cstd"]])),
+            "absent_days": draw(maybe([None, 0, 30, 50, 70])), "titles": draw(maybe(TITLES)),
+            "rewards": draw(maybe(REWARDS)), "prizes": draw(maybe(PRIZES)),
+            "discipline_pending": draw(maybe([None, False, False, True])), "party_rating": draw(maybe(RATINGS)),
         }
         if unit_ids and draw(st.booleans()):
             rec["unit_id"] = draw(maybe(unit_ids))
-        bonus = draw(maybe(["absent", True, False]))
-        rec["inputs"] = {} if bonus == "absent" else {"bonus_ok": bonus}
+        rec["inputs"] = draw(bool_inputs(("bonus_ok", "thanh_tich_phong_trao")))
         recs.append(rec)
-    inits = [{"id": f"sk{j}", "level": draw(maybe([None, "co_so", "bo_tinh"])), "year": draw(maybe([None, E - 1, E]))}
+    inits = [{"id": f"sk{j}", "level": draw(maybe(LEVELS)), "year": draw(maybe([None, E - 3, E - 1, E])),
+              "applied": draw(maybe([None, True, False])), "used_in_year": draw(maybe([None, None, E - 1, E]))}
              for j in range(draw(st.integers(0, 2)))]
+    research = [{"id": f"r{j}", "level": draw(maybe(LEVELS)), "year": draw(maybe([None, E - 2, E])),
+                 "accepted": draw(maybe([None, True, False])), "applied": draw(maybe([None, True, False]))}
+                for j in range(draw(st.integers(0, 1)))]
     return {
         "id": f"p{i}", "name": f"Cán bộ {i}", "unit_id": draw(maybe([None, *unit_ids])) if unit_ids else None,
         "is_lecturer": draw(maybe([True, True, False, None])), "is_manager": draw(maybe([True, False, None])),
         "degree": draw(maybe(DEGREES)), "recruited_on": draw(maybe(RECRUITED)), "years": recs, "initiatives": inits,
+        "research": research, "lecturer_type": draw(maybe([None, "co_huu", "kiem_nhiem"])),
+        "grade": draw(maybe([None, "chuyen_vien", "giang_vien", "giang_vien_chinh"])),
+        "political_theory": draw(maybe([None, "trung_cap", "cao_cap"])),
+        "classics_cert": draw(maybe([None, True, False])), "active_teaching": draw(maybe([None, True, False])),
     }
 
 
@@ -69,7 +97,7 @@ def school(draw: Any, s: int) -> tuple[dt.date, dict[str, Any]]:
     units = None
     if draw(st.integers(0, 4)):
         units = [{"id": f"u{j}", "name": f"Đơn vị {j}", "unit_kind": draw(maybe(["khoa", "phong", None])),
-                  "years": [{"year": y, "rating": draw(maybe(RATINGS))}
+                  "years": [{"year": y, "rating": draw(maybe(RATINGS)), "titles": draw(maybe(UNIT_TITLES))}
                             for y in sorted(draw(st.sets(st.integers(E - 3, E), max_size=2)))]}
                  for j in range(draw(st.integers(1, 3)))]
     unit_ids = [u["id"] for u in units or []]
@@ -81,13 +109,12 @@ def school(draw: Any, s: int) -> tuple[dt.date, dict[str, Any]]:
         research = [{"id": f"dt{j}", "level": draw(maybe([None, "co_so", "bo_tinh"])),
                      "year": draw(maybe([None, E - 6, E - 2, E])), "accepted": draw(maybe([None, True, False]))}
                     for j in range(draw(st.integers(1, 3)))]
-    code = draw(maybe(["absent", True, False]))
     data = {
         "id": f"s{s}", "name": f"Trường {s}", "province": draw(maybe(["P1", "P3", None])),
         "units": units, "staff": staff, "research": research,
         "years": [{"year": y, "rating": draw(maybe(RATINGS))} for y in sorted(draw(st.sets(st.integers(E - 3, E),
                                                                                           max_size=2)))],
-        "inputs": {} if code == "absent" else {"has_code_of_conduct": code},
+        "inputs": draw(bool_inputs(("has_code_of_conduct", "dan_dau_cum", "vuot_chi_tieu", "noi_bo_doan_ket"))),
     }
     return on, data
 
@@ -121,14 +148,17 @@ def to_frames(pop: list[tuple[dt.date, dict[str, Any]]], pack: Any) -> dict[str,
             for y in u["years"]:
                 rows["unit_years"].append({"school_id": sid, "unit_id": u["id"], **y})
         for p in s["staff"] or []:
-            fields = {k: v for k, v in p.items() if k not in ("id", "years", "initiatives")}
+            fields = {k: v for k, v in p.items() if k not in ("id", "years", "initiatives", "research")}
             rows["staff"].append({"school_id": sid, "staff_id": p["id"], **fields})
             for y in p["years"]:
                 rec = {k: v for k, v in y.items() if k != "inputs"}
                 rows["staff_years"].append({"school_id": sid, "staff_id": p["id"], **rec, **inputs(y, "staff")})
             for it in p["initiatives"]:
                 rows["initiatives"].append({"school_id": sid, "staff_id": p["id"], "initiative_id": it["id"],
-                                            "level": it["level"], "year": it["year"]})
+                                            **{k: v for k, v in it.items() if k != "id"}})
+            for r in p["research"]:
+                rows["research"].append({"school_id": sid, "staff_id": p["id"], "research_id": r["id"],
+                                         **{k: v for k, v in r.items() if k != "id"}})
     return {k: pd.DataFrame(v) for k, v in rows.items() if v}
 
 

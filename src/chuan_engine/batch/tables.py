@@ -463,7 +463,12 @@ class Chunk:
         units_known = self.known["units"]
 
         def members() -> Rel:
-            child = np.flatnonzero(unit_row >= 0)
+            # as views.py: staff recruited after the row's year are not yet members of the unit
+            rec = P.field("recruited_on")
+            later = np.zeros(P.n, dtype=bool)
+            if rec is not None and rec.k.any():
+                later = rec.k & (rec.v.astype("datetime64[Y]").astype(np.int64) + 1970 > P.year)
+            child = np.flatnonzero((unit_row >= 0) & ~later)
             parent = unit_row[child]
             order = np.argsort(parent, kind="stable")
             return Rel(P, U.n, staff_known[U.school], parent[order], child[order])
