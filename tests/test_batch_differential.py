@@ -47,12 +47,30 @@ def maybe(values: list[Any]) -> st.SearchStrategy[Any]:
     return st.sampled_from(values)
 
 
+@functools.cache
+def _pack(path: Path) -> Any:
+    return load_pack(path)
+
+
+def _input_only() -> dict[str, dict[str, str]]:
+    """Variables of the shipped packs with no formula (supplied as inputs or unknown), by subject, with their type."""
+    out: dict[str, dict[str, str]] = {"school": {}, "unit": {}, "staff": {}}
+    for path in PACKS:
+        for (kind, name), var in _pack(path).variables.items():
+            if kind in out and var.formula is None and var.type.kind in ("bool", "num"):
+                out[kind][name] = var.type.kind
+    return out
+
+
+INPUT_ONLY = _input_only()
+
+
 @st.composite
-def bool_inputs(draw: Any, names: tuple[str, ...]) -> dict[str, bool]:
-    """Supplied boolean inputs; an absent one is unknown unless a formula computes it."""
-    out = {}
-    for name in names:
-        v = draw(maybe(["absent", True, False]))
+def supplied_inputs(draw: Any, kind: str, extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Supplied inputs of the packs' input-only variables; an absent one is unknown."""
+    out: dict[str, Any] = {}
+    for name, t in [*((n, "bool") for n in extra), *INPUT_ONLY[kind].items()]:
+        v = draw(maybe(["absent", "absent", True, False] if t == "bool" else ["absent", 0, 0.5, 0.95, 3, 1000]))
         if v != "absent":
             out[name] = v
     return out
@@ -71,7 +89,7 @@ def staff_member(draw: Any, i: int, unit_ids: list[str], E: int) -> dict[str, An
         }
         if unit_ids and draw(st.booleans()):
             rec["unit_id"] = draw(maybe(unit_ids))
-        rec["inputs"] = draw(bool_inputs(("bonus_ok", "thanh_tich_phong_trao")))
+        rec["inputs"] = draw(supplied_inputs("staff", ("bonus_ok",)))
         recs.append(rec)
     inits = [{"id": f"sk{j}", "level": draw(maybe(LEVELS)), "year": draw(maybe([None, E - 3, E - 1, E])),
               "applied": draw(maybe([None, True, False])), "used_in_year": draw(maybe([None, None, E - 1, E]))}
@@ -97,7 +115,8 @@ def school(draw: Any, s: int) -> tuple[dt.date, dict[str, Any]]:
     units = None
     if draw(st.integers(0, 4)):
         units = [{"id": f"u{j}", "name": f"Đơn vị {j}", "unit_kind": draw(maybe(["khoa", "phong", None])),
-                  "years": [{"year": y, "rating": draw(maybe(RATINGS)), "titles": draw(maybe(UNIT_TITLES))}
+                  "years": [{"year": y, "rating": draw(maybe(RATINGS)), "titles": draw(maybe(UNIT_TITLES)),
+                             "inputs": draw(supplied_inputs("unit"))}
                             for y in sorted(draw(st.sets(st.integers(E - 3, E), max_size=2)))]}
                  for j in range(draw(st.integers(1, 3)))]
     unit_ids = [u["id"] for u in units or []]
@@ -114,7 +133,7 @@ def school(draw: Any, s: int) -> tuple[dt.date, dict[str, Any]]:
         "units": units, "staff": staff, "research": research,
         "years": [{"year": y, "rating": draw(maybe(RATINGS))} for y in sorted(draw(st.sets(st.integers(E - 3, E),
                                                                                           max_size=2)))],
-        "inputs": draw(bool_inputs(("has_code_of_conduct", "dan_dau_cum", "vuot_chi_tieu", "noi_bo_doan_ket"))),
+        "inputs": draw(supplied_inputs("school")),
     }
     return on, data
 
@@ -146,7 +165,8 @@ def to_frames(pop: list[tuple[dt.date, dict[str, Any]]], pack: Any) -> dict[str,
             rows["units"].append({"school_id": sid, "unit_id": u["id"], "name": u["name"],
                                   "unit_kind": u["unit_kind"]})
             for y in u["years"]:
-                rows["unit_years"].append({"school_id": sid, "unit_id": u["id"], **y})
+                rec = {k: v for k, v in y.items() if k != "inputs"}
+                rows["unit_years"].append({"school_id": sid, "unit_id": u["id"], **rec, **inputs(y, "unit")})
         for p in s["staff"] or []:
             fields = {k: v for k, v in p.items() if k not in ("id", "years", "initiatives", "research")}
             rows["staff"].append({"school_id": sid, "staff_id": p["id"], **fields})
@@ -208,11 +228,6 @@ def assert_same(pack: Any, pop: list[tuple[dt.date, dict[str, Any]]]) -> None:
                 assert same_value(None if pd.isna(b.margin) else b.margin, r.margin), (key, r.rule)
                 assert b.provenance == r.provenance.value, (key, r.rule)
     assert len(out.summary) == n_expected
-
-
-@functools.cache
-def _pack(path: Path) -> Any:
-    return load_pack(path)
 
 
 @pytest.mark.parametrize("pack_path", PACKS, ids=lambda p: p.name)

@@ -54,7 +54,7 @@ class Vectoriser:
         self.pack = pack
         self.rule_cols = rule_cols  # callable(rule, table) -> RuleCols
         self._cache: dict[tuple[int, int], Value] = {}
-        self._vars: dict[tuple[int, str], Col] = {}
+        self._vars: dict[tuple[int, str], Col | Rel] = {}
         self._keep: list[Any] = []
 
     def clear(self) -> None:
@@ -148,7 +148,7 @@ class Vectoriser:
             return link
         return unknown(t.n)
 
-    def variable(self, name: str, t: Table) -> Col:
+    def variable(self, name: str, t: Table) -> Col | Rel:
         key = (id(t), name)
         hit = self._vars.get(key)
         if hit is not None:
@@ -166,6 +166,10 @@ class Vectoriser:
             supplied |= c.k
         if var.formula is not None:
             f = self.ev(var.formula.tree, t)
+            if isinstance(f, Rel) and out is None:
+                # a list variable (e.g. the lecturers, filter(staff, is_lecturer)) computed on every row
+                self._vars[key] = f
+                return f
             if not isinstance(f, Col):
                 raise NotVectorisable(f"variable '{name}' is a list or record")
             if out is None:
