@@ -80,8 +80,16 @@ class Vectoriser:
 
     def param(self, name: str, t: Table) -> Col:
         """A dated parameter at each row's date; a date with no value is an error on that row."""
-        dates, inv = np.unique(t.date, return_inverse=True) if t.n else (np.zeros(0, "datetime64[D]"),
-                                                                         np.zeros(0, dtype=np.int64))
+        key = (id(t), "$" + name)
+        hit = self._vars.get(key)
+        if hit is None:
+            hit = self._vars[key] = self._param(name, t)
+            self._keep.append(t)
+        assert isinstance(hit, Col)
+        return hit
+
+    def _param(self, name: str, t: Table) -> Col:
+        dates, inv = t.distinct_dates()
         vals: list[Any] = []
         errs: list[Any] = []
         for d in dates:
@@ -118,7 +126,7 @@ class Vectoriser:
         err: np.ndarray | None = None
         todo = np.ones(n, dtype=bool)
         for rule in versions:
-            covers = _covers(rule.effective, t.date) & todo
+            covers = t.covers(rule.effective.start, rule.effective.end) & todo
             if not covers.any():
                 continue
             if rule.subject != t.kind:
@@ -393,14 +401,6 @@ class Vectoriser:
         val = np.where(broken, rel.end - last_in, rel.end - rel.start + 1).astype(float)
         err = _range_err(rel, c.err)
         return Col("num", np.where(unk, np.nan, val), rel.k & ~unk, merge_err(rel.err, err))
-
-
-def _covers(period: Any, dates: np.ndarray) -> np.ndarray:
-    start = np.datetime64(period.start, "D")
-    ok = dates >= start
-    if period.end is not None:
-        ok &= dates <= np.datetime64(period.end, "D")
-    return ok
 
 
 def _typed_input(c: Col, vt: Any) -> Col:

@@ -15,7 +15,7 @@ from ..errors import ChuanError
 from ..outcome import Outcome
 from ..pack import Rule, RulePack
 from .cols import EPS, Col, NotVectorisable, compare, gather, merge_err
-from .compiler import Vectoriser, _bool, _covers
+from .compiler import Vectoriser, _bool
 from .tables import Chunk, Table
 
 PASS, FAIL, UNK, NA = 0, 1, 2, 3
@@ -93,7 +93,7 @@ class RuleRunner:
     def _vectorised(self, rule: Rule, t: Table) -> RuleCols:
         n = t.n
         levels = self.pack.level_ids or ["default"]
-        inforce = _covers(rule.effective, t.date)
+        inforce = t.covers(rule.effective.start, rule.effective.end)
         outcome = np.full(n, NA, dtype=np.int8)
         err: np.ndarray | None = None
         active = inforce.copy()

@@ -253,10 +253,14 @@ def uses_history(pack: RulePack) -> bool:
     return False
 
 
-def _provenance(pack: RulePack, rule: Any, dates: np.ndarray) -> np.ndarray:
-    uniq, inv = np.unique(dates, return_inverse=True)
-    vals = np.array([pack.rule_provenance(rule, d.astype(dt.date)).value for d in uniq], dtype=object)
-    return vals[inv] if len(dates) else np.zeros(0, dtype=object)
+PROVENANCES = [p.value for p in Provenance]
+
+
+def _provenance(pack: RulePack, rule: Any, udates: np.ndarray, inv: np.ndarray) -> np.ndarray:
+    """Provenance codes (positions in PROVENANCES) of a rule at each row's date, looked up once per distinct date."""
+    codes = np.array([PROVENANCES.index(pack.rule_provenance(rule, d.astype(dt.date)).value) for d in udates],
+                     dtype=np.int64)
+    return codes[inv] if len(inv) else np.zeros(0, dtype=np.int64)
 
 
 def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[Any],
@@ -282,7 +286,7 @@ def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules:
     bad = np.not_equal(error, None)
     OC = np.stack([rc.outcome[rows] for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
     M = np.stack([rc.margin[rows] for rc in cols], axis=1) if n else np.zeros((0, R))
-    P = np.stack([_provenance(pack, r, t.date[rows]) for r in rules], axis=1) if n else np.zeros((0, R), object)
+    P = np.stack([_provenance(pack, r, udates, inv) for r in rules], axis=1) if n else np.zeros((0, R), np.int64)
     level_cols = _level_columns(pack, kind)
     # -- results frame (entity-major, rules in pack order)
     out_codes = OC.astype(np.int64).ravel()
@@ -296,27 +300,29 @@ def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules:
     margin[badr] = np.nan
     rule_codes = np.tile(np.arange(R), n)
 
-    def per_rule(values: list[Any]) -> pd.Categorical:
-        cats = pd.unique(pd.Series(values, dtype=object).dropna())
+    def per_rule(of: Any) -> pd.Categorical:
+        # categories over the whole pack: the frames of every kind and chunk share them, so concatenating
+        # them stays categorical (different categories would turn millions of cells into strings)
+        cats = pd.unique(pd.Series([of(r) for r in pack.rules], dtype=object).dropna())
         pos = {v: i for i, v in enumerate(cats)}
-        codes = np.array([pos.get(v, -1) if v is not None else -1 for v in values], dtype=np.int64)
+        codes = np.array([pos.get(of(r), -1) if of(r) is not None else -1 for r in rules], dtype=np.int64)
         return pd.Categorical.from_codes(codes[rule_codes], categories=pd.Index(cats, dtype=object))
 
     out_codes = np.where(badr, 4, out_codes)
-    prov_cats = [p.value for p in Provenance]
-    prov_codes = pd.Categorical(P.ravel(), categories=prov_cats) if n else pd.Categorical([], categories=prov_cats)
+    prov_codes = pd.Categorical.from_codes(P.ravel(), categories=PROVENANCES)
     data: dict[str, Any] = {
-        "entity": _obj(np.repeat(ids, R)), "kind": pd.Categorical.from_codes(np.zeros(n * R, dtype=np.int64), [kind]),
+        "entity": _obj(np.repeat(ids, R)),
+        "kind": pd.Categorical.from_codes(np.full(n * R, KINDS.index(kind), dtype=np.int64), KINDS),
         "name": _obj(np.repeat(names, R)), "school": _obj(np.repeat(school_ids, R)), "on": _obj(np.repeat(on, R)),
-        "rule": per_rule([r.id for r in rules]), "concept": per_rule([r.concept for r in rules]),
-        "title": per_rule([r.title_vi if lang == "vi" else r.title_en for r in rules]),
-        "group": per_rule([r.group for r in rules]),
+        "rule": per_rule(lambda r: r.id), "concept": per_rule(lambda r: r.concept),
+        "title": per_rule(lambda r: r.title_vi if lang == "vi" else r.title_en),
+        "group": per_rule(lambda r: r.group),
         "outcome": pd.Categorical.from_codes(out_codes, OUTCOME_CATEGORIES),
         "value": _obj(value), "threshold": _obj(threshold), "margin": margin,
         "exceeded": exceeded.ravel() & ~badr, "provenance": prov_codes,
-        "citation": per_rule([r.citation.short() for r in rules]),
-        "effective_from": per_rule([r.effective.start.isoformat() for r in rules]),
-        "effective_to": per_rule([r.effective.end.isoformat() if r.effective.end else None for r in rules]),
+        "citation": per_rule(lambda r: r.citation.short()),
+        "effective_from": per_rule(lambda r: r.effective.start.isoformat()),
+        "effective_to": per_rule(lambda r: r.effective.end.isoformat() if r.effective.end else None),
         "error": _obj(np.repeat(error, R)),
     }
     levels: dict[str, np.ndarray] = {}
@@ -343,12 +349,13 @@ def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules:
         "level_reached": _obj(reached),
         "pass": count(OC == PASS), "fail": count(OC == FAIL), "unknown": count(OC == UNK),
         "not_applicable": count(OC == NA), "exceeded": count(exceeded),
-        "provisional": count((OC != NA) & (P == Provenance.provisional.value)),
+        "provisional": count((OC != NA) & (P == PROVENANCES.index(Provenance.provisional.value))),
         "error": _obj(error),
     })
     return results, summary.reindex(columns=SUMMARY_COLUMNS)
 
 
+KINDS = ["school", "unit", "staff"]
 OUTCOME_CATEGORIES = pd.Index(["pass", "fail", "unknown", "not_applicable", "error"], dtype=object)
 
 

@@ -101,6 +101,29 @@ class Table:
         self.links: dict[str, Any] = {}
         self._fields: dict[str, Col] = {}
         self._date_parts: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._distinct: tuple[np.ndarray, np.ndarray] | None = None
+        self._covers: dict[tuple[dt.date, dt.date | None], np.ndarray] = {}
+
+    def distinct_dates(self) -> tuple[np.ndarray, np.ndarray]:
+        """The distinct row dates and each row's position among them (dated parameters are looked up per date)."""
+        if self._distinct is None:
+            if self.n:
+                self._distinct = np.unique(self.date, return_inverse=True)
+            else:
+                self._distinct = (np.zeros(0, "datetime64[D]"), np.zeros(0, dtype=np.int64))
+        return self._distinct
+
+    def covers(self, start: dt.date, end: dt.date | None) -> np.ndarray:
+        """Rows whose date lies in [start, end] (a rule's or version's effective period), computed once per period."""
+        key = (start, end)
+        hit = self._covers.get(key)
+        if hit is None:
+            dates, inv = self.distinct_dates()
+            ok = dates >= np.datetime64(start, "D")
+            if end is not None:
+                ok &= dates <= np.datetime64(end, "D")
+            hit = self._covers[key] = ok[inv] if self.n else np.zeros(0, dtype=bool)
+        return hit
 
     def date_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Year, month, day of each row's date (computed once per table)."""
@@ -297,6 +320,7 @@ class Chunk:
         for t in self.tables.values():
             t.links.clear()
             t._fields.clear()
+            t._covers.clear()
         self.tables.clear()
 
     def key_index(self, kind: str) -> pd.Index:
