@@ -306,13 +306,13 @@ class Vectoriser:
         if f in ("months_since", "years_since"):
             if cols[0].t != "date":
                 raise NotVectorisable(f"{f}() of a {cols[0].t}")
-            d = np.where(k, cols[0].v, t.date)
-            y, m, day = date_parts(d)
-            if f == "months_since":
-                out = (oy - y) * 12 + (om - m) - (od < day)
-            else:
-                out = (oy - y) - ((om < m) | ((om == m) & (od < day)))
-            return Col("num", np.where(k, out.astype(float), np.nan), k, err)
+            # the same fact (e.g. recruited_on) is read by many rules: compute once per table and column
+            key = (id(t), f"{f}#{id(cols[0])}")
+            hit = self._vars.get(key)
+            if hit is None:
+                hit = self._vars[key] = self._since(f, cols[0], k, err, t)
+                self._keep.append(cols[0])
+            return hit
         if f == "in_window":
             year, n = cols[0].v.astype(float), cols[1].v.astype(float)
             with np.errstate(invalid="ignore"):
@@ -321,6 +321,16 @@ class Vectoriser:
         if f == "abs":
             return Col("num", np.abs(cols[0].v.astype(float)), k, err)
         raise NotVectorisable(f"function {f}")
+
+    def _since(self, f: str, c: Col, k: np.ndarray, err: np.ndarray | None, t: Table) -> Col:
+        """months_since / years_since a date column, at each row's date (aggregates.py)."""
+        oy, om, od = t.date_parts()
+        y, m, day = date_parts(np.where(k, c.v, t.date))
+        if f == "months_since":
+            out = (oy - y) * 12 + (om - m) - (od < day)
+        else:
+            out = (oy - y) - ((om < m) | ((om == m) & (od < day)))
+        return Col("num", np.where(k, out.astype(float), np.nan), k, err)
 
     def _aggregate(self, node: ast.Call, t: Table) -> Value:
         f = node.func

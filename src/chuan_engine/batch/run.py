@@ -332,7 +332,7 @@ def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules:
         if f"level_{lv}" in level_cols:
             data[f"level_{lv}"] = pd.Categorical.from_codes(np.where(badr, 4, L.astype(np.int64).ravel()),
                                                             OUTCOME_CATEGORIES)
-    results = pd.DataFrame(data)
+    results = pd.DataFrame(data, copy=False)  # fresh arrays: no copy, and no consolidation of object columns
     # -- summary frame
     verdict, text, reached = _verdicts(pack, kind, rules, OC, levels, M, lang)
     verdict[bad] = "error"
