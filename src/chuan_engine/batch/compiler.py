@@ -9,6 +9,7 @@ The semantics are those of engine.py and aggregates.py, rule for rule.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -53,7 +54,8 @@ class Vectoriser:
     def __init__(self, pack: RulePack, rule_cols: Any) -> None:
         self.pack = pack
         self.rule_cols = rule_cols  # callable(rule, table) -> RuleCols
-        self._cache: dict[tuple[int, int], Value] = {}
+        self._cache: dict[tuple[int, Any], Value] = {}
+        self._shapes: dict[int, tuple[ast.Node, Any]] = {}
         self._vars: dict[tuple[int, str], Col | Rel] = {}
         self._keep: list[Any] = []
 
@@ -62,8 +64,32 @@ class Vectoriser:
         self._vars.clear()
         self._keep.clear()
 
+    def shape(self, node: ast.Node) -> Any:
+        """The node's structure without source positions: one subexpression written in several rules
+        (``streak(history, rating == 'hoan_thanh_xuat_sac')``, ``months_since(recruited_on)``) is computed once."""
+        hit = self._shapes.get(id(node))
+        if hit is not None:
+            return hit[1]
+        if isinstance(node, ast.Literal):
+            out: Any = ("Literal", type(node.value).__name__, repr(node.value))
+        else:
+            parts: list[Any] = [type(node).__name__]
+            for f in dataclasses.fields(node):
+                if f.name in ("pos", "end", "func_pos"):
+                    continue
+                v = getattr(node, f.name)
+                if isinstance(v, ast.Node):
+                    parts.append(self.shape(v))
+                elif isinstance(v, tuple):
+                    parts.append(tuple(self.shape(x) for x in v))
+                else:
+                    parts.append(v)
+            out = tuple(parts)
+        self._shapes[id(node)] = (node, out)  # the node is kept, so its id is not reused
+        return out
+
     def ev(self, node: ast.Node, table: Table) -> Value:
-        key = (id(table), id(node))
+        key = (id(table), self.shape(node))
         hit = self._cache.get(key)
         if hit is None:
             hit = getattr(self, "_e_" + type(node).__name__)(node, table)
