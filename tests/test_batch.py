@@ -65,6 +65,25 @@ def test_demo_verdicts_by_hand(demo_pack: Any) -> None:
     assert row.school == "s1" and row.on == "2025-12-31"
 
 
+def test_staff_recruited_after_the_year_are_not_unit_members(demo_pack: Any) -> None:
+    # views.py: a unit's members in a year leave out staff recruited after that year.
+    # p1, p2: HTT, recruited 2020 -> LĐTT pass; p3: 'hoan_thanh' < HTT -> LĐTT fail.
+    # p4: in k1, recruited 2026-03-01: months_since on 2025-12-31 = (2025-2026)*12 + (12-3) = -3 < 6 -> LĐTT fail,
+    # and not a member of k1 in 2025. TTLĐTT k1: share = 2/3 > 0.5 and nobody disciplined: pass
+    # (counting p4 would give 2/4 = 0.5, not > 0.5: fail).
+    fr = demo_frames()
+    fr["staff"] = pd.concat([fr["staff"], pd.DataFrame([
+        {"school_id": "s1", "staff_id": "p4", "unit_id": "k1", "recruited_on": "2026-03-01"}])], ignore_index=True)
+    fr["staff_years"].loc[2, "rating"] = "hoan_thanh"
+    fr["staff_years"] = pd.concat([fr["staff_years"], pd.DataFrame([
+        {"school_id": "s1", "staff_id": "p4", "year": 2025, "rating": "hoan_thanh_tot", "absent_days": 0}])],
+        ignore_index=True)
+    got = outcomes(evaluate_batch(demo_pack, fr, ON))
+    assert got[("p3", "demo.lao_dong_tien_tien")] == "fail"
+    assert got[("p4", "demo.lao_dong_tien_tien")] == "fail"
+    assert got[("k1", "demo.tap_the_lao_dong_tien_tien")] == "pass"
+
+
 def test_bad_rows_give_error_results_and_the_rest_completes(demo_pack: Any) -> None:
     fr = demo_frames()
     fr["staff_years"].loc[1, "rating"] = "xuat_sac_lam"  # not a rating
