@@ -289,7 +289,7 @@ def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules:
     P = np.stack([_provenance(pack, r, udates, inv) for r in rules], axis=1) if n else np.zeros((0, R), np.int64)
     level_cols = _level_columns(pack, kind)
     # -- results frame (entity-major, rules in pack order)
-    out_codes = OC.astype(np.int64).ravel()
+    out_codes = OC.astype(np.int8).ravel()  # categorical codes: int8 as pandas keeps them (no conversion)
     badr = np.repeat(bad, R)
     exceeded = (OC == PASS) & (M > 1e-9)
     value = np.stack([rc.value_at(rows) for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
@@ -298,21 +298,22 @@ def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules:
     value[badr] = None
     threshold[badr] = None
     margin[badr] = np.nan
-    rule_codes = np.tile(np.arange(R), n)
+    rule_codes = np.tile(np.arange(R, dtype=np.int32), n)
 
     def per_rule(of: Any) -> pd.Categorical:
         # categories over the whole pack: the frames of every kind and chunk share them, so concatenating
         # them stays categorical (different categories would turn millions of cells into strings)
         cats = pd.unique(pd.Series([of(r) for r in pack.rules], dtype=object).dropna())
         pos = {v: i for i, v in enumerate(cats)}
-        codes = np.array([pos.get(of(r), -1) if of(r) is not None else -1 for r in rules], dtype=np.int64)
+        codes = np.array([pos.get(of(r), -1) if of(r) is not None else -1 for r in rules],
+                         dtype=np.int8 if len(cats) < 127 else np.int32)
         return pd.Categorical.from_codes(codes[rule_codes], categories=pd.Index(cats, dtype=object))
 
-    out_codes = np.where(badr, 4, out_codes)
-    prov_codes = pd.Categorical.from_codes(P.ravel(), categories=PROVENANCES)
+    out_codes = np.where(badr, np.int8(4), out_codes)
+    prov_codes = pd.Categorical.from_codes(P.astype(np.int8).ravel(), categories=PROVENANCES)
     data: dict[str, Any] = {
         "entity": _obj(np.repeat(ids, R)),
-        "kind": pd.Categorical.from_codes(np.full(n * R, KINDS.index(kind), dtype=np.int64), KINDS),
+        "kind": pd.Categorical.from_codes(np.full(n * R, KINDS.index(kind), dtype=np.int8), KINDS),
         "name": _obj(np.repeat(names, R)), "school": _obj(np.repeat(school_ids, R)), "on": _obj(np.repeat(on, R)),
         "rule": per_rule(lambda r: r.id), "concept": per_rule(lambda r: r.concept),
         "title": per_rule(lambda r: r.title_vi if lang == "vi" else r.title_en),
@@ -330,7 +331,7 @@ def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules:
         L = np.stack([rc.levels[lv][rows] for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
         levels[lv] = L
         if f"level_{lv}" in level_cols:
-            data[f"level_{lv}"] = pd.Categorical.from_codes(np.where(badr, 4, L.astype(np.int64).ravel()),
+            data[f"level_{lv}"] = pd.Categorical.from_codes(np.where(badr, np.int8(4), L.astype(np.int8).ravel()),
                                                             OUTCOME_CATEGORIES)
     results = pd.DataFrame(data, copy=False)  # fresh arrays: no copy, and no consolidation of object columns
     # -- summary frame
