@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint docs clean
+.PHONY: demo test lint docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,9 @@ test: $(STAMP)
 docs: $(STAMP)
 	$(BIN)/python docs/_gen.py
 	$(BIN)/python -m pytest -q tests/test_docs.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_batch.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

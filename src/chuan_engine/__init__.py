@@ -45,12 +45,22 @@ from .sidecar import attach_extras, extras_text
 
 __version__ = "0.1.0"
 
+
+def __getattr__(name: str) -> object:
+    """``chuan_engine.evaluate_batch`` without importing the batch package until it is used."""
+    if name == "evaluate_batch":
+        from .batch import evaluate_batch
+
+        return evaluate_batch
+    raise AttributeError(f"module 'chuan_engine' has no attribute '{name}'")
+
+
 __all__ = [
     "SCHEMA_VERSION", "UNKNOWN", "ChuanError", "Cluster", "CycleError", "EntityReport", "EvaluationError",
     "ExpressionSyntaxError", "ExpressionTypeError", "Facts", "FactsError", "Initiative", "LevelResult",
     "Outcome", "PackCheck", "PackNotFoundError", "ParameterError", "ParameterValue", "Provenance", "Report",
     "Research", "Rule", "RuleError", "RulePack", "RuleResult", "School", "SchoolYear", "Staff", "StaffYear", "Unit",
-    "UnitYear", "attach_extras", "check_pack", "check_path", "cluster_ranking", "entity_gaps", "extras_text",
-    "facts_json_schema", "find_pack", "gaps_dict", "gaps_frame", "initiative_ledger", "load_facts", "load_pack",
-    "open_pack", "quota_report", "read_parameter_file", "render_gaps",
+    "UnitYear", "attach_extras", "check_pack", "check_path", "cluster_ranking", "entity_gaps", "evaluate_batch",
+    "extras_text", "facts_json_schema", "find_pack", "gaps_dict", "gaps_frame", "initiative_ledger", "load_facts",
+    "load_pack", "open_pack", "quota_report", "read_parameter_file", "render_gaps",
 ]

@@ -1,0 +1,506 @@
+"""The expression AST turned into column operations over a row table.
+
+Each node is evaluated once per table (cached), so a rule costs a fixed number
+of NumPy operations whatever the number of rows. Aggregates run over
+(parent, child) index pairs with ``bincount``; ``history`` is a contiguous
+range of rows, so counts, shares and streaks over it use cumulative sums.
+The semantics are those of engine.py and aggregates.py, rule for rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ParameterError
+from ..expr import ast
+from ..pack import RulePack
+from .cols import (
+    Col,
+    NotVectorisable,
+    arith,
+    coalesce,
+    compare,
+    const,
+    date_parts,
+    gather,
+    k_and,
+    k_not,
+    k_or,
+    merge_err,
+    unknown,
+    where,
+)
+from .tables import Rec, Rel, Table, ranges
+
+Value = Col | Rec | Rel
+
+
+def _bool(c: Value, what: str) -> Col:
+    if not isinstance(c, Col):
+        raise NotVectorisable(f"{what} is a record or list")
+    if c.t == "any":
+        return Col("bool", np.zeros(c.n, dtype=bool), c.k, c.err)
+    return c
+
+
+class Vectoriser:
+    """Evaluates expressions of one pack over the tables of one chunk."""
+
+    def __init__(self, pack: RulePack, rule_cols: Any) -> None:
+        self.pack = pack
+        self.rule_cols = rule_cols  # callable(rule, table) -> RuleCols
+        self._cache: dict[tuple[int, Any], Value] = {}
+        self._shapes: dict[int, tuple[ast.Node, Any]] = {}
+        self._vars: dict[tuple[int, str], Col | Rel] = {}
+        self._keep: list[Any] = []
+
+    def clear(self) -> None:
+        self._cache.clear()
+        self._vars.clear()
+        self._keep.clear()
+
+    def shape(self, node: ast.Node) -> Any:
+        """The node's structure without source positions: one subexpression written in several rules
+        (``streak(history, rating == 'hoan_thanh_xuat_sac')``, ``months_since(recruited_on)``) is computed once."""
+        hit = self._shapes.get(id(node))
+        if hit is not None:
+            return hit[1]
+        if isinstance(node, ast.Literal):
+            out: Any = ("Literal", type(node.value).__name__, repr(node.value))
+        else:
+            parts: list[Any] = [type(node).__name__]
+            for f in dataclasses.fields(node):
+                if f.name in ("pos", "end", "func_pos"):
+                    continue
+                v = getattr(node, f.name)
+                if isinstance(v, ast.Node):
+                    parts.append(self.shape(v))
+                elif isinstance(v, tuple):
+                    parts.append(tuple(self.shape(x) for x in v))
+                else:
+                    parts.append(v)
+            out = tuple(parts)
+        self._shapes[id(node)] = (node, out)  # the node is kept, so its id is not reused
+        return out
+
+    def ev(self, node: ast.Node, table: Table) -> Value:
+        key = (id(table), self.shape(node))
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = getattr(self, "_e_" + type(node).__name__)(node, table)
+            self._cache[key] = hit
+            self._keep.append(table)
+        return hit
+
+    # -- leaves -------------------------------------------------------------------
+    def _e_Literal(self, node: ast.Literal, t: Table) -> Value:
+        return const(node.value, t.n)
+
+    def _e_ListLit(self, node: ast.ListLit, t: Table) -> Value:
+        raise NotVectorisable("a list literal outside 'in'")
+
+    def param(self, name: str, t: Table) -> Col:
+        """A dated parameter at each row's date; a date with no value is an error on that row."""
+        key = (id(t), "$" + name)
+        hit = self._vars.get(key)
+        if hit is None:
+            hit = self._vars[key] = self._param(name, t)
+            self._keep.append(t)
+        assert isinstance(hit, Col)
+        return hit
+
+    def _param(self, name: str, t: Table) -> Col:
+        dates, inv = t.distinct_dates()
+        vals: list[Any] = []
+        errs: list[Any] = []
+        for d in dates:
+            try:
+                vals.append(self.pack.parameters.at(name, d.astype(dt.date)).value)
+                errs.append(None)
+            except ParameterError as exc:
+                vals.append(None)
+                errs.append(exc.describe())
+        known = np.array([v is not None for v in vals], dtype=bool)[inv] if t.n else np.zeros(0, dtype=bool)
+        err = None
+        if any(e is not None for e in errs):
+            err = np.array(errs, dtype=object)[inv]
+        sample = next((v for v in vals if v is not None), 0)
+        if isinstance(sample, bool):
+            v = np.array([bool(x) if x is not None else False for x in vals], dtype=bool)[inv] if t.n else \
+                np.zeros(0, dtype=bool)
+            return Col("bool", v, known, err)
+        if isinstance(sample, int | float):
+            v = np.array([float(x) if x is not None else np.nan for x in vals], dtype=float)[inv] if t.n else \
+                np.zeros(0)
+            return Col("num", v, known, err)
+        arr = np.array(vals, dtype=object)[inv] if t.n else np.zeros(0, dtype=object)
+        return Col("str", arr, known, err)
+
+    def _e_Param(self, node: ast.Param, t: Table) -> Value:
+        return self.param(node.name, t)
+
+    def _e_RuleRef(self, node: ast.RuleRef, t: Table) -> Value:
+        versions = self.pack.versions(node.name)
+        n = t.n
+        v = np.zeros(n, dtype=bool)
+        k = np.zeros(n, dtype=bool)
+        err: np.ndarray | None = None
+        todo = np.ones(n, dtype=bool)
+        for rule in versions:
+            covers = t.covers(rule.effective.start, rule.effective.end) & todo
+            if not covers.any():
+                continue
+            if rule.subject != t.kind:
+                raise NotVectorisable(f"@{node.name} names a {rule.subject} rule from a {t.kind}")
+            rc = self.rule_cols(rule, t)
+            v |= covers & (rc.outcome == 0)
+            k |= covers & (rc.outcome <= 1)
+            err = merge_err(err, rc.err, covers)
+            todo &= ~covers
+        return Col("bool", v, k, err)
+
+    def _e_Name(self, node: ast.Name, t: Table) -> Value:
+        return self.name(node.name, t)
+
+    def name(self, name: str, t: Table) -> Value:
+        if (t.kind, name) in self.pack.variables:
+            return self.variable(name, t)
+        col = t.field(name)
+        if col is not None:
+            return col
+        if name == "eval_year":
+            return Col("num", t.year.astype(float), np.ones(t.n, dtype=bool))
+        if name == "eval_date":
+            return Col("date", t.date, np.ones(t.n, dtype=bool))
+        link = t.link(name)
+        if link is not None:
+            return link
+        return unknown(t.n)
+
+    def variable(self, name: str, t: Table) -> Col | Rel:
+        key = (id(t), name)
+        hit = self._vars.get(key)
+        if hit is not None:
+            return hit
+        var = self.pack.variables[(t.kind, name)]
+        yin, ein = t.inputs(name)
+        supplied = np.zeros(t.n, dtype=bool)
+        out: Col | None = None
+        for c in (yin, ein):
+            if c is None:
+                continue
+            c = _typed_input(c, var.type)
+            out = c if out is None else Col(out.t, np.where(supplied, out.v, c.v), out.k | (c.k & ~supplied),
+                                            None, out.vocab)
+            supplied |= c.k
+        if var.formula is not None:
+            f = self.ev(var.formula.tree, t)
+            if isinstance(f, Rel) and out is None:
+                # a list variable (e.g. the lecturers, filter(staff, is_lecturer)) computed on every row
+                self._vars[key] = f
+                return f
+            if not isinstance(f, Col):
+                raise NotVectorisable(f"variable '{name}' is a list or record")
+            if out is None:
+                out = f
+            else:
+                tt = out.t if out.t != "any" else f.t
+                if f.t not in (tt, "any") and tt != "any":
+                    raise NotVectorisable(f"variable '{name}': input {tt} vs formula {f.t}")
+                fv = f.v if f.t == tt else np.zeros(t.n, dtype=out.v.dtype)
+                out = Col(tt, np.where(supplied, out.v, fv), np.where(supplied, out.k, f.k),
+                          merge_err(None, f.err, ~supplied), out.vocab or f.vocab)
+        if out is None:
+            out = unknown(t.n)
+        self._vars[key] = out
+        return out
+
+    # -- structure ---------------------------------------------------------------
+    def _e_Attr(self, node: ast.Attr, t: Table) -> Value:
+        obj = self.ev(node.obj, t)
+        if isinstance(obj, Col):
+            if obj.k.any():
+                raise NotVectorisable(f"'.{node.name}' on a {obj.t}")
+            return unknown(t.n)
+        if not isinstance(obj, Rec):
+            raise NotVectorisable(f"'.{node.name}' on a list")
+        target = self.name(node.name, obj.table)
+        if isinstance(target, Col):
+            out = gather(target, obj.idx, obj.k)
+            out.err = merge_err(obj.err, out.err)
+            return out
+        if isinstance(target, Rec):
+            safe = np.where(obj.idx < 0, 0, obj.idx)
+            k = obj.k & (target.k[safe] if len(target.k) else False)
+            return Rec(target.table, np.where(k, target.idx[safe] if len(target.k) else -1, -1), k, obj.err)
+        parent, child = target.pairs()
+        order = np.argsort(parent, kind="stable")
+        parent, child = parent[order], child[order]
+        counts = np.bincount(parent, minlength=target.n) if target.n else np.zeros(0, dtype=np.int64)
+        starts = np.cumsum(counts) - counts
+        safe = np.where(obj.k, obj.idx, 0)
+        cnt = np.where(obj.k, counts[safe] if target.n else 0, 0)
+        p, pos = ranges(starts[safe] if target.n else np.zeros(t.n, dtype=np.int64), cnt)
+        k = obj.k & (target.k[safe] if target.n else False)
+        return Rel(target.table, t.n, k, p, child[pos])
+
+    def _e_Unary(self, node: ast.Unary, t: Table) -> Value:
+        v = _bool(self.ev(node.operand, t), "operand") if node.op == "not" else self.ev(node.operand, t)
+        if node.op == "not":
+            return k_not(v)
+        assert isinstance(v, Col)
+        return Col("num", -v.v.astype(float), v.k, v.err)
+
+    def _e_Binary(self, node: ast.Binary, t: Table) -> Value:
+        op = node.op
+        if op in ("and", "or"):
+            a = _bool(self.ev(node.left, t), "left side")
+            b = _bool(self.ev(node.right, t), "right side")
+            return k_and(a, b) if op == "and" else k_or(a, b)
+        if op in ("in", "not in"):
+            return self._in(node, t)
+        a = self.ev(node.left, t)
+        b = self.ev(node.right, t)
+        if not isinstance(a, Col) or not isinstance(b, Col):
+            raise NotVectorisable(f"'{op}' on records or lists")
+        if op in ("+", "-", "*", "/"):
+            return arith(op, a, b)
+        return compare(op, a, b)
+
+    def _in(self, node: ast.Binary, t: Table) -> Col:
+        a = self.ev(node.left, t)
+        if not isinstance(a, Col):
+            raise NotVectorisable("'in' on a record")
+        if isinstance(node.right, ast.ListLit):
+            items = []
+            for it in node.right.items:
+                if not isinstance(it, ast.Literal):
+                    raise NotVectorisable("a list literal of non-literals")
+                items.append(it.value)
+            hit = np.zeros(t.n, dtype=bool)
+            for x in items:
+                c = compare("==", a, const(x, t.n))
+                hit |= c.v & c.k
+            out = hit if node.op == "in" else ~hit
+            return Col("bool", out & a.k, a.k.copy(), a.err)
+        b = self.ev(node.right, t)
+        if not isinstance(b, Col) or b.t not in ("strlist", "any"):
+            raise NotVectorisable("'in' on a non-literal list")
+        k = a.k & b.k
+        hit = np.zeros(t.n, dtype=bool)
+        if a.t == "enum":
+            raise NotVectorisable("enum 'in' a list field")
+        for i in np.flatnonzero(k):
+            hit[i] = a.v[i] in b.v[i]
+        out = hit if node.op == "in" else ~hit
+        return Col("bool", out & k, k, merge_err(a.err, b.err))
+
+    # -- calls ------------------------------------------------------------------
+    def _e_Call(self, node: ast.Call, t: Table) -> Value:
+        f = node.func
+        if f in ("count", "share", "sum", "min", "max", "any", "all", "filter", "streak"):
+            return self._aggregate(node, t)
+        if f == "coalesce":
+            cols = [self.ev(a, t) for a in node.args]
+            if not all(isinstance(c, Col) for c in cols):
+                raise NotVectorisable("coalesce of records or lists")
+            return coalesce(cols)  # type: ignore[arg-type]
+        if f == "if":
+            c = _bool(self.ev(node.args[0], t), "condition")
+            x, y = self.ev(node.args[1], t), self.ev(node.args[2], t)
+            if not isinstance(x, Col) or not isinstance(y, Col):
+                raise NotVectorisable("if() of records or lists")
+            return where(c, x, y)
+        if f == "known":
+            x = self.ev(node.args[0], t)
+            return Col("bool", x.k.copy(), np.ones(t.n, dtype=bool), x.err)
+        args = [self.ev(a, t) for a in node.args]
+        if not all(isinstance(a, Col) for a in args):
+            raise NotVectorisable(f"{f}() of records or lists")
+        cols: list[Col] = args  # type: ignore[assignment]
+        k = np.ones(t.n, dtype=bool)
+        err = None
+        for c in cols:
+            k &= c.k
+            err = merge_err(err, c.err)
+        oy, om, od = t.date_parts()
+        if f in ("months_since", "years_since"):
+            if cols[0].t != "date":
+                raise NotVectorisable(f"{f}() of a {cols[0].t}")
+            # the same fact (e.g. recruited_on) is read by many rules: compute once per table and column
+            key = (id(t), f"{f}#{id(cols[0])}")
+            hit = self._vars.get(key)
+            if hit is None:
+                hit = self._vars[key] = self._since(f, cols[0], k, err, t)
+                self._keep.append(cols[0])
+            return hit
+        if f == "in_window":
+            year, n = cols[0].v.astype(float), cols[1].v.astype(float)
+            with np.errstate(invalid="ignore"):
+                out = (oy - n < year) & (year <= oy)
+            return Col("bool", out & k, k, err)
+        if f == "abs":
+            return Col("num", np.abs(cols[0].v.astype(float)), k, err)
+        raise NotVectorisable(f"function {f}")
+
+    def _since(self, f: str, c: Col, k: np.ndarray, err: np.ndarray | None, t: Table) -> Col:
+        """months_since / years_since a date column, at each row's date (aggregates.py)."""
+        oy, om, od = t.date_parts()
+        y, m, day = date_parts(np.where(k, c.v, t.date))
+        if f == "months_since":
+            out = (oy - y) * 12 + (om - m) - (od < day)
+        else:
+            out = (oy - y) - ((om < m) | ((om == m) & (od < day)))
+        return Col("num", np.where(k, out.astype(float), np.nan), k, err)
+
+    def _aggregate(self, node: ast.Call, t: Table) -> Value:
+        f = node.func
+        rel = self.ev(node.args[0], t)
+        if isinstance(rel, Col):
+            if not rel.k.any():
+                return unknown(t.n, "bool" if f in ("any", "all") else "num")
+            raise NotVectorisable(f"{f}() of a non-list")
+        if not isinstance(rel, Rel):
+            raise NotVectorisable(f"{f}() of a record")
+        n = rel.n
+        if len(node.args) == 1:
+            parent, _ = rel.pairs()
+            cnt = np.bincount(parent, minlength=n)[:n] if n else np.zeros(0, dtype=np.int64)
+            return Col("num", cnt.astype(float), rel.k.copy(), rel.err)
+        c = self.ev(node.args[1], rel.table)
+        if not isinstance(c, Col):
+            raise NotVectorisable(f"{f}() of records or lists")
+        if f == "streak":
+            return self._streak(rel, c)
+        if rel.start is not None and f in ("count", "share", "any", "all", "sum"):
+            return _range_aggregate(f, rel, c)
+        parent, child = rel.pairs()
+        cc = gather(c, child)
+        kk = cc.k
+        vb = cc.v.astype(bool) if cc.t in ("bool", "any") else None
+        tot = np.bincount(parent, minlength=n)[:n] if n else np.zeros(0, dtype=np.int64)
+        n_unk = np.bincount(parent, weights=~kk, minlength=n)[:n] if n else np.zeros(0)
+        err = merge_err(rel.err, _first_err(parent, cc.err, n))
+        known = rel.k.copy()
+        if f in ("count", "share", "filter", "any", "all"):
+            if vb is None:
+                raise NotVectorisable(f"{f}() with a non-condition")
+            tmask = kk & vb
+            n_true = np.bincount(parent, weights=tmask, minlength=n)[:n] if n else np.zeros(0)
+            n_false = tot - n_true - n_unk
+            if f == "count":
+                return Col("num", n_true, known & (n_unk == 0), err)
+            if f == "share":
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    share = np.where(tot > 0, n_true / np.maximum(tot, 1), np.nan)
+                return Col("num", share, known & (n_unk == 0) & (tot > 0), err)
+            if f == "any":
+                kn = known & ((n_true > 0) | (n_unk == 0))
+                return Col("bool", n_true > 0, kn, err)
+            if f == "all":
+                kn = known & ((n_false > 0) | (n_unk == 0))
+                return Col("bool", n_false == 0, kn, err)
+            keep = tmask
+            return Rel(rel.table, n, known & (n_unk == 0), parent[keep], child[keep], err=err)
+        if cc.t not in ("num", "enum", "any"):
+            raise NotVectorisable(f"{f}() of a {cc.t}")
+        vals = cc.v.astype(float)
+        if f == "sum":
+            s = np.bincount(parent, weights=np.where(kk, vals, 0.0), minlength=n)[:n] if n else np.zeros(0)
+            return Col("num", s, known & (n_unk == 0), err)
+        agg = pd.Series(vals).groupby(parent).agg(f) if len(parent) else pd.Series(dtype=float)
+        out = np.full(n, np.nan)
+        out[agg.index.to_numpy(dtype=np.int64)] = agg.to_numpy()
+        kn = known & (n_unk == 0) & (tot > 0)
+        if cc.t == "enum":
+            return Col("enum", np.where(kn, out, -1).astype(np.int64), kn, err, cc.vocab)
+        return Col("num", out, kn, err)
+
+    def _streak(self, rel: Rel, c: Col) -> Col:
+        """Consecutive years meeting the condition, counted back from the row's year (aggregates.py)."""
+        if rel.start is None or rel.end is None:
+            raise NotVectorisable("streak() over a list that is not a history")
+        c = _bool(c, "streak condition")
+        n = rel.n
+        idx = np.arange(n)
+        not_true = ~(c.k & c.v.astype(bool))
+        last = np.maximum.accumulate(np.where(not_true, idx, -1)) if n else np.zeros(0, dtype=np.int64)
+        last_in = last[rel.end] if n else last
+        broken = last_in >= rel.start
+        safe = np.where(broken, last_in, 0)
+        unk = broken & ~c.k[safe] if n else broken
+        val = np.where(broken, rel.end - last_in, rel.end - rel.start + 1).astype(float)
+        err = _range_err(rel, c.err)
+        return Col("num", np.where(unk, np.nan, val), rel.k & ~unk, merge_err(rel.err, err))
+
+
+def _typed_input(c: Col, vt: Any) -> Col:
+    if vt.kind == "enum":
+        raise NotVectorisable("enum inputs")
+    return c
+
+
+def _first_err(parent: np.ndarray, err: np.ndarray | None, n: int) -> np.ndarray | None:
+    if err is None:
+        return None
+    hit = np.flatnonzero(np.not_equal(err, None))
+    if not len(hit):
+        return None
+    out = np.full(n, None, dtype=object)
+    for i in hit[::-1]:
+        out[parent[i]] = err[i]
+    return out
+
+
+def _range_err(rel: Rel, err: np.ndarray | None) -> np.ndarray | None:
+    if err is None:
+        return None
+    assert rel.start is not None and rel.end is not None
+    bad = np.not_equal(err, None)
+    cs = np.concatenate([[0], np.cumsum(bad)])
+    anyb = (cs[rel.end + 1] - cs[rel.start]) > 0
+    if not anyb.any():
+        return None
+    out = np.full(rel.n, None, dtype=object)
+    first = np.where(bad, np.arange(len(bad)), len(bad))
+    # the earliest error in each range
+    nxt = np.minimum.accumulate(first[::-1])[::-1]
+    for i in np.flatnonzero(anyb):
+        out[i] = err[nxt[rel.start[i]]]
+    return out
+
+
+def _range_aggregate(f: str, rel: Rel, c: Col) -> Col:
+    """count/share/any/all/sum over history ranges with cumulative sums."""
+    assert rel.start is not None and rel.end is not None
+    s, e = rel.start, rel.end + 1
+
+    def rsum(x: np.ndarray) -> np.ndarray:
+        cs = np.concatenate([[0.0], np.cumsum(x, dtype=float)])
+        return cs[e] - cs[s]
+
+    tot = (e - s).astype(float)
+    n_unk = rsum(~c.k)
+    err = merge_err(rel.err, _range_err(rel, c.err))
+    known = rel.k.copy()
+    if f == "sum":
+        if c.t not in ("num", "any"):
+            raise NotVectorisable(f"sum() of a {c.t}")
+        return Col("num", rsum(np.where(c.k, c.v.astype(float), 0.0)), known & (n_unk == 0), err)
+    if c.t not in ("bool", "any"):
+        raise NotVectorisable(f"{f}() with a non-condition")
+    n_true = rsum(c.k & c.v.astype(bool))
+    n_false = tot - n_true - n_unk
+    if f == "count":
+        return Col("num", n_true, known & (n_unk == 0), err)
+    if f == "share":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return Col("num", n_true / np.maximum(tot, 1), known & (n_unk == 0) & (tot > 0), err)
+    if f == "any":
+        return Col("bool", n_true > 0, known & ((n_true > 0) | (n_unk == 0)), err)
+    return Col("bool", n_false == 0, known & ((n_false > 0) | (n_unk == 0)), err)

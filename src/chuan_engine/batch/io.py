@@ -1,0 +1,147 @@
+"""Spreadsheets and files in (CSV, .xlsx, Parquet), Excel reports out (one sheet per pack, Vietnamese headers).
+
+Reports are written atomically: to a temporary file beside the target, then
+``os.replace``, so a failed export never leaves a half-written workbook.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..errors import FactsError
+from ..i18n import t as label
+from .layout import FRAMES, KEY_COLUMNS
+
+if TYPE_CHECKING:
+    from .run import BatchResult
+
+SUFFIXES = (".csv", ".xlsx", ".parquet")
+EXCEL_MAX_ROWS = 1_048_575
+
+HEADERS_VI = {
+    "entity": "Mã đối tượng", "kind": "Loại", "name": "Tên", "school": "Trường", "on": "Ngày đánh giá",
+    "rule": "Mã quy tắc", "concept": "Khái niệm", "title": "Nội dung", "group": "Nhóm", "outcome": "Kết quả",
+    "value": "Giá trị", "threshold": "Ngưỡng", "margin": "Chênh lệch", "exceeded": "Vượt chuẩn",
+    "provenance": "Độ tin cậy", "citation": "Căn cứ", "effective_from": "Hiệu lực từ",
+    "effective_to": "Hiệu lực đến", "error": "Lỗi dữ liệu", "verdict_text": "Kết luận",
+}
+
+
+def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
+    """One frame from a CSV (UTF-8), an .xlsx sheet (openpyxl) or a Parquet file; key columns read as text."""
+    p = Path(path)
+    if not p.exists():
+        raise FactsError("không tìm thấy tệp / file not found", file=str(p))
+    keys = {c: str for c in KEY_COLUMNS}
+    try:
+        if p.suffix == ".csv":
+            return pd.read_csv(p, dtype=keys, encoding="utf-8")
+        if p.suffix == ".xlsx":
+            return pd.read_excel(p, sheet_name=sheet or 0, dtype=keys, engine="openpyxl")
+        if p.suffix == ".parquet":
+            return pd.read_parquet(p)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise FactsError(f"không đọc được tệp / cannot read: {exc}", file=str(p)) from None
+    raise FactsError(f"định dạng không hỗ trợ (dùng {', '.join(SUFFIXES)}) / unsupported format", file=str(p))
+
+
+def read_inputs(path: str | Path) -> dict[str, pd.DataFrame]:
+    """Frames from a directory (``staff.csv``, ``staff_years.parquet``…) or one workbook (a sheet per frame)."""
+    p = Path(path)
+    if p.is_dir():
+        out = {}
+        for name in FRAMES:
+            found = [p / f"{name}{suffix}" for suffix in SUFFIXES if (p / f"{name}{suffix}").exists()]
+            if len(found) > 1:
+                raise FactsError(f"khung '{name}' có nhiều tệp / several files for frame '{name}'", file=str(p))
+            if found:
+                out[name] = read_table(found[0])
+        if not out:
+            raise FactsError(f"thư mục không có khung nào ({', '.join(FRAMES)}) / no frame files", file=str(p))
+        return out
+    if p.suffix == ".xlsx":
+        import openpyxl
+
+        try:
+            sheets = openpyxl.load_workbook(p, read_only=True).sheetnames
+        except (OSError, ValueError) as exc:
+            raise FactsError(f"không đọc được tệp / cannot read: {exc}", file=str(p)) from None
+        unknown = [s for s in sheets if s not in FRAMES]
+        if unknown:
+            raise FactsError(f"trang tính không rõ {unknown} (các khung: {', '.join(FRAMES)}) / unknown sheets",
+                             file=str(p))
+        return {s: read_table(p, sheet=s) for s in sheets}
+    raise FactsError("cần một thư mục hoặc một tệp .xlsx / expects a directory or an .xlsx workbook", file=str(p))
+
+
+def report_sheet(result: BatchResult) -> pd.DataFrame:
+    """The per-pack sheet: every entity × rule with its entity verdict, Vietnamese headers and labels."""
+    df = result.results.merge(result.summary[["entity", "kind", "school", "verdict_text"]],
+                              on=["entity", "kind", "school"], how="left")
+    df = df.copy()
+    df["outcome"] = df["outcome"].map(lambda o: label(o, "vi"))
+    df["kind"] = df["kind"].map(lambda k: label(k, "vi"))
+    df["provenance"] = df["provenance"].map(lambda p: label(p, "vi") if isinstance(p, str) else p)
+    df["exceeded"] = df["exceeded"].map({True: "có", False: ""})
+    headers = dict(HEADERS_VI)
+    for lvl in result.pack.header.levels:
+        col = f"level_{lvl.id}"
+        if col in df.columns:
+            df[col] = df[col].map(lambda o: label(o, "vi") if isinstance(o, str) else o)
+            headers[col] = f"Kết quả {lvl.label_vi.lower()}"
+    return df.rename(columns=headers)
+
+
+def _sheet_name(pack_id: str, used: set[str]) -> str:
+    name = pack_id[:31]
+    i = 2
+    while name in used:
+        suffix = f"_{i}"
+        name = pack_id[:31 - len(suffix)] + suffix
+        i += 1
+    used.add(name)
+    return name
+
+
+def write_excel(path: str | Path, results: Iterable[BatchResult]) -> None:
+    """One sheet per pack, written to a temporary file and moved into place (never half-written)."""
+    target = Path(path)
+    sheets: list[tuple[str, Any]] = []
+    used: set[str] = set()
+    for res in results:
+        df = report_sheet(res)
+        if len(df) > EXCEL_MAX_ROWS:
+            raise FactsError(f"bộ '{res.pack.id}' có {len(df)} dòng, vượt giới hạn Excel; hãy xuất Parquet / "
+                             f"too many rows for Excel", file=str(target))
+        sheets.append((_sheet_name(res.pack.id, used), df))
+    import math
+
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    for name, df in sheets:
+        ws = wb.create_sheet(title=name)
+        ws.freeze_panes = "A2"
+        for i, col in enumerate(df.columns):
+            width = max([len(str(col))] + [len(str(v)) for v in df[col].head(200)])
+            ws.column_dimensions[openpyxl.utils.get_column_letter(i + 1)].width = min(max(10, width + 2), 60)
+        ws.append(list(df.columns))
+        for row in df.itertuples(index=False, name=None):
+            ws.append([None if v is None or (isinstance(v, float) and math.isnan(v)) else
+                       v if isinstance(v, str | int | float | bool) else str(v) for v in row])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".xlsx")
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,434 @@
+"""The tidy column layout of batch inputs, and its vectorised validation.
+
+One DataFrame per entity kind (every frame carries ``school_id``)::
+
+    schools        school_id, name, province, dossier_date, on?, <school inputs>
+    school_years   school_id, year, rating, party_rating, discipline_pending, titles, rewards, <inputs>
+    units          school_id, unit_id, name, unit_kind, <unit inputs>
+    unit_years     school_id, unit_id, year, rating, discipline_pending, titles, rewards, <inputs>
+    staff          school_id, staff_id, <Staff fields: gender, unit_id, is_lecturer, degree, ...>, <inputs>
+    staff_years    school_id, staff_id, year, <StaffYear fields: unit_id, rating, discipline, ...>, <inputs>
+    initiatives    school_id, staff_id, initiative_id, title, level, year, applied
+    research       school_id, staff_id (empty = the school's own), research_id, level, year, accepted, applied
+
+Field names and vocabularies are those of the fact models (facts/models.py), so
+a new model field is a new column. A column that is neither a field nor a pack
+variable of that kind is an error (typos must not pass silently). An empty cell
+is *unknown*; a column left out takes the model default (``discipline`` =
+``khong``, ``discipline_pending`` = False on a year record). List columns
+(titles, rewards, prizes) hold lists or ``;``-separated text. Inputs: a column
+named after a pack variable supplies it (year frame first, then entity frame);
+an empty input cell falls back to the variable's formula.
+
+Rosters: a school with no staff rows (in ``staff`` or ``staff_years``) has an
+*unknown* staff list, not an empty one (likewise units, and the school's own
+research); a school given only as aggregate inputs evaluates as in the
+explaining evaluator with ``staff: null``. Initiative or research rows naming a
+staff member who is in neither staff frame are ignored. An empty key cell
+(school_id, staff_id, …) is a FactsError for the batch: the row names no entity.
+
+A cell that is invalid (a rating not in the vocabulary, a negative count, a
+year out of range, text in a number column) makes its entity an *error*
+result with the reason; its other entities and rows are evaluated normally,
+and the bad cell is read as unknown by the units and schools aggregating it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any, get_args
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel
+
+from ..errors import FactsError
+from ..expr.types import ENTITY_FIELDS, YEAR_FIELDS, Type
+from ..facts import models
+
+FRAMES = ("schools", "school_years", "units", "unit_years", "staff", "staff_years", "initiatives", "research")
+
+# frame -> (record kind, model, id column, key columns besides the id)
+SPECS: dict[str, tuple[str, type[BaseModel], str, tuple[str, ...]]] = {
+    "schools": ("school", models.School, "school_id", ()),
+    "school_years": ("school", models.SchoolYear, "school_id", ("year",)),
+    "units": ("unit", models.Unit, "unit_id", ("school_id",)),
+    "unit_years": ("unit", models.UnitYear, "unit_id", ("school_id", "year")),
+    "staff": ("staff", models.Staff, "staff_id", ("school_id",)),
+    "staff_years": ("staff", models.StaffYear, "staff_id", ("school_id", "year")),
+    "initiatives": ("initiative", models.Initiative, "initiative_id", ("school_id", "staff_id")),
+    "research": ("research", models.Research, "research_id", ("school_id", "staff_id")),
+}
+YEAR_FRAMES = {"school_years", "unit_years", "staff_years"}
+ENTITY_FRAME = {"school": "schools", "unit": "units", "staff": "staff"}
+YEAR_FRAME = {"school": "school_years", "unit": "unit_years", "staff": "staff_years"}
+KEY_COLUMNS = {"school_id", "unit_id", "staff_id", "initiative_id", "research_id"}
+
+
+def field_types(frame: str) -> dict[str, Type]:
+    """The typed fact columns of a frame (without its key columns)."""
+    kind, model, _, _ = SPECS[frame]
+    if frame in YEAR_FRAMES:
+        out = dict(YEAR_FIELDS[kind])
+    else:
+        out = dict(ENTITY_FIELDS[kind])
+        out.pop("id", None)
+    if frame == "staff_years":
+        out.pop("year", None)
+    for key in ("year",) if frame in YEAR_FRAMES else ():
+        out.pop(key, None)
+    return out
+
+
+def _bounds(model: type[BaseModel], name: str) -> tuple[float | None, float | None, bool]:
+    """(ge, le, integer) of a model field, read from its annotation so the layout follows the model."""
+    info = model.model_fields.get(name)
+    if info is None:
+        return None, None, False
+    ge = le = None
+    metas = list(info.metadata)
+    stack = [info.annotation]
+    integer = False
+    while stack:
+        a = stack.pop()
+        if a is int:
+            integer = True
+        for arg in get_args(a):
+            if hasattr(arg, "metadata"):
+                metas.extend(arg.metadata)
+            stack.append(arg)
+    for m in metas:
+        ge = getattr(m, "ge", ge)
+        le = getattr(m, "le", le)
+    return ge, le, integer
+
+
+@dataclass
+class Column:
+    """A validated column: values, known mask, and the message of each invalid cell."""
+
+    t: Type
+    v: np.ndarray
+    k: np.ndarray
+    bad: dict[int, str]  # row -> message of an invalid cell
+
+
+@dataclass
+class Key:
+    """A key column as integer codes into its distinct values (no per-row Python strings)."""
+
+    codes: np.ndarray  # int64, -1 = empty cell
+    uniques: np.ndarray  # object
+
+    def __post_init__(self) -> None:
+        self.ext = np.append(self.uniques.astype(object), None)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self.ext[self.codes[i]]
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def positions(self, index: pd.Index) -> np.ndarray:
+        """Each row's position in ``index`` (-1 when absent or empty)."""
+        return np.append(index.get_indexer(self.uniques), -1)[self.codes]
+
+
+@dataclass
+class Frame:
+    """A validated frame: key columns as strings, fact and input columns typed."""
+
+    name: str
+    n: int
+    keys: dict[str, Key]
+    year: np.ndarray | None
+    cols: dict[str, Column] = field(default_factory=dict)
+    inputs: dict[str, Column] = field(default_factory=dict)
+    present: set[str] = field(default_factory=set)
+    raw: pd.DataFrame | None = None
+    row_bad: np.ndarray | None = None  # object: None or message (first bad cell of the row)
+
+
+def _bad_msg(col: str, value: Any, why: str) -> str:
+    return f"cột '{col}' = {value!r}: {why}"
+
+
+_TRUE = {"true", "1", "yes", "có", "co", "x", "đúng", "dung"}
+_FALSE = {"false", "0", "no", "không", "khong", "sai"}
+
+
+class _LazyRaw:
+    """The raw cells, materialised only when a message must quote one."""
+
+    def __init__(self, series: pd.Series) -> None:
+        self.series = series
+        self._arr: np.ndarray | None = None
+
+    def __getitem__(self, i: Any) -> Any:
+        if self._arr is None:
+            self._arr = self.series.to_numpy(dtype=object)
+        return self._arr[i]
+
+
+def normalize(series: pd.Series, t: Type, col: str, model: type[BaseModel] | None = None) -> Column:
+    """Validate a column against a fact type, vectorised where the dtype allows."""
+    n = len(series)
+    bad: dict[int, str] = {}
+    raw = _LazyRaw(series)
+    null = pd.isna(series).to_numpy()
+    k = ~null
+    kind = t.kind
+    if kind == "num":
+        num = pd.to_numeric(series, errors="coerce")
+        if series.dtype == bool or series.dtype == object:
+            isbool = np.array([isinstance(x, bool | np.bool_) for x in raw], dtype=bool)
+        else:
+            isbool = np.zeros(n, dtype=bool)
+        v = num.to_numpy(dtype=float, na_value=np.nan)
+        wrong = k & (np.isnan(v) | isbool | ~np.isfinite(np.where(np.isnan(v), 0.0, v)))
+        ge, le, integer = _bounds(model, col) if model is not None else (None, None, False)
+        with np.errstate(invalid="ignore"):
+            if ge is not None:
+                wrong |= k & (v < ge)
+            if le is not None:
+                wrong |= k & (v > le)
+            if integer:
+                wrong |= k & (np.floor(v) != v)
+        for i in np.flatnonzero(wrong):
+            bad[i] = _bad_msg(col, raw[i], "không phải số hợp lệ / not a valid number"
+                              + (f" (≥ {ge})" if ge is not None else "") + (f" (≤ {le})" if le is not None else ""))
+        k = k & ~wrong
+        return Column(t, np.where(k, v, np.nan), k, bad)
+    if kind == "bool":
+        if series.dtype == bool:
+            return Column(t, series.to_numpy(dtype=bool), np.ones(n, dtype=bool), bad)
+
+        def as_bool(x: Any) -> bool | None:
+            if isinstance(x, bool | np.bool_):
+                return bool(x)
+            if isinstance(x, int | float | np.number):
+                return {0.0: False, 1.0: True}.get(float(x))
+            key = str(x).strip().lower()
+            return True if key in _TRUE else False if key in _FALSE else None
+
+        return _by_unique(series, t, col, as_bool, bool, "không phải đúng/sai / not a boolean")
+    if kind == "enum":
+        assert t.vocab is not None
+        ranks = {m.value: i for i, m in enumerate(t.vocab)}
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        mapped = np.full(len(uniques) + 1, -1, dtype=np.int64)
+        allowed = ", ".join(m.value for m in t.vocab)
+        for j, u in enumerate(uniques):
+            try:
+                mapped[j] = ranks[t.vocab(str(u).strip()).value]
+            except ValueError:
+                mapped[j] = -2
+        v = mapped[codes]
+        wrong = v == -2
+        for i in np.flatnonzero(wrong):
+            bad[i] = _bad_msg(col, raw[i], f"không thuộc danh mục / not one of: {allowed}")
+        k = k & ~wrong
+        return Column(t, np.where(k, v, -1), k, bad)
+    if kind == "date":
+        if series.dtype.kind == "M":
+            return Column(t, series.to_numpy().astype("datetime64[D]"), k, bad)
+
+        def as_date(x: Any) -> Any:
+            try:
+                if isinstance(x, dt.datetime | pd.Timestamp):
+                    return np.datetime64(x.date(), "D")
+                if isinstance(x, dt.date):
+                    return np.datetime64(x, "D")
+                return np.datetime64(dt.date.fromisoformat(str(x).strip()[:10]), "D")
+            except ValueError:
+                return None
+
+        return _by_unique(series, t, col, as_date, "datetime64[D]", "không phải ngày (YYYY-MM-DD) / not a date")
+    if kind == "list":
+        v = np.full(n, None, dtype=object)
+        for i in np.flatnonzero(k):
+            x = raw[i]
+            if isinstance(x, list | tuple | np.ndarray):
+                v[i] = [str(s).strip() for s in x]
+            else:
+                v[i] = [s.strip() for s in str(x).split(";") if s.strip()]
+        return Column(t, v, k, bad)
+    # str
+    fast = _fast_str(series)
+    if fast is not None:
+        return Column(t, fast, k, bad)
+    return _by_unique(series, t, col, _as_str, object, "")
+
+
+def _fast_str(series: pd.Series) -> np.ndarray | None:
+    """Text columns without a per-cell Python loop (pandas/Arrow string kernels)."""
+    if series.dtype.kind in "iu":
+        return series.astype(str).to_numpy(dtype=object)
+    if isinstance(series.dtype, pd.StringDtype) or (
+            series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")):
+        stripped = series.astype("string").str.strip()
+        return stripped.to_numpy(dtype=object, na_value=None)
+    return None
+
+
+def _as_str(x: Any) -> str:
+    if isinstance(x, float) and float(x).is_integer():
+        x = int(x)
+    return str(x).strip()
+
+
+def _iso_dates(uniques: Any) -> list[Any] | None:
+    """Parse distinct ISO date strings in one vectorised call; None when they are not all text."""
+    if not len(uniques) or not all(isinstance(u, str) for u in uniques[:50]):
+        return None
+    parsed = pd.to_datetime(pd.Series(np.asarray(uniques, dtype=object)).str.strip().str[:10],
+                            format="%Y-%m-%d", errors="coerce")
+    arr = parsed.to_numpy().astype("datetime64[D]")
+    return [None if np.isnat(x) else x for x in arr]
+
+
+def _by_unique(series: pd.Series, t: Type, col: str, conv: Any, dtype: Any, why: str) -> Column:
+    """Convert each distinct value once (fast on large frames with few distinct values)."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    vals = _iso_dates(uniques) if dtype == "datetime64[D]" else None
+    if vals is None:
+        vals = [conv(u) for u in uniques]
+    ok = np.array([v is not None for v in vals] + [False], dtype=bool)
+    if dtype == "datetime64[D]":
+        table = np.array([v if v is not None else np.datetime64("NaT") for v in vals]
+                         + [np.datetime64("NaT")], dtype="datetime64[D]")
+    elif dtype is bool:
+        table = np.array([bool(v) for v in vals] + [False], dtype=bool)
+    else:
+        table = np.empty(len(vals) + 1, dtype=object)
+        table[:len(vals)] = vals
+    v = table[codes]
+    k = ok[codes]
+    bad: dict[int, str] = {}
+    wrong = (codes >= 0) & ~k
+    if wrong.any():
+        raw = series.to_numpy(dtype=object)
+        for i in np.flatnonzero(wrong):
+            bad[i] = _bad_msg(col, raw[i], why)
+    return Column(t, v, k, bad)
+
+
+def _keys(df: pd.DataFrame, name: str) -> dict[str, Key]:
+    _, _, idcol, extra = SPECS[name]
+    out = {}
+    for col in (idcol, *extra):
+        if col == "year":
+            continue
+        if col not in df.columns:
+            if name == "research" and col == "staff_id":
+                out[col] = Key(np.full(len(df), -1, dtype=np.int64), np.zeros(0, dtype=object))
+                continue
+            raise FactsError(f"khung '{name}' thiếu cột '{col}' / frame '{name}' lacks column '{col}'")
+        col_s = df[col]
+        if col_s.dtype.kind in "iu":
+            col_s = col_s.astype(str)
+        codes, uniq = pd.factorize(col_s, use_na_sentinel=True)
+        if (codes < 0).any() and not (name == "research" and col == "staff_id"):
+            raise FactsError(f"khung '{name}': cột '{col}' có ô trống (dòng {int(np.flatnonzero(codes < 0)[0])}) / "
+                             f"frame '{name}': empty key cell in '{col}'")
+        u2 = np.asarray(uniq, dtype=object)
+        if isinstance(col_s.dtype, pd.StringDtype) or col_s.dtype.kind in "iu":
+            text = pd.Series(uniq, dtype=col_s.dtype).astype("string").str.strip().to_numpy(dtype=object)
+        else:
+            text = np.array([_as_str(x) for x in u2], dtype=object)
+        if not np.array_equal(text, u2):  # ' a' and 'a' are one id, as in the models (whitespace stripped)
+            c2, u2 = pd.factorize(text)
+            codes = np.append(c2, -1)[codes].astype(np.int64)
+        codes = codes.astype(np.int64)
+        out[col] = Key(codes, np.asarray(u2, dtype=object))
+    return out
+
+
+def prepare(name: str, df: pd.DataFrame, input_types: dict[str, Type]) -> Frame:
+    """Validate one frame: keys, typed fact columns, pack inputs; unknown columns are an error."""
+    kind, model, idcol, extra = SPECS[name]
+    df = df.reset_index(drop=True)
+    types = field_types(name)
+    keys = _keys(df, name)
+    year = None
+    row_bad = np.full(len(df), None, dtype=object)
+    if "year" in extra:
+        if "year" not in df.columns:
+            raise FactsError(f"khung '{name}' thiếu cột 'year' / frame '{name}' lacks column 'year'")
+        yc = normalize(df["year"], Type("num"), "year", model)
+        missing = ~yc.k
+        for i in np.flatnonzero(missing):
+            row_bad[i] = yc.bad.get(int(i)) or _bad_msg("year", df["year"].iloc[i], "thiếu năm / year missing")
+        year = np.where(yc.k, yc.v, -1).astype(np.int64)
+    frame = Frame(name, len(df), keys, year, raw=df)
+    allowed = set(types) | set(input_types) | KEY_COLUMNS | {"year"} | ({"on"} if name == "schools" else set())
+    unknown = [c for c in df.columns if c not in allowed]
+    if unknown:
+        raise FactsError(f"khung '{name}': cột không rõ {unknown} (không phải dữ kiện hay biến của bộ quy tắc) / "
+                         f"unknown columns {unknown} (neither a fact field nor a pack variable of kind '{kind}')")
+    for col in df.columns:
+        if col in types:
+            c = normalize(df[col], types[col], col, model)
+            frame.cols[col] = c
+            frame.present.add(col)
+        elif col in input_types and col not in KEY_COLUMNS:
+            c = _normalize_input(df[col], input_types[col], col)
+            frame.inputs[col] = c
+        else:
+            continue
+        for i, msg in c.bad.items():
+            if row_bad[i] is None:
+                row_bad[i] = msg
+    frame.row_bad = row_bad
+    return frame
+
+
+def _normalize_input(series: pd.Series, t: Type, col: str) -> Column:
+    """Inputs follow the engine's typing of supplied figures (engine._check_input)."""
+    n = len(series)
+    raw = series.to_numpy(dtype=object)
+    k = ~pd.isna(series).to_numpy()
+    bad: dict[int, str] = {}
+    kind = t.kind
+    if kind == "num":
+        v = np.full(n, np.nan)
+        for i in np.flatnonzero(k):
+            x = raw[i]
+            if isinstance(x, str):  # a spreadsheet cell is text: "3,5" or "3.5"
+                try:
+                    x = float(x.strip().replace(",", "."))
+                except ValueError:
+                    pass
+            if isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool | np.bool_) \
+                    and math.isfinite(float(x)):
+                v[i] = float(x)
+            else:
+                bad[i] = f"input '{col}' must be num, got {type(x).__name__} {x!r}"
+                k[i] = False
+        return Column(t, v, k, bad)
+    if kind == "bool":
+        v = np.zeros(n, dtype=bool)
+        for i in np.flatnonzero(k):
+            x = raw[i]
+            key = str(x).strip().lower() if isinstance(x, str) else None
+            if isinstance(x, bool | np.bool_) or key in ("true", "false"):
+                v[i] = bool(x) if key is None else key == "true"
+            else:
+                bad[i] = f"input '{col}' must be bool, got {type(x).__name__} {x!r}"
+                k[i] = False
+        return Column(t, v, k, bad)
+    if kind == "date":
+        return normalize(series, t, col)
+    if kind == "str":
+        v = np.full(n, None, dtype=object)
+        for i in np.flatnonzero(k):
+            x = raw[i]
+            if isinstance(x, str):
+                v[i] = x
+            else:
+                bad[i] = f"input '{col}' must be str, got {type(x).__name__} {x!r}"
+                k[i] = False
+        return Column(t, v, k, bad)
+    return normalize(series, t, col)

@@ -1,0 +1,396 @@
+"""``evaluate_batch``: tidy frames (or files) in, tidy result and summary frames out, chunk by chunk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import FactsError
+from ..expr import ast
+from ..i18n import t as label
+from ..pack import RulePack, dependency_order
+from ..provenance import Provenance
+from .layout import FRAMES, SPECS, prepare
+from .rules import FAIL, NA, PASS, UNK, RuleRunner
+from .tables import Chunk
+
+RESULT_COLUMNS = ["entity", "kind", "name", "school", "on", "rule", "concept", "title", "group", "outcome",
+                  "value", "threshold", "margin", "exceeded", "provenance", "citation", "effective_from",
+                  "effective_to", "error"]
+SUMMARY_COLUMNS = ["entity", "kind", "name", "school", "on", "verdict", "verdict_text", "level_reached", "pass",
+                   "fail", "unknown", "not_applicable", "exceeded", "provisional", "error"]
+
+
+class FallbackWarning(UserWarning):
+    """A rule was evaluated by the explaining evaluator because the column compiler cannot take it."""
+
+
+@dataclass
+class BatchResult:
+    """Results (one row per entity × rule) and summary (one row per entity) of a batch run."""
+
+    pack: RulePack
+    results: pd.DataFrame
+    summary: pd.DataFrame
+    fallback: dict[str, str] = field(default_factory=dict)  # rule id -> why it was not vectorised
+    chunks: int = 0
+
+    def to_excel(self, path: str | Path) -> None:
+        from .io import write_excel
+
+        write_excel(path, [self])
+
+
+def _level_columns(pack: RulePack, kind: str) -> list[str]:
+    subjects = pack.header.level_subjects
+    if pack.header.levels and (subjects is None or kind in subjects):
+        return [f"level_{lv}" for lv in pack.level_ids]
+    return []
+
+
+def result_columns(pack: RulePack) -> list[str]:
+    levels = [f"level_{lv}" for lv in pack.level_ids] if pack.header.levels else []
+    return RESULT_COLUMNS + levels
+
+
+def empty_results(pack: RulePack) -> pd.DataFrame:
+    cols = result_columns(pack)
+    df = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    df["margin"] = df["margin"].astype(float)
+    df["exceeded"] = df["exceeded"].astype(bool)
+    return df
+
+
+def empty_summary() -> pd.DataFrame:
+    df = pd.DataFrame({c: pd.Series(dtype=object) for c in SUMMARY_COLUMNS})
+    for c in ("pass", "fail", "unknown", "not_applicable", "exceeded", "provisional"):
+        df[c] = df[c].astype(np.int64)
+    return df
+
+
+# ---------------------------------------------------------------------------------------------
+# inputs
+
+
+def _as_frames(frames_or_files: Any) -> dict[str, pd.DataFrame]:
+    if isinstance(frames_or_files, str | Path):
+        from .io import read_inputs
+
+        return read_inputs(frames_or_files)
+    if not isinstance(frames_or_files, Mapping):
+        raise FactsError("evaluate_batch cần một dict {tên khung: DataFrame hoặc tệp} / expects a mapping of frames")
+    out: dict[str, pd.DataFrame] = {}
+    for name, value in frames_or_files.items():
+        if name not in FRAMES:
+            raise FactsError(f"khung không rõ '{name}' (các khung: {', '.join(FRAMES)}) / unknown frame '{name}'")
+        if value is None:
+            continue
+        if isinstance(value, str | Path):
+            from .io import read_table
+
+            value = read_table(value)
+        if not isinstance(value, pd.DataFrame):
+            raise FactsError(f"khung '{name}' không phải DataFrame / frame '{name}' is not a DataFrame")
+        out[name] = value
+    for name, df in out.items():
+        if "school_id" not in df.columns and name in ("staff_years", "initiatives", "research") and "staff" in out:
+            st = out["staff"]
+            if not st["staff_id"].is_unique:
+                raise FactsError(f"khung '{name}' thiếu 'school_id' và mã cán bộ không duy nhất / lacks school_id")
+            out[name] = df.merge(st[["staff_id", "school_id"]], on="staff_id", how="left")
+    return out
+
+
+def _input_types(pack: RulePack) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for (kind, name), var in pack.variables.items():
+        out.setdefault(kind, {})[name] = var.type
+    return out
+
+
+def _chunks(frames: dict[str, pd.DataFrame], chunk_rows: int) -> tuple[int, Iterator[dict[str, pd.DataFrame]]]:
+    """Split by school so that every link stays inside a chunk; about ``chunk_rows`` rows per chunk.
+
+    Returns the number of chunks and a generator making one chunk's frames at a
+    time, so memory is bounded by a chunk, not by the whole input.
+    """
+    for name, df in frames.items():
+        if "school_id" not in df.columns:
+            raise FactsError(f"khung '{name}' thiếu cột 'school_id' / frame '{name}' lacks column 'school_id'")
+    if not frames:
+        return 1, iter([dict(frames)])
+    codes: dict[str, np.ndarray] = {}
+    uniq = pd.unique(np.concatenate([np.asarray(pd.unique(df["school_id"]), dtype=object)
+                                     for df in frames.values()]))
+    index = pd.Index(uniq, dtype=object)
+    sizes = np.zeros(len(uniq), dtype=np.int64)
+    for name, df in frames.items():
+        c, u = pd.factorize(df["school_id"])
+        codes[name] = np.append(index.get_indexer(np.asarray(u, dtype=object)), -1)[c]
+        np.add.at(sizes, codes[name], 1)
+    chunk_of_school = (np.cumsum(sizes) - 1) // max(chunk_rows, 1)
+    n_chunks = int(chunk_of_school.max()) + 1 if len(sizes) else 1
+    if n_chunks == 1:
+        return 1, iter([dict(frames)])
+    splits = {}
+    for name in frames:
+        ch = chunk_of_school[codes[name]]
+        order = np.argsort(ch, kind="stable")
+        splits[name] = (order, np.searchsorted(ch[order], np.arange(n_chunks + 1)))
+
+    def parts() -> Iterator[dict[str, pd.DataFrame]]:
+        for c in range(n_chunks):
+            yield {name: df.iloc[splits[name][0][splits[name][1][c]:splits[name][1][c + 1]]]
+                   for name, df in frames.items()}
+
+    return n_chunks, parts()
+
+
+# ---------------------------------------------------------------------------------------------
+# evaluation
+
+
+def evaluate_batch(
+    pack: RulePack,
+    frames_or_files: Any,
+    on: dt.date,
+    *,
+    lang: str = "vi",
+    chunk_rows: int = 500_000,
+    progress: bool = False,
+    every_year: bool = False,
+) -> BatchResult:
+    """Evaluate every entity of tidy frames (see batch.layout) on ``on`` (or each school's ``on`` column).
+
+    With ``every_year``, each entity is also reported for every earlier year of its
+    school's window (from the school's first year record), evaluated on 31/12 of
+    that year: one row per staff-year, as ``pack.evaluate(facts, on=31/12/year)``.
+    Rows are processed ``chunk_rows`` input rows at a time (schools never split);
+    ``progress`` shows a tqdm bar over chunks.
+
+    Verdicts equal those of ``pack.evaluate`` entity by entity. A rule the column
+    compiler cannot take is evaluated by the explaining evaluator, listed in
+    ``BatchResult.fallback`` and announced by a ``FallbackWarning``.
+    """
+    frames = _as_frames(frames_or_files)
+    types = _input_types(pack)
+    results: list[pd.DataFrame] = []
+    summaries: list[pd.DataFrame] = []
+    fallback: dict[str, str] = {}
+    n_parts, parts = _chunks(frames, chunk_rows)
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=n_parts, desc=f"chuan {pack.id}", unit="chunk")
+    for part in parts:
+        res, summ, fb = evaluate_chunk(pack, part, on, types, lang, every_year=every_year)
+        results.append(res)
+        summaries.append(summ)
+        fallback.update(fb)
+        if bar is not None:
+            bar.update(1)
+    if bar is not None:
+        bar.close()
+    if fallback:
+        warnings.warn("quy tắc đánh giá từng đối tượng (không vector hóa được) / rules evaluated one entity at a "
+                      f"time: {fallback}", FallbackWarning, stacklevel=2)
+    res = pd.concat(results, ignore_index=True) if results else empty_results(pack)
+    summ = pd.concat(summaries, ignore_index=True) if summaries else empty_summary()
+    return BatchResult(pack, res, summ, fallback, n_parts)
+
+
+def evaluate_chunk(pack: RulePack, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,
+                   lang: str = "vi", every_year: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
+    """One chunk of schools: validate, build row tables, evaluate rules in dependency order, collect outputs."""
+    types = types if types is not None else _input_types(pack)
+    frames = {name: prepare(name, df, types.get(SPECS[name][0], {})) for name, df in raw.items()}
+    chunk = Chunk(frames, on, history=every_year or uses_history(pack))
+    runner = RuleRunner(pack, chunk)
+    for rule in dependency_order(pack):
+        if rule.subject in chunk.tables:
+            runner.rule_cols(rule, chunk.tables[rule.subject])
+        elif rule.subject == "cluster":
+            runner.fallback[rule.id] = "cluster rules are not evaluated in batch"
+    res, summ = [], []
+    for kind in ("school", "unit", "staff"):
+        rules = [r for r in pack.rules if r.subject == kind]
+        if not rules:
+            continue
+        r, s = _outputs(pack, runner, chunk, kind, rules, lang, every_year)
+        res.append(r)
+        summ.append(s)
+    fallback = dict(runner.fallback)
+    runner.close()  # tables, links and caches refer to each other: free them now, not at the next GC
+    results = pd.concat(res, ignore_index=True) if res else empty_results(pack)
+    summary = pd.concat(summ, ignore_index=True) if summ else empty_summary()
+    return results.reindex(columns=result_columns(pack)), summary, fallback
+
+
+def _nones(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
+    """Empty cells as None (not NaN) in text columns, as in Report.to_frame."""
+    for c in cols:
+        col = df[c].astype(object)
+        df[c] = col.where(col.notna(), None)
+    return df
+
+
+def uses_history(pack: RulePack) -> bool:
+    """Whether any expression of the pack reads ``history`` (else only evaluation-year rows are built)."""
+    trees = [e.tree for r in pack.rules for _, e in r.expressions()]
+    trees += [v.formula.tree for v in pack.variables.values() if v.formula is not None]
+    for tree in trees:
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Name | ast.Attr)) and node.name == "history":
+                return True
+    return False
+
+
+PROVENANCES = [p.value for p in Provenance]
+
+
+def _provenance(pack: RulePack, rule: Any, udates: np.ndarray, inv: np.ndarray) -> np.ndarray:
+    """Provenance codes (positions in PROVENANCES) of a rule at each row's date, looked up once per distinct date."""
+    codes = np.array([PROVENANCES.index(pack.rule_provenance(rule, d.astype(dt.date)).value) for d in udates],
+                     dtype=np.int64)
+    return codes[inv] if len(inv) else np.zeros(0, dtype=np.int64)
+
+
+def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[Any],
+             lang: str, every_year: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    t = chunk.tables[kind]
+    rows = np.arange(t.n) if every_year else chunk.output_rows(kind)
+    n, R = len(rows), len(rules)
+    ent = t.ent[rows]
+    ids = chunk.ids[kind][ent]
+    name_col = t.field("name")
+    names = np.where(name_col.k[rows], name_col.v[rows], None) if name_col is not None and n else \
+        np.full(n, None, dtype=object)
+    school_ids = chunk.ids["school"][t.school[rows]] if kind != "school" else np.full(n, None, dtype=object)
+    udates, inv = np.unique(t.date[rows], return_inverse=True)
+    on = np.array([str(d) for d in udates], dtype=object)[inv] if n else np.zeros(0, dtype=object)
+    error = chunk.ent[kind].bad[ent].copy() if n else np.zeros(0, dtype=object)
+    cols = [runner.rule_cols(r, t) for r in rules]
+    for rc in cols:
+        if rc.err is not None:
+            e = rc.err[rows]
+            fill = np.equal(error, None) & np.not_equal(e, None)
+            error[fill] = e[fill]
+    bad = np.not_equal(error, None)
+    OC = np.stack([rc.outcome[rows] for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
+    M = np.stack([rc.margin[rows] for rc in cols], axis=1) if n else np.zeros((0, R))
+    P = np.stack([_provenance(pack, r, udates, inv) for r in rules], axis=1) if n else np.zeros((0, R), np.int64)
+    level_cols = _level_columns(pack, kind)
+    # -- results frame (entity-major, rules in pack order)
+    out_codes = OC.astype(np.int8).ravel()  # categorical codes: int8 as pandas keeps them (no conversion)
+    badr = np.repeat(bad, R)
+    exceeded = (OC == PASS) & (M > 1e-9)
+    value = np.stack([rc.value_at(rows) for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
+    threshold = np.stack([rc.threshold_at(rows) for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
+    margin = M.ravel().copy()
+    value[badr] = None
+    threshold[badr] = None
+    margin[badr] = np.nan
+    rule_codes = np.tile(np.arange(R, dtype=np.int32), n)
+
+    def per_rule(of: Any) -> pd.Categorical:
+        # categories over the whole pack: the frames of every kind and chunk share them, so concatenating
+        # them stays categorical (different categories would turn millions of cells into strings)
+        cats = pd.unique(pd.Series([of(r) for r in pack.rules], dtype=object).dropna())
+        pos = {v: i for i, v in enumerate(cats)}
+        codes = np.array([pos.get(of(r), -1) if of(r) is not None else -1 for r in rules],
+                         dtype=np.int8 if len(cats) < 127 else np.int32)
+        return pd.Categorical.from_codes(codes[rule_codes], categories=pd.Index(cats, dtype=object))
+
+    out_codes = np.where(badr, np.int8(4), out_codes)
+    prov_codes = pd.Categorical.from_codes(P.astype(np.int8).ravel(), categories=PROVENANCES)
+    data: dict[str, Any] = {
+        "entity": _obj(np.repeat(ids, R)),
+        "kind": pd.Categorical.from_codes(np.full(n * R, KINDS.index(kind), dtype=np.int8), KINDS),
+        "name": _obj(np.repeat(names, R)), "school": _obj(np.repeat(school_ids, R)), "on": _obj(np.repeat(on, R)),
+        "rule": per_rule(lambda r: r.id), "concept": per_rule(lambda r: r.concept),
+        "title": per_rule(lambda r: r.title_vi if lang == "vi" else r.title_en),
+        "group": per_rule(lambda r: r.group),
+        "outcome": pd.Categorical.from_codes(out_codes, OUTCOME_CATEGORIES),
+        "value": _obj(value), "threshold": _obj(threshold), "margin": margin,
+        "exceeded": exceeded.ravel() & ~badr, "provenance": prov_codes,
+        "citation": per_rule(lambda r: r.citation.short()),
+        "effective_from": per_rule(lambda r: r.effective.start.isoformat()),
+        "effective_to": per_rule(lambda r: r.effective.end.isoformat() if r.effective.end else None),
+        "error": _obj(np.repeat(error, R)),
+    }
+    levels: dict[str, np.ndarray] = {}
+    for lv in pack.level_ids:
+        L = np.stack([rc.levels[lv][rows] for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
+        levels[lv] = L
+        if f"level_{lv}" in level_cols:
+            data[f"level_{lv}"] = pd.Categorical.from_codes(np.where(badr, np.int8(4), L.astype(np.int8).ravel()),
+                                                            OUTCOME_CATEGORIES)
+    results = pd.DataFrame(data, copy=False)  # fresh arrays: no copy, and no consolidation of object columns
+    # -- summary frame
+    verdict, text, reached = _verdicts(pack, kind, rules, OC, levels, M, lang)
+    verdict[bad] = "error"
+    text[bad] = label("error", lang)
+    reached[bad] = None
+    ok = ~bad
+
+    def count(mask: np.ndarray) -> np.ndarray:
+        return np.where(ok, mask.sum(axis=1), 0).astype(np.int64)
+
+    summary = pd.DataFrame({
+        "entity": _obj(ids), "kind": _obj(np.full(n, kind, dtype=object)), "name": _obj(names),
+        "school": _obj(school_ids), "on": _obj(on), "verdict": _obj(verdict), "verdict_text": _obj(text),
+        "level_reached": _obj(reached),
+        "pass": count(OC == PASS), "fail": count(OC == FAIL), "unknown": count(OC == UNK),
+        "not_applicable": count(OC == NA), "exceeded": count(exceeded),
+        "provisional": count((OC != NA) & (P == PROVENANCES.index(Provenance.provisional.value))),
+        "error": _obj(error),
+    })
+    return results, summary.reindex(columns=SUMMARY_COLUMNS)
+
+
+KINDS = ["school", "unit", "staff"]
+OUTCOME_CATEGORIES = pd.Index(["pass", "fail", "unknown", "not_applicable", "error"], dtype=object)
+
+
+def _obj(values: np.ndarray) -> pd.Series:
+    """An object column as given (no inference into Arrow strings: faster, and None stays None)."""
+    return pd.Series(np.asarray(values, dtype=object), dtype=object, copy=False)
+
+
+def _verdicts(pack: RulePack, kind: str, rules: list[Any], OC: np.ndarray, levels: dict[str, np.ndarray],
+              M: np.ndarray, lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The verdict of report.summarize, over all entities at once."""
+    n = OC.shape[0]
+    subjects = pack.header.level_subjects
+    if not (pack.header.levels and (subjects is None or kind in subjects)):
+        elig = (OC == PASS).any(axis=1).astype(np.int64)
+        v = np.array(["not_eligible", "eligible"], dtype=object)[elig]
+        tx = np.array([label("not_eligible", lang), label("eligible", lang)], dtype=object)[elig]
+        return v, tx, np.full(n, None, dtype=object)
+    status = {}
+    for lvl in pack.header.levels:
+        L = levels[lvl.id]
+        status[lvl.id] = np.where((L == FAIL).any(axis=1), "fail", np.where((L == UNK).any(axis=1), "unknown",
+                                                                             "pass"))
+    reached = np.full(n, None, dtype=object)
+    still = np.ones(n, dtype=bool)
+    for lvl in pack.header.levels:
+        still &= status[lvl.id] == "pass"
+        reached[still] = lvl.id
+    first = pack.header.levels[0].id
+    labels = {lvl.id: lvl for lvl in pack.header.levels}
+    verdict = np.where(status[first] == "fail", "chua_dat", "chua_du_du_lieu").astype(object)
+    text = np.where(status[first] == "fail", label("chua_dat", lang), label("chua_du_du_lieu", lang)).astype(object)
+    for i in np.flatnonzero(np.not_equal(reached, None)):
+        lv = labels[reached[i]]
+        verdict[i] = f"dat_{lv.id}"
+        text[i] = f"đạt {lv.label_vi.lower()}" if lang == "vi" else f"meets {lv.label_en}"
+    return verdict, text, reached
