@@ -256,13 +256,13 @@ def test_excel_export_is_atomic(tmp_path: Path, demo_pack: Any, monkeypatch: Any
     target = tmp_path / "r.xlsx"
     target.write_bytes(b"old report")
 
-    import chuan_engine.batch.io as bio
+    import chuan_engine.atomic as atomic
 
     def boom(src: str, dst: str) -> None:  # the workbook is written, then moving it into place fails
         assert Path(src).stat().st_size > 0
         raise OSError("disk full")
 
-    monkeypatch.setattr(bio.os, "replace", boom)
+    monkeypatch.setattr(atomic.os, "replace", boom)
     with pytest.raises(OSError):
         out.to_excel(target)
     assert target.read_bytes() == b"old report"

@@ -14,6 +14,7 @@ from .facts.loader import facts_json_schema, load_facts, load_facts_keep_going
 from .i18n import pick
 from .pack import load_pack
 from .packs import find_pack, open_pack
+from .report import Report
 from .sidecar import extras_text
 
 
@@ -103,14 +104,20 @@ def _emit(text: str, out: str | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def cmd_evaluate(args: argparse.Namespace) -> int:
+def _evaluate(args: argparse.Namespace, extras: bool = True) -> Report:
+    """Load the pack and facts named on the command line and evaluate them (--keep-going lists bad input)."""
     pack = open_pack(args.pack, args.params)
     if args.keep_going:
         facts, bad = load_facts_keep_going(*args.facts)
     else:
         facts, bad = load_facts(*args.facts), []
-    report = pack.evaluate(facts, _on(args), lang=args.lang)
+    report = pack.evaluate(facts, _on(args), lang=args.lang, extras=extras)
     report.add_input_errors(bad)
+    return report
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    report = _evaluate(args)
     if args.format == "json":
         text = report.to_json()
     elif args.format == "html":
@@ -128,13 +135,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_gaps(args: argparse.Namespace) -> int:
     from .gaps import gaps_dict, render_gaps
 
-    pack = open_pack(args.pack, args.params)
-    if args.keep_going:
-        facts, bad = load_facts_keep_going(*args.facts)
-    else:
-        facts, bad = load_facts(*args.facts), []
-    report = pack.evaluate(facts, _on(args), lang=args.lang, extras=False)  # gaps need no ledger/quotas/ranking
-    report.add_input_errors(bad)
+    report = _evaluate(args, extras=False)  # gaps need no ledger/quotas/ranking
     if args.format == "json":
         text = json.dumps(gaps_dict(report, args.lang), ensure_ascii=False, indent=2, default=str)
     else:

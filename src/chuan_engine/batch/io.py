@@ -6,14 +6,13 @@ Reports are written atomically: to a temporary file beside the target, then
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..atomic import atomic_path
 from ..errors import FactsError
 from ..i18n import t as label
 from .layout import FRAMES, KEY_COLUMNS
@@ -135,13 +134,5 @@ def write_excel(path: str | Path, results: Iterable[BatchResult]) -> None:
         for row in df.itertuples(index=False, name=None):
             ws.append([None if v is None or (isinstance(v, float) and math.isnan(v)) else
                        v if isinstance(v, str | int | float | bool) else str(v) for v in row])
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".xlsx")
-    os.close(fd)
-    try:
+    with atomic_path(target, suffix=".xlsx") as tmp:
         wb.save(tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
