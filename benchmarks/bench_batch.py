@@ -221,6 +221,15 @@ def main(argv: list[str] | None = None) -> int:
     final_gb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     print(f"  peak memory (process max RSS): {peak_gb:.2f} GB after the 10^6 run (inputs included), "
           f"{final_gb:.2f} GB over the whole benchmark")
+    # 5. the durable_rules backend on the subset of the emulation pack it can express (issue 7)
+    import subprocess
+
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_durable.py"), "--pack",
+                           str(Path(emu.source)), "--n", "3000", "--repeat", "1"],
+                          capture_output=True, text=True, check=False)
+    print("  durable_rules backend vs explaining evaluator (benchmarks/bench_durable.py):")
+    for line in (proc.stdout or proc.stderr).splitlines():
+        print(f"    {line}")
     print("targets:")
     for text, ok in met:
         print(f"  [{'MET' if ok else 'NOT MET'}] {text}")

@@ -127,7 +127,7 @@ class _RuleIR:
 def _size(ir: IR) -> tuple[int, int]:
     """Upper bound on the Rete rules needed for (true, false) of an expression."""
     tag = ir[0]
-    if tag in ("const", "truthy", "known", "ref", "cmpc", "inc"):
+    if tag in ("const", "pconst", "truthy", "known", "ref", "cmpc", "inc"):
         return 1, 1
     if tag == "cmp":
         side, op = ir[1], ir[2]
@@ -232,6 +232,8 @@ class _Builder:
     def boolean(self, node: ast.Node, kind: str) -> IR:
         if isinstance(node, ast.Literal) and isinstance(node.value, bool):
             return ("const", node.value)
+        if isinstance(node, ast.Param):  # a dated switch, e.g. "a pending review blocks rewards"
+            return ("pconst", node)
         if isinstance(node, ast.RuleRef):
             return ("ref", node.name)
         if isinstance(node, ast.Unary) and node.op == "not":
@@ -509,6 +511,11 @@ class _DateCompiler:
         tag = ir[0]
         if tag == "const":
             return (TRUE, FALSE) if ir[1] else (FALSE, TRUE)
+        if tag == "pconst":
+            value = self.const(ir[1])
+            if not isinstance(value, bool):
+                raise _Unsupported(f"parameter '${ir[1].name}' used as a condition is not true/false")
+            return (TRUE, FALSE) if value else (FALSE, TRUE)
         if tag == "truthy":
             p = ir[1].prop
             return _tests(_known(p), (p, "==", 1)), _tests(_known(p), (p, "==", 0))
