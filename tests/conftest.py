@@ -32,3 +32,21 @@ def demo_facts():
     from chuan_engine import load_facts
 
     return load_facts(ROOT / "fixtures" / "demo")
+
+
+QD11_DOSSIER_DATE = __import__("datetime").date(2025, 6, 30)
+
+
+@pytest.fixture(scope="session")
+def qd11_pack():
+    from chuan_engine import load_pack
+
+    return load_pack(ROOT / "rules" / "qd11_2021")
+
+
+@pytest.fixture(scope="session")
+def qd11_report(qd11_pack):
+    """The six bundled schools evaluated on the dossier date the fixtures are written for."""
+    from chuan_engine import load_facts
+
+    return qd11_pack.evaluate(load_facts(ROOT / "fixtures" / "schools"), QD11_DOSSIER_DATE)

@@ -35,13 +35,13 @@ DOSSIER = dt.date(2025, 6, 30)
 
 
 @pytest.fixture(scope="module")
-def pack():
-    return load_pack(ROOT / "rules" / "qd11_2021")
+def pack(qd11_pack):
+    return qd11_pack
 
 
 @pytest.fixture(scope="module")
-def report(pack):
-    return pack.evaluate(load_facts(SCHOOLS), DOSSIER)
+def report(qd11_report):
+    return qd11_report
 
 
 def _gap(report, school, rule, level=None):

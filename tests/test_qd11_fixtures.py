@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from chuan_engine import Outcome, load_facts, load_pack
+from chuan_engine import Outcome, load_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHOOLS = ROOT / "fixtures" / "schools"
@@ -34,13 +34,13 @@ DOSSIER = dt.date(2025, 6, 30)
 
 
 @pytest.fixture(scope="module")
-def pack():
-    return load_pack(ROOT / "rules" / "qd11_2021")
+def pack(qd11_pack):
+    return qd11_pack
 
 
 @pytest.fixture(scope="module")
-def report(pack):
-    return pack.evaluate(load_facts(SCHOOLS), DOSSIER)
+def report(qd11_report):
+    return qd11_report
 
 
 def _failing(e, level="muc_1"):
