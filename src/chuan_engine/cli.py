@@ -38,36 +38,31 @@ def _year_arg(text: str) -> int:
     return int(text)
 
 
+def _evaluation_args(cmd: argparse.ArgumentParser, formats: list[str]) -> None:
+    """The arguments every command that evaluates facts shares (read back by ``_evaluate``)."""
+    cmd.add_argument("facts", nargs="+", help="facts files or folders (YAML/JSON)")
+    cmd.add_argument("--pack", required=True, help="pack name (under rules/) or path")
+    when = cmd.add_mutually_exclusive_group()
+    when.add_argument("--date", type=_date_arg, help="evaluation date YYYY-MM-DD (e.g. the dossier date)")
+    when.add_argument("--year", type=_year_arg, help="achievement year (evaluated on 31/12)")
+    cmd.add_argument("--params", help="parameter override file (YAML/JSON)")
+    cmd.add_argument("--format", choices=formats, default="table")
+    cmd.add_argument("--out", help="write to this file (atomically) instead of stdout")
+    cmd.add_argument("--lang", choices=["vi", "en"], default="vi")
+    cmd.add_argument("--keep-going", action="store_true",
+                     help="evaluate the valid entities and list the invalid ones (exit code stays 2)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="chuan", description="chuan_engine: đánh giá quy định thành quy tắc / regulations as rules")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ev = sub.add_parser("evaluate", help="đánh giá dữ kiện theo bộ quy tắc / evaluate facts")
-    ev.add_argument("facts", nargs="+", help="facts files or folders (YAML/JSON)")
-    ev.add_argument("--pack", required=True, help="pack name (under rules/) or path")
-    when = ev.add_mutually_exclusive_group()
-    when.add_argument("--date", type=_date_arg, help="evaluation date YYYY-MM-DD")
-    when.add_argument("--year", type=_year_arg, help="achievement year (evaluated on 31/12)")
-    ev.add_argument("--params", help="parameter override file (YAML/JSON)")
-    ev.add_argument("--format", choices=["table", "json", "html"], default="table")
-    ev.add_argument("--out", help="write to this file (atomically) instead of stdout")
-    ev.add_argument("--lang", choices=["vi", "en"], default="vi")
+    _evaluation_args(ev, formats=["table", "json", "html"])
     ev.add_argument("--strict", action="store_true", help="exit 1 when any verdict fails")
-    ev.add_argument("--keep-going", action="store_true",
-                    help="evaluate the valid entities and list the invalid ones (exit code stays 2)")
 
     gp = sub.add_parser("gaps", help="còn thiếu gì để đạt từng mức / what remains to reach each level")
-    gp.add_argument("facts", nargs="+", help="facts files or folders (YAML/JSON)")
-    gp.add_argument("--pack", required=True, help="pack name (under rules/) or path")
-    gwhen = gp.add_mutually_exclusive_group()
-    gwhen.add_argument("--date", type=_date_arg, help="evaluation date YYYY-MM-DD (the dossier date)")
-    gwhen.add_argument("--year", type=_year_arg, help="evaluated on 31/12 of this year")
-    gp.add_argument("--params", help="parameter override file (YAML/JSON)")
-    gp.add_argument("--format", choices=["table", "json"], default="table")
-    gp.add_argument("--out", help="write to this file (atomically) instead of stdout")
-    gp.add_argument("--lang", choices=["vi", "en"], default="vi")
-    gp.add_argument("--keep-going", action="store_true",
-                    help="report the valid entities and list the invalid ones (exit code stays 2)")
+    _evaluation_args(gp, formats=["table", "json"])
 
     rules = sub.add_parser("rules", help="liệt kê, xem, kiểm tra quy tắc / list, show, lint rules")
     rsub = rules.add_subparsers(dest="rules_command", required=True, parser_class=_Parser)
