@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from chuan_engine import notebook as nb
-from chuan_engine.render.charts import Chart, group_chart, group_counts
+from chuan_engine.report.charts import Chart, group_chart, group_counts
 
 ON = dt.date(2025, 12, 31)
 
@@ -25,7 +25,7 @@ def report(demo_pack, demo_facts):
 
 
 def test_importing_views_does_not_import_matplotlib() -> None:
-    code = ("import sys, chuan_engine, chuan_engine.notebook, chuan_engine.render.charts; "
+    code = ("import sys, chuan_engine, chuan_engine.notebook, chuan_engine.report.charts; "
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported eagerly'")
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -128,6 +128,6 @@ def test_html_with_embedded_charts(report, tmp_path) -> None:
     path = nb.save_html(report, tmp_path / "r.html")
     assert path.read_text(encoding="utf-8") == html
     # Only PNG data URIs are embedded.
-    from chuan_engine.render.html import render_html
+    from chuan_engine.report.html import render_html
 
     assert "<img" not in render_html(report, images={"demo_a": "https://example.org/x.png"})

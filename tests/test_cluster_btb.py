@@ -9,8 +9,8 @@ import pytest
 
 from chuan_engine import load_facts, load_pack
 from chuan_engine.errors import RuleError
-from chuan_engine.outcome import Outcome
-from chuan_engine.ranking import cluster_ranking
+from chuan_engine.policy.ranking import cluster_ranking
+from chuan_engine.report.outcome import Outcome
 
 ROOT = Path(__file__).resolve().parents[1]
 P, F = Outcome.passed, Outcome.failed

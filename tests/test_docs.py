@@ -52,8 +52,8 @@ def test_generated_pages_are_current() -> None:
 
 
 def test_generated_reference_covers_every_function_and_vocabulary() -> None:
-    from chuan_engine.expr.functions import FUNCTIONS
     from chuan_engine.facts.vocab import VOCABULARIES
+    from chuan_engine.lang.functions import FUNCTIONS
 
     text = (DOCS / "expression_language.md").read_text(encoding="utf-8")
     for f in FUNCTIONS.values():

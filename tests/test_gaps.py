@@ -27,7 +27,7 @@ from chuan_engine import (
     load_pack,
     read_parameter_file,
 )
-from chuan_engine.gaps import entity_gaps, gaps_dict, gaps_frame, measure_shape, render_gaps
+from chuan_engine.analysis.gaps import entity_gaps, gaps_dict, gaps_frame, measure_shape, render_gaps
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHOOLS = ROOT / "fixtures" / "schools"

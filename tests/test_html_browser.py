@@ -147,7 +147,7 @@ def test_citations_link_only_to_web_pages_and_text_is_escaped(demo_pack, demo_fa
     import dataclasses
     import datetime as dt
 
-    from chuan_engine.spec import Citation
+    from chuan_engine.pack.spec import Citation
 
     report = demo_pack.evaluate(demo_facts, dt.date(2025, 12, 31))
     school = report.entity("demo_a")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from chuan_engine import load_facts, load_pack
-from chuan_engine.ledger import initiative_ledger
+from chuan_engine.policy.ledger import initiative_ledger
 
 ROOT = Path(__file__).resolve().parents[1]
 

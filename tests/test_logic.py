@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chuan_engine.logic import UNKNOWN, k_all, k_and, k_any, k_not, k_or
+from chuan_engine.lang.logic import UNKNOWN, k_all, k_and, k_any, k_not, k_or
 
 T, F, U = True, False, UNKNOWN
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from chuan_engine import CycleError, ExpressionSyntaxError, ExpressionTypeError, Outcome, RuleError, load_pack
-from chuan_engine.pack import dependency_order
+from chuan_engine.pack.plan import dependency_order
 
 HEADER = 'pack: {id: t, version: "1", title_vi: Thử, title_en: Test}\n'
 

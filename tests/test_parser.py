@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from chuan_engine.errors import ExpressionSyntaxError
-from chuan_engine.expr import ast
-from chuan_engine.expr.parser import MAX_DEPTH, parse
+from chuan_engine.lang import ast
+from chuan_engine.lang.parser import MAX_DEPTH, parse
 
 
 def test_precedence_and_binds_tighter_than_or():

@@ -9,7 +9,7 @@ import pytest
 
 from chuan_engine import load_facts, load_pack
 from chuan_engine.cli import main
-from chuan_engine.outcome import Outcome
+from chuan_engine.report.outcome import Outcome
 
 ROOT = Path(__file__).resolve().parents[1]
 P, F = Outcome.passed, Outcome.failed

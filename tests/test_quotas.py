@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from chuan_engine import load_facts, load_pack
-from chuan_engine.packs import read_parameter_file
-from chuan_engine.quotas import quota_report
+from chuan_engine.pack.find import read_parameter_file
+from chuan_engine.policy.quotas import quota_report
 
 ROOT = Path(__file__).resolve().parents[1]
 

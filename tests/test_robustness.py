@@ -16,12 +16,12 @@ from hypothesis import strategies as st
 from chuan_engine import ChuanError, load_facts, load_pack
 from chuan_engine.atomic import write_atomic
 from chuan_engine.cli import main
-from chuan_engine.engine import Evaluation
-from chuan_engine.expr.checker import CheckContext, Checker
-from chuan_engine.expr.parser import MAX_DEPTH, parse
 from chuan_engine.facts.loader import MAX_FILE_BYTES
 from chuan_engine.facts.vocab import Degree, DisciplineForm, Level, Rating
-from chuan_engine.views import View
+from chuan_engine.lang.checker import CheckContext, Checker
+from chuan_engine.lang.parser import MAX_DEPTH, parse
+from chuan_engine.run.explain import Evaluation
+from chuan_engine.run.views import View
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = str(ROOT / "rules" / "demo")

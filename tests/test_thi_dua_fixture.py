@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from chuan_engine import load_facts, load_pack
-from chuan_engine.outcome import Outcome
+from chuan_engine.report.outcome import Outcome
 
 ROOT = Path(__file__).resolve().parents[1]
 P, F, U = Outcome.passed, Outcome.failed, Outcome.unknown
@@ -218,7 +218,7 @@ def test_provenance_follows_the_sources(reports):
 
 
 def test_failed_condition_says_why(reports):
-    from chuan_engine.reasons import reasons
+    from chuan_engine.report.reasons import reasons
 
     why = reasons(reports[2024].entity("cb_canh_cao_2024").result(LDTT).explanation)
     assert why == ["rating >= 'hoan_thanh_tot' — rating = hoan_thanh"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from chuan_engine import load_facts, load_pack
-from chuan_engine.outcome import Outcome
+from chuan_engine.report.outcome import Outcome
 
 ROOT = Path(__file__).resolve().parents[1]
 P, F, U, NA = Outcome.passed, Outcome.failed, Outcome.unknown, Outcome.not_applicable

@@ -15,7 +15,8 @@ Importing starts no thread and does no I/O.
 
 from __future__ import annotations
 
-from .check import PackCheck, check_pack, check_path
+from .analysis.check import PackCheck, check_pack, check_path
+from .analysis.gaps import entity_gaps, gaps_dict, gaps_frame, render_gaps
 from .errors import (
     ChuanError,
     CycleError,
@@ -30,18 +31,17 @@ from .errors import (
 from .facts.loader import facts_json_schema, load_facts
 from .facts.models import Cluster, Initiative, Research, School, SchoolYear, Staff, StaffYear, Unit, UnitYear
 from .facts.store import Facts
-from .gaps import entity_gaps, gaps_dict, gaps_frame, render_gaps
-from .ledger import initiative_ledger
-from .logic import UNKNOWN
-from .outcome import LevelResult, Outcome, RuleResult
-from .pack import Rule, RulePack, load_pack
-from .packs import find_pack, open_pack, read_parameter_file
-from .parameters import ParameterValue
-from .provenance import Provenance
-from .quotas import quota_report
-from .ranking import cluster_ranking
-from .report import SCHEMA_VERSION, EntityReport, Report
-from .sidecar import attach_extras, extras_text
+from .lang.logic import UNKNOWN
+from .pack.find import find_pack, open_pack, read_parameter_file
+from .pack.parameters import ParameterValue
+from .pack.plan import Rule, RulePack, load_pack
+from .pack.provenance import Provenance
+from .pack.side_files import attach_extras, extras_text
+from .policy.ledger import initiative_ledger
+from .policy.quotas import quota_report
+from .policy.ranking import cluster_ranking
+from .report.outcome import LevelResult, Outcome, RuleResult
+from .report.results import SCHEMA_VERSION, EntityReport, Report
 
 __version__ = "0.1.0"
 

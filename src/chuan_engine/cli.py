@@ -12,10 +12,10 @@ from .atomic import write_atomic
 from .errors import ChuanError
 from .facts.loader import facts_json_schema, load_facts, load_facts_keep_going
 from .i18n import pick
-from .pack import load_pack
-from .packs import find_pack, open_pack
-from .report import Report
-from .sidecar import extras_text
+from .pack.find import find_pack, open_pack
+from .pack.plan import load_pack
+from .pack.side_files import extras_text
+from .report.results import Report
 
 
 class _Parser(argparse.ArgumentParser):
@@ -128,7 +128,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    from .gaps import gaps_dict, render_gaps
+    from .analysis.gaps import gaps_dict, render_gaps
 
     report = _evaluate(args, extras=False)  # gaps need no ledger/quotas/ranking
     if args.format == "json":
@@ -143,7 +143,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
 def cmd_rules(args: argparse.Namespace) -> int:
     if args.rules_command == "check":
-        from .check import check_path, render, render_json
+        from .analysis.check import check_path, render, render_json
 
         results = check_path(args.path, examples=max(0, args.examples))
         print(render_json(results) if args.format == "json" else render(results, args.lang))

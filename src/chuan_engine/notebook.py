@@ -19,12 +19,12 @@ import pandas as pd
 
 from .facts.store import Facts
 from .i18n import pick, t
-from .outcome import Outcome
+from .report.outcome import Outcome
 
 if TYPE_CHECKING:
-    from .pack import RulePack
-    from .render.charts import Chart
-    from .report import EntityReport, Report
+    from .pack.plan import RulePack
+    from .report.charts import Chart
+    from .report.results import EntityReport, Report
 
 _OUTCOME_VALUES = {o.value for o in Outcome}
 
@@ -51,7 +51,7 @@ class HtmlTable:
         return f"<td>{escape(str(value))}</td>"
 
     def _repr_html_(self) -> str:
-        from .render.html import CSS
+        from .report.html import CSS
 
         heads = "".join(f"<th>{escape(str(c))}</th>" for c in [self.frame.index.name or "", *self.frame.columns])
         rows = []
@@ -165,7 +165,7 @@ def ranking_view(report: Report, lang: str | None = None, schools: Iterable[str]
 
 def school_chart(report: Report, school: str, lang: str | None = None) -> Chart:
     """Stacked bars of pass/fail/unknown rules per criteria group for one school (or any entity)."""
-    from .render.charts import group_chart
+    from .report.charts import group_chart
 
     return group_chart(report.entity(school), lang or report.lang)
 
@@ -198,7 +198,7 @@ def progress(pack: RulePack, facts: Facts, entity: str, when: Sequence[int | dt.
 def progress_chart(pack: RulePack, facts: Facts, entity: str, when: Sequence[int | dt.date],
                    lang: str = "vi") -> Chart:
     """Chart of ``progress``: level-1 indicators met, failed and undetermined at each date."""
-    from .render.charts import progress_chart as draw
+    from .report.charts import progress_chart as draw
 
     data = progress(pack, facts, entity, when, lang)
     title = ("Tiến độ đạt chuẩn: " if lang == "vi" else "Progress: ") + entity
@@ -207,7 +207,7 @@ def progress_chart(pack: RulePack, facts: Facts, entity: str, when: Sequence[int
 
 def ranking_chart(report: Report, lang: str | None = None, schools: Iterable[str] | None = None) -> Chart:
     """Bars of level-1 indicators per school, in ranking order."""
-    from .render.charts import ranking_chart as draw
+    from .report.charts import ranking_chart as draw
 
     lang = lang or report.lang
     return draw(school_ranking(report, lang, schools), lang,
@@ -216,8 +216,8 @@ def ranking_chart(report: Report, lang: str | None = None, schools: Iterable[str
 
 def html_with_charts(report: Report, lang: str | None = None, kind: str = "school") -> str:
     """A self-contained HTML report with a group chart (PNG, base64) under each entity of ``kind``."""
-    from .render.charts import group_chart
-    from .render.html import render_html
+    from .report.charts import group_chart
+    from .report.html import render_html
 
     lang = lang or report.lang
     images = {e.id: group_chart(e, lang).data_uri() for e in report.entities

@@ -38,17 +38,17 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-from ..aggregates import _years
-from ..engine import EPS, Evaluation, _check_input, _coerce_like, _input, _num_compare, compare
 from ..errors import ChuanError, EvaluationError
-from ..expr import ast
-from ..expr.types import LINKS, fact_field_type
 from ..facts.store import Facts
 from ..facts.vocab import OrderedVocab
-from ..logic import UNKNOWN
-from ..outcome import Outcome
-from ..pack import Rule, RulePack
-from ..views import View
+from ..lang import ast
+from ..lang.logic import UNKNOWN
+from ..lang.types import LINKS, fact_field_type
+from ..pack.plan import Rule, RulePack
+from ..report.outcome import Outcome
+from ..run.aggregates import _years
+from ..run.explain import EPS, Evaluation, _check_input, _coerce_like, _input, _num_compare, compare
+from ..run.views import View
 
 MAX_ALTERNATIVES = 64
 """A rule whose true/false condition needs more Rete rules than this is reported unsupported."""

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..expr import ast
-from ..pack import RulePack
+from ..lang import ast
+from ..pack.plan import RulePack
 from .cols import (
     Col,
     NotVectorisable,

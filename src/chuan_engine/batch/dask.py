@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..pack import RulePack
+from ..pack.plan import RulePack
 from .layout import FRAMES
 from .run import SUMMARY_COLUMNS, _input_types, _nones, empty_results, evaluate_chunk
 

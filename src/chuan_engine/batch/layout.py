@@ -45,8 +45,8 @@ import pandas as pd
 from pydantic import BaseModel
 
 from ..errors import FactsError
-from ..expr.types import ENTITY_FIELDS, YEAR_FIELDS, Type
 from ..facts import models
+from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS, Type
 
 FRAMES = ("schools", "school_years", "units", "unit_years", "staff", "staff_years", "initiatives", "research")
 

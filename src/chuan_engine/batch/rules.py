@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import ChuanError
-from ..outcome import Outcome
-from ..pack import Rule, RulePack
+from ..pack.plan import Rule, RulePack
+from ..report.outcome import Outcome
 from .cols import EPS, Col, NotVectorisable, compare, gather, merge_err
 from .compiler import Vectoriser, _bool
 from .tables import Chunk, Table
@@ -166,8 +166,8 @@ class RuleRunner:
     # -- fallback -----------------------------------------------------------------
     def _fallback(self, rule: Rule, t: Table) -> RuleCols:
         """The explaining evaluator, row by row, for one rule the compiler cannot take."""
-        from ..engine import Evaluation
-        from ..views import View
+        from ..run.explain import Evaluation
+        from ..run.views import View
         from .convert import chunk_models
 
         if t.kind not in ("school", "unit", "staff"):

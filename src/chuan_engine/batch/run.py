@@ -13,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FactsError
-from ..expr import ast
 from ..i18n import t as label
-from ..pack import RulePack, dependency_order
-from ..provenance import Provenance
+from ..lang import ast
+from ..pack.plan import RulePack, dependency_order
+from ..pack.provenance import Provenance
 from .layout import FRAMES, SPECS, prepare
 from .rules import FAIL, NA, PASS, UNK, RuleRunner
 from .tables import Chunk

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from pydantic_core import PydanticUndefined
 
-from ..expr.types import ENTITY_FIELDS, YEAR_FIELDS
+from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS
 from .cols import Col, date_parts
 from .layout import SPECS, Frame
 
@@ -303,7 +303,7 @@ class Chunk:
             erow[pos[~dup]] = np.flatnonzero(~dup)
             self._merge_bad(bad, pos, sf.row_bad)
             if sf.raw is not None and "on" in sf.raw.columns:
-                from ..expr.types import DATE
+                from ..lang.types import DATE
                 from .layout import normalize
 
                 c = normalize(sf.raw["on"], DATE, "on")

@@ -58,16 +58,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..check import closure
-from ..engine import Evaluation
+from ..analysis.check import closure
 from ..facts.models import Cluster, Initiative, Research, School, SchoolYear, Staff, StaffYear, Unit, UnitYear
 from ..facts.store import Facts
 from ..facts.vocab import OrderedVocab
-from ..logic import UNKNOWN
-from ..outcome import Outcome, RuleResult
-from ..pack import RulePack
-from ..report import Report
-from ..views import View, unit_of
+from ..lang.logic import UNKNOWN
+from ..pack.plan import RulePack
+from ..report.outcome import Outcome, RuleResult
+from ..report.results import Report
+from ..run.explain import Evaluation
+from ..run.views import View, unit_of
 
 KNOWLEDGE_FUNCS = {"known", "coalesce"}
 TIME_FUNCS = {"months_since", "years_since", "in_window", "streak"}

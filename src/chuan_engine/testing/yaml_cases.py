@@ -33,8 +33,7 @@ from typing import Any
 
 import pytest
 
-from ..errors import ChuanError
-from .cases import (
+from ..analysis.cases import (
     OUTCOMES,
     Case,
     CaseError,
@@ -49,6 +48,7 @@ from .cases import (
     overrides,
     run_case,
 )
+from ..errors import ChuanError
 
 __all__ = ["OUTCOMES", "Case", "CaseError", "CaseFailure", "YamlCaseFile", "YamlCaseItem", "case_facts", "case_files",
            "case_pack", "check_case", "explain_text", "is_case_file", "load_cases", "overrides", "pytest_collect_file",

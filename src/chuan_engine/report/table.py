@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..i18n import pick, t
-from ..outcome import Outcome
-from ..reasons import reasons
 from .common import fmt_margin, fmt_threshold, fmt_value
+from .outcome import Outcome
+from .reasons import reasons
 
 if TYPE_CHECKING:
-    from ..report import Report
+    from .results import Report
 
 MARK = {Outcome.passed: "✔", Outcome.failed: "✘", Outcome.unknown: "?", Outcome.not_applicable: "·"}
 

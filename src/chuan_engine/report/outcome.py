@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from .provenance import Provenance
-from .spec import Citation
+from ..pack.provenance import Provenance
+from ..pack.spec import Citation
 from .trace import Step
 
 

@@ -14,17 +14,17 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import ParameterError, RuleError
-from .facts.vocab import OrderedVocab
-from .logic import UNKNOWN
-from .outcome import Outcome
-from .sidecar import Probe, SideExpression, side_file
-from .trace import plain
-from .views import View, unit_of
+from ..errors import ParameterError, RuleError
+from ..facts.vocab import OrderedVocab
+from ..lang.logic import UNKNOWN
+from ..pack.side_files import Probe, SideExpression, side_file
+from ..report.outcome import Outcome
+from ..report.trace import plain
+from ..run.views import View, unit_of
 
 if TYPE_CHECKING:
-    from .facts.store import Facts
-    from .report import EntityReport, Report
+    from ..facts.store import Facts
+    from ..report.results import EntityReport, Report
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import pandas as pd
 from ..i18n import pick
 
 if TYPE_CHECKING:
-    from ..report import Report
+    from .results import Report
 
 RESULT_COLUMNS = ["entity", "kind", "name", "school", "rule", "concept", "title", "group", "outcome", "value",
                   "threshold", "margin", "exceeded", "provenance", "citation", "effective_from", "effective_to"]

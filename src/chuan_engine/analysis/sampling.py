@@ -20,7 +20,7 @@ from ..facts.store import Facts
 from ..facts.vocab import Degree, DisciplineForm, Level, PoliticalTheory, Rating
 
 if TYPE_CHECKING:
-    from ..pack import RulePack
+    from ..pack.plan import RulePack
 
 MODES = ("good", "bad", "random")
 
@@ -48,7 +48,7 @@ def numeric_candidates(pack: RulePack) -> list[float]:
 
 def string_literals(pack: RulePack) -> list[str]:
     """Every text literal of the pack's expressions: the titles, rewards and prizes its rules look for."""
-    from ..expr import ast
+    from ..lang import ast
 
     trees = [e.tree for r in pack.rules for _, e in r.expressions()]
     trees += [v.formula.tree for v in pack.variables.values() if v.formula is not None]

@@ -13,15 +13,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import RuleError
-from .facts.vocab import OrderedVocab
-from .logic import UNKNOWN
-from .sidecar import Probe, SideExpression, side_file
-from .trace import plain
+from ..errors import RuleError
+from ..facts.vocab import OrderedVocab
+from ..lang.logic import UNKNOWN
+from ..pack.side_files import Probe, SideExpression, side_file
+from ..report.trace import plain
 
 if TYPE_CHECKING:
-    from .facts.store import Facts
-    from .report import Report
+    from ..facts.store import Facts
+    from ..report.results import Report
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,12 @@ from typing import Any
 from ..errors import ChuanError, FactsError
 from ..facts.loader import _entities_in, load_facts, parse_entity
 from ..facts.store import Facts
-from ..outcome import Outcome, RuleResult
-from ..pack import RulePack, load_pack
-from ..parameters import ParameterValue
-from ..provenance import Provenance
-from ..report import EntityReport
-from ..trace import plain
+from ..pack.parameters import ParameterValue
+from ..pack.plan import RulePack, load_pack
+from ..pack.provenance import Provenance
+from ..report.outcome import Outcome, RuleResult
+from ..report.results import EntityReport
+from ..report.trace import plain
 from ..yamlio import read_data
 
 OUTCOMES = {o.value for o in Outcome}

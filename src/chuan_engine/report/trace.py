@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from .logic import UNKNOWN
+from ..lang.logic import UNKNOWN
 
 
 def plain(value: Any) -> Any:

@@ -13,12 +13,12 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import pick, t
-from ..outcome import Outcome, RuleResult
-from ..trace import Step, plain
 from .common import fmt_margin, fmt_threshold, fmt_value
+from .outcome import Outcome, RuleResult
+from .trace import Step, plain
 
 if TYPE_CHECKING:
-    from ..report import EntityReport, Report
+    from .results import EntityReport, Report
 
 OUTCOMES = ("pass", "fail", "unknown", "not_applicable")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..outcome import RuleResult
+from .outcome import RuleResult
 
 
 def fmt_value(value: Any, unit: str | None) -> str:

@@ -7,11 +7,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .errors import PackNotFoundError, ParameterError
-from .pack import RulePack, load_pack
+from ..errors import PackNotFoundError, ParameterError
+from ..yamlio import read_data
 from .parameters import ParameterValue
+from .plan import RulePack, load_pack
 from .provenance import Provenance
-from .yamlio import read_data
 
 
 def pack_search_path() -> list[Path]:
@@ -20,8 +20,8 @@ def pack_search_path() -> list[Path]:
     env = os.environ.get("CHUAN_RULES")
     if env:
         paths.extend(Path(p) for p in env.split(os.pathsep) if p)
-    here = Path(__file__).resolve().parent
-    paths += [Path.cwd() / "rules", here / "bundled_rules", here.parents[1] / "rules"]
+    package = Path(__file__).resolve().parents[1]
+    paths += [Path.cwd() / "rules", package / "bundled_rules", package.parents[1] / "rules"]
     return paths
 
 

@@ -20,20 +20,20 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from .engine import EPS, compare
-from .expr import ast
-from .i18n import pick
-from .logic import UNKNOWN
-from .outcome import Outcome, RuleResult
-from .trace import Step
+from ..i18n import pick
+from ..lang import ast
+from ..lang.logic import UNKNOWN
+from ..report.outcome import Outcome, RuleResult
+from ..report.trace import Step
+from ..run.explain import EPS, compare
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .engine import Evaluation
-    from .pack import Expression, Rule, RulePack
-    from .report import Report
-    from .views import View
+    from ..pack.plan import Expression, Rule, RulePack
+    from ..report.results import Report
+    from ..run.explain import Evaluation
+    from ..run.views import View
 
 MAX_SEARCH = 100_000
 INCREASING = (">=", ">")
@@ -300,7 +300,7 @@ def _entity_gaps(report: Report, e: Any, lang: str) -> dict[str, Any]:
 
 def gaps_dict(report: Report, lang: str | None = None) -> dict[str, Any]:
     """JSON-ready gap report for every entity evaluated against levels (schools under 11-QĐ/TW)."""
-    from .report import SCHEMA_VERSION
+    from ..report.results import SCHEMA_VERSION
 
     lang = lang or report.lang
     h = report.pack.header

@@ -17,14 +17,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import RuleError
-from .outcome import Outcome
-from .sidecar import Probe, SideExpression, side_file
+from ..errors import RuleError
+from ..pack.side_files import Probe, SideExpression, side_file
+from ..report.outcome import Outcome
 
 if TYPE_CHECKING:
-    from .facts.store import Facts
-    from .report import Report
-    from .views import View
+    from ..facts.store import Facts
+    from ..report.results import Report
+    from ..run.views import View
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .errors import ParameterError
+from ..errors import ParameterError
 from .provenance import Provenance
 
 

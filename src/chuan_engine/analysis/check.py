@@ -46,7 +46,7 @@ The satisfiable/falsifiable search takes its witnesses in order: first the
 pack's own YAML cases (``<pack>/tests/*.yaml``, those without parameter
 overrides, each evaluated on its own date: the engine's verdict on the case is
 the witness, whatever the case expects), then seeded generated facts
-(``chuan_engine.testing.sampling``) at dates inside each rule's effective
+(``chuan_engine.analysis.sampling``) at dates inside each rule's effective
 period, only for the rules still lacking a passing or a failing witness. The
 generated search is bounded, so a rule needing a rare combination may be
 reported falsely: raise ``examples`` or, better, add a YAML case showing it
@@ -63,7 +63,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import (
+from ..errors import (
     ChuanError,
     CycleError,
     ExpressionSyntaxError,
@@ -71,15 +71,15 @@ from .errors import (
     ParameterError,
     RuleError,
 )
-from .expr import ast
-from .expr.parser import parse
-from .facts.store import Facts
-from .outcome import Outcome
-from .pack import RulePack, _compile, _pack_files, _read_pack_file
-from .parameters import Parameter, ParameterValue
-from .provenance import Provenance
-from .sidecar import compile_side_files, read_side_files, side_params
-from .spec import PackHeader, RuleSpec, VariableSpec
+from ..facts.store import Facts
+from ..lang import ast
+from ..lang.parser import parse
+from ..pack.parameters import Parameter, ParameterValue
+from ..pack.plan import RulePack, _compile, _pack_files, _read_pack_file
+from ..pack.provenance import Provenance
+from ..pack.side_files import compile_side_files, read_side_files, side_params
+from ..pack.spec import PackHeader, RuleSpec, VariableSpec
+from ..report.outcome import Outcome
 
 FAR = dt.date(9999, 12, 31)
 ORDER_OPS = ("<", "<=", ">", ">=")
@@ -278,7 +278,7 @@ def _breakpoints(params: Iterable[Parameter], start: dt.date, end: dt.date) -> l
 
 
 def _pack_checks(res: PackCheck, pack: RulePack) -> None:
-    from .testing.properties import FACT_MUTATIONS
+    from ..testing.properties import FACT_MUTATIONS
 
     base = pack.parameters.base
     for rule in pack.rules:
@@ -472,7 +472,7 @@ def _search_dates(pack: RulePack) -> list[dt.date]:
 
 def case_witnesses(res: PackCheck, pack: RulePack, root: Path) -> list[tuple[Facts, dt.date]]:
     """The facts and date of each YAML case of the pack run as shipped (no parameter override)."""
-    from .testing.cases import case_facts, load_cases
+    from .cases import case_facts, load_cases
 
     folder = root / "tests"
     if not folder.is_dir():
@@ -493,7 +493,7 @@ def case_witnesses(res: PackCheck, pack: RulePack, root: Path) -> list[tuple[Fac
 
 def _search(res: PackCheck, pack: RulePack, examples: int, seed: int,
             witnesses: Sequence[tuple[Facts, dt.date]] = ()) -> None:
-    from .testing.sampling import MODES, sample_facts
+    from .sampling import MODES, sample_facts
 
     rng = random.Random(seed)
     seen: dict[str, set[Outcome]] = {r.id: set() for r in pack.rules}
@@ -621,7 +621,7 @@ def pack_dirs(path: str | Path) -> list[Path]:
     if root.is_file() or (root / "pack.yaml").exists():
         return [root]
     if not root.is_dir():
-        from .errors import PackNotFoundError
+        from ..errors import PackNotFoundError
 
         raise PackNotFoundError(f"no pack or folder at {root}")
     found = sorted({p.parent for p in root.rglob("pack.yaml")

@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from .expr import ast
-from .logic import UNKNOWN, k_all, k_any
-from .trace import Step
+from ..lang import ast
+from ..lang.logic import UNKNOWN, k_all, k_any
+from ..report.trace import Step
 from .views import View
 
 if TYPE_CHECKING:
-    from .engine import Evaluation
+    from .explain import Evaluation
 
 MAX_LISTED = 25
 

@@ -21,7 +21,7 @@ from ..i18n import pick, t
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from ..report import EntityReport, Report
+    from .results import EntityReport, Report
 
 COLOURS = {"pass": "#5cb85c", "fail": "#d9534f", "unknown": "#f0ad4e"}
 SERIES = ("pass", "fail", "unknown")

@@ -14,20 +14,20 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from .errors import CycleError, ExpressionTypeError, PackNotFoundError, ParameterError, RuleError
-from .expr import ast
-from .expr.checker import CheckContext, Checker
-from .expr.parser import parse
-from .expr.types import BOOL, DECLARED_TYPES, NUM, Type
+from ..errors import CycleError, ExpressionTypeError, PackNotFoundError, ParameterError, RuleError
+from ..lang import ast
+from ..lang.checker import CheckContext, Checker
+from ..lang.parser import parse
+from ..lang.types import BOOL, DECLARED_TYPES, NUM, Type
+from ..yamlio import pydantic_location, read_data
 from .parameters import Parameter, ParameterSet, ParameterValue
 from .provenance import Provenance, weakest
 from .spec import Citation, GapSpec, PackFile, PackHeader, Period, RuleSpec, VariableSpec
-from .yamlio import pydantic_location, read_data
 
 if TYPE_CHECKING:
-    from .facts.store import Facts
-    from .report import Report
-    from .sidecar import SideFile
+    from ..facts.store import Facts
+    from ..report.results import Report
+    from .side_files import SideFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,14 +152,14 @@ class RulePack:
         With ``extras`` (the default) the report also carries the sections the pack's side files declare
         (initiative ledger, quotas, cluster ranking) in ``report.extras``.
         """
-        from .engine import evaluate
-        from .facts.store import Facts
+        from ..facts.store import Facts
+        from ..run.explain import evaluate
 
         if not isinstance(facts, Facts):
             facts = Facts.of(facts)
         report = evaluate(self, facts, on, lang=lang)
         if extras and self.sidecars:
-            from .sidecar import attach_extras
+            from .side_files import attach_extras
 
             attach_extras(report, facts)
         return report
@@ -243,7 +243,7 @@ def load_pack(path: str | Path) -> RulePack:
 
 def with_side_files(pack: RulePack, root: Path) -> RulePack:
     """The pack with its folder's side files read and checked (errors name the side file)."""
-    from .sidecar import compile_side_files, read_side_files
+    from .side_files import compile_side_files, read_side_files
 
     found = read_side_files(root)
     return replace(pack, sidecars=compile_side_files(pack, found)) if found else pack

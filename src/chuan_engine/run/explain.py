@@ -12,16 +12,16 @@ from collections.abc import Callable, Iterable
 from enum import Enum
 from typing import Any
 
-from .errors import ChuanError, EvaluationError, ParameterError
-from .expr import ast
-from .expr.types import ENTITY_FIELDS, YEAR_FIELDS
-from .facts.store import Facts
-from .facts.vocab import OrderedVocab
-from .logic import UNKNOWN, k_and, k_not, k_or
-from .outcome import LevelResult, Outcome, RuleResult
-from .pack import Rule, RulePack
-from .report import EntityReport, Report
-from .trace import Step, plain
+from ..errors import ChuanError, EvaluationError, ParameterError
+from ..facts.store import Facts
+from ..facts.vocab import OrderedVocab
+from ..lang import ast
+from ..lang.logic import UNKNOWN, k_and, k_not, k_or
+from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS
+from ..pack.plan import Rule, RulePack
+from ..report.outcome import LevelResult, Outcome, RuleResult
+from ..report.results import EntityReport, Report
+from ..report.trace import Step, plain
 from .views import View
 
 EPS = 1e-9
@@ -365,7 +365,7 @@ def _coerce_like(a: Any, b: Any) -> Any:
 
 def evaluate(pack: RulePack, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi") -> Report:
     """Evaluate every entity of the kinds the pack has rules for. One bad entity never loses the others."""
-    from .gaps import attach_gaps  # gaps reads engine.compare: imported here to avoid a cycle
+    from ..analysis.gaps import attach_gaps  # gaps reads engine.compare: imported here to avoid a cycle
 
     if not isinstance(facts, Facts):
         facts = Facts.of(facts)

@@ -13,7 +13,7 @@ class _Unknown(Enum):
         return "UNKNOWN"
 
     def __bool__(self) -> bool:  # pragma: no cover - guard against accidental truthiness
-        raise TypeError("UNKNOWN has no truth value; use the Kleene operators in chuan_engine.logic")
+        raise TypeError("UNKNOWN has no truth value; use the Kleene operators in chuan_engine.lang.logic")
 
 
 UNKNOWN = _Unknown.UNKNOWN

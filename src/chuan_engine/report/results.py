@@ -11,15 +11,15 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .i18n import pick, t
+from ..i18n import pick, t
+from ..pack.provenance import Provenance
 from .outcome import Outcome, RuleResult
-from .provenance import Provenance
 from .trace import plain
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .pack import RulePack
+    from ..pack.plan import RulePack
 
 SCHEMA_VERSION = "1.0"
 
@@ -226,26 +226,26 @@ class Report:
         return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=indent, default=str)
 
     def to_frame(self, lang: str | None = None) -> pd.DataFrame:
-        from .render.frame import report_frame
+        from .frame import report_frame
 
         return report_frame(self, lang or self.lang)
 
     def summary_frame(self, lang: str | None = None) -> pd.DataFrame:
-        from .render.frame import summary_frame
+        from .frame import summary_frame
 
         return summary_frame(self, lang or self.lang)
 
     def to_table(self, lang: str | None = None, width: int = 120) -> str:
-        from .render.table import render_table
+        from .table import render_table
 
         return render_table(self, lang or self.lang, width)
 
     def to_html(self, lang: str | None = None) -> str:
-        from .render.html import render_html
+        from .html import render_html
 
         return render_html(self, lang or self.lang)
 
     def _repr_html_(self) -> str:
-        from .render.html import render_html
+        from .html import render_html
 
         return render_html(self, self.lang, standalone=False)

@@ -18,20 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .engine import Evaluation
-from .errors import ChuanError, RuleError
-from .expr import ast
-from .expr.checker import CheckContext, Checker
-from .expr.parser import parse
-from .expr.types import Type
-from .facts.store import Facts
-from .logic import UNKNOWN
-from .views import View
-from .yamlio import read_data
+from ..errors import ChuanError, RuleError
+from ..facts.store import Facts
+from ..lang import ast
+from ..lang.checker import CheckContext, Checker
+from ..lang.logic import UNKNOWN
+from ..lang.parser import parse
+from ..lang.types import Type
+from ..run.explain import Evaluation
+from ..run.views import View
+from ..yamlio import read_data
 
 if TYPE_CHECKING:
-    from .pack import RulePack
-    from .report import Report
+    from ..report.results import Report
+    from .plan import RulePack
 
 SIDE_FILES = ("ledger", "quotas", "ranking")
 
@@ -78,9 +78,9 @@ def read_side_files(root: str | Path) -> dict[str, tuple[dict[str, Any], str]]:
 
 def side_expressions(name: str, data: dict[str, Any], file: str) -> list[SideExpression]:
     """Every expression of one side file (its shape checked on the way; errors name the file)."""
-    from .ledger import ledger_expressions
-    from .quotas import quota_expressions
-    from .ranking import ranking_expressions
+    from ..policy.ledger import ledger_expressions
+    from ..policy.quotas import quota_expressions
+    from ..policy.ranking import ranking_expressions
 
     build = {"ledger": ledger_expressions, "quotas": quota_expressions, "ranking": ranking_expressions}[name]
     return build(data, file)
@@ -203,9 +203,9 @@ class Probe:
 
 def attach_extras(report: Report, facts: Facts) -> Report:
     """Add the ledger, quota and ranking sections a pack declares (in place; returns the report)."""
-    from .ledger import initiative_ledger
-    from .quotas import quota_report
-    from .ranking import cluster_ranking
+    from ..policy.ledger import initiative_ledger
+    from ..policy.quotas import quota_report
+    from ..policy.ranking import cluster_ranking
 
     for name, build in (("ledger", initiative_ledger), ("quotas", quota_report), ("ranking", cluster_ranking)):
         section = build(report, facts)

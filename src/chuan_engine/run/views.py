@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from .facts.models import Cluster, School, Staff, Unit
-from .facts.store import Facts
-from .logic import UNKNOWN
+from ..facts.models import Cluster, School, Staff, Unit
+from ..facts.store import Facts
+from ..lang.logic import UNKNOWN
 
 
 @dataclass(frozen=True, slots=True)

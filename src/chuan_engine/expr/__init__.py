@@ -1,1 +1,0 @@
-"""The rule expression language: parsed once, type-checked at load, never eval'd."""

@@ -1,0 +1,1 @@
+"""Layer 1: the rule expression language (syntax, types, three-valued logic, operators); parsed once, never eval'd."""
