@@ -38,7 +38,7 @@ class OrderedVocab(StrEnum):
         aliases: dict[str, str] = getattr(cls, "_aliases", {})
         key = aliases.get(key, key)
         for member in cls:
-            if member.value == key:
+            if member == key:
                 return member
         return None
 

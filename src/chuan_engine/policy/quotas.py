@@ -37,10 +37,21 @@ def _cap(report: Report, spec: QuotaSpec, base_count: int, file: str) -> dict[st
         return None
     share = float(pv.value)
     raw = share * base_count
-    count = {"floor": math.floor, "ceil": math.ceil, "round": round}[spec.rounding](raw + 1e-9 if spec.rounding
-                                                                                   == "floor" else raw)
+    count = _rounded(raw, spec.rounding)
     return {"share": share, "count": int(count), "arithmetic": f"{spec.rounding}({share:g} × {base_count}) = {count}",
             "source": pv.source, "provenance": pv.provenance.value, "from": pv.start.isoformat()}
+
+
+def _rounded(raw: float, rounding: str) -> int:
+    """The cap as a head count: floor (with a hair of slack for float error), ceil or round."""
+    match rounding:
+        case "floor":
+            return math.floor(raw + 1e-9)
+        case "ceil":
+            return math.ceil(raw)
+        case "round":
+            return round(raw)
+    raise ValueError(f"unknown rounding {rounding!r}")
 
 
 def _sort_value(v: Any) -> tuple[int, float | str]:
@@ -98,7 +109,7 @@ def _section(report: Report, spec: QuotaSpec, scope_id: str, members: list[tuple
     if not eligible and not undetermined:
         return None
     keys = [k for k in spec.ordering if k.in_force(report.as_of)]
-    rows = []
+    rows: list[dict[str, Any]] = []  # JSON objects of the report section
     for e, v in eligible:
         values = [probe.value(k.expr, v, f"quota '{spec.id}' ordering '{k.expr}'") for k in keys]
         sort_key = tuple((-1 if k.descending else 1) * s[1] if s[0] == 0 and isinstance(s[1], float) else s[1]
