@@ -29,7 +29,7 @@ them through ``tests/test_yaml_cases.py``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -49,6 +49,9 @@ from ..authoring.cases import (
     run_case,
 )
 from ..errors import ChuanError
+
+if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr, TracebackStyle  # pytest exports neither name
 
 __all__ = ["OUTCOMES", "Case", "CaseError", "CaseFailure", "YamlCaseFile", "YamlCaseItem", "case_facts", "case_files",
            "case_pack", "check_case", "explain_text", "is_case_file", "load_cases", "overrides", "pytest_collect_file",
@@ -73,7 +76,8 @@ class YamlCaseItem(pytest.Item):
     def runtest(self) -> None:
         check_case(self.case)
 
-    def repr_failure(self, excinfo, style=None):  # type: ignore[no-untyped-def, override]
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: TracebackStyle | None = None) -> str | TerminalRepr:
         if isinstance(excinfo.value, CaseFailure | ChuanError):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
