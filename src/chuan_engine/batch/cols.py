@@ -19,8 +19,8 @@ from ..facts.vocab import OrderedVocab
 EPS = 1e-9
 # ``None`` as a read-only 0-d object array. numpy reads a bare None as this array wherever an array is
 # expected (``np.where(c, a, None)``, ``np.not_equal(a, None)``), but its stubs do not take None as array-like.
-_NONE = np.array(None, dtype=object)
-_NONE.flags.writeable = False
+NONE = np.array(None, dtype=object)
+NONE.flags.writeable = False
 
 
 class NotVectorisable(Exception):
@@ -43,13 +43,13 @@ class Col:
 
 def not_none(a: np.ndarray) -> np.ndarray:
     """Elementwise ``x is not None`` of an object array (numpy's ``a != None``)."""
-    out: np.ndarray = np.not_equal(a, _NONE)  # an object comparison: the stubs say Any, numpy gives bools
+    out: np.ndarray = np.not_equal(a, NONE)  # an object comparison: the stubs say Any, numpy gives bools
     return out
 
 
 def else_none(cond: np.ndarray, a: np.ndarray) -> np.ndarray:
     """``a`` where ``cond`` holds, None elsewhere (an object array)."""
-    return np.where(cond, a, _NONE)
+    return np.where(cond, a, NONE)
 
 
 def has_err(err: np.ndarray | None, n: int) -> np.ndarray:

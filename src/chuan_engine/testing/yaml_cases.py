@@ -28,6 +28,7 @@ them through ``tests/test_yaml_cases.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -63,7 +64,7 @@ __all__ = ["OUTCOMES", "Case", "CaseError", "CaseFailure", "YamlCaseFile", "Yaml
 
 
 class YamlCaseFile(pytest.File):
-    def collect(self):  # type: ignore[no-untyped-def]
+    def collect(self) -> Iterator[YamlCaseItem]:
         for case in load_cases(self.path):
             yield YamlCaseItem.from_parent(self, name=case.name, case=case)
 
@@ -82,7 +83,7 @@ class YamlCaseItem(pytest.Item):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
 
-    def reportinfo(self):  # type: ignore[no-untyped-def]
+    def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"{self.path.name}::{self.case.name}"
 
 
