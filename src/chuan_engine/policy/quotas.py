@@ -91,10 +91,11 @@ def _outcome(e: EntityReport, ref: str) -> Outcome:
 
 def _section(report: Report, spec: QuotaSpec, scope_id: str, members: list[tuple[EntityReport, View]],
              probe: Probe, file: str) -> dict[str, Any] | None:
-    base_pass = sum(_outcome(e, spec.base) is Outcome.passed for e, _ in members)
-    base_unknown = sum(_outcome(e, spec.base) is Outcome.unknown for e, _ in members)
-    eligible = [(e, v) for e, v in members if _outcome(e, spec.concept) is Outcome.passed]
-    undetermined = [e.id for e, _ in members if _outcome(e, spec.concept) is Outcome.unknown]
+    base = [_outcome(e, spec.base) for e, _ in members]
+    base_pass, base_unknown = base.count(Outcome.passed), base.count(Outcome.unknown)
+    concept = [_outcome(e, spec.concept) for e, _ in members]
+    eligible = [m for m, o in zip(members, concept, strict=True) if o is Outcome.passed]
+    undetermined = [e.id for (e, _), o in zip(members, concept, strict=True) if o is Outcome.unknown]
     if not eligible and not undetermined:
         return None
     keys = [k for k in spec.ordering if k.in_force(report.as_of)]
@@ -108,10 +109,14 @@ def _section(report: Report, spec: QuotaSpec, scope_id: str, members: list[tuple
         "id": spec.id, "concept": spec.concept, "base": spec.base, "scope": spec.scope, "scope_id": scope_id,
         "base_count": base_pass, "base_unknown": base_unknown, "cap": cap, "eligible_count": len(rows),
         "oversubscribed": over, "requires_vote": over or tie_at_cap, "tie_at_cap": tie_at_cap,
-        "ordering": [{"expr": k.expr, "direction": "desc" if k.descending else "asc", "label_vi": k.label_vi,
-                      "label_en": k.label_en, "citation": k.citation, "provenance": k.provenance} for k in keys],
+        "ordering": [_key_dict(k) for k in keys],
         "candidates": rows, "undetermined": undetermined, "message_vi": vi, "message_en": en,
     }
+
+
+def _key_dict(k: OrderKey) -> dict[str, Any]:
+    return {"expr": k.expr, "direction": "desc" if k.descending else "asc", "label_vi": k.label_vi,
+            "label_en": k.label_en, "citation": k.citation, "provenance": k.provenance}
 
 
 def _candidates(probe: Probe, spec: QuotaSpec, keys: list[OrderKey],

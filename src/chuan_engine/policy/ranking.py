@@ -62,16 +62,20 @@ def _row(probe: Probe, school: View, method: str, criteria: list[Criterion]) -> 
     values = [probe.value(c.expr, school, f"ranking criterion '{c.expr}'") for c in criteria]
     nums = [_number(v) for v in values]
     known = all(n is not None for n in nums)
-    key: tuple[Any, ...]
-    if method == "weighted":
-        score: Any = round(sum((c.weight or 0) * n for c, n in zip(criteria, nums, strict=True) if n is not None), 6)
-        key = (-score,)
-    else:
-        score = [plain(v) for v in values]
-        key = tuple((-n if c.descending else n) if n is not None else 0.0 for c, n in zip(criteria, nums, strict=True))
+    score, key = _score(method, criteria, values, nums)
     return {"school": school.model.id, "name": school.model.name,
             "values": {c.expr: plain(v) for c, v in zip(criteria, values, strict=True)},
             "score": score if known else None, "undetermined": not known, "_key": (0 if known else 1, key)}
+
+
+def _score(method: str, criteria: list[Criterion], values: list[Any],
+           nums: list[float | None]) -> tuple[Any, tuple[Any, ...]]:
+    """The score shown and the sort key: a weighted sum, or the values in criterion order."""
+    pairs = list(zip(criteria, nums, strict=True))
+    if method == "weighted":
+        score = round(sum((c.weight or 0) * n for c, n in pairs if n is not None), 6)
+        return score, (-score,)
+    return [plain(v) for v in values], tuple((-n if c.descending else n) if n is not None else 0.0 for c, n in pairs)
 
 
 def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
