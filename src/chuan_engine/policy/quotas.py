@@ -91,11 +91,7 @@ def _outcome(e: EntityReport, ref: str) -> Outcome:
 
 def _section(report: Report, spec: QuotaSpec, scope_id: str, members: list[tuple[EntityReport, View]],
              probe: Probe, file: str) -> dict[str, Any] | None:
-    base = [_outcome(e, spec.base) for e, _ in members]
-    base_pass, base_unknown = base.count(Outcome.passed), base.count(Outcome.unknown)
-    concept = [_outcome(e, spec.concept) for e, _ in members]
-    eligible = [m for m, o in zip(members, concept, strict=True) if o is Outcome.passed]
-    undetermined = [e.id for (e, _), o in zip(members, concept, strict=True) if o is Outcome.unknown]
+    base_pass, base_unknown, eligible, undetermined = _tally(spec, members)
     if not eligible and not undetermined:
         return None
     keys = [k for k in spec.ordering if k.in_force(report.as_of)]
@@ -112,6 +108,16 @@ def _section(report: Report, spec: QuotaSpec, scope_id: str, members: list[tuple
         "ordering": [_key_dict(k) for k in keys],
         "candidates": rows, "undetermined": undetermined, "message_vi": vi, "message_en": en,
     }
+
+
+def _tally(spec: QuotaSpec, members: list[tuple[EntityReport, View]]
+           ) -> tuple[int, int, list[tuple[EntityReport, View]], list[str]]:
+    """Base passed and unknown counts; who is eligible for the concept, and whose eligibility is unknown."""
+    base = [_outcome(e, spec.base) for e, _ in members]
+    concept = [_outcome(e, spec.concept) for e, _ in members]
+    eligible = [m for m, o in zip(members, concept, strict=True) if o is Outcome.passed]
+    undetermined = [e.id for (e, _), o in zip(members, concept, strict=True) if o is Outcome.unknown]
+    return base.count(Outcome.passed), base.count(Outcome.unknown), eligible, undetermined
 
 
 def _key_dict(k: OrderKey) -> dict[str, Any]:
