@@ -119,6 +119,12 @@ def compile_side_files(pack: RulePack, found: Mapping[str, tuple[dict[str, Any],
         for e in side_expressions(name, data, file):
             if (e.text, e.kind) not in trees:
                 trees[(e.text, e.kind)] = check_expression(pack, e.text, e.kind, e.what, file, params, e.boolean)
+        if name == "ledger":
+            from ..policy.ledger import ledger_rules
+
+            for ref in ledger_rules(data, file):
+                if not pack.versions(ref):
+                    raise RuleError(f"ledger basis names unknown rule or concept '{ref}'", file=file)
         if name == "quotas":
             for q in data.get("quotas") or []:
                 cap = q["cap_parameter"]

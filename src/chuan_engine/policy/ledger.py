@@ -14,6 +14,7 @@ Nothing here changes a verdict: the ledger informs the council.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,13 @@ class Basis:
     initiatives: str
     research: str | None
     without_initiative_if: str | None
+    # the period in which this basis holds (a rule whose versions consume initiatives differently has one
+    # basis per version); None = always
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def covers(self, on: dt.date) -> bool:
+        return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
 
 
 def _bases(data: dict[str, Any], file: str) -> list[Basis]:
@@ -47,9 +55,26 @@ def _bases(data: dict[str, Any], file: str) -> list[Basis]:
         needs = b.get("needs", 1)
         if not isinstance(needs, int) or needs < 1:
             raise RuleError(f"bases[{i}].needs must be a positive integer", file=file)
+        eff = b.get("effective") or {}
+        if not isinstance(eff, dict) or set(eff) - {"from", "to"}:
+            raise RuleError(f"bases[{i}].effective must be a mapping with 'from' and optional 'to'", file=file)
         out.append(Basis(tuple(map(str, rules)), needs, str(b["initiatives"]), b.get("research"),
-                         b.get("without_initiative_if")))
+                         b.get("without_initiative_if"), _date(eff.get("from"), i, file), _date(eff.get("to"), i, file)))
     return out
+
+
+def _date(v: Any, i: int, file: str) -> dt.date | None:
+    if v is None or isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v))
+    except ValueError:
+        raise RuleError(f"bases[{i}].effective: '{v}' is not a date (YYYY-MM-DD)", file=file) from None
+
+
+def ledger_rules(data: dict[str, Any], file: str) -> list[str]:
+    """Every rule id or concept the ledger's bases name (checked against the pack when it loads)."""
+    return [r for b in _bases(data, file) for r in b.rules]
 
 
 def ledger_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
@@ -106,6 +131,8 @@ def initiative_ledger(report: Report, facts: Facts) -> dict[str, Any] | None:
                 flags.append({"kind": "recorded_multiple_use", "entity": view.model.id, "initiative": init.id,
                               "used_for": list(init.used_for), "message_vi": vi, "message_en": en})
         for basis in bases:
+            if not basis.covers(report.as_of):
+                continue
             for rule_id in basis.rules:
                 outcome = outcomes.get(rule_id)
                 if outcome is Outcome.passed:
