@@ -65,6 +65,8 @@ class Implication(_Spec):
 
     if_: str = Field(alias="if")
     then: str
+    # when the implication holds (a law may drop a condition that made it true); None = whenever both are in force
+    effective: Period | None = None
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 

@@ -10,6 +10,9 @@ from ..i18n import t as label
 from ..pack.plan import Rule, RulePack
 
 
+SUBJECT_VI = {"staff": "cá nhân", "unit": "tập thể (đơn vị)", "school": "trường", "cluster": "cụm thi đua"}
+
+
 def vn_date(day: dt.date) -> str:
     return day.strftime("%d/%m/%Y")
 
@@ -32,8 +35,10 @@ def rule_card_text(pack: RulePack, rule_id: str) -> str:
         pack.rule(rule_id)  # raises the usual "no rule" error
     last = versions[-1]
     kind = "điều kiện" if last.kind == "condition" else "chỉ tiêu đo được"
+    subject = SUBJECT_VI.get(last.subject, last.subject)
+    group = next((g.label_vi for g in pack.header.groups if g.id == last.group), last.group or "—")
     lines = [f"{last.id} — {last.title_vi}",
-             f"  Khái niệm: {last.concept}; đối tượng: {last.subject}; nhóm: {last.group or '—'}; loại: {kind}",
+             f"  Khái niệm: {last.concept}; đối tượng: {subject}; nhóm: {group}; loại: {kind}",
              f"  Số phiên bản: {len(versions)}"]
     for i, r in enumerate(versions, start=1):
         lines.append("")
