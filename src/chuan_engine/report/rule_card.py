@@ -9,7 +9,6 @@ from typing import Any
 from ..i18n import t as label
 from ..pack.plan import Rule, RulePack
 
-
 SUBJECT_VI = {"staff": "cá nhân", "unit": "tập thể (đơn vị)", "school": "trường", "cluster": "cụm thi đua"}
 
 
