@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from ..i18n import t as label
-from ..pack.plan import Rule, RulePack
+from ..pack.plan import Plan, Rule
 
 SUBJECT_VI = {"staff": "cá nhân", "unit": "tập thể (đơn vị)", "school": "trường", "cluster": "cụm thi đua"}
 
@@ -27,7 +27,7 @@ def citation_vi(rule: Rule) -> str:
     return ", ".join(parts)
 
 
-def rule_card_text(pack: RulePack, rule_id: str) -> str:
+def rule_card_text(pack: Plan, rule_id: str) -> str:
     """The rule in Vietnamese, one block per version, oldest first."""
     versions = pack.versions_of(rule_id)
     if not versions:
@@ -62,7 +62,7 @@ def rule_card_text(pack: RulePack, rule_id: str) -> str:
     return "\n".join(lines)
 
 
-def rule_card_json(pack: RulePack, rule_id: str) -> dict[str, Any]:
+def rule_card_json(pack: Plan, rule_id: str) -> dict[str, Any]:
     """The rule as JSON: the latest version's fields at top level (as before versions existed), and
     ``versions`` with every version."""
     rule = pack.rule(rule_id)
