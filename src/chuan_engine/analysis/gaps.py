@@ -236,9 +236,10 @@ def attach_gaps(run: Evaluation, view: View, results: list[RuleResult]) -> None:
     ``gap`` holds the gap at the first failing level at top level, and every failing level
     under ``levels``.
     """
-    by_id = {r.id: r for r in run.pack.rules}
+    # a result names its rule by id and its version by the start of the version's period
+    by_version = {(r.id, r.effective.start.isoformat()): r for r in run.pack.rules}
     for res in results:
-        rule = by_id.get(res.rule)
+        rule = by_version.get((res.rule, res.effective_from))
         if rule is None or rule.kind != "indicator":
             continue
         failing = [lv for lv, lr in res.levels.items() if lr.outcome is Outcome.failed]

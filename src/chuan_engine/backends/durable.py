@@ -727,35 +727,41 @@ class DurableBackend:
 
     def __init__(self, pack: Plan) -> None:
         self.pack = pack
-        self._ir: dict[str, _RuleIR] = {}
-        reads: dict[str, tuple[dict[str, _Term], dict[str, str]]] = {}
+        # One IR per version of each rule (oldest first); a rule runs here only if every version can.
+        self._ir: dict[str, list[_RuleIR]] = {}
+        reads: dict[str, list[tuple[dict[str, _Term], dict[str, str]]]] = {}
         reasons: dict[str, str] = {}
-        for rule in pack.rules:
-            builder = _Builder(pack)
+        for rid in pack.rule_ids:
+            irs, rule_reads = [], []
             try:
-                self._ir[rule.id] = builder.rule(rule)
-                reads[rule.id] = (builder.terms, builder.flags)
+                for rule in pack.versions_of(rid):
+                    builder = _Builder(pack)
+                    irs.append(builder.rule(rule))
+                    rule_reads.append((builder.terms, builder.flags))
             except _Unsupported as exc:
-                reasons[rule.id] = exc.reason
+                reasons[rid] = exc.reason
+                continue
+            self._ir[rid], reads[rid] = irs, rule_reads
         changed = True
         while changed:  # a rule reading an unsupported rule is unsupported
             changed = False
-            for rid, ir in list(self._ir.items()):
-                refs = _refs(ir.applies) | _refs(ir.body)
+            for rid, irs in list(self._ir.items()):
+                refs = {ref for ir in irs for ref in _refs(ir.applies) | _refs(ir.body)}
                 bad = sorted({v.id for ref in refs for v in pack.versions(ref) if v.id in reasons})
                 if bad:
                     reasons[rid] = f"reads the verdict of unsupported rule '{bad[0]}'"
                     del self._ir[rid]
                     changed = True
-        self.unsupported: list[tuple[str, str]] = [(r.id, reasons[r.id]) for r in pack.rules if r.id in reasons]
-        self.supported: list[str] = [r.id for r in pack.rules if r.id in self._ir]
+        self.unsupported: list[tuple[str, str]] = [(rid, reasons[rid]) for rid in pack.rule_ids if rid in reasons]
+        self.supported: list[str] = [rid for rid in pack.rule_ids if rid in self._ir]
         # Only facts read by supported rules reach the engine, one fact shape per subject kind.
         self._terms: dict[str, dict[str, _Term]] = {}
         self._flags: dict[str, dict[str, str]] = {}
         for rid in self.supported:
-            kind = self._ir[rid].rule.subject
-            self._terms.setdefault(kind, {}).update(reads[rid][0])
-            self._flags.setdefault(kind, {}).update(reads[rid][1])
+            kind = self._ir[rid][0].rule.subject
+            for terms, flags in reads[rid]:
+                self._terms.setdefault(kind, {}).update(terms)
+                self._flags.setdefault(kind, {}).update(flags)
         self._fact_models: dict[str, type[BaseModel]] = {}
         for kind in self._terms:
             props = self._properties(kind)
@@ -852,7 +858,7 @@ class DurableBackend:
         definition: dict[str, Any] = {}
         pending: list[tuple[str, _Conj, str, str]] = []
         for rid in self.supported:
-            ir = self._ir[rid]
+            ir = self._ir_on(rid, on)
             rule = ir.rule
             rules_by_kind.setdefault(rule.subject, []).append(rid)
             levels = _levels(pack)
@@ -924,6 +930,11 @@ class DurableBackend:
             hit = self._compiled[on] = self._compile(on)
         return hit
 
+    def _ir_on(self, rid: str, on: dt.date) -> _RuleIR:
+        """The IR of the version of a rule a report shows on a date (the one in force, if any)."""
+        shown = self.pack.version_shown(rid, on)
+        return next(ir for ir in self._ir[rid] if ir.rule is shown)
+
     # -- evaluation ---------------------------------------------------------------------
     @property
     def fired(self) -> int:
@@ -931,7 +942,7 @@ class DurableBackend:
         return self._collector.fired
 
     def subjects(self) -> list[str]:
-        return sorted({self._ir[r].rule.subject for r in self.supported})
+        return sorted({self._ir[r][0].rule.subject for r in self.supported})
 
     def evaluate(self, facts: Facts | Iterable[Any], on: dt.date) -> list[EntityVerdicts]:
         """Verdicts of the supported rules for every entity of the kinds they are about."""
@@ -980,7 +991,7 @@ class DurableBackend:
                 lv_out[lv] = _OUTCOMES[bucket[key]] if key in bucket else Outcome.unknown
             ordered = {lv: lv_out[lv] for lv in _levels(self.pack)}
             levels[rid] = ordered
-            outcomes[rid] = self._rule_outcome(self._ir[rid].rule, ordered, bucket, view.on)
+            outcomes[rid] = self._rule_outcome(self._ir_on(rid, view.on).rule, ordered, bucket, view.on)
         return EntityVerdicts(view.kind, view.model.id, school, outcomes, levels)
 
     def _rule_outcome(self, rule: Rule, levels: dict[str, Outcome], bucket: dict[str, str], on: dt.date) -> Outcome:

@@ -52,6 +52,7 @@ def initiative_ledger(report: Report, facts: Facts) -> dict[str, Any] | None:
     bases = ledger_bases(data, file)
     probe = Probe(report.pack, facts, report.as_of, file)
     year = report.as_of.year
+    in_force = [b for b in bases if b.covers(report.as_of)]
     by_id = {(e.school, e.id): e for e in report.entities if e.kind == "staff"}
     claims: list[dict[str, Any]] = []
     flags: list[dict[str, Any]] = []
@@ -59,7 +60,7 @@ def initiative_ledger(report: Report, facts: Facts) -> dict[str, Any] | None:
         school_id = view.school.id if view.school is not None and view.school.id != "_loose" else None
         ent = by_id.get((school_id, view.model.id))
         if ent is not None and not ent.error:
-            _person(probe, view, {r.rule: r.outcome for r in ent.results}, bases, year, claims, flags)
+            _person(probe, view, {r.rule: r.outcome for r in ent.results}, in_force, year, claims, flags)
     return {
         "rule_vi": data.get("rule_vi"),
         "rule_en": data.get("rule_en"),

@@ -81,7 +81,7 @@ class Evaluation:
 
     # -- rules -------------------------------------------------------------------
     def rule_result(self, rule: Rule, view: View) -> RuleResult:
-        key = (rule.id, view.key)
+        key = (rule.id, rule.effective.start, view.key)  # one cache entry per version of the rule
         cached = self._rules.get(key)
         if cached is not None:
             return cached
@@ -385,7 +385,7 @@ def evaluate(pack: Plan, facts: Facts | Iterable[Any], on: dt.date, *, lang: str
         results: list[RuleResult] = []
         error: str | None = None
         try:
-            for rule in pack.rules:
+            for rule in pack.rules_shown(on):  # one result per rule: the version in force on the date
                 if rule.subject == kind:
                     results.append(run.rule_result(rule, view))
             if annotate is not None:
