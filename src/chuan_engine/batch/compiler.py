@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..lang import ast
-from ..pack.plan import RulePack
+from ..pack.plan import Plan
 from .cols import (
     Col,
     NotVectorisable,
@@ -51,7 +51,7 @@ def _bool(c: Value, what: str) -> Col:
 class Vectoriser:
     """Evaluates expressions of one pack over the tables of one chunk."""
 
-    def __init__(self, pack: RulePack, rule_cols: Any) -> None:
+    def __init__(self, pack: Plan, rule_cols: Any) -> None:
         self.pack = pack
         self.rule_cols = rule_cols  # callable(rule, table) -> RuleCols
         self._cache: dict[tuple[int, Any], Value] = {}

@@ -14,55 +14,17 @@ Nothing here changes a verdict: the ledger informs the council.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import RuleError
-from ..pack.side_files import Probe, SideExpression, side_file
+from ..pack.side_files import side_file
+from ..pack.side_specs import Basis, ledger_bases
 from ..report.outcome import Outcome
+from .probe import Probe
 
 if TYPE_CHECKING:
     from ..facts.store import Facts
     from ..report.results import Report
     from ..run.views import View
-
-
-@dataclass(frozen=True)
-class Basis:
-    """How one rule consumes initiatives: ``needs`` of those matching ``initiatives``."""
-
-    rules: tuple[str, ...]
-    needs: int
-    initiatives: str
-    research: str | None
-    without_initiative_if: str | None
-
-
-def _bases(data: dict[str, Any], file: str) -> list[Basis]:
-    out = []
-    for i, b in enumerate(data.get("bases") or []):
-        if not isinstance(b, dict) or "rules" not in b or "initiatives" not in b:
-            raise RuleError(f"bases[{i}] needs 'rules' and 'initiatives'", file=file)
-        rules = b["rules"] if isinstance(b["rules"], list) else [b["rules"]]
-        needs = b.get("needs", 1)
-        if not isinstance(needs, int) or needs < 1:
-            raise RuleError(f"bases[{i}].needs must be a positive integer", file=file)
-        out.append(Basis(tuple(map(str, rules)), needs, str(b["initiatives"]), b.get("research"),
-                         b.get("without_initiative_if")))
-    return out
-
-
-def ledger_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
-    """The expressions of ``_ledger.yaml``, with the record each is read on (checked when the pack loads)."""
-    out = []
-    for b in _bases(data, file):
-        what = f"ledger basis for {', '.join(b.rules)}"
-        if b.without_initiative_if:
-            out.append(SideExpression(str(b.without_initiative_if), "staff", what, boolean=True))
-        if b.research:
-            out.append(SideExpression(str(b.research), "research", what, boolean=True))
-        out.append(SideExpression(b.initiatives, "initiative", what, boolean=True))
-    return out
 
 
 def _msg(kind: str, **kw: Any) -> tuple[str, str]:
@@ -87,7 +49,7 @@ def initiative_ledger(report: Report, facts: Facts) -> dict[str, Any] | None:
     if found is None:
         return None
     data, file = found
-    bases = _bases(data, file)
+    bases = ledger_bases(data, file)
     probe = Probe(report.pack, facts, report.as_of, file)
     year = report.as_of.year
     by_id = {(e.school, e.id): e for e in report.entities if e.kind == "staff"}
@@ -96,28 +58,8 @@ def initiative_ledger(report: Report, facts: Facts) -> dict[str, Any] | None:
     for view in probe.views("staff"):
         school_id = view.school.id if view.school is not None and view.school.id != "_loose" else None
         ent = by_id.get((school_id, view.model.id))
-        if ent is None or ent.error:
-            continue
-        outcomes = {r.rule: r.outcome for r in ent.results}
-        claimed: dict[str, list[str]] = {}
-        for init in view.model.initiatives:
-            if init.used_for and len(init.used_for) > 1:
-                vi, en = _msg("recorded_multiple", initiative=init.id, used_for=init.used_for)
-                flags.append({"kind": "recorded_multiple_use", "entity": view.model.id, "initiative": init.id,
-                              "used_for": list(init.used_for), "message_vi": vi, "message_en": en})
-        for basis in bases:
-            for rule_id in basis.rules:
-                outcome = outcomes.get(rule_id)
-                if outcome is Outcome.passed:
-                    claims.append(_claim(probe, view, rule_id, basis, year, claimed, flags))
-                elif outcome in (Outcome.failed, Outcome.unknown):
-                    # Not eligible (or undetermined): say which earlier-used initiatives were not counted.
-                    _fresh_initiatives(probe, view, rule_id, basis, year, flags)
-        for init_id, rules in claimed.items():
-            if len(rules) > 1:
-                vi, en = _msg("double_claim", initiative=init_id, rules=rules)
-                flags.append({"kind": "double_claim", "entity": view.model.id, "initiative": init_id,
-                              "claimed_by": rules, "message_vi": vi, "message_en": en})
+        if ent is not None and not ent.error:
+            _person(probe, view, {r.rule: r.outcome for r in ent.results}, bases, year, claims, flags)
     return {
         "rule_vi": data.get("rule_vi"),
         "rule_en": data.get("rule_en"),
@@ -127,6 +69,30 @@ def initiative_ledger(report: Report, facts: Facts) -> dict[str, Any] | None:
         "claims": claims,
         "flags": flags,
     }
+
+
+def _person(probe: Probe, view: View, outcomes: dict[str, Outcome], bases: list[Basis], year: int,
+            claims: list[dict[str, Any]], flags: list[dict[str, Any]]) -> None:
+    """One person's claims and flags (appended): what each eligibility rests on, and what may not be reused."""
+    claimed: dict[str, list[str]] = {}
+    for init in view.model.initiatives:
+        if init.used_for and len(init.used_for) > 1:
+            vi, en = _msg("recorded_multiple", initiative=init.id, used_for=init.used_for)
+            flags.append({"kind": "recorded_multiple_use", "entity": view.model.id, "initiative": init.id,
+                          "used_for": list(init.used_for), "message_vi": vi, "message_en": en})
+    for basis in bases:
+        for rule_id in basis.rules:
+            outcome = outcomes.get(rule_id)
+            if outcome is Outcome.passed:
+                claims.append(_claim(probe, view, rule_id, basis, year, claimed, flags))
+            elif outcome in (Outcome.failed, Outcome.unknown):
+                # Not eligible (or undetermined): say which earlier-used initiatives were not counted.
+                _fresh_initiatives(probe, view, rule_id, basis, year, flags)
+    for init_id, rules in claimed.items():
+        if len(rules) > 1:
+            vi, en = _msg("double_claim", initiative=init_id, rules=rules)
+            flags.append({"kind": "double_claim", "entity": view.model.id, "initiative": init_id,
+                          "claimed_by": rules, "message_vi": vi, "message_en": en})
 
 
 def _claim(probe: Probe, view: View, rule_id: str, basis: Basis, year: int,
