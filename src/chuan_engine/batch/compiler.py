@@ -309,21 +309,8 @@ class Vectoriser:
         match op.form:
             case Form.TALLY | Form.FOLD | Form.FILTER | Form.STREAK:
                 return self._aggregate(op, node, t)
-            case Form.FIRST_KNOWN:
-                cols = [self.ev(a, t) for a in node.args]
-                if not all(isinstance(c, Col) for c in cols):
-                    raise NotVectorisable("coalesce of records or lists")
-                return coalesce(cols)  # type: ignore[arg-type]
-            case Form.BRANCH:
-                c = _bool(self.ev(node.args[0], t), "condition")
-                x, y = self.ev(node.args[1], t), self.ev(node.args[2], t)
-                if not isinstance(x, Col) or not isinstance(y, Col):
-                    raise NotVectorisable("if() of records or lists")
-                return where(c, x, y)
-            case Form.KNOWN:
-                x = self.ev(node.args[0], t)
-                v, k = op.column(x.k)
-                return Col("bool", v, k, x.err)
+            case Form.FIRST_KNOWN | Form.BRANCH | Form.KNOWN:
+                return self._lazy(op, node, t)
         args = [self.ev(a, t) for a in node.args]
         if not all(isinstance(a, Col) for a in args):
             raise NotVectorisable(f"{op.name}() of records or lists")
@@ -335,6 +322,25 @@ class Vectoriser:
             hit = self._vars[key] = self._strict(op, cols, t)
             self._keep.append(cols)
         return hit
+
+    def _lazy(self, op: Op, node: ast.Call, t: Table) -> Col:
+        """coalesce / if / known: every argument is a column; the kernel combines their (v, k) pairs."""
+        match op.form:
+            case Form.FIRST_KNOWN:
+                cols = [self.ev(a, t) for a in node.args]
+                if not all(isinstance(c, Col) for c in cols):
+                    raise NotVectorisable("coalesce of records or lists")
+                return coalesce(cols)  # type: ignore[arg-type]
+            case Form.BRANCH:
+                c = _bool(self.ev(node.args[0], t), "condition")
+                x, y = self.ev(node.args[1], t), self.ev(node.args[2], t)
+                if not isinstance(x, Col) or not isinstance(y, Col):
+                    raise NotVectorisable("if() of records or lists")
+                return where(c, x, y)
+            case _:  # Form.KNOWN
+                z = self.ev(node.args[0], t)
+                v, k = op.column(z.k)
+                return Col("bool", v, k, z.err)
 
     @staticmethod
     def _strict(op: Op, cols: list[Col], t: Table) -> Col:

@@ -163,12 +163,7 @@ class Checker:
             raise self.fail(node, f"unknown function '{node.func}'; functions are: {names}")
         sig, args = op.signature, node.args
         n = len(args)
-        if sig.max_args is None and n < sig.min_args:
-            raise self.fail(node, f"{node.func}() takes at least {sig.min_args} arguments")
-        if sig.max_args is not None and not sig.min_args <= n <= sig.max_args:
-            lo, hi = sig.min_args, sig.max_args
-            want = str(lo) if lo == hi else f"{lo} to {hi}"
-            raise self.fail(node, f"{node.func}() takes {want} argument(s), {n} given")
+        self._arity(node, sig)
         if op.aggregate:
             return self._aggregate(node, kind, sig)
         specs = [sig.args[min(i, len(sig.args) - 1)] for i in range(n)]  # a variadic signature repeats its last
@@ -186,6 +181,14 @@ class Checker:
             return concrete[0] if concrete else ANY
         assert isinstance(sig.returns, Type)
         return sig.returns
+
+    def _arity(self, node: ast.Call, sig: Signature) -> None:
+        n, lo, hi = len(node.args), sig.min_args, sig.max_args
+        if hi is None and n < lo:
+            raise self.fail(node, f"{node.func}() takes at least {lo} arguments")
+        if hi is not None and not lo <= n <= hi:
+            want = str(lo) if lo == hi else f"{lo} to {hi}"
+            raise self.fail(node, f"{node.func}() takes {want} argument(s), {n} given")
 
     def _argument(self, node: ast.Node, kind: str, spec: Arg) -> Type:
         if isinstance(spec.type, Type):
