@@ -54,6 +54,7 @@ def _aggregate(ev: Evaluation, op: Op, node: ast.Call, view: View, text: str, sr
     if coll is UNKNOWN:
         return UNKNOWN, Step(src, UNKNOWN, [coll_step], {"missing": coll_step.text})
     items: list[View] = coll
+    out: Any
     if len(node.args) == 1:  # count(list): every element counts
         out = op.scalar(Tally(len(items), 0, 0, len(items)))
         return out, Step(src, out, [coll_step], {"denominator": len(items)})
@@ -65,7 +66,6 @@ def _aggregate(ev: Evaluation, op: Op, node: ast.Call, view: View, text: str, sr
         detail["unknown"] = len(unknown_ids)
         detail["unknown_ids"] = unknown_ids[:MAX_LISTED]
         detail["missing"] = f"{text[arg.pos:arg.end]} ({len(unknown_ids)})"
-    out: Any
     match op.form:
         case Form.TALLY | Form.FILTER:
             tally = Tally(sum(v is True for v in values), sum(v is False for v in values), len(unknown_ids),
