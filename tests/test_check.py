@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from chuan_engine import load_pack
-from chuan_engine.analysis.check import check_pack, check_path, closure
+from chuan_engine.authoring.check import check_pack, check_path, closure
 from chuan_engine.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -159,7 +159,7 @@ def test_an_unreachable_level_is_unsatisfiable(tmp_path):
 
 
 def test_sampling_uses_the_pack_text_literals(demo_pack):
-    from chuan_engine.analysis.sampling import string_literals
+    from chuan_engine.authoring.sampling import string_literals
 
     # By hand from rules/demo: the enum literals its conditions compare with.
     assert {"hoan_thanh_tot", "hoan_thanh_xuat_sac", "khien_trach", "canh_cao", "co_so", "thac_si", "bo_tinh"} <= set(
@@ -236,7 +236,7 @@ def test_a_case_with_parameter_overrides_is_no_witness_and_a_broken_case_is_repo
 def test_thi_dua_collective_rules_are_witnessed_by_its_yaml_cases():
     # rules/thi_dua/tests/tap_the.yaml shows each collective rule pass and fail in each regime: with the
     # YAML cases as the only witnesses (no generated facts), none of the 12 is reported.
-    from chuan_engine.analysis.check import PackCheck, _search, case_witnesses
+    from chuan_engine.authoring.check import PackCheck, _search, case_witnesses
 
     root = ROOT / "rules" / "thi_dua"
     pack = load_pack(root)

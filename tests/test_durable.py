@@ -27,10 +27,10 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from chuan_engine import Outcome, School, Staff, StaffYear, Unit, load_pack  # noqa: E402
+from chuan_engine.api import RulePack  # noqa: E402
 from chuan_engine.backends.durable import DurableBackend, backend_outcomes, core_outcomes  # noqa: E402
 from chuan_engine.facts import models  # noqa: E402
 from chuan_engine.lang.types import ENTITY_FIELDS, YEAR_FIELDS  # noqa: E402
-from chuan_engine.pack.plan import RulePack  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 P, F, U, NA = Outcome.passed, Outcome.failed, Outcome.unknown, Outcome.not_applicable

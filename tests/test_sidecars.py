@@ -10,7 +10,7 @@ import pytest
 
 import chuan_engine
 from chuan_engine import RuleError, load_facts, load_pack
-from chuan_engine.analysis.check import check_pack
+from chuan_engine.authoring.check import check_pack
 from chuan_engine.policy.ledger import initiative_ledger
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,8 +15,11 @@ Importing starts no thread and does no I/O.
 
 from __future__ import annotations
 
-from .analysis.check import PackCheck, check_pack, check_path
+from typing import TYPE_CHECKING
+
 from .analysis.gaps import entity_gaps, gaps_dict, gaps_frame, render_gaps
+from .api import RulePack, load_pack, open_pack
+from .authoring.check import PackCheck, check_pack, check_path
 from .errors import (
     ChuanError,
     CycleError,
@@ -32,24 +35,28 @@ from .facts.loader import facts_json_schema, load_facts
 from .facts.models import Cluster, Initiative, Research, School, SchoolYear, Staff, StaffYear, Unit, UnitYear
 from .facts.store import Facts
 from .lang.logic import UNKNOWN
-from .pack.find import find_pack, open_pack, read_parameter_file
+from .pack.find import find_pack, read_parameter_file
 from .pack.parameters import ParameterValue
-from .pack.plan import Rule, RulePack, load_pack
+from .pack.plan import Plan, Rule
 from .pack.provenance import Provenance
-from .pack.side_files import attach_extras, extras_text
+from .policy.extras import attach_extras
 from .policy.ledger import initiative_ledger
 from .policy.quotas import quota_report
 from .policy.ranking import cluster_ranking
+from .report.extras_text import extras_text
 from .report.outcome import LevelResult, Outcome, RuleResult
 from .report.results import SCHEMA_VERSION, EntityReport, Report
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:  # type checkers see the real signature of the lazily loaded attribute
+    from .batch import evaluate_batch as evaluate_batch
+
 
 def __getattr__(name: str) -> object:
     """``chuan_engine.evaluate_batch`` without importing the batch package until it is used."""
     if name == "evaluate_batch":
-        from .batch import evaluate_batch
+        from .batch import evaluate_batch  # numpy, pandas and the columns load only when asked for
 
         return evaluate_batch
     raise AttributeError(f"module 'chuan_engine' has no attribute '{name}'")
@@ -58,7 +65,7 @@ def __getattr__(name: str) -> object:
 __all__ = [
     "SCHEMA_VERSION", "UNKNOWN", "ChuanError", "Cluster", "CycleError", "EntityReport", "EvaluationError",
     "ExpressionSyntaxError", "ExpressionTypeError", "Facts", "FactsError", "Initiative", "LevelResult",
-    "Outcome", "PackCheck", "PackNotFoundError", "ParameterError", "ParameterValue", "Provenance", "Report",
+    "Outcome", "PackCheck", "Plan", "PackNotFoundError", "ParameterError", "ParameterValue", "Provenance", "Report",
     "Research", "Rule", "RuleError", "RulePack", "RuleResult", "School", "SchoolYear", "Staff", "StaffYear", "Unit",
     "UnitYear", "attach_extras", "check_pack", "check_path", "cluster_ranking", "entity_gaps", "evaluate_batch",
     "extras_text", "facts_json_schema", "find_pack", "gaps_dict", "gaps_frame", "initiative_ledger", "load_facts",

@@ -8,13 +8,15 @@ import json
 import sys
 from collections.abc import Sequence
 
+from .analysis.gaps import gaps_dict, render_gaps
+from .api import load_pack, open_pack
 from .atomic import write_atomic
+from .authoring.check import check_path, render, render_json
 from .errors import ChuanError
 from .facts.loader import facts_json_schema, load_facts, load_facts_keep_going
 from .i18n import pick
-from .pack.find import find_pack, open_pack
-from .pack.plan import load_pack
-from .pack.side_files import extras_text
+from .pack.find import find_pack
+from .report.extras_text import extras_text
 from .report.results import Report
 
 
@@ -128,8 +130,6 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
-    from .analysis.gaps import gaps_dict, render_gaps
-
     report = _evaluate(args, extras=False)  # gaps need no ledger/quotas/ranking
     if args.format == "json":
         text = json.dumps(gaps_dict(report, args.lang), ensure_ascii=False, indent=2, default=str)
@@ -143,8 +143,6 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
 def cmd_rules(args: argparse.Namespace) -> int:
     if args.rules_command == "check":
-        from .analysis.check import check_path, render, render_json
-
         results = check_path(args.path, examples=max(0, args.examples))
         print(render_json(results) if args.format == "json" else render(results, args.lang))
         return 0 if all(r.ok for r in results) else 1

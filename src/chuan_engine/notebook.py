@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .atomic import write_atomic
 from .facts.store import Facts
 from .i18n import pick, t
+from .report.html import CSS, render_html
 from .report.outcome import Outcome
 
 if TYPE_CHECKING:
-    from .pack.plan import RulePack
+    from .api import RulePack
     from .report.charts import Chart
     from .report.results import EntityReport, Report
 
@@ -51,8 +53,6 @@ class HtmlTable:
         return f"<td>{escape(str(value))}</td>"
 
     def _repr_html_(self) -> str:
-        from .report.html import CSS
-
         heads = "".join(f"<th>{escape(str(c))}</th>" for c in [self.frame.index.name or "", *self.frame.columns])
         rows = []
         for i, (idx, row) in enumerate(self.frame.iterrows()):
@@ -165,7 +165,7 @@ def ranking_view(report: Report, lang: str | None = None, schools: Iterable[str]
 
 def school_chart(report: Report, school: str, lang: str | None = None) -> Chart:
     """Stacked bars of pass/fail/unknown rules per criteria group for one school (or any entity)."""
-    from .report.charts import group_chart
+    from .report.charts import group_chart  # matplotlib loads only when a chart is drawn
 
     return group_chart(report.entity(school), lang or report.lang)
 
@@ -198,7 +198,7 @@ def progress(pack: RulePack, facts: Facts, entity: str, when: Sequence[int | dt.
 def progress_chart(pack: RulePack, facts: Facts, entity: str, when: Sequence[int | dt.date],
                    lang: str = "vi") -> Chart:
     """Chart of ``progress``: level-1 indicators met, failed and undetermined at each date."""
-    from .report.charts import progress_chart as draw
+    from .report.charts import progress_chart as draw  # matplotlib loads only when a chart is drawn
 
     data = progress(pack, facts, entity, when, lang)
     title = ("Tiến độ đạt chuẩn: " if lang == "vi" else "Progress: ") + entity
@@ -207,7 +207,7 @@ def progress_chart(pack: RulePack, facts: Facts, entity: str, when: Sequence[int
 
 def ranking_chart(report: Report, lang: str | None = None, schools: Iterable[str] | None = None) -> Chart:
     """Bars of level-1 indicators per school, in ranking order."""
-    from .report.charts import ranking_chart as draw
+    from .report.charts import ranking_chart as draw  # matplotlib loads only when a chart is drawn
 
     lang = lang or report.lang
     return draw(school_ranking(report, lang, schools), lang,
@@ -216,9 +216,7 @@ def ranking_chart(report: Report, lang: str | None = None, schools: Iterable[str
 
 def html_with_charts(report: Report, lang: str | None = None, kind: str = "school") -> str:
     """A self-contained HTML report with a group chart (PNG, base64) under each entity of ``kind``."""
-    from .report.charts import group_chart
-    from .report.html import render_html
-
+    from .report.charts import group_chart  # matplotlib loads only when a chart is drawn
     lang = lang or report.lang
     images = {e.id: group_chart(e, lang).data_uri() for e in report.entities
               if e.kind == kind and e.error is None and e.summary.get("groups")}
@@ -227,8 +225,6 @@ def html_with_charts(report: Report, lang: str | None = None, kind: str = "schoo
 
 def save_html(report: Report, path: str | Path, lang: str | None = None, charts: bool = True) -> Path:
     """Write the HTML report (with charts unless ``charts=False``) atomically; returns the path."""
-    from .atomic import write_atomic
-
     text = html_with_charts(report, lang) if charts else report.to_html(lang)
     write_atomic(path, text)
     return Path(path)

@@ -1,1 +1,1 @@
-"""Layer 6: analyses of a plan and its results (gaps to each threshold, static checks, rule cases)."""
+"""Analyses of a run's results: the gap to each threshold."""

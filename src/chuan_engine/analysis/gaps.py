@@ -25,13 +25,14 @@ from ..lang import ast
 from ..lang.logic import UNKNOWN
 from ..lang.ops import BINARY, FUNCTIONS, GapShape
 from ..report.outcome import Outcome, RuleResult
+from ..report.results import SCHEMA_VERSION
 from ..report.trace import Step
 from ..run.explain import EPS, compare
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..pack.plan import Expression, Rule, RulePack
+    from ..pack.plan import Expression, Plan, Rule
     from ..report.results import Report
     from ..run.explain import Evaluation
     from ..run.views import View
@@ -41,7 +42,7 @@ INCREASING = (">=", ">")
 
 
 # -- structure of a measure -------------------------------------------------------------------
-def measure_shape(pack: RulePack, rule: Rule) -> tuple[str, ast.Node | None, str]:
+def measure_shape(pack: Plan, rule: Rule) -> tuple[str, ast.Node | None, str]:
     """(shape, node, text): follow variables to the formula that computes the measure.
 
     shape is ``share``, ``count``, ``ratio_of`` or ``value``; ``node``/``text`` are the formula
@@ -107,7 +108,7 @@ def _points(x: float) -> str:
 
 
 # -- one level of one rule ----------------------------------------------------------------------
-def level_gap(pack: RulePack, rule: Rule, result: RuleResult, level: str,
+def level_gap(pack: Plan, rule: Rule, result: RuleResult, level: str,
               operands: tuple[Any, Any] | None = None) -> dict[str, Any] | None:
     """The smallest change meeting ``level`` for a failing indicator, or None if not computable."""
     lr = result.levels.get(level)
@@ -299,7 +300,6 @@ def _entity_gaps(report: Report, e: Any, lang: str) -> dict[str, Any]:
 
 def gaps_dict(report: Report, lang: str | None = None) -> dict[str, Any]:
     """JSON-ready gap report for every entity evaluated against levels (schools under 11-QĐ/TW)."""
-    from ..report.results import SCHEMA_VERSION
 
     lang = lang or report.lang
     h = report.pack.header

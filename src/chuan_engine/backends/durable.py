@@ -45,7 +45,7 @@ from ..lang import ast
 from ..lang.logic import UNKNOWN
 from ..lang.ops import BINARY, CORE_ONLY, FUNCTIONS, Form, Lowered, Refused
 from ..lang.types import LINKS, fact_field_type
-from ..pack.plan import Rule, RulePack
+from ..pack.plan import Plan, Rule
 from ..report.outcome import Outcome
 from ..run.explain import EPS, Evaluation, _check_input, _coerce_like, _input, _num_compare, compare
 from ..run.views import View
@@ -163,7 +163,7 @@ def _size(ir: IR) -> tuple[int, int]:
 class _Builder:
     """AST -> intermediate form for one subject kind; raises _Unsupported with a reason."""
 
-    def __init__(self, pack: RulePack) -> None:
+    def __init__(self, pack: Plan) -> None:
         self.pack = pack
         self.terms: dict[str, _Term] = {}
         self.flags: dict[str, str] = {}  # s_ flag prop -> variable name (input supplied?)
@@ -485,7 +485,7 @@ def _int_set(op: str, c: float, term_left: bool) -> tuple[str, int | None]:
 class _DateCompiler:
     """Folds parameters and turns the intermediate form into Rete condition sets for one date."""
 
-    def __init__(self, pack: RulePack, on: dt.date, verdict_key: Callable[[Rule], str]) -> None:
+    def __init__(self, pack: Plan, on: dt.date, verdict_key: Callable[[Rule], str]) -> None:
         self.pack = pack
         self.on = on
         self.verdict_key = verdict_key
@@ -653,11 +653,11 @@ class _DateCompiler:
 _OUTCOMES = {"pass": Outcome.passed, "fail": Outcome.failed, "na": Outcome.not_applicable}
 
 
-def _levels(pack: RulePack) -> list[str]:
+def _levels(pack: Plan) -> list[str]:
     return pack.level_ids or ["default"]
 
 
-def _threshold_names(pack: RulePack, rule: Rule) -> dict[str, str | None]:
+def _threshold_names(pack: Plan, rule: Rule) -> dict[str, str | None]:
     """Threshold parameter per level, carried forward to higher levels as the core does."""
     out: dict[str, str | None] = {}
     name: str | None = None
@@ -667,7 +667,7 @@ def _threshold_names(pack: RulePack, rule: Rule) -> dict[str, str | None]:
     return out
 
 
-def _verdict_key(pack: RulePack, rule: Rule) -> str:
+def _verdict_key(pack: Plan, rule: Rule) -> str:
     """The Rete verdict a ``@ref`` reads: the rule's own, or its base level for an indicator."""
     if rule.kind == "condition":
         return rule.id
@@ -729,7 +729,7 @@ class DurableBackend:
     one instance (a lock serialises them); use one instance per thread for speed.
     """
 
-    def __init__(self, pack: RulePack) -> None:
+    def __init__(self, pack: Plan) -> None:
         self.pack = pack
         self._ir: dict[str, _RuleIR] = {}
         reads: dict[str, tuple[dict[str, _Term], dict[str, str]]] = {}

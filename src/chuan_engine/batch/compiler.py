@@ -21,7 +21,7 @@ from ..errors import ParameterError
 from ..lang import ast
 from ..lang.ops import FUNCTIONS, Form, Op, Tally
 from ..lang.types import BOOL, DATE
-from ..pack.plan import RulePack
+from ..pack.plan import Plan
 from .cols import (
     Col,
     NotVectorisable,
@@ -53,7 +53,7 @@ def _bool(c: Value, what: str) -> Col:
 class Vectoriser:
     """Evaluates expressions of one pack over the tables of one chunk."""
 
-    def __init__(self, pack: RulePack, rule_cols: Any) -> None:
+    def __init__(self, pack: Plan, rule_cols: Any) -> None:
         self.pack = pack
         self.rule_cols = rule_cols  # callable(rule, table) -> RuleCols
         self._cache: dict[tuple[int, Any], Value] = {}

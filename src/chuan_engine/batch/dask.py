@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..pack.plan import RulePack
+from ..pack.plan import Plan
 from .layout import FRAMES
 from .run import SUMMARY_COLUMNS, _input_types, _nones, empty_results, evaluate_chunk
 
@@ -37,7 +37,7 @@ class DaskBatch:
         return res.reset_index(drop=True), summ.reset_index(drop=True)
 
 
-def _partition(pack: RulePack, names: list[str], on: dt.date, lang: str, *parts: pd.DataFrame) -> pd.DataFrame:
+def _partition(pack: Plan, names: list[str], on: dt.date, lang: str, *parts: pd.DataFrame) -> pd.DataFrame:
     frames = {name: part for name, part in zip(names, parts, strict=True) if len(part) or name == names[0]}
     res, summ, _ = evaluate_chunk(pack, frames, on, _input_types(pack), lang)
     if not len(res):
@@ -48,7 +48,7 @@ def _partition(pack: RulePack, names: list[str], on: dt.date, lang: str, *parts:
     return out.reindex(columns=list(_meta(pack).columns))
 
 
-def _meta(pack: RulePack) -> pd.DataFrame:
+def _meta(pack: Plan) -> pd.DataFrame:
     meta = empty_results(pack)
     for c in VERDICT_COLUMNS:
         meta[c] = pd.Series(dtype=object)
@@ -83,7 +83,7 @@ def summary_of(results: pd.DataFrame) -> pd.DataFrame:
     return agg.reindex(columns=SUMMARY_COLUMNS)
 
 
-def evaluate_dask(pack: RulePack, frames: dict[str, Any], on: dt.date, *, npartitions: int | None = None,
+def evaluate_dask(pack: Plan, frames: dict[str, Any], on: dt.date, *, npartitions: int | None = None,
                   lang: str = "vi") -> DaskBatch:
     """Evaluate Dask (or pandas) frames partitioned by school; nothing is computed until ``.compute()``."""
     import dask

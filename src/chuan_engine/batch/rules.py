@@ -12,10 +12,13 @@ from typing import Any
 import numpy as np
 
 from ..errors import ChuanError
-from ..pack.plan import Rule, RulePack
+from ..pack.plan import Plan, Rule
 from ..report.outcome import Outcome
+from ..run.explain import Evaluation
+from ..run.views import View
 from .cols import EPS, Col, NotVectorisable, compare, gather, merge_err
 from .compiler import Vectoriser, _bool
+from .convert import chunk_models
 from .tables import Chunk, Table
 
 PASS, FAIL, UNK, NA = 0, 1, 2, 3
@@ -57,7 +60,7 @@ def _render(v: np.ndarray | Col, mask: np.ndarray | None, rows: np.ndarray) -> n
 class RuleRunner:
     """Evaluates every rule of a pack over the tables of one chunk, in dependency order, once."""
 
-    pack: RulePack
+    pack: Plan
     chunk: Chunk
     fallback: dict[str, str] = field(default_factory=dict)
     _cache: dict[tuple[str, int], RuleCols] = field(default_factory=dict)
@@ -166,10 +169,6 @@ class RuleRunner:
     # -- fallback -----------------------------------------------------------------
     def _fallback(self, rule: Rule, t: Table) -> RuleCols:
         """The explaining evaluator, row by row, for one rule the compiler cannot take."""
-        from ..run.explain import Evaluation
-        from ..run.views import View
-        from .convert import chunk_models
-
         if t.kind not in ("school", "unit", "staff"):
             raise NotVectorisable(f"rule '{rule.id}' over {t.kind}")
         if self._engine is None:

@@ -15,8 +15,9 @@ import pandas as pd
 from ..errors import FactsError
 from ..i18n import t as label
 from ..lang import ast
-from ..pack.plan import RulePack, dependency_order
+from ..pack.plan import Plan, dependency_order
 from ..pack.provenance import Provenance
+from .io import read_inputs, read_table, write_excel
 from .layout import FRAMES, SPECS, prepare
 from .rules import FAIL, NA, PASS, UNK, RuleRunner
 from .tables import Chunk
@@ -36,31 +37,29 @@ class FallbackWarning(UserWarning):
 class BatchResult:
     """Results (one row per entity × rule) and summary (one row per entity) of a batch run."""
 
-    pack: RulePack
+    pack: Plan
     results: pd.DataFrame
     summary: pd.DataFrame
     fallback: dict[str, str] = field(default_factory=dict)  # rule id -> why it was not vectorised
     chunks: int = 0
 
     def to_excel(self, path: str | Path) -> None:
-        from .io import write_excel
-
         write_excel(path, [self])
 
 
-def _level_columns(pack: RulePack, kind: str) -> list[str]:
+def _level_columns(pack: Plan, kind: str) -> list[str]:
     subjects = pack.header.level_subjects
     if pack.header.levels and (subjects is None or kind in subjects):
         return [f"level_{lv}" for lv in pack.level_ids]
     return []
 
 
-def result_columns(pack: RulePack) -> list[str]:
+def result_columns(pack: Plan) -> list[str]:
     levels = [f"level_{lv}" for lv in pack.level_ids] if pack.header.levels else []
     return RESULT_COLUMNS + levels
 
 
-def empty_results(pack: RulePack) -> pd.DataFrame:
+def empty_results(pack: Plan) -> pd.DataFrame:
     cols = result_columns(pack)
     df = pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
     df["margin"] = df["margin"].astype(float)
@@ -81,8 +80,6 @@ def empty_summary() -> pd.DataFrame:
 
 def _as_frames(frames_or_files: Any) -> dict[str, pd.DataFrame]:
     if isinstance(frames_or_files, str | Path):
-        from .io import read_inputs
-
         return read_inputs(frames_or_files)
     if not isinstance(frames_or_files, Mapping):
         raise FactsError("evaluate_batch cần một dict {tên khung: DataFrame hoặc tệp} / expects a mapping of frames")
@@ -93,8 +90,6 @@ def _as_frames(frames_or_files: Any) -> dict[str, pd.DataFrame]:
         if value is None:
             continue
         if isinstance(value, str | Path):
-            from .io import read_table
-
             value = read_table(value)
         if not isinstance(value, pd.DataFrame):
             raise FactsError(f"khung '{name}' không phải DataFrame / frame '{name}' is not a DataFrame")
@@ -108,7 +103,7 @@ def _as_frames(frames_or_files: Any) -> dict[str, pd.DataFrame]:
     return out
 
 
-def _input_types(pack: RulePack) -> dict[str, dict[str, Any]]:
+def _input_types(pack: Plan) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for (kind, name), var in pack.variables.items():
         out.setdefault(kind, {})[name] = var.type
@@ -158,7 +153,7 @@ def _chunks(frames: dict[str, pd.DataFrame], chunk_rows: int) -> tuple[int, Iter
 
 
 def evaluate_batch(
-    pack: RulePack,
+    pack: Plan,
     frames_or_files: Any,
     on: dt.date,
     *,
@@ -207,7 +202,7 @@ def evaluate_batch(
     return BatchResult(pack, res, summ, fallback, n_parts)
 
 
-def evaluate_chunk(pack: RulePack, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,
+def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,
                    lang: str = "vi", every_year: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
     """One chunk of schools: validate, build row tables, evaluate rules in dependency order, collect outputs."""
     types = types if types is not None else _input_types(pack)
@@ -242,7 +237,7 @@ def _nones(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
     return df
 
 
-def uses_history(pack: RulePack) -> bool:
+def uses_history(pack: Plan) -> bool:
     """Whether any expression of the pack reads ``history`` (else only evaluation-year rows are built)."""
     trees = [e.tree for r in pack.rules for _, e in r.expressions()]
     trees += [v.formula.tree for v in pack.variables.values() if v.formula is not None]
@@ -256,14 +251,14 @@ def uses_history(pack: RulePack) -> bool:
 PROVENANCES = [p.value for p in Provenance]
 
 
-def _provenance(pack: RulePack, rule: Any, udates: np.ndarray, inv: np.ndarray) -> np.ndarray:
+def _provenance(pack: Plan, rule: Any, udates: np.ndarray, inv: np.ndarray) -> np.ndarray:
     """Provenance codes (positions in PROVENANCES) of a rule at each row's date, looked up once per distinct date."""
     codes = np.array([PROVENANCES.index(pack.rule_provenance(rule, d.astype(dt.date)).value) for d in udates],
                      dtype=np.int64)
     return codes[inv] if len(inv) else np.zeros(0, dtype=np.int64)
 
 
-def _outputs(pack: RulePack, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[Any],
+def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[Any],
              lang: str, every_year: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     t = chunk.tables[kind]
     rows = np.arange(t.n) if every_year else chunk.output_rows(kind)
@@ -365,7 +360,7 @@ def _obj(values: np.ndarray) -> pd.Series:
     return pd.Series(np.asarray(values, dtype=object), dtype=object, copy=False)
 
 
-def _verdicts(pack: RulePack, kind: str, rules: list[Any], OC: np.ndarray, levels: dict[str, np.ndarray],
+def _verdicts(pack: Plan, kind: str, rules: list[Any], OC: np.ndarray, levels: dict[str, np.ndarray],
               M: np.ndarray, lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The verdict of report.summarize, over all entities at once."""
     n = OC.shape[0]

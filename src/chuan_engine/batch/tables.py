@@ -20,9 +20,9 @@ import pandas as pd
 from pydantic_core import PydanticUndefined
 
 from ..lang.ops import date_parts
-from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS
+from ..lang.types import DATE, ENTITY_FIELDS, YEAR_FIELDS
 from .cols import Col
-from .layout import SPECS, Frame
+from .layout import SPECS, Frame, normalize
 
 NO_YEAR = 1 << 30
 
@@ -304,9 +304,6 @@ class Chunk:
             erow[pos[~dup]] = np.flatnonzero(~dup)
             self._merge_bad(bad, pos, sf.row_bad)
             if sf.raw is not None and "on" in sf.raw.columns:
-                from ..lang.types import DATE
-                from .layout import normalize
-
                 c = normalize(sf.raw["on"], DATE, "on")
                 self._merge_bad(bad, pos, c.bad)
                 self.bad_on = {int(pos[i]) for i in c.bad if pos[i] >= 0}

@@ -10,7 +10,6 @@ from typing import Any
 from ..errors import PackNotFoundError, ParameterError
 from ..yamlio import read_data
 from .parameters import ParameterValue
-from .plan import RulePack, load_pack
 from .provenance import Provenance
 
 
@@ -34,13 +33,6 @@ def find_pack(name_or_path: str) -> Path:
         if candidate.is_dir():
             return candidate
     raise PackNotFoundError(f"no pack '{name_or_path}' (looked in {', '.join(map(str, pack_search_path()))})")
-
-
-def open_pack(name_or_path: str, params_file: str | Path | None = None) -> RulePack:
-    pack = load_pack(find_pack(name_or_path))
-    if params_file is not None:
-        pack = pack.with_parameters(read_parameter_file(params_file))
-    return pack
 
 
 def read_parameter_file(path: str | Path) -> dict[str, tuple[ParameterValue, ...]]:

@@ -1,16 +1,15 @@
 """A compiled rule pack: validated YAML, parsed and type-checked expressions, no global registry.
 
-``load_pack(path)`` returns an immutable ``RulePack``; two packs, or two
+``load_pack(path)`` returns an immutable ``Plan``; two packs, or two
 versions of one, live side by side in one process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -22,12 +21,8 @@ from ..lang.types import BOOL, DECLARED_TYPES, NUM, Type
 from ..yamlio import pydantic_location, read_data
 from .parameters import Parameter, ParameterSet, ParameterValue
 from .provenance import Provenance, weakest
+from .side_files import SideFile, compile_side_files, read_side_files
 from .spec import Citation, GapSpec, PackFile, PackHeader, Period, RuleSpec, VariableSpec
-
-if TYPE_CHECKING:
-    from ..facts.store import Facts
-    from ..report.results import Report
-    from .side_files import SideFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +82,9 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class RulePack:
+class Plan:
+    """A pack compiled once: rules, variables, dated parameters and side files, read by every evaluator."""
+
     header: PackHeader
     rules: tuple[Rule, ...]
     variables: Mapping[tuple[str, str], Variable]
@@ -142,27 +139,9 @@ class RulePack:
         return weakest(items)
 
     # -- derived packs ----------------------------------------------------------
-    def with_parameters(self, overrides: Mapping[str, tuple[ParameterValue, ...]]) -> RulePack:
+    def with_parameters(self, overrides: Mapping[str, tuple[ParameterValue, ...]]) -> Plan:
         """A copy of this pack with user parameter values layered on top (the pack is unchanged)."""
         return replace(self, parameters=self.parameters.with_overrides(overrides))
-
-    def evaluate(self, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi", extras: bool = True) -> Report:
-        """Evaluate every entity the pack has rules for, on a date.
-
-        With ``extras`` (the default) the report also carries the sections the pack's side files declare
-        (initiative ledger, quotas, cluster ranking) in ``report.extras``.
-        """
-        from ..facts.store import Facts
-        from ..run.explain import evaluate
-
-        if not isinstance(facts, Facts):
-            facts = Facts.of(facts)
-        report = evaluate(self, facts, on, lang=lang)
-        if extras and self.sidecars:
-            from .side_files import attach_extras
-
-            attach_extras(report, facts)
-        return report
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,7 +182,7 @@ def _parse(text: str, file: str, rule: str) -> Expression:
         raise type(exc)(exc.message, file=file, rule=rule, position=exc.position, expression=text) from None
 
 
-def load_pack(path: str | Path) -> RulePack:
+def load_plan(path: str | Path) -> Plan:
     """Load and compile a pack folder (or single YAML file). Raises RuleError with file, rule and column."""
     root = Path(path)
     if not root.exists():
@@ -241,10 +220,8 @@ def load_pack(path: str | Path) -> RulePack:
     return with_side_files(pack, root)
 
 
-def with_side_files(pack: RulePack, root: Path) -> RulePack:
+def with_side_files(pack: Plan, root: Path) -> Plan:
     """The pack with its folder's side files read and checked (errors name the side file)."""
-    from .side_files import compile_side_files, read_side_files
-
     found = read_side_files(root)
     return replace(pack, sidecars=compile_side_files(pack, found)) if found else pack
 
@@ -256,7 +233,7 @@ def _compile(
     rule_specs: list[tuple[RuleSpec, str]],
     source: str,
     files: tuple[str, ...],
-) -> RulePack:
+) -> Plan:
     level_ids = [lvl.id for lvl in header.levels]
     group_ids = {g.id for g in header.groups}
     by_ref: dict[str, list[RuleSpec]] = {}
@@ -399,7 +376,7 @@ def _compile(
                 variables_read=frozenset(reads),
             )
         )
-    pack = RulePack(header, tuple(rules), variables, ParameterSet(params), source, files)
+    pack = Plan(header, tuple(rules), variables, ParameterSet(params), source, files)
     _check_cycles(pack, var_reads, var_rule_reads)
     for imp in header.implications:
         for ref in (imp.if_, imp.then):
@@ -409,7 +386,7 @@ def _compile(
 
 
 def _check_cycles(
-    pack: RulePack,
+    pack: Plan,
     var_reads: dict[tuple[str, str], set[tuple[str, str]]],
     var_rule_reads: dict[tuple[str, str], set[str]],
 ) -> None:
@@ -451,7 +428,7 @@ def _check_cycles(
             visit(node)
 
 
-def dependency_order(pack: RulePack) -> list[Rule]:
+def dependency_order(pack: Plan) -> list[Rule]:
     """Rules ordered so that every rule comes after the rules it references."""
     order: list[Rule] = []
     seen: set[str] = set()
@@ -473,7 +450,7 @@ def dependency_order(pack: RulePack) -> list[Rule]:
     return order
 
 
-def _variable_rule_refs(pack: RulePack, key: tuple[str, str], seen: set[tuple[str, str]]) -> set[str]:
+def _variable_rule_refs(pack: Plan, key: tuple[str, str], seen: set[tuple[str, str]]) -> set[str]:
     var = pack.variables.get(key)
     if var is None or var.formula is None or key in seen:
         return set()

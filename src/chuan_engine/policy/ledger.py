@@ -14,55 +14,17 @@ Nothing here changes a verdict: the ledger informs the council.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import RuleError
-from ..pack.side_files import Probe, SideExpression, side_file
+from ..pack.side_files import side_file
+from ..pack.side_specs import Basis, ledger_bases
 from ..report.outcome import Outcome
+from .probe import Probe
 
 if TYPE_CHECKING:
     from ..facts.store import Facts
     from ..report.results import Report
     from ..run.views import View
-
-
-@dataclass(frozen=True)
-class Basis:
-    """How one rule consumes initiatives: ``needs`` of those matching ``initiatives``."""
-
-    rules: tuple[str, ...]
-    needs: int
-    initiatives: str
-    research: str | None
-    without_initiative_if: str | None
-
-
-def _bases(data: dict[str, Any], file: str) -> list[Basis]:
-    out = []
-    for i, b in enumerate(data.get("bases") or []):
-        if not isinstance(b, dict) or "rules" not in b or "initiatives" not in b:
-            raise RuleError(f"bases[{i}] needs 'rules' and 'initiatives'", file=file)
-        rules = b["rules"] if isinstance(b["rules"], list) else [b["rules"]]
-        needs = b.get("needs", 1)
-        if not isinstance(needs, int) or needs < 1:
-            raise RuleError(f"bases[{i}].needs must be a positive integer", file=file)
-        out.append(Basis(tuple(map(str, rules)), needs, str(b["initiatives"]), b.get("research"),
-                         b.get("without_initiative_if")))
-    return out
-
-
-def ledger_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
-    """The expressions of ``_ledger.yaml``, with the record each is read on (checked when the pack loads)."""
-    out = []
-    for b in _bases(data, file):
-        what = f"ledger basis for {', '.join(b.rules)}"
-        if b.without_initiative_if:
-            out.append(SideExpression(str(b.without_initiative_if), "staff", what, boolean=True))
-        if b.research:
-            out.append(SideExpression(str(b.research), "research", what, boolean=True))
-        out.append(SideExpression(b.initiatives, "initiative", what, boolean=True))
-    return out
 
 
 def _msg(kind: str, **kw: Any) -> tuple[str, str]:
@@ -87,7 +49,7 @@ def initiative_ledger(report: Report, facts: Facts) -> dict[str, Any] | None:
     if found is None:
         return None
     data, file = found
-    bases = _bases(data, file)
+    bases = ledger_bases(data, file)
     probe = Probe(report.pack, facts, report.as_of, file)
     year = report.as_of.year
     by_id = {(e.school, e.id): e for e in report.entities if e.kind == "staff"}

@@ -9,92 +9,22 @@ case for the council's vote (bình xét). Nobody is dropped and no verdict chang
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ParameterError, RuleError
 from ..facts.vocab import OrderedVocab
 from ..lang.logic import UNKNOWN
-from ..pack.side_files import Probe, SideExpression, side_file
+from ..pack.side_files import side_file
+from ..pack.side_specs import QuotaSpec, quota_specs
 from ..report.outcome import Outcome
 from ..report.trace import plain
 from ..run.views import View, unit_of
+from .probe import Probe
 
 if TYPE_CHECKING:
     from ..facts.store import Facts
     from ..report.results import EntityReport, Report
-
-
-@dataclass(frozen=True)
-class OrderKey:
-    expr: str
-    descending: bool
-    label_vi: str
-    label_en: str
-    citation: str | None
-    provenance: str
-    start: dt.date | None
-    end: dt.date | None
-
-    def in_force(self, on: dt.date) -> bool:
-        return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
-
-
-@dataclass(frozen=True)
-class QuotaSpec:
-    id: str
-    concept: str
-    base: str
-    scope: str
-    cap_parameter: str
-    rounding: str
-    label_vi: str
-    label_en: str
-    ordering: tuple[OrderKey, ...]
-
-
-def _date(v: Any) -> dt.date | None:
-    if v is None or isinstance(v, dt.date):
-        return v
-    return dt.date.fromisoformat(str(v))
-
-
-def _ordering(data: dict[str, Any], file: str) -> list[OrderKey]:
-    keys = []
-    for i, k in enumerate(data.get("ordering") or []):
-        if not isinstance(k, dict) or "expr" not in k or "label_vi" not in k:
-            raise RuleError(f"ordering[{i}] needs 'expr' and 'label_vi'", file=file)
-        eff = k.get("effective") or {}
-        keys.append(OrderKey(str(k["expr"]), k.get("direction", "desc") == "desc", k["label_vi"],
-                             k.get("label_en", k["label_vi"]), k.get("citation"), k.get("provenance", "provisional"),
-                             _date(eff.get("from")), _date(eff.get("to"))))
-    return keys
-
-
-def _specs(data: dict[str, Any], file: str) -> list[QuotaSpec]:
-    keys = _ordering(data, file)
-    out = []
-    for i, q in enumerate(data.get("quotas") or []):
-        missing = [f for f in ("id", "concept", "base", "cap_parameter") if f not in (q or {})]
-        if missing:
-            raise RuleError(f"quotas[{i}] lacks {', '.join(missing)}", file=file)
-        scope = q.get("scope", "school")
-        if scope not in ("school", "unit"):
-            raise RuleError(f"quotas[{i}].scope must be school or unit", file=file)
-        rounding = q.get("rounding", "floor")
-        if rounding not in ("floor", "round", "ceil"):
-            raise RuleError(f"quotas[{i}].rounding must be floor, round or ceil", file=file)
-        out.append(QuotaSpec(q["id"], q["concept"], q["base"], scope, q["cap_parameter"], rounding,
-                             q.get("label_vi", q["id"]), q.get("label_en", q["id"]), tuple(keys)))
-    return out
-
-
-def quota_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
-    """The ordering expressions of ``_quotas.yaml``, read on staff (checked when the pack loads)."""
-    _specs(data, file)  # the shape of the quotas themselves
-    return [SideExpression(k.expr, "staff", f"quota ordering '{k.expr}'") for k in _ordering(data, file)]
 
 
 def _cap(report: Report, spec: QuotaSpec, base_count: int, file: str) -> dict[str, Any] | None:
@@ -135,7 +65,7 @@ def quota_report(report: Report, facts: Facts) -> list[dict[str, Any]] | None:
     probe = Probe(report.pack, facts, report.as_of, file)
     views = {(v.school.id if v.school else None, v.model.id): v for v in probe.views("staff")}
     out = []
-    for spec in _specs(data, file):
+    for spec in quota_specs(data, file):
         groups: dict[str, list[tuple[EntityReport, View]]] = {}
         for e in report.entities:
             if e.kind != "staff" or e.error:

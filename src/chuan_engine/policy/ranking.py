@@ -10,53 +10,18 @@ advisory: the cluster's conference votes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import RuleError
 from ..facts.vocab import OrderedVocab
 from ..lang.logic import UNKNOWN
-from ..pack.side_files import Probe, SideExpression, side_file
+from ..pack.side_files import side_file
+from ..pack.side_specs import ranking_criteria
 from ..report.trace import plain
+from .probe import Probe
 
 if TYPE_CHECKING:
     from ..facts.store import Facts
     from ..report.results import Report
-
-
-@dataclass(frozen=True)
-class Criterion:
-    expr: str
-    descending: bool
-    weight: float | None
-    label_vi: str
-    label_en: str
-    citation: str | None
-    provenance: str
-
-
-def _criteria(data: dict[str, Any], file: str) -> tuple[str, list[Criterion]]:
-    method = data.get("method", "lexicographic")
-    if method not in ("lexicographic", "weighted"):
-        raise RuleError("method must be lexicographic or weighted", file=file)
-    out = []
-    for i, c in enumerate(data.get("criteria") or []):
-        if not isinstance(c, dict) or "expr" not in c or "label_vi" not in c:
-            raise RuleError(f"criteria[{i}] needs 'expr' and 'label_vi'", file=file)
-        weight = c.get("weight")
-        if method == "weighted" and not isinstance(weight, int | float):
-            raise RuleError(f"criteria[{i}] needs a numeric 'weight' for the weighted method", file=file)
-        out.append(Criterion(str(c["expr"]), c.get("direction", "desc") == "desc", weight, c["label_vi"],
-                             c.get("label_en", c["label_vi"]), c.get("citation"), c.get("provenance", "provisional")))
-    if not out:
-        raise RuleError("a ranking needs at least one criterion", file=file)
-    return method, out
-
-
-def ranking_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
-    """The criteria of ``_ranking.yaml``, read on each school of a cluster (checked when the pack loads)."""
-    _, criteria = _criteria(data, file)
-    return [SideExpression(c.expr, "school", f"ranking criterion '{c.expr}'") for c in criteria]
 
 
 def _number(v: Any) -> float | None:
@@ -76,7 +41,7 @@ def cluster_ranking(report: Report, facts: Facts, config: dict[str, Any] | None 
         config, file = found
     else:
         file = "<ranking config>"
-    method, criteria = _criteria(config, file)
+    method, criteria = ranking_criteria(config, file)
     probe = Probe(report.pack, facts, report.as_of, file)
     out = []
     for cluster in probe.views("cluster"):

@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from ..i18n import pick, t
 from ..pack.provenance import Provenance
+from .html import render_html
 from .outcome import Outcome, RuleResult
+from .table import render_table
 from .trace import plain
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..pack.plan import RulePack
+    from ..pack.plan import Plan
 
 SCHEMA_VERSION = "1.0"
 
@@ -35,7 +37,7 @@ class EntityReport:
     error: str | None = None
 
     @classmethod
-    def build(cls, pack: RulePack, kind: str, model: Any, school: Any, results: list[RuleResult],
+    def build(cls, pack: Plan, kind: str, model: Any, school: Any, results: list[RuleResult],
               error: str | None, on: dt.date) -> EntityReport:
         school_id = school.id if school is not None and school.id != "_loose" else None
         return cls(model.id, kind, getattr(model, "name", None), school_id, results,
@@ -58,7 +60,7 @@ class EntityReport:
         return self.result(ref).outcome
 
 
-def summarize(pack: RulePack, results: list[RuleResult], error: str | None, kind: str) -> dict[str, Any]:
+def summarize(pack: Plan, results: list[RuleResult], error: str | None, kind: str) -> dict[str, Any]:
     counts = {o.value: 0 for o in Outcome}
     provenance = {p.value: 0 for p in Provenance}
     groups: dict[str, dict[str, Any]] = {}
@@ -108,7 +110,7 @@ def summarize(pack: RulePack, results: list[RuleResult], error: str | None, kind
     return summary
 
 
-def _level_summary(pack: RulePack, results: list[RuleResult]) -> dict[str, Any]:
+def _level_summary(pack: Plan, results: list[RuleResult]) -> dict[str, Any]:
     levels: dict[str, dict[str, Any]] = {}
     for lvl in pack.header.levels:
         req = [r for r in results if r.required_at(lvl.id)]
@@ -178,7 +180,7 @@ def result_dict(r: RuleResult, lang: str) -> dict[str, Any]:
 class Report:
     """Everything one evaluation produced. Renders as JSON, DataFrame, table or HTML."""
 
-    pack: RulePack
+    pack: Plan
     as_of: dt.date
     entities: list[EntityReport]
     lang: str = "vi"
@@ -226,26 +228,20 @@ class Report:
         return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=indent, default=str)
 
     def to_frame(self, lang: str | None = None) -> pd.DataFrame:
-        from .frame import report_frame
+        from .frame import report_frame  # pandas loads only when a frame is asked for
 
         return report_frame(self, lang or self.lang)
 
     def summary_frame(self, lang: str | None = None) -> pd.DataFrame:
-        from .frame import summary_frame
+        from .frame import summary_frame  # pandas loads only when a frame is asked for
 
         return summary_frame(self, lang or self.lang)
 
     def to_table(self, lang: str | None = None, width: int = 120) -> str:
-        from .table import render_table
-
         return render_table(self, lang or self.lang, width)
 
     def to_html(self, lang: str | None = None) -> str:
-        from .html import render_html
-
         return render_html(self, lang or self.lang)
 
     def _repr_html_(self) -> str:
-        from .html import render_html
-
         return render_html(self, self.lang, standalone=False)

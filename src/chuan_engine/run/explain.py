@@ -1,6 +1,6 @@
 """The explaining evaluator: one entity at a time, every value traced.
 
-Each call to ``evaluate`` builds its own caches; a ``RulePack`` is never
+Each call to ``evaluate`` builds its own caches; a ``Plan`` is never
 mutated, so evaluations are thread-safe and packs coexist.
 """
 
@@ -19,10 +19,11 @@ from ..lang import ast
 from ..lang.logic import UNKNOWN
 from ..lang.ops import BINARY, COMPARISONS, EPS, UNARY, Form, compare, difference
 from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS
-from ..pack.plan import Rule, RulePack
+from ..pack.plan import Plan, Rule
 from ..report.outcome import LevelResult, Outcome, RuleResult
 from ..report.results import EntityReport, Report
 from ..report.trace import Step, plain
+from .aggregates import call
 from .views import View
 
 
@@ -44,7 +45,7 @@ def margin_of(op: str, value: float, threshold: float) -> float:
 class Evaluation:
     """State of one evaluation run: caches keyed by entity and date."""
 
-    def __init__(self, pack: RulePack, facts: Facts) -> None:
+    def __init__(self, pack: Plan, facts: Facts) -> None:
         self.pack = pack
         self.facts = facts
         self._vars: dict[tuple[Any, ...], tuple[Any, Step]] = {}
@@ -229,8 +230,6 @@ class Evaluation:
         return out, Step(self._src(node, text), out, [sa, sb])
 
     def _e_Call(self, node: ast.Call, view: View, text: str) -> tuple[Any, Step]:
-        from .aggregates import call
-
         return call(self, node, view, text)
 
     # -- name resolution -------------------------------------------------------------
@@ -328,10 +327,17 @@ def _coerce_like(a: Any, b: Any) -> Any:
     return b
 
 
-def evaluate(pack: RulePack, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi") -> Report:
-    """Evaluate every entity of the kinds the pack has rules for. One bad entity never loses the others."""
-    from ..analysis.gaps import attach_gaps  # gaps reads engine.compare: imported here to avoid a cycle
+# What runs on one entity's results with its evaluation at hand (e.g. the gap analysis).
+Annotator = Callable[["Evaluation", View, list[RuleResult]], None]
 
+
+def evaluate(pack: Plan, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi",
+             annotate: Annotator | None = None) -> Report:
+    """Evaluate every entity of the kinds the pack has rules for. One bad entity never loses the others.
+
+    ``annotate`` runs on each entity's results while its evaluation is at hand (the API layer plugs the
+    gap analysis in here); an error it raises is that entity's error, like the rules' own.
+    """
     if not isinstance(facts, Facts):
         facts = Facts.of(facts)
     run = Evaluation(pack, facts)
@@ -347,7 +353,8 @@ def evaluate(pack: RulePack, facts: Facts | Iterable[Any], on: dt.date, *, lang:
             for rule in pack.rules:
                 if rule.subject == kind:
                     results.append(run.rule_result(rule, view))
-            attach_gaps(run, view, results)
+            if annotate is not None:
+                annotate(run, view, results)
         except ChuanError as exc:
             error, results = exc.describe(), []
         entities.append(EntityReport.build(pack, kind, model, school, results, error, on))

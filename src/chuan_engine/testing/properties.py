@@ -58,12 +58,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..analysis.check import closure
+from ..api import RulePack
+from ..authoring.check import closure
+from ..authoring.sampling import FACT_MUTATIONS
 from ..facts.models import Cluster, Initiative, Research, School, SchoolYear, Staff, StaffYear, Unit, UnitYear
 from ..facts.store import Facts
-from ..facts.vocab import OrderedVocab
+from ..facts.vocab import Level, OrderedVocab
 from ..lang.logic import UNKNOWN
-from ..pack.plan import RulePack
 from ..report.outcome import Outcome, RuleResult
 from ..report.results import Report
 from ..run.explain import Evaluation
@@ -74,7 +75,6 @@ TIME_FUNCS = {"months_since", "years_since", "in_window", "streak"}
 TIME_NAMES = {"eval_year", "eval_date", "history"}
 LINK_FIELDS = {"id", "kind", "unit_id", "school_ids", "name", "title", "year", "inputs", "years", "initiatives",
                "research", "staff", "units"}
-FACT_MUTATIONS = {"rating", "degree", "initiatives", "research"}
 # Links followed by a scope (a person's unit, an entity's school): unknown when the link itself is, which
 # completion does not invent (it never assigns a person to a unit).
 SCOPE_LINKS = {"unit", "school"}
@@ -212,8 +212,6 @@ def _mutate_person(person: Staff, name: str, on: dt.date, pick: int) -> Staff | 
         return person.model_copy(update={"years": [r.model_copy(update={"rating": new}) if r is rec else r
                                                    for r in person.years]})
     if name == "initiatives":
-        from ..facts.vocab import Level
-
         new_i = Initiative(id=f"_added_{len(person.initiatives)}", level=list(Level)[pick % 3], year=on.year,
                            applied=True)
         return person.model_copy(update={"initiatives": [*person.initiatives, new_i]})
@@ -603,7 +601,7 @@ def check_pack_properties(pack: RulePack, *, max_examples: int | None = None) ->
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from . import strategies
+    from . import strategies  # hypothesis is a test dependency: loaded only when properties run
 
     @given(facts=strategies.facts(pack), on=strategies.dates(), pick=st.integers(0, 10_000))
     def run(facts: Facts, on: dt.date, pick: int) -> None:

@@ -39,7 +39,7 @@ from ..facts.vocab import (
 )
 
 if TYPE_CHECKING:
-    from ..pack.plan import RulePack
+    from ..api import RulePack
 
 YEARS = (2021, 2022, 2023, 2024, 2025, 2026)
 

@@ -33,7 +33,7 @@ from typing import Any
 
 import pytest
 
-from ..analysis.cases import (
+from ..authoring.cases import (
     OUTCOMES,
     Case,
     CaseError,

@@ -18,9 +18,13 @@ from typing import TYPE_CHECKING, Any
 from ..facts.models import Cluster, Initiative, Research, School, SchoolYear, Staff, StaffYear, Unit, UnitYear
 from ..facts.store import Facts
 from ..facts.vocab import Degree, DisciplineForm, Level, PoliticalTheory, Rating
+from ..lang import ast
 
 if TYPE_CHECKING:
-    from ..pack.plan import RulePack
+    from ..pack.plan import Plan
+
+# Facts a property or check may vary on a school or unit record beyond its declared variables.
+FACT_MUTATIONS = frozenset({"rating", "degree", "initiatives", "research"})
 
 MODES = ("good", "bad", "random")
 
@@ -34,7 +38,7 @@ def _pick(rng: random.Random, mode: str, values: list[Any]) -> Any:
     return rng.choice(values + [None])
 
 
-def numeric_candidates(pack: RulePack) -> list[float]:
+def numeric_candidates(pack: Plan) -> list[float]:
     """Extremes plus every numeric parameter value of the pack and its neighbours."""
     out = {0, 1, 2, 3, 5, 10, 20, 0.5, 0.95}
     for name in pack.parameters.names():
@@ -46,10 +50,8 @@ def numeric_candidates(pack: RulePack) -> list[float]:
     return sorted(out)
 
 
-def string_literals(pack: RulePack) -> list[str]:
+def string_literals(pack: Plan) -> list[str]:
     """Every text literal of the pack's expressions: the titles, rewards and prizes its rules look for."""
-    from ..lang import ast
-
     trees = [e.tree for r in pack.rules for _, e in r.expressions()]
     trees += [v.formula.tree for v in pack.variables.values() if v.formula is not None]
     return sorted({n.value for t in trees for n in ast.walk(t) if isinstance(n, ast.Literal) and isinstance(n.value, str)})
@@ -63,7 +65,7 @@ def _labels(rng: random.Random, mode: str, words: list[str]) -> list[str]:
     return [w for w in words if rng.random() < 0.5]
 
 
-def _inputs(pack: RulePack, subject: str, rng: random.Random, mode: str, numbers: list[float]) -> dict[str, Any]:
+def _inputs(pack: Plan, subject: str, rng: random.Random, mode: str, numbers: list[float]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for (kind, name), var in sorted(pack.variables.items()):
         if kind != subject:
@@ -83,7 +85,7 @@ def _inputs(pack: RulePack, subject: str, rng: random.Random, mode: str, numbers
     return out
 
 
-def _staff(pack: RulePack, sid: str, unit_ids: list[str], years: list[int], rng: random.Random, mode: str,
+def _staff(pack: Plan, sid: str, unit_ids: list[str], years: list[int], rng: random.Random, mode: str,
            numbers: list[float], words: list[str]) -> Staff:
     m = mode if mode != "mixed" else rng.choice(MODES)
     recs = [
@@ -122,7 +124,7 @@ def _staff(pack: RulePack, sid: str, unit_ids: list[str], years: list[int], rng:
     )
 
 
-def sample_facts(pack: RulePack, rng: random.Random, mode: str = "random", years: tuple[int, ...] = ()) -> Facts:
+def sample_facts(pack: Plan, rng: random.Random, mode: str = "random", years: tuple[int, ...] = ()) -> Facts:
     """Two schools with units and staff, and a cluster of both, in the given mode."""
     years_l = list(years) or list(range(2016, 2027))
     numbers = numeric_candidates(pack)

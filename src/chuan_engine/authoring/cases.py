@@ -14,11 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ..api import RulePack, load_pack
 from ..errors import ChuanError, FactsError
 from ..facts.loader import _entities_in, load_facts, parse_entity
 from ..facts.store import Facts
 from ..pack.parameters import ParameterValue
-from ..pack.plan import RulePack, load_pack
 from ..pack.provenance import Provenance
 from ..report.outcome import Outcome, RuleResult
 from ..report.results import EntityReport

@@ -46,7 +46,7 @@ The satisfiable/falsifiable search takes its witnesses in order: first the
 pack's own YAML cases (``<pack>/tests/*.yaml``, those without parameter
 overrides, each evaluated on its own date: the engine's verdict on the case is
 the witness, whatever the case expects), then seeded generated facts
-(``chuan_engine.analysis.sampling``) at dates inside each rule's effective
+(``chuan_engine.authoring.sampling``) at dates inside each rule's effective
 period, only for the rules still lacking a passing or a failing witness. The
 generated search is bounded, so a rule needing a rare combination may be
 reported falsely: raise ``examples`` or, better, add a YAML case showing it
@@ -63,11 +63,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from ..api import RulePack
 from ..errors import (
     ChuanError,
     CycleError,
     ExpressionSyntaxError,
     ExpressionTypeError,
+    PackNotFoundError,
     ParameterError,
     RuleError,
 )
@@ -75,11 +77,13 @@ from ..facts.store import Facts
 from ..lang import ast
 from ..lang.parser import parse
 from ..pack.parameters import Parameter, ParameterValue
-from ..pack.plan import RulePack, _compile, _pack_files, _read_pack_file
+from ..pack.plan import _compile, _pack_files, _read_pack_file
 from ..pack.provenance import Provenance
 from ..pack.side_files import compile_side_files, read_side_files, side_params
 from ..pack.spec import PackHeader, RuleSpec, VariableSpec
 from ..report.outcome import Outcome
+from .cases import case_facts, load_cases
+from .sampling import FACT_MUTATIONS, MODES, sample_facts
 
 FAR = dt.date(9999, 12, 31)
 ORDER_OPS = ("<", "<=", ">", ">=")
@@ -278,7 +282,6 @@ def _breakpoints(params: Iterable[Parameter], start: dt.date, end: dt.date) -> l
 
 
 def _pack_checks(res: PackCheck, pack: RulePack) -> None:
-    from ..testing.properties import FACT_MUTATIONS
 
     base = pack.parameters.base
     for rule in pack.rules:
@@ -472,7 +475,6 @@ def _search_dates(pack: RulePack) -> list[dt.date]:
 
 def case_witnesses(res: PackCheck, pack: RulePack, root: Path) -> list[tuple[Facts, dt.date]]:
     """The facts and date of each YAML case of the pack run as shipped (no parameter override)."""
-    from .cases import case_facts, load_cases
 
     folder = root / "tests"
     if not folder.is_dir():
@@ -493,7 +495,6 @@ def case_witnesses(res: PackCheck, pack: RulePack, root: Path) -> list[tuple[Fac
 
 def _search(res: PackCheck, pack: RulePack, examples: int, seed: int,
             witnesses: Sequence[tuple[Facts, dt.date]] = ()) -> None:
-    from .sampling import MODES, sample_facts
 
     rng = random.Random(seed)
     seen: dict[str, set[Outcome]] = {r.id: set() for r in pack.rules}
@@ -588,7 +589,7 @@ def check_pack(path: str | Path, *, examples: int = 40, seed: int = 0) -> PackCh
         res.add("load_error", "không tệp nào có phần đầu 'pack:'", "no file has the 'pack:' header", file=str(root))
         return res
     try:
-        pack = _compile(header, params, variables, rules, str(root), tuple(str(f) for f in files))
+        pack = RulePack.of(_compile(header, params, variables, rules, str(root), tuple(str(f) for f in files)))
     except ChuanError as exc:
         code = next((c for t, c in _COMPILE_CODES if isinstance(exc, t)), None)
         if "unknown parameter" in exc.message:
@@ -621,8 +622,6 @@ def pack_dirs(path: str | Path) -> list[Path]:
     if root.is_file() or (root / "pack.yaml").exists():
         return [root]
     if not root.is_dir():
-        from ..errors import PackNotFoundError
-
         raise PackNotFoundError(f"no pack or folder at {root}")
     found = sorted({p.parent for p in root.rglob("pack.yaml")
                     if not any(part.startswith((".", "_")) for part in p.relative_to(root).parts)})

@@ -1,0 +1,176 @@
+"""The shapes of a pack's side files (``_ledger.yaml``, ``_quotas.yaml``, ``_ranking.yaml``).
+
+Read when the pack loads, so a malformed side file is refused with its path
+before anything is evaluated; the policy layer (ledger, quotas, ranking) reads
+these specs and evaluates them after the rules have run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import RuleError
+
+
+@dataclass(frozen=True)
+class SideExpression:
+    """One expression of a side file: its text, the record kind it is read on, what it is for."""
+
+    text: str
+    kind: str
+    what: str
+    boolean: bool = False
+
+
+# -- initiative ledger (CV 5007/BNV-TĐKT) --------------------------------------------
+
+
+@dataclass(frozen=True)
+class Basis:
+    """How one rule consumes initiatives: ``needs`` of those matching ``initiatives``."""
+
+    rules: tuple[str, ...]
+    needs: int
+    initiatives: str
+    research: str | None
+    without_initiative_if: str | None
+
+
+def ledger_bases(data: dict[str, Any], file: str) -> list[Basis]:
+    out = []
+    for i, b in enumerate(data.get("bases") or []):
+        if not isinstance(b, dict) or "rules" not in b or "initiatives" not in b:
+            raise RuleError(f"bases[{i}] needs 'rules' and 'initiatives'", file=file)
+        rules = b["rules"] if isinstance(b["rules"], list) else [b["rules"]]
+        needs = b.get("needs", 1)
+        if not isinstance(needs, int) or needs < 1:
+            raise RuleError(f"bases[{i}].needs must be a positive integer", file=file)
+        out.append(Basis(tuple(map(str, rules)), needs, str(b["initiatives"]), b.get("research"),
+                         b.get("without_initiative_if")))
+    return out
+
+
+def ledger_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
+    """The expressions of ``_ledger.yaml``, with the record each is read on (checked when the pack loads)."""
+    out = []
+    for b in ledger_bases(data, file):
+        what = f"ledger basis for {', '.join(b.rules)}"
+        if b.without_initiative_if:
+            out.append(SideExpression(str(b.without_initiative_if), "staff", what, boolean=True))
+        if b.research:
+            out.append(SideExpression(str(b.research), "research", what, boolean=True))
+        out.append(SideExpression(b.initiatives, "initiative", what, boolean=True))
+    return out
+
+
+# -- quotas ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderKey:
+    expr: str
+    descending: bool
+    label_vi: str
+    label_en: str
+    citation: str | None
+    provenance: str
+    start: dt.date | None
+    end: dt.date | None
+
+    def in_force(self, on: dt.date) -> bool:
+        return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
+
+
+@dataclass(frozen=True)
+class QuotaSpec:
+    id: str
+    concept: str
+    base: str
+    scope: str
+    cap_parameter: str
+    rounding: str
+    label_vi: str
+    label_en: str
+    ordering: tuple[OrderKey, ...]
+
+
+def _date(v: Any) -> dt.date | None:
+    if v is None or isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v))
+
+
+def ordering_keys(data: dict[str, Any], file: str) -> list[OrderKey]:
+    keys = []
+    for i, k in enumerate(data.get("ordering") or []):
+        if not isinstance(k, dict) or "expr" not in k or "label_vi" not in k:
+            raise RuleError(f"ordering[{i}] needs 'expr' and 'label_vi'", file=file)
+        eff = k.get("effective") or {}
+        keys.append(OrderKey(str(k["expr"]), k.get("direction", "desc") == "desc", k["label_vi"],
+                             k.get("label_en", k["label_vi"]), k.get("citation"), k.get("provenance", "provisional"),
+                             _date(eff.get("from")), _date(eff.get("to"))))
+    return keys
+
+
+def quota_specs(data: dict[str, Any], file: str) -> list[QuotaSpec]:
+    keys = ordering_keys(data, file)
+    out = []
+    for i, q in enumerate(data.get("quotas") or []):
+        missing = [f for f in ("id", "concept", "base", "cap_parameter") if f not in (q or {})]
+        if missing:
+            raise RuleError(f"quotas[{i}] lacks {', '.join(missing)}", file=file)
+        scope = q.get("scope", "school")
+        if scope not in ("school", "unit"):
+            raise RuleError(f"quotas[{i}].scope must be school or unit", file=file)
+        rounding = q.get("rounding", "floor")
+        if rounding not in ("floor", "round", "ceil"):
+            raise RuleError(f"quotas[{i}].rounding must be floor, round or ceil", file=file)
+        out.append(QuotaSpec(q["id"], q["concept"], q["base"], scope, q["cap_parameter"], rounding,
+                             q.get("label_vi", q["id"]), q.get("label_en", q["id"]), tuple(keys)))
+    return out
+
+
+def quota_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
+    """The ordering expressions of ``_quotas.yaml``, read on staff (checked when the pack loads)."""
+    quota_specs(data, file)  # the shape of the quotas themselves
+    return [SideExpression(k.expr, "staff", f"quota ordering '{k.expr}'") for k in ordering_keys(data, file)]
+
+
+# -- cluster ranking ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Criterion:
+    expr: str
+    descending: bool
+    weight: float | None
+    label_vi: str
+    label_en: str
+    citation: str | None
+    provenance: str
+
+
+def ranking_criteria(data: dict[str, Any], file: str) -> tuple[str, list[Criterion]]:
+    method = data.get("method", "lexicographic")
+    if method not in ("lexicographic", "weighted"):
+        raise RuleError("method must be lexicographic or weighted", file=file)
+    out = []
+    for i, c in enumerate(data.get("criteria") or []):
+        if not isinstance(c, dict) or "expr" not in c or "label_vi" not in c:
+            raise RuleError(f"criteria[{i}] needs 'expr' and 'label_vi'", file=file)
+        weight = c.get("weight")
+        if method == "weighted" and not isinstance(weight, int | float):
+            raise RuleError(f"criteria[{i}] needs a numeric 'weight' for the weighted method", file=file)
+        out.append(Criterion(str(c["expr"]), c.get("direction", "desc") == "desc", weight, c["label_vi"],
+                             c.get("label_en", c["label_vi"]), c.get("citation"), c.get("provenance", "provisional")))
+    if not out:
+        raise RuleError("a ranking needs at least one criterion", file=file)
+    return method, out
+
+
+def ranking_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
+    """The criteria of ``_ranking.yaml``, read on each school of a cluster (checked when the pack loads)."""
+    _, criteria = ranking_criteria(data, file)
+    return [SideExpression(c.expr, "school", f"ranking criterion '{c.expr}'") for c in criteria]
