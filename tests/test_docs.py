@@ -51,13 +51,13 @@ def test_generated_pages_are_current() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-def test_generated_reference_covers_every_function_and_vocabulary() -> None:
+def test_generated_reference_covers_every_operator_function_and_vocabulary() -> None:
     from chuan_engine.facts.vocab import VOCABULARIES
-    from chuan_engine.lang.functions import FUNCTIONS
+    from chuan_engine.lang.ops import OPS
 
     text = (DOCS / "expression_language.md").read_text(encoding="utf-8")
-    for f in FUNCTIONS.values():
-        assert f"`{f.signature}`" in text
+    for op in OPS.values():
+        assert f"`{op.signature.usage}`" in text and op.doc_vi in text and op.doc_en in text
     for name, vocab in VOCABULARIES.items():
         assert name in text and all(f"`{m.value}`" in text for m in vocab)
 

@@ -43,10 +43,10 @@ from ..facts.store import Facts
 from ..facts.vocab import OrderedVocab
 from ..lang import ast
 from ..lang.logic import UNKNOWN
+from ..lang.ops import BINARY, CORE_ONLY, FUNCTIONS, Form, Lowered, Refused
 from ..lang.types import LINKS, fact_field_type
 from ..pack.plan import Plan, Rule
 from ..report.outcome import Outcome
-from ..run.aggregates import _years
 from ..run.explain import EPS, Evaluation, _check_input, _coerce_like, _input, _num_compare, compare
 from ..run.views import View
 
@@ -212,16 +212,20 @@ class _Builder:
             if term.domain == "date":
                 raise _Unsupported(f"compares the date '{node.name}' (only months_since/years_since of a date)")
             return _Side(term=term)
-        if isinstance(node, ast.Call) and node.func in ("months_since", "years_since"):
-            arg = node.args[0] if node.args else None
-            if not isinstance(arg, ast.Name):
-                raise _Unsupported(f"{node.func}() of something other than a date fact")
-            term = self._term(kind, arg.name)
-            if term.domain != "date":
-                raise _Unsupported(f"{node.func}() of '{arg.name}', which is not a date")
-            return _Side(term=term, fn=node.func)
         if isinstance(node, ast.Call):
-            raise _Unsupported(f"function {node.func}() (aggregates, history and helpers run only in the core)")
+            match FUNCTIONS[node.func].durable:
+                case Lowered(how="date_cut"):
+                    arg = node.args[0] if node.args else None
+                    if not isinstance(arg, ast.Name):
+                        raise _Unsupported(f"{node.func}() of something other than a date fact")
+                    term = self._term(kind, arg.name)
+                    if term.domain != "date":
+                        raise _Unsupported(f"{node.func}() of '{arg.name}', which is not a date")
+                    return _Side(term=term, fn=node.func)
+                case Refused(reason=reason):
+                    raise _Unsupported(f"function {node.func}() ({reason})")
+                case _:  # lowered only as a condition (known)
+                    raise _Unsupported(f"function {node.func}() ({CORE_ONLY.reason})")
         if isinstance(node, ast.Attr):
             raise _Unsupported("reads a field of a linked record")
         if isinstance(node, ast.Unary | ast.Binary):
@@ -253,9 +257,10 @@ class _Builder:
                 raise _Unsupported(f"'{node.name}' used as a condition is a {term.domain}")
             return ("truthy", term)
         if isinstance(node, ast.Binary):
-            if node.op in ("and", "or"):
+            form = BINARY[node.op].form
+            if form is Form.LOGIC:
                 return (node.op, self.boolean(node.left, kind), self.boolean(node.right, kind))
-            if node.op in ("in", "not in"):
+            if form is Form.MEMBERSHIP:
                 left = self.side(node.left, kind)
                 if not isinstance(node.right, ast.ListLit) or not self._is_const(node.right, kind):
                     raise _Unsupported("membership in a list-valued fact")
@@ -264,7 +269,7 @@ class _Builder:
                 if left.fn is not None:
                     raise _Unsupported(f"{left.fn}() inside 'in'")
                 return ("in", left.term, node.right, node.op == "not in")
-            if node.op in ("==", "!=", "<", "<=", ">", ">="):
+            if form in (Form.EQUALITY, Form.COMPARISON):
                 left, right = self.side(node.left, kind), self.side(node.right, kind)
                 if left.const is not None and right.const is not None:
                     return ("cmpc", node.op, left.const, right.const)
@@ -273,16 +278,20 @@ class _Builder:
                 if left.const is None:
                     return ("cmp", left, node.op, right.const, True)
                 return ("cmp", right, node.op, left.const, False)
-        if isinstance(node, ast.Call) and node.func == "known":
-            arg = node.args[0]
-            if not isinstance(arg, ast.Name):
-                raise _Unsupported("known() of something other than a fact")
-            var = self.pack.variables.get((kind, arg.name))
-            if var is not None and var.formula is not None:
-                raise _Unsupported(f"known() of the computed variable '{arg.name}'")
-            return ("known", self._term(kind, arg.name))
         if isinstance(node, ast.Call):
-            raise _Unsupported(f"function {node.func}() (aggregates, history and helpers run only in the core)")
+            match FUNCTIONS[node.func].durable:
+                case Lowered(how="presence"):
+                    arg = node.args[0]
+                    if not isinstance(arg, ast.Name):
+                        raise _Unsupported("known() of something other than a fact")
+                    var = self.pack.variables.get((kind, arg.name))
+                    if var is not None and var.formula is not None:
+                        raise _Unsupported(f"known() of the computed variable '{arg.name}'")
+                    return ("known", self._term(kind, arg.name))
+                case Refused(reason=reason):
+                    raise _Unsupported(f"function {node.func}() ({reason})")
+                case _:  # lowered only as a value compared with a constant (months_since)
+                    raise _Unsupported(f"function {node.func}() ({CORE_ONLY.reason})")
         if isinstance(node, ast.Attr):
             raise _Unsupported("reads a field of a linked record")
         raise _Unsupported(f"expression {type(node).__name__} as a condition")
@@ -434,10 +443,6 @@ def _members(term: _Term) -> list[tuple[Any, int]]:
     return [(m, term.vocab.rank(m)) for m in term.vocab]
 
 
-def _months(d: dt.date, on: dt.date) -> int:
-    return (on.year - d.year) * 12 + (on.month - d.month) - (1 if on.day < d.day else 0)
-
-
 _MAX_ORD = dt.date.max.toordinal()
 
 
@@ -445,9 +450,8 @@ class _DateCut:
     """``f(date) >= k`` for a non-increasing whole-number function of the date is ``ordinal <= cut(k)``."""
 
     def __init__(self, fn: str, on: dt.date) -> None:
-        self.f: Callable[[dt.date], int] = (
-            (lambda d: _months(d, on)) if fn == "months_since" else (lambda d: _years(d, on))
-        )
+        since = FUNCTIONS[fn].scalar  # the operator table's months_since / years_since
+        self.f: Callable[[dt.date], int] = lambda d: since(on, d)
 
     def cut(self, k: int) -> int:
         lo, hi = 1, _MAX_ORD
