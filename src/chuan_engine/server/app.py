@@ -127,8 +127,29 @@ def create_app(packs: Iterable[str | Path | RulePack] | None = None, *, examples
         **component("RuleInfo", schemas.RULE_INFO),
         **component("EvaluateRequest", EvaluateRequest.model_json_schema(
             ref_template="#/components/schemas/{model}")),
-    })
+    }, finish=lambda doc: _document_packs(doc, compiled))
     return app
+
+
+def _document_packs(doc: dict[str, Any], packs: dict[str, RulePack]) -> None:
+    """The packs this server has, as the enum of every ``pack`` field, and a working example per operation."""
+    ids = list(packs)
+    if not ids:
+        return
+    first = next((p for p in ("demo", *ids) if p in packs))
+    doc["components"]["schemas"]["EvaluateRequest"]["properties"]["pack"]["enum"] = ids
+    example = {"pack": first, "date": dt.date.today().isoformat(), "facts": {"entities": []}}
+    for path in ("/v1/evaluate", "/v1/gaps"):
+        content = doc["paths"][path]["post"]["requestBody"]["content"]
+        content["application/json"]["example"] = example
+        form = content["multipart/form-data"]["schema"] = json.loads(json.dumps(_FORM_SCHEMA))
+        form["properties"]["pack"]["enum"] = ids
+    rule_example = packs[first].rules[0].id if packs[first].rules else "demo.ty_le_giang_vien"
+    for path, name, value in (("/v1/packs/{pack_id}/rules", "pack_id", first), ("/v1/rules/{rule_id}", "rule_id",
+                                                                                  rule_example)):
+        for param in doc["paths"][path]["get"].get("parameters", []):
+            if param["name"] == name:
+                param["schema"]["examples"] = [value]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -296,7 +317,7 @@ _FORM_SCHEMA: dict[str, Any] = {
 _BODY = {"requestBody": {"required": True, "content": {
     "application/json": {"schema": {"$ref": "#/components/schemas/EvaluateRequest"}},
     "multipart/form-data": {"schema": _FORM_SCHEMA}}}}
-_ERRORS = problem_responses(404, 413, 415, 422, 503)
+_ERRORS = problem_responses(400, 404, 413, 415, 422, 503)
 
 
 def _json(schema_ref: str, description: str) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from fastapi.openapi.utils import get_openapi
 from .problems import MEDIA_TYPE
 
 _REF = "#/components/schemas/"
-_DESCRIPTIONS = {404: "no such pack, rule or path", 413: "request body too large",
+_DESCRIPTIONS = {400: "malformed request (e.g. too many files or fields)", 404: "no such pack, rule or path", 413: "request body too large",
                  415: "unsupported content type", 422: "invalid facts, parameters or request",
                  503: "processing time limit exceeded"}
 
@@ -44,14 +44,17 @@ def problem_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
                    "content": {MEDIA_TYPE: {"schema": {"$ref": _REF + "Problem"}}}} for code in codes}
 
 
-def with_components(app: FastAPI, components: dict[str, Any]) -> Callable[[], dict[str, Any]]:
-    """An ``app.openapi`` that adds ``components`` to the generated document."""
+def with_components(app: FastAPI, components: dict[str, Any],
+                    finish: Callable[[dict[str, Any]], None] | None = None) -> Callable[[], dict[str, Any]]:
+    """An ``app.openapi`` that adds ``components`` to the generated document, then lets ``finish`` edit it."""
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             doc = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
             schemas = doc.setdefault("components", {}).setdefault("schemas", {})
             schemas.update(components)
+            if finish is not None:
+                finish(doc)
             app.openapi_schema = doc
         return app.openapi_schema
 
