@@ -15,11 +15,11 @@ pytest.importorskip("fastapi", reason="server extra (pip install -e '.[server]')
 
 import jsonschema  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
-from server_support import ROOT, EXPECTED_A, cli_json, demo_frames, demo_workbook, outcomes  # noqa: E402
 
 from chuan_engine import facts_json_schema  # noqa: E402
 from chuan_engine.server import create_app  # noqa: E402
 from chuan_engine.server.schemas import report_schema  # noqa: E402
+from server_support import EXPECTED_A, ROOT, cli_json, demo_frames, demo_workbook, outcomes  # noqa: E402
 
 DEMO_YAML = ROOT / "fixtures" / "demo" / "truong_demo.yaml"
 PROBLEM = "application/problem+json"

@@ -136,7 +136,7 @@ def _document_packs(doc: dict[str, Any], packs: dict[str, RulePack]) -> None:
     ids = list(packs)
     if not ids:
         return
-    first = next((p for p in ("demo", *ids) if p in packs))
+    first = next(p for p in ("demo", *ids) if p in packs)
     doc["components"]["schemas"]["EvaluateRequest"]["properties"]["pack"]["enum"] = ids
     example = {"pack": first, "date": dt.date.today().isoformat(), "facts": {"entities": []}}
     for path in ("/v1/evaluate", "/v1/gaps"):
