@@ -95,7 +95,7 @@ def test_missing_pack_exit_2(capsys):
 def test_rules_list_show_lint(capsys):
     code, out, _ = run(capsys, "rules", "list", "--pack", DEMO[2])
     assert code == 0 and "demo.lao_dong_tien_tien" in out and "Lao động tiên tiến" in out
-    code, out, _ = run(capsys, "rules", "show", "demo.lao_dong_tien_tien", "--pack", DEMO[2])
+    code, out, _ = run(capsys, "rules", "show", "demo.lao_dong_tien_tien", "--pack", DEMO[2], "--format", "json")
     assert code == 0 and json.loads(out)["citation"]["article"] == "Điều 24"
     code, out, _ = run(capsys, "rules", "lint", str(ROOT / "rules"))
     assert code == 0 and "ok" in out

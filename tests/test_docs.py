@@ -51,13 +51,13 @@ def test_generated_pages_are_current() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
-def test_generated_reference_covers_every_function_and_vocabulary() -> None:
+def test_generated_reference_covers_every_operator_function_and_vocabulary() -> None:
     from chuan_engine.facts.vocab import VOCABULARIES
-    from chuan_engine.lang.functions import FUNCTIONS
+    from chuan_engine.lang.ops import OPS
 
     text = (DOCS / "expression_language.md").read_text(encoding="utf-8")
-    for f in FUNCTIONS.values():
-        assert f"`{f.signature}`" in text
+    for op in OPS.values():
+        assert f"`{op.signature.usage}`" in text and op.doc_vi in text and op.doc_en in text
     for name, vocab in VOCABULARIES.items():
         assert name in text and all(f"`{m.value}`" in text for m in vocab)
 
@@ -123,13 +123,15 @@ def test_authoring_example_gives_the_stated_verdicts(tmp_path: Path) -> None:
     for person, (ldtt, cstd) in expected.items():
         e = report.entity(person)
         assert (e.outcome("lao_dong_tien_tien"), e.outcome("chien_si_thi_dua_co_so")) == (ldtt, cstd), person
-    assert report.entity("s1").result("chien_si_thi_dua_co_so").rule == "tdkt2022.chien_si_thi_dua_co_so"
+    cstd = report.entity("s1").result("chien_si_thi_dua_co_so")
+    assert (cstd.rule, cstd.effective_from) == ("vi_du.chien_si_thi_dua_co_so", "2024-01-01")
 
     # 31/12/2023, 2013 law + NĐ 91/2017: s1 is LĐTT (HTXS, 8 years in post >= 10 months) but not CSTĐCS
     # (no initiative or research in 2023).
     old = pack.evaluate(facts, dt.date(2023, 12, 31)).entity("s1")
     assert old.outcome("lao_dong_tien_tien") is Outcome.passed
-    assert old.result("chien_si_thi_dua_co_so").rule == "tdkt2013.chien_si_thi_dua_co_so"
+    assert (old.result("chien_si_thi_dua_co_so").rule, old.result("chien_si_thi_dua_co_so").effective_from) == (
+        "vi_du.chien_si_thi_dua_co_so", "2017-10-01")
     assert old.outcome("chien_si_thi_dua_co_so") is Outcome.failed
 
     # Section 6: threshold 80% -> 75% < 80% fails, verdict "chưa đạt chuẩn".

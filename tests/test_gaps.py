@@ -138,7 +138,7 @@ def test_aggregate_share_gap_in_points(pack, tmp_path):
     # Cao Bằng gives only "master's 91%". With a (user-corrected) level-1 value of 95% the gap is
     # 95 - 91 = 4 percentage points: there is no roster to count people from.
     f = tmp_path / "p.yaml"
-    f.write_text("qd11.ty_le_gv_thac_si_muc_1: 0.95\n", encoding="utf-8")
+    f.write_text("qd11.giang_vien_thac_si_muc_1: 0.95\n", encoding="utf-8")
     strict = pack.with_parameters(read_parameter_file(f))
     e = strict.evaluate(load_facts(SCHOOLS / "cao_bang.yaml"), DOSSIER).entity("cao_bang")
     g = e.result("qd11_2021.giang_vien_thac_si").gap

@@ -25,7 +25,7 @@ def test_json_2024_follows_contract_and_carries_ledger_and_quotas(capsys):
     assert len([e for e in doc["entities"] if e["kind"] == "staff"]) == 60
     assert len([e for e in doc["entities"] if e["kind"] == "unit"]) == 8
     hoa = {r["concept"]: r for r in ents["cb_htxs_khong_sang_kien"]["results"] if r["outcome"] != "not_applicable"}
-    assert hoa["chien_si_thi_dua_co_so"]["rule"] == "tdkt2022.chien_si_thi_dua_co_so"
+    assert hoa["chien_si_thi_dua_co_so"]["rule"] == "thi_dua.chien_si_thi_dua_co_so"
     assert hoa["chien_si_thi_dua_co_so"]["outcome"] == "pass"
     assert hoa["chien_si_thi_dua_co_so"]["explanation"]["children"]  # the reasons
     assert "ledger" in doc and "quotas" in doc
@@ -38,7 +38,7 @@ def test_year_2023_uses_old_regime(capsys):
     doc = json.loads(out)
     hoa = next(e for e in doc["entities"] if e["id"] == "cb_htxs_khong_sang_kien")
     res = next(r for r in hoa["results"] if r["concept"] == "chien_si_thi_dua_co_so" and r["outcome"] != "not_applicable")
-    assert res["rule"] == "tdkt2003.chien_si_thi_dua_co_so" and res["outcome"] == "fail"
+    assert res["rule"] == "thi_dua.chien_si_thi_dua_co_so" and res["outcome"] == "fail"
     assert doc["quotas"][0]["cap"]["count"] == 8
 
 

@@ -2,8 +2,8 @@
 
 Every expectation below was worked out from the law and the fixture script
 (fixtures/thi_dua/_make.py), not copied from engine output. Legend: P eligible,
-F not eligible, U undetermined (missing data). Regimes: 2023 → tdkt2003 (Luật 2003/2013 +
-NĐ 91/2017); 2024 → tdkt2022 (Luật 06/2022 + NĐ 98/2023 + TT 01/2024); 2025 → nd152_2025.
+F not eligible, U undetermined (missing data). Versions of each rule thi_dua.<concept>: 2023 → Luật
+2003/2013 + NĐ 91/2017; 2024 → Luật 06/2022 + NĐ 98/2023 + TT 01/2024; 2025 → the same version (NĐ 152/2025).
 
 Generic staff ("cb_NN"): HTTNV every year, recruited 2012-09-01, no discipline, no initiative,
 titles recorded [LĐTT] for 2021–2022 → LĐTT P, CSTĐCS F (old law: no initiative; new law:
@@ -55,7 +55,7 @@ STAFF_EXPECTATIONS = [
     ("cb_moi_2024", 2024, LDTT, P, "recruited 2024-05-20: 7 months at 2024-12-31 >= 6 (TT 01/2024)"),
     ("cb_moi_2023", 2024, LDTT, P, "19 months at 2024-12-31 >= 6"),
     ("cb_moi_2024", 2023, LDTT, F, "not yet recruited: months_since = -5 < 10, so false even with no 2023 record"),
-    ("cb_moi_2024", 2025, LDTT, P, "19 months >= 6 (nd152_2025, parameter provisional)"),
+    ("cb_moi_2024", 2025, LDTT, P, "19 months >= 6 (TT 15/2025 value, parameter provisional)"),
     # --- discipline ----------------------------------------------------------------------------
     ("cb_khien_trach_2023", 2023, LDTT, F, "khiển trách in 2023 >= khiển trách"),
     ("cb_khien_trach_2023", 2024, LDTT, P, "no discipline recorded in 2024"),
@@ -120,14 +120,17 @@ def test_staff_title(reports, pid, year, concept, expected, why):
     assert result.outcome is expected, f"{pid} {year} {concept}: {why}; explanation={result.explanation}"
 
 
-REGIME = {2023: "tdkt2003", 2024: "tdkt2022", 2025: "nd152_2025"}
+# The version in force on 31/12 of the year: Luật 2003/2013 + NĐ 91/2017 from 01/10/2017 to 31/12/2023;
+# Luật 06/2022 from 01/01/2024 (NĐ 152/2025 from 01/07/2025 does not change the text: same version in 2025).
+VERSION_FROM = {2023: "2017-10-01", 2024: "2024-01-01", 2025: "2024-01-01"}
 
 
 @pytest.mark.parametrize("year", [2023, 2024, 2025])
 def test_regime_in_force_answers(reports, year):
     for concept in (LDTT, CSCS, CSBO, TTLDTT):
         ent = "cb_01" if concept != TTLDTT else "khoa_llcs"
-        assert reports[year].entity(ent).result(concept).rule == f"{REGIME[year]}.{concept}"
+        res = reports[year].entity(ent).result(concept)
+        assert (res.rule, res.effective_from) == (f"thi_dua.{concept}", VERSION_FROM[year])
 
 
 # Units: (unit, year, concept, expected, arithmetic)

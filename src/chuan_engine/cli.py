@@ -18,6 +18,7 @@ from .i18n import pick
 from .pack.find import find_pack
 from .report.extras_text import extras_text
 from .report.results import Report
+from .report.rule_card import rule_card_json, rule_card_text
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     show = rsub.add_parser("show")
     show.add_argument("id")
     show.add_argument("--pack", required=True)
+    show.add_argument("--format", choices=["text", "json"], default="text",
+                      help="text: every version with its period, citation and provenance (tiếng Việt)")
     lint = rsub.add_parser("lint")
     lint.add_argument("path", nargs="?", default="rules")
     chk = rsub.add_parser("check", help="phân tích tĩnh bộ quy tắc / static analysis of packs (exit 0 ok, 1 defects)")
@@ -174,18 +177,10 @@ def cmd_rules(args: argparse.Namespace) -> int:
             print(f"{r.id:<55} {r.effective.start.isoformat()}→{end:<10} {r.wording_provenance.value:<11} "
                   f"{pick(r.title_vi, r.title_en, args.lang)}")
         return 0
-    rule = pack.rule(args.id)
-    info = {
-        "id": rule.id, "concept": rule.concept, "title_vi": rule.title_vi, "title_en": rule.title_en,
-        "subject": rule.subject, "group": rule.group, "kind": rule.kind,
-        "citation": rule.citation.model_dump(exclude_none=True),
-        "effective": {"from": rule.effective.start.isoformat(),
-                      "to": rule.effective.end.isoformat() if rule.effective.end else None},
-        "provenance": rule.wording_provenance.value,
-        "expressions": {k: e.text for k, e in rule.expressions()},
-        "op": rule.op, "thresholds": dict(rule.thresholds), "file": rule.file,
-    }
-    print(json.dumps(info, ensure_ascii=False, indent=2))
+    if args.format == "json":
+        print(json.dumps(rule_card_json(pack, args.id), ensure_ascii=False, indent=2))
+    else:
+        print(rule_card_text(pack, args.id))
     return 0
 
 

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..i18n import pick
 from ..lang import ast
 from ..lang.logic import UNKNOWN
+from ..lang.ops import BINARY, FUNCTIONS, GapShape
 from ..report.outcome import Outcome, RuleResult
 from ..report.results import SCHEMA_VERSION
 from ..report.trace import Step
@@ -58,13 +59,11 @@ def measure_shape(pack: Plan, rule: Rule) -> tuple[str, ast.Node | None, str]:
         if var is None or var.formula is None:
             break
         node, text = var.formula.tree, var.formula.text
-    if isinstance(node, ast.Call) and node.func == "share" and len(node.args) == 2:
-        return "share", node, text
-    if isinstance(node, ast.Call) and node.func == "count":
-        return "count", node, text
-    if isinstance(node, ast.Binary) and node.op == "/":
-        return "ratio_of", node, text
-    return "value", node, text
+    op = FUNCTIONS.get(node.func) if isinstance(node, ast.Call) else \
+        BINARY.get(node.op) if isinstance(node, ast.Binary) else None
+    if op is not None and op.gap in (GapShape.SHARE, GapShape.COUNT, GapShape.RATIO):
+        return op.gap.value, node, text
+    return GapShape.VALUE.value, node, text
 
 
 def _measure_step(rule: Rule, result: RuleResult) -> Step | None:
@@ -236,9 +235,10 @@ def attach_gaps(run: Evaluation, view: View, results: list[RuleResult]) -> None:
     ``gap`` holds the gap at the first failing level at top level, and every failing level
     under ``levels``.
     """
-    by_id = {r.id: r for r in run.pack.rules}
+    # a result names its rule by id and its version by the start of the version's period
+    by_version = {(r.id, r.effective.start.isoformat()): r for r in run.pack.rules}
     for res in results:
-        rule = by_id.get(res.rule)
+        rule = by_version.get((res.rule, res.effective_from))
         if rule is None or rule.kind != "indicator":
             continue
         failing = [lv for lv, lr in res.levels.items() if lr.outcome is Outcome.failed]

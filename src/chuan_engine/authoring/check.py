@@ -161,15 +161,15 @@ def closure(pack: RulePack, rule_id: str, *, follow_rules: bool = True) -> Closu
     by_name: dict[str, list[tuple[str, str]]] = {}
     for key in pack.variables:
         by_name.setdefault(key[1], []).append(key)
-    todo_rules = [r for r in pack.rules if r.id == rule_id]
-    seen_rules: set[str] = set()
+    todo_rules = pack.versions_of(rule_id)
+    seen_rules: set[tuple[str, dt.date]] = set()  # versions read: (id, start of the period)
     todo_trees: list[ast.Node] = []
     while todo_rules or todo_trees:
         if todo_rules:
             r = todo_rules.pop()
-            if r.id in seen_rules and r.id != rule_id:
+            if (r.id, r.effective.start) in seen_rules:
                 continue
-            seen_rules.add(r.id)
+            seen_rules.add((r.id, r.effective.start))
             out.params |= set(r.thresholds.values())
             todo_trees.extend(e.tree for _, e in r.expressions())
             continue
@@ -190,7 +190,8 @@ def closure(pack: RulePack, rule_id: str, *, follow_rules: bool = True) -> Closu
             elif isinstance(node, ast.RuleRef):
                 out.rules.add(node.name)
                 if follow_rules:
-                    todo_rules.extend(v for v in pack.versions(node.name) if v.id not in seen_rules)
+                    todo_rules.extend(v for v in pack.versions(node.name)
+                                      if (v.id, v.effective.start) not in seen_rules)
     return out
 
 
@@ -493,23 +494,29 @@ def case_witnesses(res: PackCheck, pack: RulePack, root: Path) -> list[tuple[Fac
     return out
 
 
+def _vkey(rule: Any) -> tuple[str, str]:
+    return rule.id, rule.effective.start.isoformat()
+
+
 def _search(res: PackCheck, pack: RulePack, examples: int, seed: int,
             witnesses: Sequence[tuple[Facts, dt.date]] = ()) -> None:
 
     rng = random.Random(seed)
-    seen: dict[str, set[Outcome]] = {r.id: set() for r in pack.rules}
-    level_passed: dict[str, set[str]] = {r.id: set() for r in pack.rules}
+    # keyed by version: (rule id, start of the version's period, as a result gives it)
+    seen: dict[tuple[str, str], set[Outcome]] = {_vkey(r): set() for r in pack.rules}
+    level_passed: dict[tuple[str, str], set[str]] = {_vkey(r): set() for r in pack.rules}
 
     def record(facts: Facts, day: dt.date) -> None:
         for e in pack.evaluate(facts, day, extras=False).entities:
             for r in e.results:
-                seen[r.rule].add(r.outcome)
-                level_passed[r.rule] |= {lv for lv, lr in r.levels.items() if lr.outcome is Outcome.passed}
+                key = (r.rule, r.effective_from)
+                seen[key].add(r.outcome)
+                level_passed[key] |= {lv for lv, lr in r.levels.items() if lr.outcome is Outcome.passed}
 
     def shown(rule: Any) -> bool:
-        outs = seen[rule.id]
+        outs = seen[_vkey(rule)]
         levels = set(_threshold_levels(pack, rule)) if rule.kind == "indicator" else set()
-        return {Outcome.passed, Outcome.failed} <= outs and levels <= level_passed[rule.id]
+        return {Outcome.passed, Outcome.failed} <= outs and levels <= level_passed[_vkey(rule)]
 
     for facts, day in witnesses:
         record(facts, day)
@@ -526,12 +533,12 @@ def _search(res: PackCheck, pack: RulePack, examples: int, seed: int,
     after_vi = f"sau {len(witnesses)} ca kiểm thử YAML và {examples} bộ dữ kiện sinh ngẫu nhiên"
     after_en = f"after {len(witnesses)} YAML cases and {examples} generated fact sets"
     for rule in pack.rules:
-        outs = seen[rule.id]
+        outs = seen[_vkey(rule)]
         if Outcome.passed not in outs:
             res.add("unsatisfiable", f"không tìm được trường hợp nào đạt quy tắc ({after_vi})",
                     f"no case passes the rule ({after_en})", rule=rule.id, file=rule.file)
         elif rule.kind == "indicator":
-            for lv in sorted(set(_threshold_levels(pack, rule)) - level_passed[rule.id]):
+            for lv in sorted(set(_threshold_levels(pack, rule)) - level_passed[_vkey(rule)]):
                 res.add("unsatisfiable", f"không tìm được trường hợp nào đạt {lv} ({after_vi})",
                         f"no case passes level {lv} ({after_en})", rule=rule.id, file=rule.file)
         if Outcome.failed not in outs:
@@ -579,11 +586,11 @@ def check_pack(path: str | Path, *, examples: int = 40, seed: int = 0) -> PackCh
         return res
     if header is not None:
         res.pack_id, res.version = header.id, header.version
-    res.rules = len(rules)
+    res.rules = len({spec.id for spec, _ in rules})  # a rule with several versions counts once
     res.provisional_values = sum(v.provenance is Provenance.provisional for p in params.values() for v in p.values)
     res.provisional_parameters = sum(any(v.provenance is Provenance.provisional for v in p.values)
                                      for p in params.values())
-    res.provisional_rules = sum(spec.provenance is Provenance.provisional for spec, _ in rules)
+    res.provisional_rules = len({spec.id for spec, _ in rules if spec.provenance is Provenance.provisional})
     _spec_checks(res, params, variables, rules, side_params(side))
     if header is None:
         res.add("load_error", "không tệp nào có phần đầu 'pack:'", "no file has the 'pack:' header", file=str(root))

@@ -43,10 +43,10 @@ from ..facts.store import Facts
 from ..facts.vocab import OrderedVocab
 from ..lang import ast
 from ..lang.logic import UNKNOWN
+from ..lang.ops import BINARY, CORE_ONLY, FUNCTIONS, Form, Lowered, Refused
 from ..lang.types import LINKS, fact_field_type
 from ..pack.plan import Plan, Rule
 from ..report.outcome import Outcome
-from ..run.aggregates import _years
 from ..run.explain import EPS, Evaluation, _check_input, _coerce_like, _input, _num_compare, compare
 from ..run.views import View
 
@@ -212,16 +212,20 @@ class _Builder:
             if term.domain == "date":
                 raise _Unsupported(f"compares the date '{node.name}' (only months_since/years_since of a date)")
             return _Side(term=term)
-        if isinstance(node, ast.Call) and node.func in ("months_since", "years_since"):
-            arg = node.args[0] if node.args else None
-            if not isinstance(arg, ast.Name):
-                raise _Unsupported(f"{node.func}() of something other than a date fact")
-            term = self._term(kind, arg.name)
-            if term.domain != "date":
-                raise _Unsupported(f"{node.func}() of '{arg.name}', which is not a date")
-            return _Side(term=term, fn=node.func)
         if isinstance(node, ast.Call):
-            raise _Unsupported(f"function {node.func}() (aggregates, history and helpers run only in the core)")
+            match FUNCTIONS[node.func].durable:
+                case Lowered(how="date_cut"):
+                    arg = node.args[0] if node.args else None
+                    if not isinstance(arg, ast.Name):
+                        raise _Unsupported(f"{node.func}() of something other than a date fact")
+                    term = self._term(kind, arg.name)
+                    if term.domain != "date":
+                        raise _Unsupported(f"{node.func}() of '{arg.name}', which is not a date")
+                    return _Side(term=term, fn=node.func)
+                case Refused(reason=reason):
+                    raise _Unsupported(f"function {node.func}() ({reason})")
+                case _:  # lowered only as a condition (known)
+                    raise _Unsupported(f"function {node.func}() ({CORE_ONLY.reason})")
         if isinstance(node, ast.Attr):
             raise _Unsupported("reads a field of a linked record")
         if isinstance(node, ast.Unary | ast.Binary):
@@ -253,9 +257,10 @@ class _Builder:
                 raise _Unsupported(f"'{node.name}' used as a condition is a {term.domain}")
             return ("truthy", term)
         if isinstance(node, ast.Binary):
-            if node.op in ("and", "or"):
+            form = BINARY[node.op].form
+            if form is Form.LOGIC:
                 return (node.op, self.boolean(node.left, kind), self.boolean(node.right, kind))
-            if node.op in ("in", "not in"):
+            if form is Form.MEMBERSHIP:
                 left = self.side(node.left, kind)
                 if not isinstance(node.right, ast.ListLit) or not self._is_const(node.right, kind):
                     raise _Unsupported("membership in a list-valued fact")
@@ -264,7 +269,7 @@ class _Builder:
                 if left.fn is not None:
                     raise _Unsupported(f"{left.fn}() inside 'in'")
                 return ("in", left.term, node.right, node.op == "not in")
-            if node.op in ("==", "!=", "<", "<=", ">", ">="):
+            if form in (Form.EQUALITY, Form.COMPARISON):
                 left, right = self.side(node.left, kind), self.side(node.right, kind)
                 if left.const is not None and right.const is not None:
                     return ("cmpc", node.op, left.const, right.const)
@@ -273,16 +278,20 @@ class _Builder:
                 if left.const is None:
                     return ("cmp", left, node.op, right.const, True)
                 return ("cmp", right, node.op, left.const, False)
-        if isinstance(node, ast.Call) and node.func == "known":
-            arg = node.args[0]
-            if not isinstance(arg, ast.Name):
-                raise _Unsupported("known() of something other than a fact")
-            var = self.pack.variables.get((kind, arg.name))
-            if var is not None and var.formula is not None:
-                raise _Unsupported(f"known() of the computed variable '{arg.name}'")
-            return ("known", self._term(kind, arg.name))
         if isinstance(node, ast.Call):
-            raise _Unsupported(f"function {node.func}() (aggregates, history and helpers run only in the core)")
+            match FUNCTIONS[node.func].durable:
+                case Lowered(how="presence"):
+                    arg = node.args[0]
+                    if not isinstance(arg, ast.Name):
+                        raise _Unsupported("known() of something other than a fact")
+                    var = self.pack.variables.get((kind, arg.name))
+                    if var is not None and var.formula is not None:
+                        raise _Unsupported(f"known() of the computed variable '{arg.name}'")
+                    return ("known", self._term(kind, arg.name))
+                case Refused(reason=reason):
+                    raise _Unsupported(f"function {node.func}() ({reason})")
+                case _:  # lowered only as a value compared with a constant (months_since)
+                    raise _Unsupported(f"function {node.func}() ({CORE_ONLY.reason})")
         if isinstance(node, ast.Attr):
             raise _Unsupported("reads a field of a linked record")
         raise _Unsupported(f"expression {type(node).__name__} as a condition")
@@ -434,10 +443,6 @@ def _members(term: _Term) -> list[tuple[Any, int]]:
     return [(m, term.vocab.rank(m)) for m in term.vocab]
 
 
-def _months(d: dt.date, on: dt.date) -> int:
-    return (on.year - d.year) * 12 + (on.month - d.month) - (1 if on.day < d.day else 0)
-
-
 _MAX_ORD = dt.date.max.toordinal()
 
 
@@ -445,9 +450,8 @@ class _DateCut:
     """``f(date) >= k`` for a non-increasing whole-number function of the date is ``ordinal <= cut(k)``."""
 
     def __init__(self, fn: str, on: dt.date) -> None:
-        self.f: Callable[[dt.date], int] = (
-            (lambda d: _months(d, on)) if fn == "months_since" else (lambda d: _years(d, on))
-        )
+        since = FUNCTIONS[fn].scalar  # the operator table's months_since / years_since
+        self.f: Callable[[dt.date], int] = lambda d: since(on, d)
 
     def cut(self, k: int) -> int:
         lo, hi = 1, _MAX_ORD
@@ -727,35 +731,41 @@ class DurableBackend:
 
     def __init__(self, pack: Plan) -> None:
         self.pack = pack
-        self._ir: dict[str, _RuleIR] = {}
-        reads: dict[str, tuple[dict[str, _Term], dict[str, str]]] = {}
+        # One IR per version of each rule (oldest first); a rule runs here only if every version can.
+        self._ir: dict[str, list[_RuleIR]] = {}
+        reads: dict[str, list[tuple[dict[str, _Term], dict[str, str]]]] = {}
         reasons: dict[str, str] = {}
-        for rule in pack.rules:
-            builder = _Builder(pack)
+        for rid in pack.rule_ids:
+            irs, rule_reads = [], []
             try:
-                self._ir[rule.id] = builder.rule(rule)
-                reads[rule.id] = (builder.terms, builder.flags)
+                for rule in pack.versions_of(rid):
+                    builder = _Builder(pack)
+                    irs.append(builder.rule(rule))
+                    rule_reads.append((builder.terms, builder.flags))
             except _Unsupported as exc:
-                reasons[rule.id] = exc.reason
+                reasons[rid] = exc.reason
+                continue
+            self._ir[rid], reads[rid] = irs, rule_reads
         changed = True
         while changed:  # a rule reading an unsupported rule is unsupported
             changed = False
-            for rid, ir in list(self._ir.items()):
-                refs = _refs(ir.applies) | _refs(ir.body)
+            for rid, irs in list(self._ir.items()):
+                refs = {ref for ir in irs for ref in _refs(ir.applies) | _refs(ir.body)}
                 bad = sorted({v.id for ref in refs for v in pack.versions(ref) if v.id in reasons})
                 if bad:
                     reasons[rid] = f"reads the verdict of unsupported rule '{bad[0]}'"
                     del self._ir[rid]
                     changed = True
-        self.unsupported: list[tuple[str, str]] = [(r.id, reasons[r.id]) for r in pack.rules if r.id in reasons]
-        self.supported: list[str] = [r.id for r in pack.rules if r.id in self._ir]
+        self.unsupported: list[tuple[str, str]] = [(rid, reasons[rid]) for rid in pack.rule_ids if rid in reasons]
+        self.supported: list[str] = [rid for rid in pack.rule_ids if rid in self._ir]
         # Only facts read by supported rules reach the engine, one fact shape per subject kind.
         self._terms: dict[str, dict[str, _Term]] = {}
         self._flags: dict[str, dict[str, str]] = {}
         for rid in self.supported:
-            kind = self._ir[rid].rule.subject
-            self._terms.setdefault(kind, {}).update(reads[rid][0])
-            self._flags.setdefault(kind, {}).update(reads[rid][1])
+            kind = self._ir[rid][0].rule.subject
+            for terms, flags in reads[rid]:
+                self._terms.setdefault(kind, {}).update(terms)
+                self._flags.setdefault(kind, {}).update(flags)
         self._fact_models: dict[str, type[BaseModel]] = {}
         for kind in self._terms:
             props = self._properties(kind)
@@ -852,7 +862,7 @@ class DurableBackend:
         definition: dict[str, Any] = {}
         pending: list[tuple[str, _Conj, str, str]] = []
         for rid in self.supported:
-            ir = self._ir[rid]
+            ir = self._ir_on(rid, on)
             rule = ir.rule
             rules_by_kind.setdefault(rule.subject, []).append(rid)
             levels = _levels(pack)
@@ -924,6 +934,11 @@ class DurableBackend:
             hit = self._compiled[on] = self._compile(on)
         return hit
 
+    def _ir_on(self, rid: str, on: dt.date) -> _RuleIR:
+        """The IR of the version of a rule a report shows on a date (the one in force, if any)."""
+        shown = self.pack.version_shown(rid, on)
+        return next(ir for ir in self._ir[rid] if ir.rule is shown)
+
     # -- evaluation ---------------------------------------------------------------------
     @property
     def fired(self) -> int:
@@ -931,7 +946,7 @@ class DurableBackend:
         return self._collector.fired
 
     def subjects(self) -> list[str]:
-        return sorted({self._ir[r].rule.subject for r in self.supported})
+        return sorted({self._ir[r][0].rule.subject for r in self.supported})
 
     def evaluate(self, facts: Facts | Iterable[Any], on: dt.date) -> list[EntityVerdicts]:
         """Verdicts of the supported rules for every entity of the kinds they are about."""
@@ -980,7 +995,7 @@ class DurableBackend:
                 lv_out[lv] = _OUTCOMES[bucket[key]] if key in bucket else Outcome.unknown
             ordered = {lv: lv_out[lv] for lv in _levels(self.pack)}
             levels[rid] = ordered
-            outcomes[rid] = self._rule_outcome(self._ir[rid].rule, ordered, bucket, view.on)
+            outcomes[rid] = self._rule_outcome(self._ir_on(rid, view.on).rule, ordered, bucket, view.on)
         return EntityVerdicts(view.kind, view.model.id, school, outcomes, levels)
 
     def _rule_outcome(self, rule: Rule, levels: dict[str, Outcome], bucket: dict[str, str], on: dt.date) -> Outcome:

@@ -15,8 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..facts.vocab import OrderedVocab
-
-EPS = 1e-9
+from ..lang.ops import BINARY, COMPARISONS, EPS, FUNCTIONS, UNARY, Form
 
 
 class NotVectorisable(Exception):
@@ -88,24 +87,27 @@ def gather(c: Col, idx: np.ndarray, known: np.ndarray | None = None) -> Col:
     return Col(c.t, c.v[safe], k, err, c.vocab, c.lit)
 
 
+def logic(op: str, a: Col, b: Col) -> Col:
+    """``a and b`` / ``a or b`` by the operator table; the right side's errors count only where the
+    left side does not decide (the explaining evaluator never reads it there)."""
+    entry = BINARY[op]
+    av, bv = a.v.astype(bool), b.v.astype(bool)
+    v, k = entry.column(av, a.k, bv, b.k)
+    decided = a.k & (av == entry.law.dominant)
+    return Col("bool", v, k, merge_err(a.err, b.err, ~decided))
+
+
 def k_and(a: Col, b: Col) -> Col:
-    fa = a.k & ~a.v.astype(bool)
-    fb = b.k & ~b.v.astype(bool)
-    ta = a.k & a.v.astype(bool)
-    tb = b.k & b.v.astype(bool)
-    k = fa | fb | (a.k & b.k)
-    return Col("bool", ta & tb, k, merge_err(a.err, b.err, ~fa))
+    return logic("and", a, b)
 
 
 def k_or(a: Col, b: Col) -> Col:
-    ta = a.k & a.v.astype(bool)
-    tb = b.k & b.v.astype(bool)
-    k = ta | tb | (a.k & b.k)
-    return Col("bool", ta | tb, k, merge_err(a.err, b.err, ~ta))
+    return logic("or", a, b)
 
 
 def k_not(a: Col) -> Col:
-    return Col("bool", ~a.v.astype(bool), a.k.copy(), a.err)
+    v, k = UNARY["not"].column(a.v.astype(bool), a.k)
+    return Col("bool", v, k, a.err)
 
 
 def _ranks(c: Col, vocab: type[OrderedVocab]) -> np.ndarray:
@@ -135,57 +137,45 @@ def _ranks(c: Col, vocab: type[OrderedVocab]) -> np.ndarray:
     raise NotVectorisable(f"cannot compare {c.t} with an enum")
 
 
-def _op(op: str, d: np.ndarray) -> np.ndarray:
-    return {"==": d == 0, "!=": d != 0, "<": d < 0, "<=": d <= 0, ">": d > 0, ">=": d >= 0}[op]
-
-
 def compare(op: str, a: Col, b: Col) -> Col:
     n = len(a.k)
     k = a.k & b.k
     err = merge_err(a.err, b.err)
+    entry = COMPARISONS[op]
+    kernel = entry.column
     if "any" in (a.t, b.t):
         return Col("bool", np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), err)
     if a.t == "enum" or b.t == "enum":
         vocab = a.vocab if a.t == "enum" else b.vocab
         assert vocab is not None
         ra, rb = _ranks(a, vocab), _ranks(b, vocab)
-        return Col("bool", _op(op, ra - rb) & k, k, err)
+        return Col("bool", kernel(ra - rb) & k, k, err)
     if a.t == "num" and b.t == "num":
         with np.errstate(invalid="ignore"):
             d = a.v - b.v
             d = np.where(np.abs(d) < EPS, 0.0, d)
-            out = _op(op, d)
+            out = kernel(d)
         return Col("bool", out & k, k, err)
     if a.t == "date" and b.t == "date":
         d = (a.v - b.v).astype(np.int64)
-        return Col("bool", _op(op, d) & k, k, err)
-    if a.t != b.t or op not in ("==", "!="):
+        return Col("bool", kernel(d) & k, k, err)
+    if a.t != b.t or entry.form is not Form.EQUALITY:
         raise NotVectorisable(f"compare {a.t} {op} {b.t}")
     eq = np.zeros(n, dtype=bool)
     idx = np.flatnonzero(k)
     if len(idx):
         eq[idx] = np.asarray(a.v[idx] == b.v[idx], dtype=bool)
-    out = eq if op == "==" else ~eq
-    return Col("bool", out & k, k, err)
+    return Col("bool", kernel(np.where(eq, 0, 1)) & k, k, err)
 
 
 def arith(op: str, a: Col, b: Col) -> Col:
     if a.t not in ("num", "any") or b.t not in ("num", "any"):
         raise NotVectorisable(f"arithmetic on {a.t}, {b.t}")
     k = a.k & b.k
-    av = a.v.astype(float)
-    bv = b.v.astype(float)
     with np.errstate(all="ignore"):
-        if op == "+":
-            v = av + bv
-        elif op == "-":
-            v = av - bv
-        elif op == "*":
-            v = av * bv
-        else:
-            zero = bv == 0
-            k = k & ~zero
-            v = av / np.where(zero, 1.0, bv)
+        v, defined = BINARY[op].column(a.v.astype(float), b.v.astype(float))
+    if defined is not None:
+        k = k & defined
     return Col("num", np.where(k, v, np.nan), k, merge_err(a.err, b.err))
 
 
@@ -193,8 +183,7 @@ def where(c: Col, x: Col, y: Col) -> Col:
     """``if(c, x, y)``: unknown condition gives unknown."""
     cv = c.v.astype(bool)
     t, vocab = _join_types(x, y)
-    k = c.k & np.where(cv, x.k, y.k)
-    v = np.where(cv, _as(x, t), _as(y, t))
+    v, k = FUNCTIONS["if"].column(cv, c.k, _as(x, t), x.k, _as(y, t), y.k)
     err = merge_err(c.err, merge_err(np.where(c.k & cv, x.err, None) if x.err is not None else None,
                                      np.where(c.k & ~cv, y.err, None) if y.err is not None else None))
     return Col(t, v, k, err, vocab)
@@ -204,8 +193,7 @@ def coalesce(cols: list[Col]) -> Col:
     out = cols[0]
     for nxt in cols[1:]:
         t, vocab = _join_types(out, nxt)
-        k = out.k | nxt.k
-        v = np.where(out.k, _as(out, t), _as(nxt, t))
+        v, k = FUNCTIONS["coalesce"].column(_as(out, t), out.k, _as(nxt, t), nxt.k)
         err = merge_err(out.err, nxt.err, ~out.k & ~has_err(out.err, len(k)))
         out = Col(t, v, k, err, vocab)
     return out
@@ -234,10 +222,3 @@ def _as(c: Col, t: str) -> np.ndarray:
     if t == "date":
         return np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     return np.full(n, None, dtype=object)
-
-
-def date_parts(d: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    y = d.astype("datetime64[Y]").astype(np.int64) + 1970
-    m = d.astype("datetime64[M]").astype(np.int64) % 12 + 1
-    day = (d - d.astype("datetime64[M]")).astype(np.int64) + 1
-    return y, m, day

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,8 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..lang import ast
+from ..lang.ops import FUNCTIONS, Form, Op, Tally
+from ..lang.types import BOOL, DATE
 from ..pack.plan import Plan
 from .cols import (
     Col,
@@ -26,7 +29,6 @@ from .cols import (
     coalesce,
     compare,
     const,
-    date_parts,
     gather,
     k_and,
     k_not,
@@ -302,141 +304,164 @@ class Vectoriser:
 
     # -- calls ------------------------------------------------------------------
     def _e_Call(self, node: ast.Call, t: Table) -> Value:
-        f = node.func
-        if f in ("count", "share", "sum", "min", "max", "any", "all", "filter", "streak"):
-            return self._aggregate(node, t)
-        if f == "coalesce":
-            cols = [self.ev(a, t) for a in node.args]
-            if not all(isinstance(c, Col) for c in cols):
-                raise NotVectorisable("coalesce of records or lists")
-            return coalesce(cols)  # type: ignore[arg-type]
-        if f == "if":
-            c = _bool(self.ev(node.args[0], t), "condition")
-            x, y = self.ev(node.args[1], t), self.ev(node.args[2], t)
-            if not isinstance(x, Col) or not isinstance(y, Col):
-                raise NotVectorisable("if() of records or lists")
-            return where(c, x, y)
-        if f == "known":
-            x = self.ev(node.args[0], t)
-            return Col("bool", x.k.copy(), np.ones(t.n, dtype=bool), x.err)
+        """A function call, by its entry in the operator table (lang/ops)."""
+        op = FUNCTIONS[node.func]
+        match op.form:
+            case Form.TALLY | Form.FOLD | Form.FILTER | Form.STREAK:
+                return self._aggregate(op, node, t)
+            case Form.FIRST_KNOWN | Form.BRANCH | Form.KNOWN:
+                return self._lazy(op, node, t)
         args = [self.ev(a, t) for a in node.args]
         if not all(isinstance(a, Col) for a in args):
-            raise NotVectorisable(f"{f}() of records or lists")
+            raise NotVectorisable(f"{op.name}() of records or lists")
         cols: list[Col] = args  # type: ignore[assignment]
+        # the same fact (e.g. recruited_on) is read by many rules: compute once per table and column
+        key = (id(t), f"{op.name}#" + ",".join(str(id(c)) for c in cols))
+        hit = self._vars.get(key)
+        if hit is None:
+            hit = self._vars[key] = self._strict(op, cols, t)
+            self._keep.append(cols)
+        return hit
+
+    def _lazy(self, op: Op, node: ast.Call, t: Table) -> Col:
+        """coalesce / if / known: every argument is a column; the kernel combines their (v, k) pairs."""
+        match op.form:
+            case Form.FIRST_KNOWN:
+                cols = [self.ev(a, t) for a in node.args]
+                if not all(isinstance(c, Col) for c in cols):
+                    raise NotVectorisable("coalesce of records or lists")
+                return coalesce(cols)  # type: ignore[arg-type]
+            case Form.BRANCH:
+                c = _bool(self.ev(node.args[0], t), "condition")
+                x, y = self.ev(node.args[1], t), self.ev(node.args[2], t)
+                if not isinstance(x, Col) or not isinstance(y, Col):
+                    raise NotVectorisable("if() of records or lists")
+                return where(c, x, y)
+            case _:  # Form.KNOWN
+                z = self.ev(node.args[0], t)
+                v, k = op.column(z.k)
+                return Col("bool", v, k, z.err)
+
+    @staticmethod
+    def _strict(op: Op, cols: list[Col], t: Table) -> Col:
+        """A function unknown when any argument is (Law.STRICT), at each row's date."""
         k = np.ones(t.n, dtype=bool)
         err = None
         for c in cols:
             k &= c.k
             err = merge_err(err, c.err)
-        oy, om, od = t.date_parts()
-        if f in ("months_since", "years_since"):
-            if cols[0].t != "date":
-                raise NotVectorisable(f"{f}() of a {cols[0].t}")
-            # the same fact (e.g. recruited_on) is read by many rules: compute once per table and column
-            key = (id(t), f"{f}#{id(cols[0])}")
-            hit = self._vars.get(key)
-            if hit is None:
-                hit = self._vars[key] = self._since(f, cols[0], k, err, t)
-                self._keep.append(cols[0])
-            return hit
-        if f == "in_window":
-            year, n = cols[0].v.astype(float), cols[1].v.astype(float)
-            with np.errstate(invalid="ignore"):
-                out = (oy - n < year) & (year <= oy)
+        arrays = []
+        for c, spec in zip(cols, op.signature.args, strict=True):
+            if spec.type is DATE:
+                if c.t != "date":
+                    raise NotVectorisable(f"{op.name}() of a {c.t}")
+                arrays.append(np.where(k, c.v, t.date))
+            else:
+                arrays.append(c.v.astype(float))
+        out = op.column(t.date_parts(), *arrays)
+        if op.signature.returns is BOOL:
             return Col("bool", out & k, k, err)
-        if f == "abs":
-            return Col("num", np.abs(cols[0].v.astype(float)), k, err)
-        raise NotVectorisable(f"function {f}")
-
-    def _since(self, f: str, c: Col, k: np.ndarray, err: np.ndarray | None, t: Table) -> Col:
-        """months_since / years_since a date column, at each row's date (aggregates.py)."""
-        oy, om, od = t.date_parts()
-        y, m, day = date_parts(np.where(k, c.v, t.date))
-        if f == "months_since":
-            out = (oy - y) * 12 + (om - m) - (od < day)
-        else:
-            out = (oy - y) - ((om < m) | ((om == m) & (od < day)))
         return Col("num", np.where(k, out.astype(float), np.nan), k, err)
 
-    def _aggregate(self, node: ast.Call, t: Table) -> Value:
-        f = node.func
+    def _aggregate(self, op: Op, node: ast.Call, t: Table) -> Value:
+        f = op.name
         rel = self.ev(node.args[0], t)
         if isinstance(rel, Col):
             if not rel.k.any():
-                return unknown(t.n, "bool" if f in ("any", "all") else "num")
+                return unknown(t.n, "bool" if op.signature.returns is BOOL else "num")
             raise NotVectorisable(f"{f}() of a non-list")
         if not isinstance(rel, Rel):
             raise NotVectorisable(f"{f}() of a record")
-        n = rel.n
-        if len(node.args) == 1:
-            parent, _ = rel.pairs()
-            cnt = np.bincount(parent, minlength=n)[:n] if n else np.zeros(0, dtype=np.int64)
-            return Col("num", cnt.astype(float), rel.k.copy(), rel.err)
+        if len(node.args) == 1:  # count(list): every element counts
+            g = _Groups(rel, ranges=False)
+            v, kn = op.column(Tally(g.total.astype(float), 0, 0, g.total))
+            return Col("num", v, rel.k & kn, rel.err)
         c = self.ev(node.args[1], rel.table)
         if not isinstance(c, Col):
             raise NotVectorisable(f"{f}() of records or lists")
-        if f == "streak":
-            return self._streak(rel, c)
-        if rel.start is not None and f in ("count", "share", "any", "all", "sum"):
-            return _range_aggregate(f, rel, c)
-        parent, child = rel.pairs()
-        cc = gather(c, child)
-        kk = cc.k
-        vb = cc.v.astype(bool) if cc.t in ("bool", "any") else None
-        tot = np.bincount(parent, minlength=n)[:n] if n else np.zeros(0, dtype=np.int64)
-        n_unk = np.bincount(parent, weights=~kk, minlength=n)[:n] if n else np.zeros(0)
-        err = merge_err(rel.err, _first_err(parent, cc.err, n))
+        if op.form is Form.STREAK:
+            if rel.start is None or rel.end is None:
+                raise NotVectorisable("streak() over a list that is not a history")
+            c = _bool(c, "streak condition")
+            v, kn = op.column(rel.start, rel.end, c.v.astype(bool), c.k)
+            return Col("num", v, rel.k & kn, merge_err(rel.err, _range_err(rel, c.err)))
+        g = _Groups(rel, ranges=rel.start is not None and op.form is not Form.FILTER)
+        e = g.elements(c)
+        n_unk = g.sum(~e.k)
+        err = merge_err(rel.err, g.first_err(e.err))
         known = rel.k.copy()
-        if f in ("count", "share", "filter", "any", "all"):
-            if vb is None:
-                raise NotVectorisable(f"{f}() with a non-condition")
-            tmask = kk & vb
-            n_true = np.bincount(parent, weights=tmask, minlength=n)[:n] if n else np.zeros(0)
-            n_false = tot - n_true - n_unk
-            if f == "count":
-                return Col("num", n_true, known & (n_unk == 0), err)
-            if f == "share":
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    share = np.where(tot > 0, n_true / np.maximum(tot, 1), np.nan)
-                return Col("num", share, known & (n_unk == 0) & (tot > 0), err)
-            if f == "any":
-                kn = known & ((n_true > 0) | (n_unk == 0))
-                return Col("bool", n_true > 0, kn, err)
-            if f == "all":
-                kn = known & ((n_false > 0) | (n_unk == 0))
-                return Col("bool", n_false == 0, kn, err)
-            keep = tmask
-            return Rel(rel.table, n, known & (n_unk == 0), parent[keep], child[keep], err=err)
-        if cc.t not in ("num", "enum", "any"):
-            raise NotVectorisable(f"{f}() of a {cc.t}")
-        vals = cc.v.astype(float)
-        if f == "sum":
-            s = np.bincount(parent, weights=np.where(kk, vals, 0.0), minlength=n)[:n] if n else np.zeros(0)
-            return Col("num", s, known & (n_unk == 0), err)
-        agg = pd.Series(vals).groupby(parent).agg(f) if len(parent) else pd.Series(dtype=float)
-        out = np.full(n, np.nan)
-        out[agg.index.to_numpy(dtype=np.int64)] = agg.to_numpy()
-        kn = known & (n_unk == 0) & (tot > 0)
-        if cc.t == "enum":
-            return Col("enum", np.where(kn, out, -1).astype(np.int64), kn, err, cc.vocab)
-        return Col("num", out, kn, err)
+        if op.form is Form.FOLD:
+            if e.t not in ("num", "enum", "any"):
+                raise NotVectorisable(f"{f}() of a {e.t}")
+            v, defined = op.column(g, e.v.astype(float), e.k)
+            kn = known & (n_unk == 0) & (True if defined is None else defined)
+            if e.t == "enum":
+                return Col("enum", np.where(kn, v, -1).astype(np.int64), kn, err, e.vocab)
+            return Col("num", v, kn, err)
+        if e.t not in ("bool", "any"):
+            raise NotVectorisable(f"{f}() with a non-condition")
+        true = e.k & e.v.astype(bool)
+        n_true = g.sum(true)
+        tally = Tally(n_true, g.total - n_true - n_unk, n_unk, g.total)
+        if op.form is Form.FILTER:
+            keep, kn = op.column(true, tally)
+            return Rel(rel.table, rel.n, known & kn, g.parent[keep], g.child[keep], err=err)
+        v, kn = op.column(tally)
+        return Col("bool" if op.signature.returns is BOOL else "num", v, known & kn, err)
 
-    def _streak(self, rel: Rel, c: Col) -> Col:
-        """Consecutive years meeting the condition, counted back from the row's year (aggregates.py)."""
-        if rel.start is None or rel.end is None:
-            raise NotVectorisable("streak() over a list that is not a history")
-        c = _bool(c, "streak condition")
+
+class _Groups:
+    """The elements of each row's list: contiguous row ranges (a history, summed with cumulative sums)
+    or (parent, child) pairs (summed with ``bincount``)."""
+
+    def __init__(self, rel: Rel, ranges: bool) -> None:
+        self.rel = rel
+        self.ranges = ranges
         n = rel.n
-        idx = np.arange(n)
-        not_true = ~(c.k & c.v.astype(bool))
-        last = np.maximum.accumulate(np.where(not_true, idx, -1)) if n else np.zeros(0, dtype=np.int64)
-        last_in = last[rel.end] if n else last
-        broken = last_in >= rel.start
-        safe = np.where(broken, last_in, 0)
-        unk = broken & ~c.k[safe] if n else broken
-        val = np.where(broken, rel.end - last_in, rel.end - rel.start + 1).astype(float)
-        err = _range_err(rel, c.err)
-        return Col("num", np.where(unk, np.nan, val), rel.k & ~unk, merge_err(rel.err, err))
+        if ranges:
+            assert rel.start is not None and rel.end is not None
+            self.total: np.ndarray = (rel.end + 1 - rel.start).astype(float)
+        else:
+            self.total = np.bincount(self.parent, minlength=n)[:n] if n else np.zeros(0, dtype=np.int64)
+
+    @functools.cached_property
+    def _pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.rel.pairs()
+
+    @property
+    def parent(self) -> np.ndarray:
+        return self._pairs[0]
+
+    @property
+    def child(self) -> np.ndarray:
+        return self._pairs[1]
+
+    def elements(self, c: Col) -> Col:
+        return c if self.ranges else gather(c, self.child)
+
+    def sum(self, x: np.ndarray) -> np.ndarray:
+        rel = self.rel
+        if self.ranges:
+            assert rel.start is not None and rel.end is not None
+            cs = np.concatenate([[0.0], np.cumsum(x, dtype=float)])
+            return cs[rel.end + 1] - cs[rel.start]
+        return np.bincount(self.parent, weights=x, minlength=rel.n)[:rel.n] if rel.n else np.zeros(0)
+
+    def _agg(self, x: np.ndarray, how: str) -> np.ndarray:
+        vals = x[self.child] if self.ranges else x
+        agg = pd.Series(vals).groupby(self.parent).agg(how) if len(self.parent) else pd.Series(dtype=float)
+        out = np.full(self.rel.n, np.nan)
+        out[agg.index.to_numpy(dtype=np.int64)] = agg.to_numpy()
+        return out
+
+    def min(self, x: np.ndarray) -> np.ndarray:
+        return self._agg(x, "min")
+
+    def max(self, x: np.ndarray) -> np.ndarray:
+        return self._agg(x, "max")
+
+    def first_err(self, err: np.ndarray | None) -> np.ndarray | None:
+        return _range_err(self.rel, err) if self.ranges else _first_err(self.parent, err, self.rel.n)
 
 
 def _typed_input(c: Col, vt: Any) -> Col:
@@ -473,34 +498,3 @@ def _range_err(rel: Rel, err: np.ndarray | None) -> np.ndarray | None:
     for i in np.flatnonzero(anyb):
         out[i] = err[nxt[rel.start[i]]]
     return out
-
-
-def _range_aggregate(f: str, rel: Rel, c: Col) -> Col:
-    """count/share/any/all/sum over history ranges with cumulative sums."""
-    assert rel.start is not None and rel.end is not None
-    s, e = rel.start, rel.end + 1
-
-    def rsum(x: np.ndarray) -> np.ndarray:
-        cs = np.concatenate([[0.0], np.cumsum(x, dtype=float)])
-        return cs[e] - cs[s]
-
-    tot = (e - s).astype(float)
-    n_unk = rsum(~c.k)
-    err = merge_err(rel.err, _range_err(rel, c.err))
-    known = rel.k.copy()
-    if f == "sum":
-        if c.t not in ("num", "any"):
-            raise NotVectorisable(f"sum() of a {c.t}")
-        return Col("num", rsum(np.where(c.k, c.v.astype(float), 0.0)), known & (n_unk == 0), err)
-    if c.t not in ("bool", "any"):
-        raise NotVectorisable(f"{f}() with a non-condition")
-    n_true = rsum(c.k & c.v.astype(bool))
-    n_false = tot - n_true - n_unk
-    if f == "count":
-        return Col("num", n_true, known & (n_unk == 0), err)
-    if f == "share":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return Col("num", n_true / np.maximum(tot, 1), known & (n_unk == 0) & (tot > 0), err)
-    if f == "any":
-        return Col("bool", n_true > 0, known & ((n_true > 0) | (n_unk == 0)), err)
-    return Col("bool", n_false == 0, known & ((n_false > 0) | (n_unk == 0)), err)

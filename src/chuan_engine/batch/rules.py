@@ -63,7 +63,7 @@ class RuleRunner:
     pack: Plan
     chunk: Chunk
     fallback: dict[str, str] = field(default_factory=dict)
-    _cache: dict[tuple[str, int], RuleCols] = field(default_factory=dict)
+    _cache: dict[tuple[str, dt.date, int], RuleCols] = field(default_factory=dict)  # (id, version start, table)
     _engine: Any = None
 
     def __post_init__(self) -> None:
@@ -77,7 +77,7 @@ class RuleRunner:
         self.chunk.close()
 
     def rule_cols(self, rule: Rule, t: Table) -> RuleCols:
-        key = (rule.id, id(t))
+        key = (rule.id, rule.effective.start, id(t))
         hit = self._cache.get(key)
         if hit is not None:
             return hit

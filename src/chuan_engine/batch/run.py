@@ -216,7 +216,7 @@ def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types:
             runner.fallback[rule.id] = "cluster rules are not evaluated in batch"
     res, summ = [], []
     for kind in ("school", "unit", "staff"):
-        rules = [r for r in pack.rules if r.subject == kind]
+        rules = [pack.versions_of(rid) for rid in pack.rule_ids if pack.rule(rid).subject == kind]
         if not rules:
             continue
         r, s = _outputs(pack, runner, chunk, kind, rules, lang, every_year)
@@ -258,8 +258,62 @@ def _provenance(pack: Plan, rule: Any, udates: np.ndarray, inv: np.ndarray) -> n
     return codes[inv] if len(inv) else np.zeros(0, dtype=np.int64)
 
 
-def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[Any],
+def _shown_version(pack: Plan, versions: list[Any], udates: np.ndarray, inv: np.ndarray) -> np.ndarray:
+    """Per output row, the index in ``versions`` of the version a report shows on the row's date."""
+    if len(versions) == 1:
+        return np.zeros(len(inv), dtype=np.int64)
+    idx = np.array([versions.index(pack.version_shown(versions[0].id, d.astype(dt.date))) for d in udates],
+                   dtype=np.int64)
+    return idx[inv] if len(inv) else np.zeros(0, dtype=np.int64)
+
+
+def _pick(choice: np.ndarray, arrays: list[np.ndarray]) -> np.ndarray:
+    """Row i of the result is row i of ``arrays[choice[i]]``."""
+    if len(arrays) == 1:
+        return arrays[0]
+    out = arrays[0].copy()
+    for i, a in enumerate(arrays[1:], start=1):
+        m = choice == i
+        out[m] = a[m]
+    return out
+
+
+@dataclass
+class _Merged:
+    """One rule's columns over the output rows, each row from the version shown on its date."""
+
+    outcome: np.ndarray
+    margin: np.ndarray
+    levels: dict[str, np.ndarray]
+    err: np.ndarray | None
+    value: np.ndarray
+    threshold: np.ndarray
+    provenance: np.ndarray
+    version: np.ndarray  # index into the rule's versions
+
+
+def _merge(pack: Plan, runner: RuleRunner, t: Any, versions: list[Any], rows: np.ndarray, udates: np.ndarray,
+           inv: np.ndarray) -> _Merged:
+    choice = _shown_version(pack, versions, udates, inv)
+    cols = [runner.rule_cols(v, t) for v in versions]
+    value = np.full(len(rows), None, dtype=object)
+    threshold = np.full(len(rows), None, dtype=object)
+    for i, rc in enumerate(cols):
+        m = choice == i
+        if m.any():
+            value[m] = rc.value_at(rows[m])
+            threshold[m] = rc.threshold_at(rows[m])
+    errs = [rc.err[rows] if rc.err is not None else np.full(len(rows), None, dtype=object) for rc in cols]
+    err = _pick(choice, errs) if any(rc.err is not None for rc in cols) else None
+    return _Merged(
+        _pick(choice, [rc.outcome[rows] for rc in cols]), _pick(choice, [rc.margin[rows] for rc in cols]),
+        {lv: _pick(choice, [rc.levels[lv][rows] for rc in cols]) for lv in cols[0].levels}, err, value, threshold,
+        _pick(choice, [_provenance(pack, v, udates, inv) for v in versions]), choice)
+
+
+def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[list[Any]],
              lang: str, every_year: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Results and summary frames of one kind; ``rules`` holds each rule's versions (one result per rule)."""
     t = chunk.tables[kind]
     rows = np.arange(t.n) if every_year else chunk.output_rows(kind)
     n, R = len(rows), len(rules)
@@ -272,37 +326,41 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
     udates, inv = np.unique(t.date[rows], return_inverse=True)
     on = np.array([str(d) for d in udates], dtype=object)[inv] if n else np.zeros(0, dtype=object)
     error = chunk.ent[kind].bad[ent].copy() if n else np.zeros(0, dtype=object)
-    cols = [runner.rule_cols(r, t) for r in rules]
+    cols = [_merge(pack, runner, t, versions, rows, udates, inv) for versions in rules]
     for rc in cols:
         if rc.err is not None:
-            e = rc.err[rows]
+            e = rc.err
             fill = np.equal(error, None) & np.not_equal(e, None)
             error[fill] = e[fill]
     bad = np.not_equal(error, None)
-    OC = np.stack([rc.outcome[rows] for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
-    M = np.stack([rc.margin[rows] for rc in cols], axis=1) if n else np.zeros((0, R))
-    P = np.stack([_provenance(pack, r, udates, inv) for r in rules], axis=1) if n else np.zeros((0, R), np.int64)
+    OC = np.stack([rc.outcome for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
+    M = np.stack([rc.margin for rc in cols], axis=1) if n else np.zeros((0, R))
+    P = np.stack([rc.provenance for rc in cols], axis=1) if n else np.zeros((0, R), np.int64)
+    # which compiled Rule (version) each cell shows, as a position in ``flat``
+    flat = [v for versions in rules for v in versions]
+    offsets = np.cumsum([0] + [len(versions) for versions in rules[:-1]])
+    VI = (np.stack([rc.version for rc in cols], axis=1) + offsets[None, :]) if n else np.zeros((0, R), np.int64)
     level_cols = _level_columns(pack, kind)
     # -- results frame (entity-major, rules in pack order)
     out_codes = OC.astype(np.int8).ravel()  # categorical codes: int8 as pandas keeps them (no conversion)
     badr = np.repeat(bad, R)
     exceeded = (OC == PASS) & (M > 1e-9)
-    value = np.stack([rc.value_at(rows) for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
-    threshold = np.stack([rc.threshold_at(rows) for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
+    value = np.stack([rc.value for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
+    threshold = np.stack([rc.threshold for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
     margin = M.ravel().copy()
     value[badr] = None
     threshold[badr] = None
     margin[badr] = np.nan
-    rule_codes = np.tile(np.arange(R, dtype=np.int32), n)
+    cell_version = VI.ravel()
 
     def per_rule(of: Any) -> pd.Categorical:
         # categories over the whole pack: the frames of every kind and chunk share them, so concatenating
         # them stays categorical (different categories would turn millions of cells into strings)
         cats = pd.unique(pd.Series([of(r) for r in pack.rules], dtype=object).dropna())
         pos = {v: i for i, v in enumerate(cats)}
-        codes = np.array([pos.get(of(r), -1) if of(r) is not None else -1 for r in rules],
+        codes = np.array([pos.get(of(r), -1) if of(r) is not None else -1 for r in flat],
                          dtype=np.int8 if len(cats) < 127 else np.int32)
-        return pd.Categorical.from_codes(codes[rule_codes], categories=pd.Index(cats, dtype=object))
+        return pd.Categorical.from_codes(codes[cell_version], categories=pd.Index(cats, dtype=object))
 
     out_codes = np.where(badr, np.int8(4), out_codes)
     prov_codes = pd.Categorical.from_codes(P.astype(np.int8).ravel(), categories=PROVENANCES)
@@ -323,7 +381,7 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
     }
     levels: dict[str, np.ndarray] = {}
     for lv in pack.level_ids:
-        L = np.stack([rc.levels[lv][rows] for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
+        L = np.stack([rc.levels[lv] for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
         levels[lv] = L
         if f"level_{lv}" in level_cols:
             data[f"level_{lv}"] = pd.Categorical.from_codes(np.where(badr, np.int8(4), L.astype(np.int8).ravel()),

@@ -19,8 +19,9 @@ import numpy as np
 import pandas as pd
 from pydantic_core import PydanticUndefined
 
+from ..lang.ops import date_parts
 from ..lang.types import DATE, ENTITY_FIELDS, YEAR_FIELDS
-from .cols import Col, date_parts
+from .cols import Col
 from .layout import SPECS, Frame, normalize
 
 NO_YEAR = 1 << 30

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from ..errors import ExpressionTypeError
 from . import ast
-from .functions import FUNCTIONS
-from .types import ANY, BOOL, BUILTIN_NAMES, DATE, NUM, STR, Type, fact_field_type, fact_names, list_of
+from .ops import BINARY, FUNCTIONS, SAME, UNARY, Arg, Form, Signature
+from .types import ANY, BOOL, BUILTIN_NAMES, NUM, STR, Type, fact_field_type, fact_names, list_of
 
 
 @dataclass
@@ -98,35 +98,36 @@ class Checker:
 
     # -- operators ---------------------------------------------------------
     def _unary(self, node: ast.Unary, kind: str) -> Type:
-        if node.op == "not":
-            self.expect(node.operand, kind, BOOL, "the operand of 'not'")
-            return BOOL
-        self.expect(node.operand, kind, NUM, "the operand of '-'")
-        return NUM
+        (arg,) = UNARY[node.op].signature.args
+        assert isinstance(arg.type, Type)
+        self.expect(node.operand, kind, arg.type, arg.what)
+        return arg.type
 
     def _binary(self, node: ast.Binary, kind: str) -> Type:
-        op = node.op
-        if op in ("and", "or"):
-            self.expect(node.left, kind, BOOL, f"the left side of '{op}'")
-            self.expect(node.right, kind, BOOL, f"the right side of '{op}'")
-            return BOOL
-        if op in ("+", "-", "*", "/"):
-            self.expect(node.left, kind, NUM, f"the left side of '{op}'")
-            self.expect(node.right, kind, NUM, f"the right side of '{op}'")
-            return NUM
+        op = BINARY[node.op]
+        sig = op.signature
+        match op.form:
+            case Form.LOGIC | Form.ARITHMETIC:
+                for arg, side in zip(sig.args, (node.left, node.right), strict=True):
+                    assert isinstance(arg.type, Type)
+                    self.expect(side, kind, arg.type, arg.what)
+                assert isinstance(sig.returns, Type)
+                return sig.returns
         left = self.check(node.left, kind)
         right = self.check(node.right, kind)
-        if op in ("in", "not in"):
-            if right.kind == "any":
-                return BOOL
-            if right.kind != "list" or right.item is None:
-                raise self.fail(node.right, f"the right side of '{op}' must be a list, but this is {right}")
-            self._compatible(node, left, right.item, node.left, node.right)
-            return BOOL
-        self._compatible(node, left, right, node.left, node.right)
-        if op not in ("==", "!=") and left.kind in ("bool", "str", "list", "record"):
-            if not (left.kind == "str" and right.kind == "enum"):
-                raise self.fail(node, f"'{op}' does not order values of type {left}")
+        match op.form:
+            case Form.MEMBERSHIP:
+                if right.kind == "any":
+                    return BOOL
+                if right.kind != "list" or right.item is None:
+                    raise self.fail(node.right, f"the right side of '{op.name}' must be a list, but this is {right}")
+                self._compatible(node, left, right.item, node.left, node.right)
+            case Form.EQUALITY:
+                self._compatible(node, left, right, node.left, node.right)
+            case _:  # an ordering comparison
+                self._compatible(node, left, right, node.left, node.right)
+                if left.kind in ("bool", "str", "list", "record") and not (left.kind == "str" and right.kind == "enum"):
+                    raise self.fail(node, f"'{op.name}' does not order values of type {left}")
         return BOOL
 
     def _compatible(self, node: ast.Node, a: Type, b: Type, na: ast.Node, nb: ast.Node) -> None:
@@ -156,62 +157,54 @@ class Checker:
 
     # -- calls -------------------------------------------------------------
     def _call(self, node: ast.Call, kind: str) -> Type:
-        doc = FUNCTIONS.get(node.func)
-        if doc is None:
+        op = FUNCTIONS.get(node.func)
+        if op is None:
             names = ", ".join(sorted(FUNCTIONS))
             raise self.fail(node, f"unknown function '{node.func}'; functions are: {names}")
-        args = node.args
+        sig, args = op.signature, node.args
         n = len(args)
-
-        def arity(lo: int, hi: int) -> None:
-            if not lo <= n <= hi:
-                want = str(lo) if lo == hi else f"{lo} to {hi}"
-                raise self.fail(node, f"{node.func}() takes {want} argument(s), {n} given")
-
-        if doc.aggregate:
-            arity(1 if node.func == "count" else 2, 2)
-            coll = self.check(args[0], kind)
-            if coll.kind != "list" or coll.item is None or coll.item.kind != "record":
-                raise self.fail(args[0], f"{node.func}() needs a list of records first, but this is {coll}")
-            item_kind = coll.item.record
-            assert item_kind is not None
-            if n == 2:
-                want = NUM if node.func in ("sum", "min", "max") else BOOL
-                self.expect(args[1], item_kind, want, f"the second argument of {node.func}()")
-            if node.func == "filter":
-                return coll
-            return BOOL if node.func in ("any", "all") else NUM
-        if node.func == "coalesce":
-            if n < 2:
-                raise self.fail(node, "coalesce() takes at least 2 arguments")
-            types = [self.check(a, kind) for a in args]
-            concrete = [t for t in types if t.kind != "any"]
-            for t, a in zip(types, args, strict=True):
-                if concrete and t.kind not in ("any", concrete[0].kind):
-                    raise self.fail(a, f"coalesce() mixes {concrete[0]} and {t}")
+        self._arity(node, sig)
+        if op.aggregate:
+            return self._aggregate(node, kind, sig)
+        specs = [sig.args[min(i, len(sig.args) - 1)] for i in range(n)]  # a variadic signature repeats its last
+        types = [self._argument(a, kind, spec) for a, spec in zip(args, specs, strict=True)]
+        same = [(t, a) for t, a, spec in zip(types, args, specs, strict=True) if spec.type is SAME]
+        concrete = [t for t, _ in same if t.kind != "any"]
+        for t, a in same:
+            if concrete and t.kind not in ("any", concrete[0].kind):
+                match op.form:
+                    case Form.BRANCH:
+                        raise self.fail(node, f"if() branches differ: {same[0][0]} and {same[1][0]}")
+                    case _:
+                        raise self.fail(a, f"{node.func}() mixes {concrete[0]} and {t}")
+        if sig.returns is SAME:
             return concrete[0] if concrete else ANY
-        if node.func == "if":
-            arity(3, 3)
-            self.expect(args[0], kind, BOOL, "the condition of if()")
-            a, b = self.check(args[1], kind), self.check(args[2], kind)
-            if "any" not in (a.kind, b.kind) and a.kind != b.kind:
-                raise self.fail(node, f"if() branches differ: {a} and {b}")
-            return a if a.kind != "any" else b
-        if node.func == "known":
-            arity(1, 1)
-            self.check(args[0], kind)
-            return BOOL
-        if node.func in ("months_since", "years_since"):
-            arity(1, 1)
-            self.expect(args[0], kind, DATE, f"the argument of {node.func}()")
-            return NUM
-        if node.func == "in_window":
-            arity(2, 2)
-            self.expect(args[0], kind, NUM, "the year of in_window()")
-            self.expect(args[1], kind, NUM, "the window of in_window()")
-            return BOOL
-        if node.func == "abs":
-            arity(1, 1)
-            self.expect(args[0], kind, NUM, "the argument of abs()")
-            return NUM
-        raise self.fail(node, f"function '{node.func}' has no checker")  # pragma: no cover
+        assert isinstance(sig.returns, Type)
+        return sig.returns
+
+    def _arity(self, node: ast.Call, sig: Signature) -> None:
+        n, lo, hi = len(node.args), sig.min_args, sig.max_args
+        if hi is None and n < lo:
+            raise self.fail(node, f"{node.func}() takes at least {lo} arguments")
+        if hi is not None and not lo <= n <= hi:
+            want = str(lo) if lo == hi else f"{lo} to {hi}"
+            raise self.fail(node, f"{node.func}() takes {want} argument(s), {n} given")
+
+    def _argument(self, node: ast.Node, kind: str, spec: Arg) -> Type:
+        if isinstance(spec.type, Type):
+            return self.expect(node, kind, spec.type, spec.what)
+        return self.check(node, kind)
+
+    def _aggregate(self, node: ast.Call, kind: str, sig: Signature) -> Type:
+        args = node.args
+        coll = self.check(args[0], kind)
+        if coll.kind != "list" or coll.item is None or coll.item.kind != "record":
+            raise self.fail(args[0], f"{node.func}() needs a list of records first, but this is {coll}")
+        item_kind = coll.item.record
+        assert item_kind is not None and sig.element is not None
+        if len(args) == 2:
+            self.expect(args[1], item_kind, sig.element, sig.args[1].what)
+        if sig.returns is None:  # filter: the list itself
+            return coll
+        assert isinstance(sig.returns, Type)
+        return sig.returns

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -22,7 +23,7 @@ from ..yamlio import pydantic_location, read_data
 from .parameters import Parameter, ParameterSet, ParameterValue
 from .provenance import Provenance, weakest
 from .side_files import SideFile, compile_side_files, read_side_files
-from .spec import Citation, GapSpec, PackFile, PackHeader, Period, RuleSpec, VariableSpec
+from .spec import Citation, GapSpec, PackFile, PackHeader, Period, RuleSpec, VariableSpec, expand_versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +109,47 @@ class Plan:
         return [lvl.id for lvl in self.header.levels]
 
     def rule(self, rule_id: str) -> Rule:
-        for r in self.rules:
-            if r.id == rule_id:
-                return r
-        raise RuleError(f"no rule '{rule_id}' in pack '{self.id}'")
+        """The rule with this id; of a rule with several versions, the latest."""
+        found = self.versions_of(rule_id)
+        if not found:
+            raise RuleError(f"no rule '{rule_id}' in pack '{self.id}'")
+        return found[-1]
+
+    # -- versions ---------------------------------------------------------------
+    # A rule with ``versions:`` compiles to one Rule per version, all with the rule's id, told apart by the
+    # start of their period (periods of one id never overlap: the loader refuses it).
+    @property
+    def rule_ids(self) -> tuple[str, ...]:
+        """Every rule id once, in pack order."""
+        return tuple(dict.fromkeys(r.id for r in self.rules))
+
+    def versions_of(self, rule_id: str) -> list[Rule]:
+        """The versions of one rule (by id only), oldest first."""
+        return sorted((r for r in self.rules if r.id == rule_id), key=lambda r: r.effective.start)
+
+    def version_on(self, rule_id: str, on: dt.date) -> Rule | None:
+        """The version of a rule in force on a date; None when no version covers it."""
+        return next((r for r in self.versions_of(rule_id) if r.in_force(on)), None)
+
+    def version_shown(self, rule_id: str, on: dt.date) -> Rule:
+        """The version a report shows for a date: the one in force, else the last started before the date
+        (it is reported as not in force), else the first."""
+        found = self.versions_of(rule_id)
+        if not found:
+            raise RuleError(f"no rule '{rule_id}' in pack '{self.id}'")
+        hit = self.version_on(rule_id, on)
+        if hit is not None:
+            return hit
+        started = [r for r in found if r.effective.start <= on]
+        return started[-1] if started else found[0]
+
+    def rules_on(self, on: dt.date) -> list[Rule]:
+        """The versions in force on a date, one per id at most, in pack order."""
+        return [r for r in (self.version_on(rid, on) for rid in self.rule_ids) if r is not None]
+
+    def rules_shown(self, on: dt.date) -> list[Rule]:
+        """One Rule per id, the version a report shows on that date (see ``version_shown``), in pack order."""
+        return [self.version_shown(rid, on) for rid in self.rule_ids]
 
     def versions(self, ref: str) -> list[Rule]:
         """Every rule answering to ``ref`` as id or as concept, in any regime."""
@@ -162,17 +200,37 @@ def _read_pack_file(path: Path) -> PackFile:
     data = read_data(path, RuleError)
     if not isinstance(data, dict):
         raise RuleError("a pack file must be a mapping with pack/parameters/variables/rules", file=str(path))
+    # A rule with ``versions:`` becomes one flat rule per version (sharing the rule's id); ``origin`` maps
+    # each flat rule back to the rule written in the file, for error messages.
+    rules = data.get("rules")
+    origin: list[tuple[int, int | None]] = []
+    if isinstance(rules, list):
+        flat: list[Any] = []
+        for i, raw in enumerate(rules):
+            if not isinstance(raw, dict):
+                flat.append(raw)
+                origin.append((i, None))
+                continue
+            try:
+                expanded = expand_versions(raw)
+            except ValueError as exc:
+                raise RuleError(f"rules[{i}]: {exc}", file=str(path), rule=raw.get("id")) from None
+            flat.extend(expanded)
+            origin.extend((i, j if "versions" in raw else None) for j in range(len(expanded)))
+        data = {**data, "rules": flat}
     try:
         return PackFile.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = err["loc"]
+        loc = list(err["loc"])
         rule_id = None
-        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-            rules = data.get("rules") or []
-            if loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
-                rule_id = rules[loc[1]].get("id")
-        raise RuleError(f"{pydantic_location(loc)}: {err['msg']}", file=str(path), rule=rule_id) from None
+        if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int) and loc[1] < len(origin):
+            i, j = origin[loc[1]]
+            raw = rules[i] if isinstance(rules, list) else None
+            if isinstance(raw, dict):
+                rule_id = raw.get("id")
+            loc[1:2] = [i] if j is None else [i, "versions", j]
+        raise RuleError(f"{pydantic_location(tuple(loc))}: {err['msg']}", file=str(path), rule=rule_id) from None
 
 
 def _parse(text: str, file: str, rule: str) -> Expression:
@@ -253,14 +311,16 @@ def _compile(
         subjects = {s.subject for s in specs}
         if len(subjects) > 1:
             raise RuleError(f"'{ref}' names rules about different subjects {sorted(subjects)}", rule=ref)
-    same_id: dict[str, list[RuleSpec]] = {}
-    for spec, _ in rule_specs:
-        same_id.setdefault(spec.id, []).append(spec)
-    for rid, specs in same_id.items():
-        specs = sorted(specs, key=lambda s: s.effective.start)
-        for a, b in zip(specs, specs[1:], strict=False):
+    same_id: dict[str, list[tuple[RuleSpec, str]]] = {}
+    for spec, f in rule_specs:
+        same_id.setdefault(spec.id, []).append((spec, f))
+    for rid, items in same_id.items():
+        items = sorted(items, key=lambda x: x[0].effective.start)
+        for (a, _), (b, fb) in zip(items, items[1:], strict=False):
             if a.effective.end is None or a.effective.end >= b.effective.start:
-                raise RuleError("two versions of the rule overlap in their effective periods", rule=rid)
+                raise RuleError(
+                    "two versions of the rule overlap in their effective periods "
+                    f"(from {a.effective.start} and from {b.effective.start})", file=fb, rule=rid)
 
     # Variables: parse formulas, infer types lazily (detecting cycles).
     parsed_vars: dict[tuple[str, str], Expression | None] = {}
@@ -431,12 +491,13 @@ def _check_cycles(
 def dependency_order(pack: Plan) -> list[Rule]:
     """Rules ordered so that every rule comes after the rules it references."""
     order: list[Rule] = []
-    seen: set[str] = set()
+    seen: set[tuple[str, dt.date]] = set()  # a version is (id, start of its period)
 
     def visit(rule: Rule) -> None:
-        if rule.id in seen:
+        key = (rule.id, rule.effective.start)
+        if key in seen:
             return
-        seen.add(rule.id)
+        seen.add(key)
         deps = set(rule.rules_read)
         for key in rule.variables_read:
             deps |= _variable_rule_refs(pack, key, set())

@@ -22,7 +22,13 @@ from ..lang.checker import CheckContext, Checker
 from ..lang.parser import parse
 from ..lang.types import Type
 from ..yamlio import read_data
-from .side_specs import SideExpression, ledger_expressions, quota_expressions, ranking_expressions
+from .side_specs import (
+    SideExpression,
+    ledger_expressions,
+    ledger_rules,
+    quota_expressions,
+    ranking_expressions,
+)
 
 if TYPE_CHECKING:
     from .plan import Plan
@@ -99,6 +105,10 @@ def compile_side_files(pack: Plan, found: Mapping[str, tuple[dict[str, Any], str
         for e in side_expressions(name, data, file):
             if (e.text, e.kind) not in trees:
                 trees[(e.text, e.kind)] = check_expression(pack, e.text, e.kind, e.what, file, params, e.boolean)
+        if name == "ledger":
+            for ref in ledger_rules(data, file):
+                if not pack.versions(ref):
+                    raise RuleError(f"ledger basis names unknown rule or concept '{ref}'", file=file)
         if name == "quotas":
             for q in data.get("quotas") or []:
                 cap = q["cap_parameter"]

@@ -36,6 +36,13 @@ class Basis:
     initiatives: str
     research: str | None
     without_initiative_if: str | None
+    # the period in which this basis holds (a rule whose versions consume initiatives differently has one
+    # basis per version); None = always
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    def covers(self, on: dt.date) -> bool:
+        return (self.start is None or self.start <= on) and (self.end is None or on <= self.end)
 
 
 def ledger_bases(data: dict[str, Any], file: str) -> list[Basis]:
@@ -47,9 +54,21 @@ def ledger_bases(data: dict[str, Any], file: str) -> list[Basis]:
         needs = b.get("needs", 1)
         if not isinstance(needs, int) or needs < 1:
             raise RuleError(f"bases[{i}].needs must be a positive integer", file=file)
+        eff = b.get("effective") or {}
+        if not isinstance(eff, dict) or set(eff) - {"from", "to"}:
+            raise RuleError(f"bases[{i}].effective must be a mapping with 'from' and optional 'to'", file=file)
+        try:
+            start, end = _date(eff.get("from")), _date(eff.get("to"))
+        except ValueError:
+            raise RuleError(f"bases[{i}].effective: a date is not YYYY-MM-DD", file=file) from None
         out.append(Basis(tuple(map(str, rules)), needs, str(b["initiatives"]), b.get("research"),
-                         b.get("without_initiative_if")))
+                         b.get("without_initiative_if"), start, end))
     return out
+
+
+def ledger_rules(data: dict[str, Any], file: str) -> list[str]:
+    """Every rule id or concept the ledger's bases name (checked against the pack when it loads)."""
+    return [r for b in ledger_bases(data, file) for r in b.rules]
 
 
 def ledger_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:

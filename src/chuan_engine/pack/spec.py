@@ -65,6 +65,8 @@ class Implication(_Spec):
 
     if_: str = Field(alias="if")
     then: str
+    # when the implication holds (a law may drop a condition that made it true); None = whenever both are in force
+    effective: Period | None = None
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
@@ -168,6 +170,42 @@ class RuleSpec(_Spec):
         if not v.strip():
             raise ValueError("title_vi is empty")
         return v
+
+
+# A rule may carry ``versions:``: one entry per text of the law, each with its own period. The fields below
+# may be written in a version; every other field (id, concept, subject, group, kind, ...) is the rule's own,
+# shared by all its versions. A field written both at rule level and in a version takes the version's value.
+VERSION_FIELDS = frozenset({
+    "effective", "citation", "provenance", "title_vi", "title_en", "applies_if", "measure", "op", "thresholds",
+    "unit", "gap", "condition", "levels", "monotone_in", "note_vi", "note_en",
+})
+
+
+def expand_versions(raw: dict[str, object]) -> list[dict[str, object]]:
+    """A rule mapping as the flat rule mappings of its versions (a flat rule is its own only version).
+
+    Raises ``ValueError`` naming what is wrong; the caller adds the file and the rule.
+    """
+    if "versions" not in raw:
+        return [raw]
+    versions = raw["versions"]
+    if not isinstance(versions, list) or not versions:
+        raise ValueError("versions: must be a non-empty list, one entry per version of the rule")
+    if "effective" in raw:
+        raise ValueError("a rule with versions: gives its effective period in each version, not at rule level")
+    shared = {k: v for k, v in raw.items() if k != "versions"}
+    out: list[dict[str, object]] = []
+    for i, version in enumerate(versions):
+        if not isinstance(version, dict):
+            raise ValueError(f"versions[{i}]: a version must be a mapping")
+        unknown = sorted(set(version) - VERSION_FIELDS)
+        if unknown:
+            raise ValueError(f"versions[{i}]: '{unknown[0]}' is the rule's own field, not a version's "
+                             f"(a version may give {', '.join(sorted(VERSION_FIELDS))})")
+        if "effective" not in version:
+            raise ValueError(f"versions[{i}]: a version needs its effective period")
+        out.append({**shared, **version})
+    return out
 
 
 class PackFile(_Spec):

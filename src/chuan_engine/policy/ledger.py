@@ -52,34 +52,15 @@ def initiative_ledger(report: Report, facts: Facts) -> dict[str, Any] | None:
     bases = ledger_bases(data, file)
     probe = Probe(report.pack, facts, report.as_of, file)
     year = report.as_of.year
+    in_force = [b for b in bases if b.covers(report.as_of)]
     by_id = {(e.school, e.id): e for e in report.entities if e.kind == "staff"}
     claims: list[dict[str, Any]] = []
     flags: list[dict[str, Any]] = []
     for view in probe.views("staff"):
         school_id = view.school.id if view.school is not None and view.school.id != "_loose" else None
         ent = by_id.get((school_id, view.model.id))
-        if ent is None or ent.error:
-            continue
-        outcomes = {r.rule: r.outcome for r in ent.results}
-        claimed: dict[str, list[str]] = {}
-        for init in view.model.initiatives:
-            if init.used_for and len(init.used_for) > 1:
-                vi, en = _msg("recorded_multiple", initiative=init.id, used_for=init.used_for)
-                flags.append({"kind": "recorded_multiple_use", "entity": view.model.id, "initiative": init.id,
-                              "used_for": list(init.used_for), "message_vi": vi, "message_en": en})
-        for basis in bases:
-            for rule_id in basis.rules:
-                outcome = outcomes.get(rule_id)
-                if outcome is Outcome.passed:
-                    claims.append(_claim(probe, view, rule_id, basis, year, claimed, flags))
-                elif outcome in (Outcome.failed, Outcome.unknown):
-                    # Not eligible (or undetermined): say which earlier-used initiatives were not counted.
-                    _fresh_initiatives(probe, view, rule_id, basis, year, flags)
-        for init_id, rules in claimed.items():
-            if len(rules) > 1:
-                vi, en = _msg("double_claim", initiative=init_id, rules=rules)
-                flags.append({"kind": "double_claim", "entity": view.model.id, "initiative": init_id,
-                              "claimed_by": rules, "message_vi": vi, "message_en": en})
+        if ent is not None and not ent.error:
+            _person(probe, view, {r.rule: r.outcome for r in ent.results}, in_force, year, claims, flags)
     return {
         "rule_vi": data.get("rule_vi"),
         "rule_en": data.get("rule_en"),
@@ -89,6 +70,30 @@ def initiative_ledger(report: Report, facts: Facts) -> dict[str, Any] | None:
         "claims": claims,
         "flags": flags,
     }
+
+
+def _person(probe: Probe, view: View, outcomes: dict[str, Outcome], bases: list[Basis], year: int,
+            claims: list[dict[str, Any]], flags: list[dict[str, Any]]) -> None:
+    """One person's claims and flags (appended): what each eligibility rests on, and what may not be reused."""
+    claimed: dict[str, list[str]] = {}
+    for init in view.model.initiatives:
+        if init.used_for and len(init.used_for) > 1:
+            vi, en = _msg("recorded_multiple", initiative=init.id, used_for=init.used_for)
+            flags.append({"kind": "recorded_multiple_use", "entity": view.model.id, "initiative": init.id,
+                          "used_for": list(init.used_for), "message_vi": vi, "message_en": en})
+    for basis in bases:
+        for rule_id in basis.rules:
+            outcome = outcomes.get(rule_id)
+            if outcome is Outcome.passed:
+                claims.append(_claim(probe, view, rule_id, basis, year, claimed, flags))
+            elif outcome in (Outcome.failed, Outcome.unknown):
+                # Not eligible (or undetermined): say which earlier-used initiatives were not counted.
+                _fresh_initiatives(probe, view, rule_id, basis, year, flags)
+    for init_id, rules in claimed.items():
+        if len(rules) > 1:
+            vi, en = _msg("double_claim", initiative=init_id, rules=rules)
+            flags.append({"kind": "double_claim", "entity": view.model.id, "initiative": init_id,
+                          "claimed_by": rules, "message_vi": vi, "message_en": en})
 
 
 def _claim(probe: Probe, view: View, rule_id: str, basis: Basis, year: int,

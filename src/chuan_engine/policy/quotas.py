@@ -16,7 +16,7 @@ from ..errors import ParameterError, RuleError
 from ..facts.vocab import OrderedVocab
 from ..lang.logic import UNKNOWN
 from ..pack.side_files import side_file
-from ..pack.side_specs import QuotaSpec, quota_specs
+from ..pack.side_specs import OrderKey, QuotaSpec, quota_specs
 from ..report.outcome import Outcome
 from ..report.trace import plain
 from ..run.views import View, unit_of
@@ -91,13 +91,43 @@ def _outcome(e: EntityReport, ref: str) -> Outcome:
 
 def _section(report: Report, spec: QuotaSpec, scope_id: str, members: list[tuple[EntityReport, View]],
              probe: Probe, file: str) -> dict[str, Any] | None:
-    base_pass = sum(_outcome(e, spec.base) is Outcome.passed for e, _ in members)
-    base_unknown = sum(_outcome(e, spec.base) is Outcome.unknown for e, _ in members)
-    eligible = [(e, v) for e, v in members if _outcome(e, spec.concept) is Outcome.passed]
-    undetermined = [e.id for e, _ in members if _outcome(e, spec.concept) is Outcome.unknown]
+    base_pass, base_unknown, eligible, undetermined = _tally(spec, members)
     if not eligible and not undetermined:
         return None
     keys = [k for k in spec.ordering if k.in_force(report.as_of)]
+    rows = _candidates(probe, spec, keys, eligible)
+    cap = _cap(report, spec, base_pass, file)
+    limit = cap["count"] if cap else None
+    tie_at_cap = _mark_cap(rows, limit)
+    over = limit is not None and len(rows) > limit
+    vi, en = _message(spec, len(rows), cap, over, len(undetermined), tie_at_cap)
+    return {
+        "id": spec.id, "concept": spec.concept, "base": spec.base, "scope": spec.scope, "scope_id": scope_id,
+        "base_count": base_pass, "base_unknown": base_unknown, "cap": cap, "eligible_count": len(rows),
+        "oversubscribed": over, "requires_vote": over or tie_at_cap, "tie_at_cap": tie_at_cap,
+        "ordering": [_key_dict(k) for k in keys],
+        "candidates": rows, "undetermined": undetermined, "message_vi": vi, "message_en": en,
+    }
+
+
+def _tally(spec: QuotaSpec, members: list[tuple[EntityReport, View]]
+           ) -> tuple[int, int, list[tuple[EntityReport, View]], list[str]]:
+    """Base passed and unknown counts; who is eligible for the concept, and whose eligibility is unknown."""
+    base = [_outcome(e, spec.base) for e, _ in members]
+    concept = [_outcome(e, spec.concept) for e, _ in members]
+    eligible = [m for m, o in zip(members, concept, strict=True) if o is Outcome.passed]
+    undetermined = [e.id for (e, _), o in zip(members, concept, strict=True) if o is Outcome.unknown]
+    return base.count(Outcome.passed), base.count(Outcome.unknown), eligible, undetermined
+
+
+def _key_dict(k: OrderKey) -> dict[str, Any]:
+    return {"expr": k.expr, "direction": "desc" if k.descending else "asc", "label_vi": k.label_vi,
+            "label_en": k.label_en, "citation": k.citation, "provenance": k.provenance}
+
+
+def _candidates(probe: Probe, spec: QuotaSpec, keys: list[OrderKey],
+                eligible: list[tuple[EntityReport, View]]) -> list[dict[str, Any]]:
+    """The eligible, in the advisory order (unknown values last, then the keys, then the id)."""
     rows = []
     for e, v in eligible:
         values = [probe.value(k.expr, v, f"quota '{spec.id}' ordering '{k.expr}'") for k in keys]
@@ -107,15 +137,16 @@ def _section(report: Report, spec: QuotaSpec, scope_id: str, members: list[tuple
         rows.append({"entity": e.id, "name": e.name, "keys": {k.expr: plain(x) for k, x in zip(keys, values, strict=True)},
                      "_sort": (unknown_first, sort_key, e.id), "_tie": (unknown_first, sort_key)})
     rows.sort(key=lambda r: r["_sort"])
-    cap = _cap(report, spec, base_pass, file)
-    limit = cap["count"] if cap else None
+    return rows
+
+
+def _mark_cap(rows: list[dict[str, Any]], limit: int | None) -> bool:
+    """Rank, ties and cap status on each row (in place); True when the order ties at the cap."""
     for i, r in enumerate(rows, start=1):
         r["rank"] = i
         r["tied_with"] = [o["entity"] for o in rows if o is not r and o["_tie"] == r["_tie"]]
         r["within_cap"] = None if limit is None else i <= limit
-    tie_at_cap = False
-    if limit is not None and 0 < limit < len(rows):
-        tie_at_cap = rows[limit - 1]["_tie"] == rows[limit]["_tie"]
+    tie_at_cap = limit is not None and 0 < limit < len(rows) and rows[limit - 1]["_tie"] == rows[limit]["_tie"]
     for r in rows:
         if limit is None:
             r["status"] = "no_cap"
@@ -126,30 +157,28 @@ def _section(report: Report, spec: QuotaSpec, scope_id: str, members: list[tuple
     for r in rows:
         r.pop("_sort")
         r.pop("_tie")
-    over = limit is not None and len(rows) > limit
+    return tie_at_cap
+
+
+def _message(spec: QuotaSpec, n: int, cap: dict[str, Any] | None, over: bool, undetermined: int,
+             tie_at_cap: bool) -> tuple[str, str]:
     if cap is None:
-        vi = (f"{spec.label_vi}: {len(rows)} người đủ tiêu chuẩn; không có tỷ lệ tối đa đang có hiệu lực "
+        vi = (f"{spec.label_vi}: {n} người đủ tiêu chuẩn; không có tỷ lệ tối đa đang có hiệu lực "
               f"(tham số {spec.cap_parameter}).")
-        en = f"{spec.label_en}: {len(rows)} eligible; no cap in force (parameter {spec.cap_parameter})."
+        en = f"{spec.label_en}: {n} eligible; no cap in force (parameter {spec.cap_parameter})."
     elif over:
-        vi = (f"{spec.label_vi}: {len(rows)} người đủ tiêu chuẩn, vượt tỷ lệ tối đa {limit} "
+        vi = (f"{spec.label_vi}: {n} người đủ tiêu chuẩn, vượt tỷ lệ tối đa {cap['count']} "
               f"({cap['arithmetic']}); liệt kê tất cả theo thứ tự gợi ý — hội đồng thi đua, khen thưởng bình xét, bỏ phiếu.")
-        en = (f"{spec.label_en}: {len(rows)} eligible exceed the cap of {limit} ({cap['arithmetic']}); "
+        en = (f"{spec.label_en}: {n} eligible exceed the cap of {cap['count']} ({cap['arithmetic']}); "
               f"all are listed in the advisory order — the council votes.")
     else:
-        vi = f"{spec.label_vi}: {len(rows)} người đủ tiêu chuẩn, trong tỷ lệ tối đa {limit} ({cap['arithmetic']})."
-        en = f"{spec.label_en}: {len(rows)} eligible, within the cap of {limit} ({cap['arithmetic']})."
+        vi = f"{spec.label_vi}: {n} người đủ tiêu chuẩn, trong tỷ lệ tối đa {cap['count']} ({cap['arithmetic']})."
+        en = f"{spec.label_en}: {n} eligible, within the cap of {cap['count']} ({cap['arithmetic']})."
     if undetermined:
-        vi += f" {len(undetermined)} người chưa đủ dữ liệu để xét."
-        en += f" {len(undetermined)} undetermined (missing data)."
+        vi += f" {undetermined} người chưa đủ dữ liệu để xét."
+        en += f" {undetermined} undetermined (missing data)."
     if tie_at_cap:
         vi += " Có đồng hạng tại ngưỡng tỷ lệ."
         en += " There is a tie at the cap."
-    return {
-        "id": spec.id, "concept": spec.concept, "base": spec.base, "scope": spec.scope, "scope_id": scope_id,
-        "base_count": base_pass, "base_unknown": base_unknown, "cap": cap, "eligible_count": len(rows),
-        "oversubscribed": over, "requires_vote": over or tie_at_cap, "tie_at_cap": tie_at_cap,
-        "ordering": [{"expr": k.expr, "direction": "desc" if k.descending else "asc", "label_vi": k.label_vi,
-                      "label_en": k.label_en, "citation": k.citation, "provenance": k.provenance} for k in keys],
-        "candidates": rows, "undetermined": undetermined, "message_vi": vi, "message_en": en,
-    }
+    return vi, en
+

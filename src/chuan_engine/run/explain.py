@@ -16,7 +16,8 @@ from ..errors import ChuanError, EvaluationError, ParameterError
 from ..facts.store import Facts
 from ..facts.vocab import OrderedVocab
 from ..lang import ast
-from ..lang.logic import UNKNOWN, k_and, k_not, k_or
+from ..lang.logic import UNKNOWN
+from ..lang.ops import BINARY, COMPARISONS, EPS, UNARY, Form, compare, difference
 from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS
 from ..pack.plan import Plan, Rule
 from ..report.outcome import LevelResult, Outcome, RuleResult
@@ -25,30 +26,9 @@ from ..report.trace import Step, plain
 from .aggregates import call
 from .views import View
 
-EPS = 1e-9
-
 
 def _num_compare(op: str, a: float, b: float) -> bool:
-    d = a - b
-    if abs(d) < EPS:
-        d = 0.0
-    return {"==": d == 0, "!=": d != 0, "<": d < 0, "<=": d <= 0, ">": d > 0, ">=": d >= 0}[op]
-
-
-def compare(op: str, a: Any, b: Any) -> Any:
-    """Compare two known values; enums compare by legal order, numbers with a float tolerance."""
-    if a is UNKNOWN or b is UNKNOWN:
-        return UNKNOWN
-    if isinstance(a, OrderedVocab) or isinstance(b, OrderedVocab):
-        vocab = type(a) if isinstance(a, OrderedVocab) else type(b)
-        return _num_compare(op, vocab.rank(a), vocab.rank(b))
-    if isinstance(a, int | float) and isinstance(b, int | float) and not isinstance(a, bool):
-        return _num_compare(op, float(a), float(b))
-    if op == "==":
-        return a == b
-    if op == "!=":
-        return a != b
-    return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    return bool(COMPARISONS[op].scalar(difference(a, b, True)))
 
 
 def margin_of(op: str, value: float, threshold: float) -> float:
@@ -60,13 +40,6 @@ def margin_of(op: str, value: float, threshold: float) -> float:
     else:
         m = -abs(value - threshold)
     return 0.0 if abs(m) < EPS else round(m, 9)
-
-
-def _months_between(start: dt.date, end: dt.date) -> int:
-    months = (end.year - start.year) * 12 + (end.month - start.month)
-    if end.day < start.day:
-        months -= 1
-    return months
 
 
 class Evaluation:
@@ -81,7 +54,7 @@ class Evaluation:
 
     # -- rules -------------------------------------------------------------------
     def rule_result(self, rule: Rule, view: View) -> RuleResult:
-        key = (rule.id, view.key)
+        key = (rule.id, rule.effective.start, view.key)  # one cache entry per version of the rule
         cached = self._rules.get(key)
         if cached is not None:
             return cached
@@ -228,40 +201,32 @@ class Evaluation:
 
     def _e_Unary(self, node: ast.Unary, view: View, text: str) -> tuple[Any, Step]:
         v, s = self.value_of(node.operand, view, text)
-        if node.op == "not":
-            out = k_not(v)
-        else:
-            out = UNKNOWN if v is UNKNOWN else -v
+        op = UNARY[node.op]
+        match op.form:
+            case Form.NEGATION:
+                out = op.scalar(v)
+            case _:  # Law.STRICT
+                out = UNKNOWN if v is UNKNOWN else op.scalar(v)
         return out, Step(self._src(node, text), out, [s])
 
     def _e_Binary(self, node: ast.Binary, view: View, text: str) -> tuple[Any, Step]:
-        op = node.op
+        op = BINARY[node.op]
         a, sa = self.value_of(node.left, view, text)
-        if op == "and" and a is False:
-            return False, Step(self._src(node, text), False, [sa], {"short_circuit": True})
-        if op == "or" and a is True:
-            return True, Step(self._src(node, text), True, [sa], {"short_circuit": True})
+        if op.law.dominant is not None and a is op.law.dominant:  # and/or: the right side is never read
+            return a, Step(self._src(node, text), a, [sa], {"short_circuit": True})
         b, sb = self.value_of(node.right, view, text)
-        if op == "and":
-            out = k_and(a, b)
-        elif op == "or":
-            out = k_or(a, b)
-        elif a is UNKNOWN or b is UNKNOWN:
-            out = UNKNOWN
-        elif op == "+":
-            out = a + b
-        elif op == "-":
-            out = a - b
-        elif op == "*":
-            out = a * b
-        elif op == "/":
-            out = UNKNOWN if b == 0 else a / b
-        elif op in ("in", "not in"):
-            items = [_coerce_like(a, x) for x in b]
-            hit = any(compare("==", a, x) is True for x in items)
-            out = hit if op == "in" else not hit
-        else:
-            out = compare(op, a, _coerce_like(a, b))
+        match op.form:
+            case Form.LOGIC:
+                out = op.scalar(a, b)
+            case _ if a is UNKNOWN or b is UNKNOWN:  # Law.STRICT
+                out = UNKNOWN
+            case Form.ARITHMETIC:
+                out = op.scalar(a, b)
+            case Form.MEMBERSHIP:
+                items = [_coerce_like(a, x) for x in b]
+                out = op.scalar(any(compare("==", a, x) is True for x in items))
+            case _:
+                out = compare(node.op, a, _coerce_like(a, b))
         return out, Step(self._src(node, text), out, [sa, sb])
 
     def _e_Call(self, node: ast.Call, view: View, text: str) -> tuple[Any, Step]:
@@ -385,7 +350,7 @@ def evaluate(pack: Plan, facts: Facts | Iterable[Any], on: dt.date, *, lang: str
         results: list[RuleResult] = []
         error: str | None = None
         try:
-            for rule in pack.rules:
+            for rule in pack.rules_shown(on):  # one result per rule: the version in force on the date
                 if rule.subject == kind:
                     results.append(run.rule_result(rule, view))
             if annotate is not None:

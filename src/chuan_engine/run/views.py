@@ -44,43 +44,66 @@ class View:
 
     # -- links ----------------------------------------------------------------
     def link(self, name: str) -> Any:
-        m = self.model
+        """The entities a link names, as views at the same date; UNKNOWN where the facts do not say."""
         if name == "history":
-            years = sorted(r.year for r in getattr(m, "years", ()) if r.year <= self.on.year)
-            first = years[0] if years else self.on.year
-            return [self.at_year(y) for y in range(first, self.on.year + 1)]
-        if isinstance(m, School):
-            if name in ("staff", "units", "research"):
-                items = getattr(m, name)
-                kind = {"staff": "staff", "units": "unit", "research": "research"}[name]
-                return UNKNOWN if items is None else [self.child(kind, x) for x in items]
-        if isinstance(m, Unit):
-            if name == "school":
+            return self._history()
+        match self.model:
+            case School() as school:
+                return self._school_link(school, name)
+            case Unit() as unit:
+                return self._unit_link(unit, name)
+            case Staff() as person:
+                return self._staff_link(person, name)
+            case Cluster() as cluster if name == "schools":
+                return [View("school", self.facts.school(sid), self.on, None, self.facts) for sid in cluster.school_ids]
+            case _:
+                return UNKNOWN
+
+    def _history(self) -> list[View]:
+        """The entity at every year from its first record to the evaluation year (years without a record too)."""
+        years = sorted(r.year for r in getattr(self.model, "years", ()) if r.year <= self.on.year)
+        first = years[0] if years else self.on.year
+        return [self.at_year(y) for y in range(first, self.on.year + 1)]
+
+    def _school_link(self, school: School, name: str) -> Any:
+        match name:
+            case "staff":
+                kind = "staff"
+            case "units":
+                kind = "unit"
+            case "research":
+                kind = "research"
+            case _:
+                return UNKNOWN
+        items = getattr(school, name)
+        return UNKNOWN if items is None else [self.child(kind, x) for x in items]
+
+    def _unit_link(self, unit: Unit, name: str) -> Any:
+        match name:
+            case "school":
                 return self._school_view()
-            if name == "members":
+            case "members":
                 if self.school is None or self.school.staff is None:
                     return UNKNOWN
-                return [
-                    View("staff", p, self.on, self.school, self.facts)
-                    for p in self.school.staff
-                    if unit_of(p, self.on.year) == m.id
-                    and not (p.recruited_on is not None and p.recruited_on.year > self.on.year)
-                ]
-        if isinstance(m, Staff):
-            if name == "school":
-                return self._school_view()
-            if name == "unit":
-                uid = unit_of(m, self.on.year)
-                for u in (self.school.units or []) if self.school else []:
-                    if u.id == uid:
-                        return View("unit", u, self.on, self.school, self.facts)
+                return [View("staff", p, self.on, self.school, self.facts) for p in self.school.staff
+                        if unit_of(p, self.on.year) == unit.id and not _recruited_after(p, self.on.year)]
+            case _:
                 return UNKNOWN
-            if name in ("initiatives", "research"):
-                kind = "initiative" if name == "initiatives" else "research"
-                return [View(kind, x, self.on, self.school, self.facts) for x in getattr(m, name)]
-        if isinstance(m, Cluster) and name == "schools":
-            return [View("school", self.facts.school(sid), self.on, None, self.facts) for sid in m.school_ids]
-        return UNKNOWN
+
+    def _staff_link(self, person: Staff, name: str) -> Any:
+        match name:
+            case "school":
+                return self._school_view()
+            case "unit":
+                uid = unit_of(person, self.on.year)
+                units = (self.school.units or []) if self.school else []
+                return next((View("unit", u, self.on, self.school, self.facts) for u in units if u.id == uid), UNKNOWN)
+            case "initiatives":
+                return [View("initiative", x, self.on, self.school, self.facts) for x in person.initiatives]
+            case "research":
+                return [View("research", x, self.on, self.school, self.facts) for x in person.research]
+            case _:
+                return UNKNOWN
 
     def _school_view(self) -> Any:
         if self.school is None or self.school.id == "_loose":
@@ -94,3 +117,8 @@ def unit_of(person: Staff, year: int) -> str | None:
         if rec.year == year and rec.unit_id is not None:
             return rec.unit_id
     return person.unit_id
+
+
+def _recruited_after(person: Staff, year: int) -> bool:
+    """Recruited in a later year than the one evaluated: not yet a member then."""
+    return person.recruited_on is not None and person.recruited_on.year > year

@@ -165,6 +165,8 @@ def implications(pack: RulePack, facts: Facts, on: dt.date, report: Report | Non
     report = report or pack.evaluate(facts, on)
     out: list[Violation] = []
     for imp in pack.header.implications:
+        if imp.effective is not None and not imp.effective.covers(on):
+            continue
         a, b = pack.resolve(imp.if_, on), pack.resolve(imp.then, on)
         if a is None or b is None or a.subject != b.subject:
             continue
