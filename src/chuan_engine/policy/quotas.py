@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ParameterError, RuleError
 from ..facts.vocab import OrderedVocab
 from ..lang.logic import UNKNOWN
+from ..lang.ops import EPS
 from ..pack.side_files import side_file
 from ..pack.side_specs import OrderKey, QuotaSpec, quota_specs
 from ..report.outcome import Outcome
@@ -37,7 +38,7 @@ def _cap(report: Report, spec: QuotaSpec, base_count: int, file: str) -> dict[st
         return None
     share = float(pv.value)
     raw = share * base_count
-    count = {"floor": math.floor, "ceil": math.ceil, "round": round}[spec.rounding](raw + 1e-9 if spec.rounding
+    count = {"floor": math.floor, "ceil": math.ceil, "round": round}[spec.rounding](raw + EPS if spec.rounding
                                                                                    == "floor" else raw)
     return {"share": share, "count": int(count), "arithmetic": f"{spec.rounding}({share:g} × {base_count}) = {count}",
             "source": pv.source, "provenance": pv.provenance.value, "from": pv.start.isoformat()}
