@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ParameterError, RuleError
 from ..facts.vocab import OrderedVocab
 from ..lang.logic import UNKNOWN
+from ..lang.ops import EPS
 from ..pack.side_files import side_file
 from ..pack.side_specs import OrderKey, QuotaSpec, quota_specs
 from ..report.outcome import Outcome
@@ -46,7 +47,7 @@ def _rounded(raw: float, rounding: str) -> int:
     """The cap as a head count: floor (with a hair of slack for float error), ceil or round."""
     match rounding:
         case "floor":
-            return math.floor(raw + 1e-9)
+            return math.floor(raw + EPS)
         case "ceil":
             return math.ceil(raw)
         case "round":
