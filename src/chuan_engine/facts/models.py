@@ -167,7 +167,7 @@ class Unit(_Fact):
     @model_validator(mode="before")
     @classmethod
     def _dated_dissolution(cls, data: object) -> object:
-        """A dissolution date says the unit was dissolved."""
+        """A dissolution date says the unit was dissolved (when ``dissolved`` itself is not given)."""
         if isinstance(data, dict) and data.get("dissolved_on") is not None and data.get("dissolved") is None:
             return {**data, "dissolved": True}
         return data
@@ -175,8 +175,6 @@ class Unit(_Fact):
     @model_validator(mode="after")
     def _check(self) -> Unit:
         _unique(self.years, "year", "year record")
-        if self.dissolved is False and self.dissolved_on is not None:
-            raise ValueError("dissolved: false contradicts dissolved_on")
         return self
 
 
