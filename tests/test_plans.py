@@ -66,6 +66,8 @@ def test_plan_outside_its_period_is_not_applicable():
     pack = load_pack(ROOT / "rules" / "ke_hoach_lai_chau_2023")
     facts = load_facts(ROOT / "fixtures" / "plans" / "lai_chau_2023.yaml")
     e = pack.evaluate(facts, dt.date(2024, 12, 31)).entity("tct_lai_chau")
+    # Every rule of the plan is reported, each not applicable (the plan covers 2023 only).
+    assert len(e.results) == len(pack.rule_ids) > 0
     assert all(r.outcome is Outcome.not_applicable for r in e.results)
 
 
