@@ -133,10 +133,12 @@ def test_laws_match_the_kernels() -> None:
     assert OPS["and"].scalar(False, UNKNOWN) is False and OPS["and"].scalar(True, UNKNOWN) is UNKNOWN
     assert OPS["or"].scalar(UNKNOWN, True) is True and OPS["or"].scalar(False, UNKNOWN) is UNKNOWN
     assert OPS["and"].law.dominant is False and OPS["or"].law.dominant is True
-    # 3 elements, 1 true, 1 false, 1 unknown: count and share unknown; any true (the true one decides);
-    # all false (the false one decides)
+    from chuan_engine.lang.logic import Range
+
+    # 3 elements, 1 true, 1 false, 1 unknown: count the range 1..2 (1 known true, + 1 unknown), share
+    # 1/3..2/3; any true (the true one decides); all false (the false one decides)
     t = Tally(true=1, false=1, unknown=1, total=3)
-    assert OPS["count"].scalar(t) is UNKNOWN and OPS["share"].scalar(t) is UNKNOWN
+    assert OPS["count"].scalar(t) == Range(1, 2) and OPS["share"].scalar(t) == Range(1 / 3, 2 / 3)
     assert OPS["any"].scalar(t) is True and OPS["all"].scalar(t) is False
     # 2 elements, 1 true, 1 unknown: any true, all unknown; 1 false, 1 unknown: any unknown, all false
     assert OPS["any"].scalar(Tally(1, 0, 1, 2)) is True and OPS["all"].scalar(Tally(1, 0, 1, 2)) is UNKNOWN

@@ -38,6 +38,7 @@ LABELS: dict[str, dict[str, str]] = {
     "eligible": {"vi": "Đủ điều kiện", "en": "Eligible"},
     "not_eligible": {"vi": "Chưa đủ điều kiện", "en": "Not eligible"},
     "none": {"vi": "không có", "en": "none"},
+    "range": {"vi": "trong khoảng", "en": "between"},
     "exceeded": {"vi": "vượt chuẩn", "en": "above the standard"},
     "provisional_note": {
         "vi": "chỉ tiêu có ngưỡng TẠM THỜI (chưa đối chiếu văn bản gốc)",

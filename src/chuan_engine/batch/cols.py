@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from ..facts.vocab import OrderedVocab
-from ..lang.ops import BINARY, COMPARISONS, EPS, FUNCTIONS, UNARY, Form
+from ..lang.ops import BINARY, COMPARISONS, EPS, FUNCTIONS, UNARY, Form, range_compare
 
 # ``None`` as a read-only 0-d object array. numpy reads a bare None as this array wherever an array is
 # expected (``np.where(c, a, None)``, ``np.not_equal(a, None)``), but its stubs do not take None as array-like.
@@ -35,6 +35,9 @@ class Col:
     err: np.ndarray | None = None
     vocab: type[OrderedVocab] | None = None
     lit: Any = None  # the Python value when the column is a literal (for enum coercion)
+    # (lo, hi) of the rows not known exactly but known to lie in a range (a count or share with unknown
+    # elements, lang.logic.Range), NaN elsewhere; only comparisons read it, every other operation drops it
+    rng: tuple[np.ndarray, np.ndarray] | None = None
 
     @property
     def n(self) -> int:
@@ -171,7 +174,16 @@ def compare(op: str, a: Col, b: Col) -> Col:
             d = a.v - b.v
             d = np.where(np.abs(d) < EPS, 0.0, d)
             out = kernel(d)
-        return Col("bool", out & k, k, err)
+        if a.rng is None and b.rng is None:
+            return Col("bool", out & k, k, err)
+        (alo, ahi), (blo, bhi) = _bounds(a), _bounds(b)
+        with np.errstate(invalid="ignore"):
+            dmin, dmax = alo - bhi, ahi - blo
+            dmin = np.where(np.abs(dmin) < EPS, 0.0, dmin)
+            dmax = np.where(np.abs(dmax) < EPS, 0.0, dmax)
+            value, decided = range_compare(op, dmin, dmax)
+        decided = ~k & np.isfinite(dmin) & np.isfinite(dmax) & decided  # the whole range on one side
+        return Col("bool", (out & k) | (value & decided), k | decided, err)
     if a.t == "date" and b.t == "date":
         d = (a.v - b.v).astype(np.int64)
         return Col("bool", kernel(d) & k, k, err)
@@ -182,6 +194,14 @@ def compare(op: str, a: Col, b: Col) -> Col:
     if len(idx):
         eq[idx] = np.asarray(a.v[idx] == b.v[idx], dtype=bool)
     return Col("bool", kernel(np.where(eq, 0, 1)) & k, k, err)
+
+
+def _bounds(c: Col) -> tuple[np.ndarray, np.ndarray]:
+    """(lo, hi) of a number column: the value where known, the range where bounded, NaN elsewhere."""
+    v = np.where(c.k, c.v.astype(float), np.nan)
+    if c.rng is None:
+        return v, v
+    return np.where(c.k, v, c.rng[0]), np.where(c.k, v, c.rng[1])
 
 
 def arith(op: str, a: Col, b: Col) -> Col:

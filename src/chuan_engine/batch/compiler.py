@@ -215,8 +215,9 @@ class Vectoriser:
                 if f.t not in (tt, "any") and tt != "any":
                     raise NotVectorisable(f"variable '{name}': input {tt} vs formula {f.t}")
                 fv = f.v if f.t == tt else np.zeros(t.n, dtype=out.v.dtype)
+                rng = None if f.rng is None else tuple(np.where(supplied, np.nan, b) for b in f.rng)
                 out = Col(tt, np.where(supplied, out.v, fv), np.where(supplied, out.k, f.k),
-                          merge_err(None, f.err, ~supplied), out.vocab or f.vocab)
+                          merge_err(None, f.err, ~supplied), out.vocab or f.vocab, rng=rng)
         if out is None:
             out = unknown(t.n)
         self._vars[key] = out
@@ -387,7 +388,7 @@ class Vectoriser:
             raise NotVectorisable(f"{f}() of a record")
         if len(node.args) == 1:  # count(list): every element counts
             g = _Groups(rel, ranges=False)
-            v, kn = op.column(Tally(g.total.astype(float), 0, 0, g.total))
+            v, kn, _ = op.column(Tally(g.total.astype(float), 0, 0, g.total))
             return Col("num", v, rel.k & kn, rel.err)
         c = self.ev(node.args[1], rel.table)
         if not isinstance(c, Col):
@@ -427,8 +428,10 @@ class Vectoriser:
         if op.form is Form.FILTER:
             keep, kn = op.column(true, tally)
             return Rel(rel.table, rel.n, known & kn, g.parent[keep], g.child[keep], err=err)
-        v, kn = op.column(tally)
-        return Col("bool" if op.signature.returns is BOOL else "num", v, known & kn, err)
+        v, kn, bounds = op.column(tally)
+        if bounds is not None:  # count / share with unknown elements: a range where the list is known (issue 12)
+            bounds = tuple(np.where(known, b, np.nan) for b in bounds)
+        return Col("bool" if op.signature.returns is BOOL else "num", v, known & kn, err, rng=bounds)
 
 
 class _Groups:

@@ -145,7 +145,7 @@ class RuleRunner:
                     p = self.vec.param(name, t)
                     err = merge_err(err, p.err, active)
                     cmpc = compare(rule.op, m, p)
-                    oc = np.where(m.k & p.k, np.where(cmpc.v, PASS, FAIL), UNK).astype(np.int8)
+                    oc = np.where(cmpc.k, np.where(cmpc.v, PASS, FAIL), UNK).astype(np.int8)  # ranges too
                     arr[active] = oc[active]
                     if m.t == "num" and p.t == "num":
                         mg = _margin(rule.op, m.v.astype(float), p.v.astype(float))

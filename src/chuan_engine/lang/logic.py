@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -60,3 +61,20 @@ def k_any(values: list[Any]) -> Any:
         if result is True:
             return True
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """A number not known exactly but known to lie in [lo, hi]: a count or a share over a list some of whose
+    elements are unknown (the known true ones, up to those plus the unknown ones). It is neither a value nor
+    UNKNOWN: a comparison decides on it when the whole range falls on one side; every other operation reads it
+    as UNKNOWN. ``text`` shows it in the explanation ("3–4/4")."""
+
+    lo: float
+    hi: float
+    text: str = field(default="", compare=False)
+
+
+def undecided(value: Any) -> bool:
+    """UNKNOWN, or a range (not known exactly)."""
+    return value is UNKNOWN or isinstance(value, Range)

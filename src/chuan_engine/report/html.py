@@ -121,6 +121,8 @@ def _explain(step: Step | None, depth: int = 0) -> str:
         return ""
     value = plain(step.value)
     shown = "?" if step.unknown else escape(str(value))[:80]
+    if step.detail.get("range"):  # a count or share with unknown elements: "3–4/4 (75 %–100 %)"
+        shown = escape(f"{t('range', 'vi')} {step.detail['range']}")
     detail = ""
     if step.detail:
         keys = [k for k in ("source", "provenance", "numerator", "denominator", "missing", "rule", "outcome")

@@ -48,7 +48,8 @@ def describe(step: Step, width: int = 90) -> str:
             if len(name) > 40:
                 name = name[:39] + "…"
             if name != text:
-                parts.append(f"{name} = {_shown(c.value)}")
+                shown = c.detail["range"] if c.detail.get("range") else _shown(c.value)  # "3–4/4 (75 %–100 %)"
+                parts.append(f"{name} = {shown}")
     if step.detail.get("rule"):
         parts.append(f"{step.detail['rule']}: {step.detail.get('outcome')}")
     return text + (" — " + ", ".join(parts[:3]) if parts else "")

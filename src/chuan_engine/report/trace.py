@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from ..lang.logic import UNKNOWN
+from ..lang.logic import UNKNOWN, Range, undecided
 
 
 def plain(value: Any) -> Any:
     """A JSON-friendly rendering of an evaluated value."""
-    if value is UNKNOWN:
+    if value is UNKNOWN or isinstance(value, Range):  # a range is not a value: the trace shows it as "range"
         return None
     if isinstance(value, Enum):
         return value.value
@@ -40,11 +40,11 @@ class Step:
 
     @property
     def unknown(self) -> bool:
-        return self.value is UNKNOWN
+        return undecided(self.value)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"expr": self.text, "value": plain(self.value)}
-        if self.value is UNKNOWN:
+        if undecided(self.value):
             out["unknown"] = True
         if self.detail:
             out["detail"] = {k: plain(v) for k, v in self.detail.items()}
@@ -55,9 +55,9 @@ class Step:
     def missing_facts(self) -> list[str]:
         """Names of the facts whose absence made this step unknown."""
         found: list[str] = []
-        if self.value is UNKNOWN and self.detail.get("missing"):
+        if undecided(self.value) and self.detail.get("missing"):
             found.append(self.detail["missing"])
         for c in self.children:
-            if c.value is UNKNOWN:
+            if undecided(c.value):
                 found.extend(m for m in c.missing_facts() if m not in found)
         return found

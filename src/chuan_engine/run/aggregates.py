@@ -1,8 +1,10 @@
 """Function calls of the expression language: aggregates over collections and helpers.
 
 Aggregates are three-valued: an element whose condition is unknown makes a
-count unknown, but ``any`` is true as soon as one element is true and
-``all`` false as soon as one is false (Kleene). ``share`` always records its
+count or share a range (known true up to known true + unknown, ``Range``),
+which a comparison decides when the whole range falls on one side; ``any`` is
+true as soon as one element is true and ``all`` false as soon as one is false
+(Kleene). ``share`` always records its
 numerator and denominator, because a share of lecturers is not a share of
 all staff.
 """
@@ -12,7 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..lang import ast
-from ..lang.logic import UNKNOWN
+from ..lang.logic import UNKNOWN, Range
 from ..lang.ops import FUNCTIONS, Form, GapShape, Law, Op, Tally
 from ..report.trace import Step
 from .views import View
@@ -78,12 +80,14 @@ def _aggregate(ev: Evaluation, op: Op, node: ast.Call, view: View, text: str, sr
         case Form.TALLY | Form.FILTER:
             tally = Tally(sum(v is True for v in values), sum(v is False for v in values), len(unknown_ids),
                           len(items))
-            if op.law in (Law.TALLY, Law.SHARE):  # the laws that count elements record the counts
+            if op.law in (Law.COUNT, Law.TALLY, Law.SHARE):  # the laws that count elements record the counts
                 detail.update({"numerator": tally.true, "denominator": tally.total})
             if op.gap is GapShape.SHARE:
                 detail["not_meeting"] = [i.model.id for i, v in zip(items, values, strict=True) if v is False][
                     :MAX_LISTED]
             out = op.scalar(items, values) if op.form is Form.FILTER else op.scalar(tally)
+            if isinstance(out, Range):  # known true up to known true + unknown: "3–4/4" (issue 12)
+                detail["range"] = out.text
         case Form.FOLD:
             out = UNKNOWN if unknown_ids else op.scalar(values)
         case _:  # Form.STREAK (the optional n is read where the call is, not on each element)

@@ -16,7 +16,7 @@ from ..errors import ChuanError, EvaluationError, ParameterError
 from ..facts.store import Facts
 from ..facts.vocab import OrderedVocab
 from ..lang import ast
-from ..lang.logic import UNKNOWN
+from ..lang.logic import UNKNOWN, Range, undecided
 from ..lang.ops import BINARY, COMPARISONS, EPS, UNARY, Form, compare, difference
 from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS
 from ..pack.plan import Plan, Rule
@@ -116,7 +116,7 @@ class Evaluation:
                               explanation=step if len(steps) == 1 else Step(rule.id, value, steps),
                               missing=step.missing_facts())
         assert rule.measure is not None and rule.op is not None
-        value, step = self.value_of(rule.measure.tree, view, rule.measure.text)
+        value, step = self.value_of(rule.measure.tree, view, rule.measure.text, ranged=True)
         steps.append(step)
         level_results = {}
         for lv, threshold_name in rule.level_thresholds:
@@ -131,28 +131,34 @@ class Evaluation:
                 "level": lv, "from": pv.start, "source": pv.source, "provenance": pv.provenance.value}))
             if value is UNKNOWN:
                 level_results[lv] = LevelResult(lv, Outcome.unknown, pv.value, None, pv.source, pv.provenance)
-            else:
+            else:  # a range (count or share with unknown elements) decides only when it falls on one side
                 ok = compare(rule.op, value, pv.value)
-                level_results[lv] = LevelResult(lv, Outcome.of(ok), pv.value, margin_of(rule.op, value, pv.value),
-                                                pv.source, pv.provenance)
+                margin = None if isinstance(value, Range) else margin_of(rule.op, value, pv.value)
+                level_results[lv] = LevelResult(lv, Outcome.of(ok), pv.value, margin, pv.source, pv.provenance)
         base = next((lr for lr in level_results.values() if lr.outcome is not Outcome.not_applicable), None)
         if base is None:
             return self._base(rule, view, Outcome.not_applicable, reason="no_threshold", levels=level_results)
         text = f"{rule.measure.text} {rule.op} threshold"
         return self._base(rule, view, base.outcome, value=plain(value), threshold=base.threshold,
                           margin=base.margin, levels=level_results, explanation=Step(text, value, steps),
-                          missing=step.missing_facts())
+                          missing=step.missing_facts() if base.outcome is Outcome.unknown else [])
 
     # -- expressions ---------------------------------------------------------------
-    def value_of(self, node: ast.Node, view: View, text: str) -> tuple[Any, Step]:
+    def value_of(self, node: ast.Node, view: View, text: str, ranged: bool = False) -> tuple[Any, Step]:
+        """The node's value and trace. A range (``Range``: a count or share with unknown elements) is kept only
+        where ``ranged`` (the operands of a comparison, a measure, a variable's formula); everywhere else it
+        reads as UNKNOWN, its trace still showing the range."""
         method: Callable[[Any, View, str], tuple[Any, Step]] = getattr(self, "_e_" + type(node).__name__)
         try:
-            return method(node, view, text)
+            value, step = method(node, view, text)
         except (TypeError, ValueError, AttributeError, ArithmeticError) as exc:
             # Values the checker could not type (parameters are untyped) and that do not fit the
             # operation: an error for this entity, never a traceback.
             raise EvaluationError(f"cannot evaluate '{text[node.pos:node.end]}': {exc}",
                                   where=f"{view.kind} '{view.model.id}'") from None
+        if isinstance(value, Range) and not ranged:
+            return UNKNOWN, Step(step.text, UNKNOWN, step.children, step.detail | {"range": value.text})
+        return value, step
 
     @staticmethod
     def _src(node: ast.Node, text: str) -> str:
@@ -184,7 +190,7 @@ class Evaluation:
 
     def _e_Name(self, node: ast.Name, view: View, text: str) -> tuple[Any, Step]:
         value, detail = self.lookup(view, node.name)
-        if value is UNKNOWN:
+        if undecided(value):
             detail.setdefault("missing", f"{view.kind}.{node.name}")
         return value, Step(node.name, value, detail=detail)
 
@@ -193,6 +199,8 @@ class Evaluation:
         if obj is UNKNOWN:
             return UNKNOWN, Step(self._src(node, text), UNKNOWN, [step])
         value, detail = self.lookup(obj, node.name)
+        if isinstance(value, Range):  # another entity's range reads as unknown (as the column compiler's gather)
+            value, detail = UNKNOWN, detail | {"range": value.text}
         if value is UNKNOWN:
             detail.setdefault("missing", f"{obj.kind}.{node.name}")
         return value, Step(self._src(node, text), value, [step], detail)
@@ -209,10 +217,11 @@ class Evaluation:
 
     def _e_Binary(self, node: ast.Binary, view: View, text: str) -> tuple[Any, Step]:
         op = BINARY[node.op]
-        a, sa = self.value_of(node.left, view, text)
+        ranged = op.form in (Form.COMPARISON, Form.EQUALITY)  # a comparison decides on a range (issue 12)
+        a, sa = self.value_of(node.left, view, text, ranged=ranged)
         if op.law.dominant is not None and a is op.law.dominant:  # and/or: the right side is never read
             return a, Step(self._src(node, text), a, [sa], {"short_circuit": True})
-        b, sb = self.value_of(node.right, view, text)
+        b, sb = self.value_of(node.right, view, text, ranged=ranged)
         match op.form:
             case Form.LOGIC:
                 out = op.scalar(a, b)
@@ -265,8 +274,8 @@ class Evaluation:
         if step.children:
             detail["formula"] = step.text
             detail.update({k: v for k, v in step.children[0].detail.items() if k in
-                           ("numerator", "denominator", "unknown", "years", "not_meeting")})
-            if value is UNKNOWN:
+                           ("numerator", "denominator", "unknown", "years", "not_meeting", "range")})
+            if undecided(value):
                 # Name the underlying missing facts (e.g. "classics_cert (3)"), not only the variable.
                 inner = step.children[0].missing_facts()
                 if inner:
@@ -281,7 +290,7 @@ class Evaluation:
             return value, Step(name, value, detail={"input": True})
         if var.formula is None:
             return UNKNOWN, Step(name, UNKNOWN, detail={"missing": f"{view.kind}.{name}", "input": True})
-        value, step = self.value_of(var.formula.tree, view, var.formula.text)
+        value, step = self.value_of(var.formula.tree, view, var.formula.text, ranged=True)
         return value, Step(var.formula.text, value, [step])
 
 

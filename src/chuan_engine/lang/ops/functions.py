@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..logic import UNKNOWN
+from ..logic import UNKNOWN, Range
 from ..types import BOOL, DATE, NUM
 from .spec import CORE_ONLY, SAME, Arg, Form, GapShape, Law, Lowered, Op, Signature, Tally
 
@@ -47,37 +47,63 @@ def _agg(name: str, usage: str, element: Any, returns: Any, returns_doc: str, lo
 
 
 def _count(t: Tally) -> Any:
-    return UNKNOWN if t.unknown else t.true
+    """The known count, or with unknown elements the range [known true, known true + unknown] (issue 12)."""
+    if not t.unknown:
+        return t.true
+    return Range(t.true, t.true + t.unknown, f"{t.true}–{t.true + t.unknown}")
 
 
-def _count_col(t: Tally) -> tuple[np.ndarray, np.ndarray]:
-    return t.true, t.unknown == 0
+Bounds = tuple[np.ndarray, np.ndarray]  # (lo, hi) per row where the value is a range (NaN elsewhere)
+
+
+def _count_col(t: Tally) -> tuple[np.ndarray, np.ndarray, Bounds]:
+    unk = np.asarray(t.unknown) > 0
+    true = np.asarray(t.true, dtype=float)
+    return true, ~unk, (np.where(unk, true, np.nan), np.where(unk, true + t.unknown, np.nan))
 
 
 def _share(t: Tally) -> Any:
-    return UNKNOWN if t.unknown or not t.total else t.true / t.total
+    """The known share, or with unknown elements the range [true / total, (true + unknown) / total]. The
+    denominator is the whole list: an element whose condition is unknown is a member, counted in the
+    denominator either way. Membership itself unknown (a ``filter`` on an unknown condition) makes the list,
+    hence the share, unknown. An empty list is unknown."""
+    if not t.total:
+        return UNKNOWN
+    if not t.unknown:
+        return t.true / t.total
+    hi = t.true + t.unknown
+    return Range(t.true / t.total, hi / t.total,
+                 f"{t.true}–{hi}/{t.total} ({_pct(t.true / t.total)}–{_pct(hi / t.total)})")
 
 
-def _share_col(t: Tally) -> tuple[np.ndarray, np.ndarray]:
+def _pct(x: float) -> str:
+    return f"{round(x * 100, 1):g} %".replace(".", ",")
+
+
+def _share_col(t: Tally) -> tuple[np.ndarray, np.ndarray, Bounds]:
+    total = np.asarray(t.total, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(t.total > 0, t.true / np.maximum(t.total, 1), np.nan)
-    return share, (t.unknown == 0) & (t.total > 0)
+        lo = np.where(total > 0, t.true / np.maximum(total, 1), np.nan)
+        hi = np.where(total > 0, (t.true + t.unknown) / np.maximum(total, 1), np.nan)
+    unk = np.asarray(t.unknown) > 0
+    ranged = unk & (total > 0)
+    return lo, ~unk & (total > 0), (np.where(ranged, lo, np.nan), np.where(ranged, hi, np.nan))
 
 
 def _any(t: Tally) -> Any:
     return True if t.true else (UNKNOWN if t.unknown else False)
 
 
-def _any_col(t: Tally) -> tuple[np.ndarray, np.ndarray]:
-    return t.true > 0, (t.true > 0) | (t.unknown == 0)
+def _any_col(t: Tally) -> tuple[np.ndarray, np.ndarray, None]:
+    return t.true > 0, (t.true > 0) | (t.unknown == 0), None
 
 
 def _all(t: Tally) -> Any:
     return False if t.false else (UNKNOWN if t.unknown else True)
 
 
-def _all_col(t: Tally) -> tuple[np.ndarray, np.ndarray]:
-    return t.false == 0, (t.false > 0) | (t.unknown == 0)
+def _all_col(t: Tally) -> tuple[np.ndarray, np.ndarray, None]:
+    return t.false == 0, (t.false > 0) | (t.unknown == 0), None
 
 
 def _filter(items: Sequence[Any], values: Sequence[Any]) -> Any:
@@ -148,7 +174,7 @@ def _window_col(start: np.ndarray, end: np.ndarray, n: np.ndarray) -> np.ndarray
 
 
 _AGGREGATES = (
-    Op("count", Form.TALLY, _agg("count", "count(list[, condition])", BOOL, NUM, "number", lo=1), Law.TALLY,
+    Op("count", Form.TALLY, _agg("count", "count(list[, condition])", BOOL, NUM, "number", lo=1), Law.COUNT,
        _count, _count_col, CORE_ONLY, GapShape.COUNT,
        "Số phần tử (thỏa điều kiện).", "Number of elements (meeting the condition)."),
     Op("share", Form.TALLY, _agg("share", "share(list, condition)", BOOL, NUM, "ratio"), Law.SHARE,

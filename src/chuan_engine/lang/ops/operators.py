@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ...facts.vocab import OrderedVocab
-from ..logic import UNKNOWN, k_and, k_not, k_or
+from ..logic import UNKNOWN, Range, k_and, k_not, k_or
 from ..types import BOOL, NUM
 from .spec import SAME, Arg, Form, GapShape, Law, Lowered, Op, Signature
 
@@ -97,10 +97,40 @@ def difference(a: Any, b: Any, ordered: bool) -> Any:
     return (a > b) - (a < b)
 
 
+def range_compare(op: str, dmin: Any, dmax: Any) -> tuple[Any, Any]:
+    """``a op b`` when ``a - b`` is only known to lie in [dmin, dmax] (a count or share range, LEGAL: issue 12):
+    (value, decided). An ordering is decided when both ends give the same answer (its kernel is monotone in the
+    difference); an equality when the ends agree and zero lies outside the range, or the range is one point.
+    Scalars or arrays alike (the column compiler calls it on whole columns); tolerant differences expected."""
+    entry = COMPARISONS[op]
+    lo, hi = entry.scalar(dmin), entry.scalar(dmax)
+    with np.errstate(invalid="ignore"):
+        if entry.form is Form.EQUALITY:
+            decided = (dmin > 0) | (dmax < 0) | (dmin == dmax)
+        else:
+            decided = lo == hi
+    return lo, decided
+
+
+def _bounds(x: Any) -> tuple[float, float] | None:
+    if isinstance(x, Range):
+        return x.lo, x.hi
+    if isinstance(x, int | float) and not isinstance(x, bool):
+        return float(x), float(x)
+    return None
+
+
 def compare(op: str, a: Any, b: Any) -> Any:
-    """``a op b`` for a comparison operator, three-valued."""
+    """``a op b`` for a comparison operator, three-valued; a range (lang.logic.Range) decides when the whole
+    range falls on one side, and is unknown otherwise (or against anything but a number or range)."""
     if a is UNKNOWN or b is UNKNOWN:
         return UNKNOWN
+    if isinstance(a, Range) or isinstance(b, Range):
+        ab, bb = _bounds(a), _bounds(b)
+        if ab is None or bb is None:
+            return UNKNOWN
+        value, decided = range_compare(op, _tolerant(ab[0] - bb[1]), _tolerant(ab[1] - bb[0]))
+        return bool(value) if decided else UNKNOWN
     entry = COMPARISONS[op]
     return bool(entry.scalar(difference(a, b, entry.form is Form.COMPARISON)))
 

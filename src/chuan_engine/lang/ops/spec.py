@@ -20,8 +20,11 @@ propagation belong to the evaluators, which choose how to call a kernel by the e
 - MEMBERSHIP (in, not in): scalar and column ``(hit) -> bool``, ``hit`` = the value is in the list.
 - STRICT functions: scalar ``(on, *values)`` on known values; column ``(on_parts, *arrays)``,
   ``on_parts`` = (year, month, day) arrays of each row's evaluation date.
-- TALLY aggregates (count, share, any, all): scalar ``(Tally) -> value``; column
-  ``(Tally of arrays) -> (v, k)``.
+- TALLY aggregates (count, share, any, all): scalar ``(Tally) -> value`` (count and share give a
+  ``lang.logic.Range`` when elements are unknown); column ``(Tally of arrays) -> (v, k, bounds)``, ``bounds``
+  the (lo, hi) arrays of the rows whose value is a range (NaN elsewhere), or None.
+- Comparisons on a range: ``range_compare(op, dmin, dmax) -> (value, decided)`` on the bounds of the
+  difference, scalars or arrays (operators.py).
 - FOLD aggregates (sum, min, max): scalar ``(values) -> value`` on known values; column
   ``(Groups, values, known) -> (v, defined)`` over the elements.
 - KNOWN: scalar ``(arg, n)`` as the lazy helpers below; column ``(k) -> (v, k)``.
@@ -77,8 +80,16 @@ class Law(Enum):
     KLEENE_NOT = ("kleene_not", None, "not unknown is unknown", "phủ định của chưa rõ là chưa rõ")
     TALLY = ("tally", None, "unknown if the list or any element's condition is unknown",
              "chưa rõ nếu danh sách hoặc điều kiện của một phần tử chưa rõ")
-    SHARE = ("share", None, "unknown if the list or any element's condition is unknown, or the list is empty",
-             "chưa rõ nếu danh sách hoặc điều kiện của một phần tử chưa rõ, hoặc danh sách rỗng")
+    COUNT = ("count", None, "unknown if the list is unknown; with elements whose condition is unknown, the range "
+             "[known true, known true + unknown]: a comparison is decided when the whole range falls on one side",
+             "chưa rõ nếu danh sách chưa rõ; có phần tử chưa rõ điều kiện thì là khoảng [số đúng đã biết, số đúng "
+             "đã biết + số chưa rõ]: phép so sánh được quyết định khi cả khoảng nằm về một phía")
+    SHARE = ("share", None, "unknown if the list is unknown (a filter on an unknown condition included) or empty; "
+             "with elements whose condition is unknown, the range [true / all, (true + unknown) / all] over the "
+             "whole list as denominator: a comparison is decided when the whole range falls on one side",
+             "chưa rõ nếu danh sách chưa rõ (kể cả lọc theo điều kiện chưa rõ) hoặc rỗng; có phần tử chưa rõ "
+             "điều kiện thì là khoảng [số đúng / tổng, (số đúng + số chưa rõ) / tổng], mẫu số là cả danh sách: "
+             "phép so sánh được quyết định khi cả khoảng nằm về một phía")
     EXISTS = ("exists", True, "true as soon as one element is true, even if others are unknown; "
               "else unknown if any is unknown", "đúng ngay khi một phần tử đúng; nếu không, chưa rõ khi có "
               "phần tử chưa rõ")
