@@ -68,8 +68,8 @@ def test_demo_verdicts_by_hand(demo_pack: Any) -> None:
 def test_staff_recruited_after_the_year_are_not_unit_members(demo_pack: Any) -> None:
     # views.py: a unit's members in a year leave out staff recruited after that year.
     # p1, p2: HTT, recruited 2020 -> LĐTT pass; p3: 'hoan_thanh' < HTT -> LĐTT fail.
-    # p4: in k1, recruited 2026-03-01: months_since on 2025-12-31 = (2025-2026)*12 + (12-3) = -3 < 6 -> LĐTT fail,
-    # and not a member of k1 in 2025. TTLĐTT k1: share = 2/3 > 0.5 and nobody disciplined: pass
+    # p4: in k1, recruited 2026-03-01: not yet staff in 2025, so LĐTT is not applicable (issue 12; it used to
+    # read months_since = (2025-2026)*12 + (12-3) = -3 < 6 -> fail), and not a member of k1 in 2025. TTLĐTT k1: share = 2/3 > 0.5 and nobody disciplined: pass
     # (counting p4 would give 2/4 = 0.5, not > 0.5: fail).
     fr = demo_frames()
     fr["staff"] = pd.concat([fr["staff"], pd.DataFrame([
@@ -80,7 +80,7 @@ def test_staff_recruited_after_the_year_are_not_unit_members(demo_pack: Any) -> 
         ignore_index=True)
     got = outcomes(evaluate_batch(demo_pack, fr, ON))
     assert got[("p3", "demo.lao_dong_tien_tien")] == "fail"
-    assert got[("p4", "demo.lao_dong_tien_tien")] == "fail"
+    assert got[("p4", "demo.lao_dong_tien_tien")] == "not_applicable"
     assert got[("k1", "demo.tap_the_lao_dong_tien_tien")] == "pass"
 
 
@@ -98,8 +98,9 @@ def test_bad_rows_give_error_results_and_the_rest_completes(demo_pack: Any) -> N
     p3 = out.summary.set_index("entity").loc["p3"]
     assert p3.verdict == "error" and "absent_days" in p3.error
     assert got[("p2", "demo.lao_dong_tien_tien")] == "error"
-    # the unit reads p2's bad rating as unknown: LĐTT of p2 unknown -> share unknown -> unit unknown
-    assert got[("k1", "demo.tap_the_lao_dong_tien_tien")] == "unknown"
+    # the unit reads p2's bad rating as unknown: LĐTT p1 pass, p3 pass (HTXS; absent_days is not read by
+    # LĐTT), p2 unknown -> share 2/3 .. 3/3 = 66.7 % .. 100 %, all > 50 % (issue 12: a range decides) -> pass
+    assert got[("k1", "demo.tap_the_lao_dong_tien_tien")] == "pass"
 
 
 def test_bad_year_and_duplicate_rows(demo_pack: Any) -> None:
@@ -301,7 +302,7 @@ def test_streak_with_n_and_window_in_the_column_compiler(tmp_path: Path) -> None
     #   streak: 2025, 2024 true -> 2 reached before 2023 -> 2 >= 2 pass (2022 unknown never read).
     #   window 2023..2025: HT, HTXS, HTXS -> 2 >= 2 pass (2022 outside the window).
     # q: 2023 HTXS, 2024 no rating, 2025 HTXS. streak: 2025 true, 2024 unknown before 2 -> unknown;
-    #   window 2023..2025: true, unknown, true -> count unknown... (count over an unknown element is unknown).
+    #   window 2023..2025: true, unknown, true -> count 2..3 (issue 12: a range), 2 >= 2 and 3 >= 2 -> pass.
     # r: 2024 HTXS, 2025 HT. streak: 2025 false -> 0 < 2 fail; window: 1 true of 2 known -> 1 < 2 fail.
     rows = [("p", 2022, None), ("p", 2023, "hoan_thanh"), ("p", 2024, "hoan_thanh_xuat_sac"),
             ("p", 2025, "hoan_thanh_xuat_sac"), ("q", 2023, "hoan_thanh_xuat_sac"), ("q", 2024, None),
@@ -311,5 +312,5 @@ def test_streak_with_n_and_window_in_the_column_compiler(tmp_path: Path) -> None
     assert not list(out.fallback)  # both rules are vectorised
     got = outcomes(out)
     assert got[("p", "w.hai_nam_htxs")] == "pass" and got[("p", "w.hai_lan_trong_ba_nam")] == "pass"
-    assert got[("q", "w.hai_nam_htxs")] == "unknown" and got[("q", "w.hai_lan_trong_ba_nam")] == "unknown"
+    assert got[("q", "w.hai_nam_htxs")] == "unknown" and got[("q", "w.hai_lan_trong_ba_nam")] == "pass"
     assert got[("r", "w.hai_nam_htxs")] == "fail" and got[("r", "w.hai_lan_trong_ba_nam")] == "fail"

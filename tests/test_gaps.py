@@ -165,8 +165,9 @@ def test_level_2_remaining_list(report):
 
 def test_unknowns_are_listed_as_missing_evidence(report):
     items = entity_gaps(report, "binh_phuoc")["levels"]["muc_1"]["items"]
-    assert {i["rule"] for i in items} == {"qd11_2021.giang_vien_kinh_dien", "qd11_2021.de_tai_cap_tinh",
-                                         "qd11_2021.dien_tich_dat", "qd11_2021.khong_don_thu"}
+    # classics certificates 38..41/46 >= 0.8 and provincial topics 3..4 >= 3 pass at level 1 whatever the missing
+    # records say (issue 12: ranges); land area and complaints stay unknown
+    assert {i["rule"] for i in items} == {"qd11_2021.dien_tich_dat", "qd11_2021.khong_don_thu"}
     assert all(i["outcome"] == "unknown" and i["text_vi"].startswith("chưa đủ dữ liệu") for i in items)
 
 

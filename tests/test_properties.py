@@ -301,3 +301,35 @@ def load_facts_from(entity: dict):
     from chuan_engine.facts.store import Facts
 
     return Facts.of([parse_entity(entity)])
+
+
+# -- issue 12's Done-when: every shipped pack on its complete fixture ------------------------------------
+FIXTURES = [  # (pack, its fixture, the date the fixture is written for)
+    ("demo", "fixtures/demo", dt.date(2025, 12, 31)),
+    ("thi_dua", "fixtures/thi_dua", dt.date(2025, 12, 31)),
+    ("qd11_2021", "fixtures/schools", dt.date(2025, 6, 30)),
+    ("tieu_bieu_nam_dinh", "fixtures/tieu_bieu_nam_dinh", dt.date(2024, 12, 31)),
+    ("ke_hoach_binh_phuoc_2021_2025", "fixtures/plans/binh_phuoc.yaml", dt.date(2025, 12, 31)),
+    ("ke_hoach_lai_chau_2023", "fixtures/plans/lai_chau_2023.yaml", dt.date(2023, 12, 31)),
+    ("ke_hoach_cum_btb_2023", "fixtures/clusters/bac_trung_bo_2023.yaml", dt.date(2023, 12, 31)),
+]
+
+
+def test_every_shipped_pack_has_a_complete_fixture_here():
+    assert sorted(p for p, _, _ in FIXTURES) == sorted(d.name for d in PACK_DIRS)
+
+
+@pytest.mark.parametrize(("pack_name", "fixture", "on"), FIXTURES, ids=[f[0] for f in FIXTURES])
+@pytest.mark.parametrize("pick", [0, 5])
+def test_removing_one_fact_of_a_complete_fixture_only_gives_unknown_and_supplying_it_restores(
+        pack_name, fixture, on, pick):
+    pack = pack_at(ROOT / "rules" / pack_name)
+    facts = load_facts(ROOT / fixture)
+    full = P.complete(pack, facts, on, pick)
+    # the fixture has facts to remove, of every kind of entity it holds, items' fields included
+    removed = [what for what, _ in P.removals(pack, full)]
+    assert len(removed) > 40
+    if pack_name == "thi_dua":
+        assert any(": initiatives " in w for w in removed)
+    # 10 removals evenly spaced over all of them (a different 10 for each pick), each evaluated twice
+    P.assert_holds(P.removal_round_trip(pack, facts, on, sample=10, pick=pick))

@@ -21,7 +21,7 @@ from chuan_engine import load_facts, load_pack
 from chuan_engine.report.outcome import Outcome
 
 ROOT = Path(__file__).resolve().parents[1]
-P, F, U = Outcome.passed, Outcome.failed, Outcome.unknown
+P, F, U, NA = Outcome.passed, Outcome.failed, Outcome.unknown, Outcome.not_applicable
 
 LDTT, CSCS, CSBO = "lao_dong_tien_tien", "chien_si_thi_dua_co_so", "chien_si_thi_dua_cap_bo"
 BKBO, BKTTG = "bang_khen_cap_bo", "bang_khen_thu_tuong"
@@ -54,7 +54,8 @@ STAFF_EXPECTATIONS = [
     ("cb_moi_2023", 2023, LDTT, F, "recruited 2023-05-20: 7 months at 2023-12-31 < 10 (NĐ 91/2017)"),
     ("cb_moi_2024", 2024, LDTT, P, "recruited 2024-05-20: 7 months at 2024-12-31 >= 6 (TT 01/2024)"),
     ("cb_moi_2023", 2024, LDTT, P, "19 months at 2024-12-31 >= 6"),
-    ("cb_moi_2024", 2023, LDTT, F, "not yet recruited: months_since = -5 < 10, so false even with no 2023 record"),
+    ("cb_moi_2024", 2023, LDTT, NA, "recruited 2024-05-20, after 2023: not yet staff, not applicable (issue 12; "
+     "it used to read months_since = -5 < 10: fail)"),
     ("cb_moi_2024", 2025, LDTT, P, "19 months >= 6 (TT 15/2025 value, parameter provisional)"),
     # --- discipline ----------------------------------------------------------------------------
     ("cb_khien_trach_2023", 2023, LDTT, F, "khiển trách in 2023 >= khiển trách"),

@@ -46,6 +46,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "not_in_force": {"vi": "chưa/không còn hiệu lực vào ngày đánh giá", "en": "not in force on the date"},
     "not_for_subject": {"vi": "không áp dụng cho đối tượng này", "en": "does not apply to this subject"},
+    "not_yet_recruited": {"vi": "chưa được tuyển dụng trong năm đánh giá", "en": "not yet recruited in the year"},
     "applicability_unknown": {"vi": "chưa rõ có áp dụng hay không", "en": "applicability unknown"},
 }
 

@@ -48,7 +48,7 @@ from ..lang.types import LINKS, fact_field_type
 from ..pack.plan import Plan, Rule
 from ..report.outcome import Outcome
 from ..run.explain import Evaluation, _check_input, _coerce_like, _input, _num_compare, compare
-from ..run.views import View
+from ..run.views import View, recruited_after
 
 MAX_ALTERNATIVES = 64
 """A rule whose true/false condition needs more Rete rules than this is reported unsupported."""
@@ -956,6 +956,11 @@ class DurableBackend:
 
         if view.kind in compiled.kind_errors:
             return failed(compiled.kind_errors[view.kind])
+        if view.kind == "staff" and recruited_after(view.model, view.on.year):
+            # not yet staff in the year: no staff rule applies, decided from the facts as the core does (issue 12)
+            na = {lv: Outcome.not_applicable for lv in self.pack.level_keys}
+            return EntityVerdicts(view.kind, view.model.id, school, dict.fromkeys(rids, Outcome.not_applicable),
+                                  {rid: dict(na) for rid in rids})
         sid = str(next(self._sids))
         try:
             fact = self._fact(run, view, sid)

@@ -97,7 +97,8 @@ class RuleRunner:
     def _vectorised(self, rule: Rule, t: Table) -> RuleCols:
         n = t.n
         levels = self.pack.level_keys
-        inforce = t.covers(rule.effective.start, rule.effective.end)
+        # not applicable outside the rule's period, and to staff not yet recruited in the row's year (issue 12)
+        inforce = t.covers(rule.effective.start, rule.effective.end) & ~t.recruited_after()
         outcome = np.full(n, NA, dtype=np.int8)
         err: np.ndarray | None = None
         active = inforce.copy()

@@ -444,8 +444,10 @@ def _verdicts(pack: Plan, kind: str, OC: np.ndarray, levels: dict[str, np.ndarra
 
 def _eligibility(OC: np.ndarray, lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The verdict of entities not judged against levels: eligible when some rule passes."""
-    verdicts = [eligibility_verdict(False), eligibility_verdict(True)]
-    elig = (OC == PASS).any(axis=1).astype(np.int64)
+    # 0: none passes, some fails; 1: some passes; 2: none passes or fails, some undetermined (issue 12)
+    verdicts = [eligibility_verdict(0, 1, 0), eligibility_verdict(1, 0, 0), eligibility_verdict(0, 0, 1)]
+    passed, failed, unknown = (OC == PASS).any(axis=1), (OC == FAIL).any(axis=1), (OC == UNK).any(axis=1)
+    elig = np.where(passed, 1, np.where(~failed & unknown, 2, 0)).astype(np.int64)
     codes = np.array([v.code for v in verdicts], dtype=object)
     texts = np.array([v.text(lang) for v in verdicts], dtype=object)
     return codes[elig], texts[elig], np.full(OC.shape[0], None, dtype=object)

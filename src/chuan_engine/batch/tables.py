@@ -126,6 +126,15 @@ class Table:
             hit = self._covers[key] = ok[inv] if self.n else np.zeros(0, dtype=bool)
         return hit
 
+    def recruited_after(self) -> np.ndarray:
+        """Staff rows whose person was recruited in a later year than the row's (views.recruited_after): not yet
+        staff then, so no staff rule applies and no unit counts them. False on other tables."""
+        later = np.zeros(self.n, dtype=bool)
+        rec = self.field("recruited_on") if self.kind == "staff" else None
+        if rec is not None and rec.k.any():
+            later = rec.k & (rec.v.astype("datetime64[Y]").astype(np.int64) + 1970 > self.year)
+        return later
+
     def date_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Year, month, day of each row's date (computed once per table)."""
         if self._date_parts is None:
@@ -492,11 +501,7 @@ class Chunk:
 
         def members() -> Rel:
             # as views.py: staff recruited after the row's year are not yet members of the unit
-            rec = P.field("recruited_on")
-            later = np.zeros(P.n, dtype=bool)
-            if rec is not None and rec.k.any():
-                later = rec.k & (rec.v.astype("datetime64[Y]").astype(np.int64) + 1970 > P.year)
-            child = np.flatnonzero((unit_row >= 0) & ~later)
+            child = np.flatnonzero((unit_row >= 0) & ~P.recruited_after())
             parent = unit_row[child]
             order = np.argsort(parent, kind="stable")
             return Rel(P, U.n, staff_known[U.school], parent[order], child[order])

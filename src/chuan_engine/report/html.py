@@ -88,7 +88,8 @@ def _status_class(value: str | None) -> str:
 
 
 def _verdict_class(summary: dict[str, Any]) -> str:
-    """Colour of an entity's verdict: not eligible *yet undetermined somewhere* is amber, not red."""
+    """Colour of an entity's verdict: not eligible *yet undetermined somewhere* is amber, not red (and
+    ``chua_du_du_lieu``, only data missing, is amber through ``_status_class``)."""
     verdict = summary.get("verdict")
     if verdict == "not_eligible" and summary["counts"]["unknown"]:
         return "unknown"

@@ -100,7 +100,7 @@ def summarize(pack: Plan, results: list[RuleResult], error: str | None, kind: st
         summary["eligible"] = [r.concept for r in eligible]
         names_vi = ", ".join(r.title_vi for r in eligible) or t("none", "vi")
         names_en = ", ".join(r.title_en for r in eligible) or t("none", "en")
-        verdict = eligibility_verdict(bool(eligible))
+        verdict = eligibility_verdict(len(eligible), counts["fail"], counts["unknown"])
         summary["verdict"] = verdict.code
         summary["verdict_vi"] = verdict.text("vi")
         summary["verdict_en"] = verdict.text("en")

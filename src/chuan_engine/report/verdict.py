@@ -3,7 +3,8 @@
 Against levels (``Plan.graded``): each level's status is ``fail`` when a required rule fails there, else
 ``unknown`` when one is undetermined, else ``pass``; the verdict is the highest level reached with every
 lower level passed, else ``chua_dat`` when the first level fails, else ``chua_du_du_lieu``. Without levels:
-``eligible`` when some rule passes, else ``not_eligible``.
+``eligible`` when some rule passes, else ``chua_du_du_lieu`` when none fails and some are undetermined, else
+``not_eligible``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,10 @@ def level_verdict(levels: Sequence[Level], status: Mapping[str, str]) -> Verdict
     return Verdict("chua_dat" if status[levels[0].id] == "fail" else "chua_du_du_lieu")
 
 
-def eligibility_verdict(eligible: bool) -> Verdict:
-    """The verdict of an entity not judged against levels: eligible when some rule passes."""
-    return Verdict("eligible" if eligible else "not_eligible")
+def eligibility_verdict(passed: int, failed: int, unknown: int) -> Verdict:
+    """The verdict of an entity not judged against levels, from how many of its rules pass, fail and are
+    undetermined: eligible when some rule passes; else, when none fails and some are undetermined, "chưa đủ dữ
+    liệu" (only data is missing: issue 12), never "chưa đủ điều kiện"; else not eligible."""
+    if passed:
+        return Verdict("eligible")
+    return Verdict("chua_du_du_lieu" if unknown and not failed else "not_eligible")

@@ -24,7 +24,7 @@ from ..report.outcome import LevelResult, Outcome, RuleResult
 from ..report.results import EntityReport, Report
 from ..report.trace import Step, plain
 from .aggregates import call
-from .views import View
+from .views import View, recruited_after
 
 
 def _num_compare(op: str, a: float, b: float) -> bool:
@@ -90,6 +90,9 @@ class Evaluation:
         levels = self.pack.level_keys
         if not rule.in_force(view.on):
             return self._base(rule, view, Outcome.not_applicable, reason="not_in_force",
+                              levels={lv: LevelResult(lv, Outcome.not_applicable) for lv in levels})
+        if view.kind == "staff" and recruited_after(view.model, view.on.year):
+            return self._base(rule, view, Outcome.not_applicable, reason="not_yet_recruited",
                               levels={lv: LevelResult(lv, Outcome.not_applicable) for lv in levels})
         steps: list[Step] = []
         if rule.applies_if is not None:

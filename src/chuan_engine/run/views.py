@@ -86,7 +86,7 @@ class View:
                 if self.school is None or self.school.staff is None:
                     return UNKNOWN
                 return [View("staff", p, self.on, self.school, self.facts) for p in self.school.staff
-                        if unit_of(p, self.on.year) == unit.id and not _recruited_after(p, self.on.year)]
+                        if unit_of(p, self.on.year) == unit.id and not recruited_after(p, self.on.year)]
             case _:
                 return UNKNOWN
 
@@ -119,6 +119,7 @@ def unit_of(person: Staff, year: int) -> str | None:
     return person.unit_id
 
 
-def _recruited_after(person: Staff, year: int) -> bool:
-    """Recruited in a later year than the one evaluated: not yet a member then."""
+def recruited_after(person: Staff, year: int) -> bool:
+    """Recruited in a later year than the one evaluated: not yet staff then, so not a unit's member and not
+    evaluated by any staff rule (not applicable, reason ``not_yet_recruited``: issue 12)."""
     return person.recruited_on is not None and person.recruited_on.year > year

@@ -36,6 +36,9 @@ Properties (what each one promises):
   Rules reading ``known()`` or ``coalesce()`` are exempt from these three:
   they look at knowledge itself. Link fields (``id``, ``unit_id``) are not
   removed: they say who belongs where, not what is known of them.
+- ``removal_round_trip``: on a complete fixture (every missing fact supplied), removing any single fact
+  (including an initiative's or research item's field) never turns fail into pass or pass into fail, and
+  supplying it again restores every verdict (issue 12's Done-when).
 - ``determinism``: the same verdicts, values and summaries whatever the order
   of schools, clusters, units, staff, years, initiatives and research items.
 - ``regime_boundary``: evaluated on the day before and the day of a regime
@@ -346,6 +349,13 @@ def removals(pack: RulePack, facts: Facts) -> Iterator[tuple[str, Callable[[], F
                     years = [x.model_copy(update={f: None}) if x is r else x for x in m.years]
                     return replace_model(facts, m, m.model_copy(update={"years": years}))
                 yield f"{kind} {model.id}: {rec.year}.{f}", drop
+        for lst in ("initiatives", "research") if isinstance(model, Staff) else ():
+            for item in getattr(model, lst):
+                for f in scalar_fields(item):
+                    def drop_item(m: Any = model, lst: str = lst, it: Any = item, f: str = f) -> Facts:
+                        items = [x.model_copy(update={f: None}) if x is it else x for x in getattr(m, lst)]
+                        return replace_model(facts, m, m.model_copy(update={lst: items}))
+                    yield f"{kind} {model.id}: {lst} {item.id}.{f}", drop_item
         if isinstance(model, School):
             for lst in ("staff", "research"):
                 if getattr(model, lst) is not None:
@@ -360,6 +370,40 @@ def unknown_removal(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) ->
         return []
     what, build = options[pick % len(options)]
     return _flips(pack, pack.evaluate(facts, on), pack.evaluate(build(), on), "unknown_removal", f"removing {what}")
+
+
+def _restore(reduced: Facts, full: Facts) -> Facts:
+    """``reduced`` with the one entity (or school) that differs from ``full`` put back: the removed fact
+    supplied again, everything else taken from ``reduced``."""
+    schools = [f if r != f else r for r, f in zip(reduced.schools, full.schools, strict=True)]
+    clusters = [f if r != f else r for r, f in zip(reduced.clusters, full.clusters, strict=True)]
+    return _rebuild(reduced, schools, clusters)
+
+
+def removal_round_trip(pack: RulePack, facts: Facts, on: dt.date, *, sample: int | None = None,
+                       pick: int = 0) -> list[Violation]:
+    """Issue 12's Done-when on a *complete* fixture (``complete``: every missing fact supplied): removing any
+    single fact never turns fail into pass or pass into fail (only into unknown), and supplying it again
+    restores every verdict (rule, level and entity summary). ``sample`` checks that many removals, evenly
+    spaced from ``pick`` (every removal when None)."""
+    full = complete(pack, facts, on, pick)
+    before = pack.evaluate(full, on)
+    base = _signature(before)
+    options = list(removals(pack, full))
+    if sample is not None and len(options) > sample:
+        step = len(options) / sample
+        options = [options[(pick + int(i * step)) % len(options)] for i in range(sample)]
+    out: list[Violation] = []
+    for what, build in options:
+        reduced = build()
+        out += _flips(pack, before, pack.evaluate(reduced, on), "removal_round_trip", f"removing {what}")
+        again = _signature(pack.evaluate(_restore(reduced, full), on))
+        for key in sorted(set(base) | set(again)):
+            if base.get(key) != again.get(key):
+                out.append(Violation("removal_round_trip", key[2], key[3],
+                                     f"removing then supplying {what} again gave {again.get(key)}, "
+                                     f"not {base.get(key)}"))
+    return out
 
 
 def _filler(field: str, annotation: Any, pick: int) -> Any:
