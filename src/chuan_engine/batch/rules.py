@@ -11,13 +11,14 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.gaps import measure_shape
 from ..errors import ChuanError
 from ..pack.plan import Plan, Rule
-from ..report.outcome import Outcome
+from ..report.outcome import MeasureParts, Outcome
 from ..run.explain import Evaluation
 from ..run.views import View
 from .cols import EPS, Col, NotVectorisable, compare, gather, merge_err
-from .compiler import Vectoriser, _bool
+from .compiler import PartCols, Vectoriser, _bool
 from .convert import chunk_models
 from .tables import Chunk, Table
 
@@ -38,6 +39,8 @@ class RuleCols:
     method: str = "vectorised"
     value_mask: np.ndarray | None = None  # rows where the value column is reported
     threshold_mask: np.ndarray | None = None
+    parts: PartCols | None = None  # an indicator's measure parts, for gaps
+    level_threshold: dict[str, Col | np.ndarray] = field(default_factory=dict)  # per level (Col or objects)
 
     def value_at(self, rows: np.ndarray) -> np.ndarray:
         """Values as the engine's ``plain`` renders them (JSON-friendly), for some rows only."""
@@ -113,6 +116,8 @@ class RuleRunner:
         margin = np.full(n, np.nan)
         lv_out: dict[str, np.ndarray] = {}
         lv_margin: dict[str, np.ndarray] = {}
+        lv_threshold: dict[str, Col | np.ndarray] = {}
+        parts: PartCols | None = None
         if rule.kind == "condition":
             assert rule.condition is not None
             c = _bool(self.vec.ev(rule.condition.tree, t), "condition")
@@ -134,6 +139,7 @@ class RuleRunner:
             if not isinstance(m, Col):
                 raise NotVectorisable("a measure that is a list or record")
             err = merge_err(err, m.err, active)
+            parts = self.vec.parts(rule, t)
             name: str | None = None
             base: str | None = None
             base_p: Col | None = None
@@ -143,7 +149,7 @@ class RuleRunner:
                 arr[app_unk] = UNK
                 mg = np.full(n, np.nan)
                 if name is not None:
-                    p = self.vec.param(name, t)
+                    p = lv_threshold[lv] = self.vec.param(name, t)
                     err = merge_err(err, p.err, active)
                     cmpc = compare(rule.op, m, p)
                     oc = np.where(m.k & p.k, np.where(cmpc.v, PASS, FAIL), UNK).astype(np.int8)
@@ -164,7 +170,7 @@ class RuleRunner:
                 threshold, threshold_mask = base_p, active
                 value, value_mask = m, active & m.k
         return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, err, "vectorised", value_mask,
-                        threshold_mask)
+                        threshold_mask, parts, lv_threshold)
 
     # -- fallback -----------------------------------------------------------------
     def _fallback(self, rule: Rule, t: Table) -> RuleCols:
@@ -184,6 +190,7 @@ class RuleRunner:
         lv_out = {lv: np.full(n, NA, dtype=np.int8) for lv in levels}
         lv_margin = {lv: np.full(n, np.nan) for lv in levels}
         err = np.full(n, None, dtype=object)
+        lv_threshold, parts = _empty_gap_inputs(self.pack, rule, levels, n)
         ids = self.chunk.ids[t.kind]
         sids = self.chunk.ids["school"]
         for i in range(n):
@@ -206,8 +213,25 @@ class RuleRunner:
             for lv, lr in r.levels.items():
                 lv_out[lv][i] = _CODE[lr.outcome]
                 lv_margin[lv][i] = np.nan if lr.margin is None else lr.margin
+                lv_threshold[lv][i] = lr.threshold
+            _record_parts(parts, i, r.parts)
         has = np.not_equal(err, None).any()
-        return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, err if has else None, "fallback")
+        return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, err if has else None, "fallback",
+                        parts=parts, level_threshold=lv_threshold)
+
+
+def _empty_gap_inputs(pack: Plan, rule: Rule, levels: list[str], n: int
+                      ) -> tuple[dict[str, Col | np.ndarray], PartCols]:
+    """Per-level thresholds and measure parts of the fallback, filled row by row."""
+    shape = measure_shape(pack, rule)[0] if rule.measure is not None else "value"
+    return ({lv: np.full(n, None, dtype=object) for lv in levels},
+            PartCols(shape, np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool)))
+
+
+def _record_parts(parts: PartCols, i: int, p: MeasureParts | None) -> None:
+    """Row i of the part columns from one explaining result."""
+    if p is not None and p.numerator is not None and p.denominator is not None:
+        parts.n[i], parts.d[i], parts.k[i] = p.numerator, p.denominator, True
 
 
 def _margin(op: str, v: np.ndarray, th: np.ndarray) -> np.ndarray:

@@ -17,6 +17,7 @@ from ..i18n import t as label
 from ..lang import ast
 from ..pack.plan import Plan, dependency_order
 from ..pack.provenance import Provenance
+from .gaps import GAP_COLUMNS, gap_cells, no_gaps
 from .io import read_inputs, read_table, write_excel
 from .layout import FRAMES, SPECS, prepare
 from .rules import FAIL, NA, PASS, UNK, RuleRunner
@@ -56,7 +57,7 @@ def _level_columns(pack: Plan, kind: str) -> list[str]:
 
 def result_columns(pack: Plan) -> list[str]:
     levels = [f"level_{lv}" for lv in pack.level_ids] if pack.header.levels else []
-    return RESULT_COLUMNS + levels
+    return RESULT_COLUMNS + levels + GAP_COLUMNS
 
 
 def empty_results(pack: Plan) -> pd.DataFrame:
@@ -170,7 +171,9 @@ def evaluate_batch(
     Rows are processed ``chunk_rows`` input rows at a time (schools never split);
     ``progress`` shows a tqdm bar over chunks.
 
-    Verdicts equal those of ``pack.evaluate`` entity by entity. A rule the column
+    Verdicts equal those of ``pack.evaluate`` entity by entity. Each result row also carries
+    the gap at the rule's first failing level (``gap_level``, ``gap_amount``, ``gap_unit``,
+    ``gap_mode``, ``gap_text`` in ``lang``; see batch.gaps), equal to ``RuleResult.gap``. A rule the column
     compiler cannot take is evaluated by the explaining evaluator, listed in
     ``BatchResult.fallback`` and announced by a ``FallbackWarning``.
     """
@@ -290,25 +293,29 @@ class _Merged:
     threshold: np.ndarray
     provenance: np.ndarray
     version: np.ndarray  # index into the rule's versions
+    gap: dict[str, np.ndarray]  # batch.gaps.GAP_COLUMNS
 
 
 def _merge(pack: Plan, runner: RuleRunner, t: Any, versions: list[Any], rows: np.ndarray, udates: np.ndarray,
-           inv: np.ndarray) -> _Merged:
+           inv: np.ndarray, lang: str) -> _Merged:
     choice = _shown_version(pack, versions, udates, inv)
     cols = [runner.rule_cols(v, t) for v in versions]
     value = np.full(len(rows), None, dtype=object)
     threshold = np.full(len(rows), None, dtype=object)
+    gap = no_gaps(len(rows))
     for i, rc in enumerate(cols):
         m = choice == i
         if m.any():
             value[m] = rc.value_at(rows[m])
             threshold[m] = rc.threshold_at(rows[m])
+            for c, cells in gap_cells(pack, versions[i], rc, rows[m], value[m], lang).items():
+                gap[c][m] = cells
     errs = [rc.err[rows] if rc.err is not None else np.full(len(rows), None, dtype=object) for rc in cols]
     err = _pick(choice, errs) if any(rc.err is not None for rc in cols) else None
     return _Merged(
         _pick(choice, [rc.outcome[rows] for rc in cols]), _pick(choice, [rc.margin[rows] for rc in cols]),
         {lv: _pick(choice, [rc.levels[lv][rows] for rc in cols]) for lv in cols[0].levels}, err, value, threshold,
-        _pick(choice, [_provenance(pack, v, udates, inv) for v in versions]), choice)
+        _pick(choice, [_provenance(pack, v, udates, inv) for v in versions]), choice, gap)
 
 
 def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[list[Any]],
@@ -326,7 +333,7 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
     udates, inv = np.unique(t.date[rows], return_inverse=True)
     on = np.array([str(d) for d in udates], dtype=object)[inv] if n else np.zeros(0, dtype=object)
     error = chunk.ent[kind].bad[ent].copy() if n else np.zeros(0, dtype=object)
-    cols = [_merge(pack, runner, t, versions, rows, udates, inv) for versions in rules]
+    cols = [_merge(pack, runner, t, versions, rows, udates, inv, lang) for versions in rules]
     for rc in cols:
         if rc.err is not None:
             e = rc.err
@@ -386,6 +393,7 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
         if f"level_{lv}" in level_cols:
             data[f"level_{lv}"] = pd.Categorical.from_codes(np.where(badr, np.int8(4), L.astype(np.int8).ravel()),
                                                             OUTCOME_CATEGORIES)
+    data.update(_gap_data(cols, n, badr))
     results = pd.DataFrame(data, copy=False)  # fresh arrays: no copy, and no consolidation of object columns
     # -- summary frame
     verdict, text, reached = _verdicts(pack, kind, rules, OC, levels, M, lang)
@@ -407,6 +415,16 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
         "error": _obj(error),
     })
     return results, summary.reindex(columns=SUMMARY_COLUMNS)
+
+
+def _gap_data(cols: list[_Merged], n: int, bad: np.ndarray) -> dict[str, pd.Series]:
+    """The gap columns of the results frame (entity-major), None on rows in error."""
+    out = {}
+    for c in GAP_COLUMNS:
+        cells = np.stack([rc.gap[c] for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
+        cells[bad] = None
+        out[c] = _obj(cells)
+    return out
 
 
 KINDS = ["school", "unit", "staff"]
