@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,10 +13,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FactsError
+from ..facts.models import Cluster
 from ..i18n import t as label
 from ..lang import ast
 from ..pack.plan import Plan, dependency_order
 from ..pack.provenance import Provenance
+from .extras import batch_extras, input_facts
 from .gaps import GAP_COLUMNS, gap_cells, no_gaps
 from .io import read_inputs, read_table, write_excel
 from .layout import FRAMES, SPECS, prepare
@@ -43,6 +45,7 @@ class BatchResult:
     summary: pd.DataFrame
     fallback: dict[str, str] = field(default_factory=dict)  # rule id -> why it was not vectorised
     chunks: int = 0
+    extras: dict[str, Any] = field(default_factory=dict)  # ledger, quotas, ranking (as Report.extras)
 
     def to_excel(self, path: str | Path) -> None:
         write_excel(path, [self])
@@ -162,6 +165,8 @@ def evaluate_batch(
     chunk_rows: int = 500_000,
     progress: bool = False,
     every_year: bool = False,
+    extras: bool = True,
+    clusters: Iterable[Cluster] = (),
 ) -> BatchResult:
     """Evaluate every entity of tidy frames (see batch.layout) on ``on`` (or each school's ``on`` column).
 
@@ -176,6 +181,10 @@ def evaluate_batch(
     ``gap_mode``, ``gap_text`` in ``lang``; see batch.gaps), equal to ``RuleResult.gap``. A rule the column
     compiler cannot take is evaluated by the explaining evaluator, listed in
     ``BatchResult.fallback`` and announced by a ``FallbackWarning``.
+
+    With ``extras`` (the default), when the pack has side files, ``BatchResult.extras`` holds the
+    ledger, quota and ranking sections of ``report.extras``, built from the batch verdicts on ``on``
+    (batch.extras); the frames hold no clusters: pass them as ``clusters`` for the ranking.
     """
     frames = _as_frames(frames_or_files)
     types = _input_types(pack)
@@ -202,7 +211,10 @@ def evaluate_batch(
                       f"time: {fallback}", FallbackWarning, stacklevel=2)
     res = pd.concat(results, ignore_index=True) if results else empty_results(pack)
     summ = pd.concat(summaries, ignore_index=True) if summaries else empty_summary()
-    return BatchResult(pack, res, summ, fallback, n_parts)
+    sections: dict[str, Any] = {}
+    if extras and pack.sidecars:
+        sections = batch_extras(pack, res, input_facts(frames, on, types, clusters), on, lang)
+    return BatchResult(pack, res, summ, fallback, n_parts, sections)
 
 
 def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,
