@@ -212,8 +212,10 @@ def test_missing_fact_is_unknown_not_fail(reports):
 def test_provenance_follows_the_sources(reports):
     # 2023 LĐTT reads the pending-review block, RECALLED for NĐ 91/2017 → provisional.
     assert reports[2023].entity("cb_01").result(LDTT).provenance.value == "provisional"
-    # NĐ 91/2017 Điều 9 (VERIFIED) for CSTĐCS 2023.
-    assert reports[2023].entity("cb_01").result(CSCS).provenance.value == "verified"
+    # NĐ 91/2017 Điều 9 (VERIFIED) is the wording of CSTĐCS 2023, but CSTĐCS reads @lao_dong_tien_tien, which is
+    # provisional in 2023 (above): a rule is as sure as the rules it reads (LEGAL_SOURCES §8a.11), so CSTĐCS 2023 is
+    # provisional. This test asserted "verified" before the correction: the wording alone, not what it rests on.
+    assert reports[2023].entity("cb_01").result(CSCS).provenance.value == "provisional"
     # 2024: Điều 24.1 VERIFIED, TT 01/2024 new-hire limit REPORTED → reported.
     assert reports[2024].entity("cb_01").result(LDTT).provenance.value == "reported"
     # 2025: the 6-month limit under TT 15/2025 is unverified → provisional.

@@ -9,7 +9,7 @@ pack's side files declare.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 from .analysis.gaps import attach_gaps
 from .facts.store import Facts
 from .pack.find import find_pack, read_parameter_file
+from .pack.parameters import ParameterValue
 from .pack.plan import Plan, load_plan
 from .policy.extras import attach_extras
 from .report.results import Report
@@ -32,6 +33,10 @@ class RulePack(Plan):
         if isinstance(plan, RulePack):
             return plan
         return cls(**{f.name: getattr(plan, f.name) for f in fields(Plan)})
+
+    def with_parameters(self, overrides: Mapping[str, tuple[ParameterValue, ...]]) -> RulePack:
+        """A copy of this pack with user parameter values layered on top (the pack is unchanged)."""
+        return RulePack.of(super().with_parameters(overrides))
 
     def evaluate(self, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi", extras: bool = True) -> Report:
         """Evaluate every entity the pack has rules for, on a date, with the gap to each failed threshold.

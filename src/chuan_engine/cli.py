@@ -86,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--lang", choices=["vi", "en"], default="vi")
 
     sub.add_parser("schema", help="JSON Schema của tệp dữ kiện / JSON Schema of facts files")
+
+    srv = sub.add_parser("serve", help="máy chủ web và API JSON / web page and JSON API (extra [server])")
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=8000)
+    srv.add_argument("--pack", action="append", help="serve only this pack (repeatable; default: every pack)")
     return p
 
 
@@ -179,6 +184,19 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from .server import create_app
+    except ImportError as exc:
+        print(f"chuan: cần gói bổ sung máy chủ / the server extra is missing ({exc.name}): "
+              "pip install 'chuan-engine[server]'", file=sys.stderr)
+        return 2
+    uvicorn.run(create_app(packs=args.pack), host=args.host, port=args.port)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -188,6 +206,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_gaps(args)
         if args.command == "rules":
             return cmd_rules(args)
+        if args.command == "serve":
+            return cmd_serve(args)
         if args.command == "schema":
             print(json.dumps(facts_json_schema(), ensure_ascii=False, indent=2))
             return 0

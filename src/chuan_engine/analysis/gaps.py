@@ -28,12 +28,11 @@ from ..lang.ops import EPS, compare
 from ..report.gap_text import INCREASING, Gap
 from ..report.outcome import MeasureParts, Outcome, RuleResult
 from ..report.results import SCHEMA_VERSION
-from ..run.parts import gap_shape
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..pack.plan import Expression, Plan, Rule
+    from ..pack.plan import Plan, Rule
     from ..report.results import Report
 
 MAX_SEARCH = 100_000
@@ -41,23 +40,14 @@ MAX_SEARCH = 100_000
 
 # -- structure of a measure -------------------------------------------------------------------
 def measure_shape(pack: Plan, rule: Rule) -> tuple[str, ast.Node | None, str]:
-    """(shape, node, text): follow variables to the formula that computes the measure.
+    """(shape, node, text) of an indicator's measure, as the plan compiled it (``Rule.shape``).
 
     shape is ``share``, ``count``, ``ratio_of`` or ``value``; ``node``/``text`` are the formula
-    node and the text its positions refer to.
+    node, reached through variables, and the text its positions refer to.
     """
-    assert rule.measure is not None
-    expr: Expression = rule.measure
-    node = expr.tree
-    text = expr.text
-    seen: set[str] = set()
-    while isinstance(node, ast.Name) and node.name not in seen:
-        seen.add(node.name)
-        var = pack.variables.get((rule.subject, node.name))
-        if var is None or var.formula is None:
-            break
-        node, text = var.formula.tree, var.formula.text
-    return gap_shape(node).value, node, text
+    assert rule.measure is not None and rule.shape is not None
+    return rule.shape.kind.value, rule.shape.node, rule.shape.text
+
 
 
 # -- arithmetic ---------------------------------------------------------------------------------
@@ -246,9 +236,8 @@ def gaps_dict(report: Report, lang: str | None = None) -> dict[str, Any]:
 
     lang = lang or report.lang
     h = report.pack.header
-    subjects = h.level_subjects
     entities = [_entity_gaps(report, e, lang) for e in report.entities
-                if e.error is not None or (h.levels and (subjects is None or e.kind in subjects))]
+                if e.error is not None or report.pack.graded(e.kind)]
     return {"schema_version": SCHEMA_VERSION, "kind": "gaps",
             "pack": {"id": h.id, "version": h.version, "title": pick(h.title_vi, h.title_en, lang)},
             "as_of": report.as_of.isoformat(), "lang": lang, "entities": entities}

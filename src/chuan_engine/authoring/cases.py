@@ -17,6 +17,7 @@ from typing import Any
 from ..api import RulePack, load_pack
 from ..errors import ChuanError, FactsError
 from ..facts.loader import _entities_in, load_facts, parse_entity
+from ..facts.models import Cluster, School, Staff, Unit
 from ..facts.store import Facts
 from ..pack.parameters import ParameterValue
 from ..pack.provenance import Provenance
@@ -104,7 +105,8 @@ def case_facts(case: Case) -> Facts:
     entities = [parse_entity(item, str(case.file)) for item in case.facts]
     if case.facts_from:
         loaded = load_facts(*case.facts_from)
-        extra = [s for s in loaded.schools if s.id != "_loose"] + list(loaded.clusters)
+        extra: list[School | Cluster | Staff | Unit] = [s for s in loaded.schools if s.id != "_loose"]
+        extra += loaded.clusters
         for s in loaded.schools:
             if s.id == "_loose":
                 extra += list(s.staff or []) + list(s.units or [])
@@ -118,7 +120,7 @@ def case_facts(case: Case) -> Facts:
 
 
 def overrides(case: Case) -> dict[str, tuple[ParameterValue, ...]]:
-    out = {}
+    out: dict[str, tuple[ParameterValue, ...]] = {}
     for name, value in case.params.items():
         if isinstance(value, dict) or isinstance(value, list):
             raise CaseError(f"case '{case.name}': give parameter overrides as plain values", file=str(case.file))
@@ -138,12 +140,12 @@ def explain_text(r: RuleResult) -> str:
 
 def _same(expected: Any, got: Any, tol: float) -> bool:
     if isinstance(expected, bool) or isinstance(got, bool):
-        return expected is got or expected == got
+        return expected is got or bool(expected == got)
     if isinstance(expected, int | float) and isinstance(got, int | float):
         return abs(float(expected) - float(got)) <= tol
     if isinstance(expected, dt.date):
-        return expected.isoformat() == got
-    return expected == got
+        return bool(expected.isoformat() == got)
+    return bool(expected == got)
 
 
 def _check_result(ent: str, ref: str, r: RuleResult, want: Any, errors: list[str]) -> None:

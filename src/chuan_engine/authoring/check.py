@@ -312,12 +312,7 @@ def _threshold_order(res: PackCheck, pack: RulePack, rule: Any) -> None:
     if rule.kind != "indicator" or len(rule.thresholds) < 2 or rule.op not in (">=", ">", "<=", "<", "=="):
         return
     base = pack.parameters.base
-    chain: list[tuple[str, str]] = []
-    current = None
-    for lv in pack.level_ids:
-        current = rule.thresholds.get(lv, current)
-        if current is not None:
-            chain.append((lv, current))
+    chain = [(lv, name) for lv, name in rule.level_thresholds if name is not None]
     start, end = rule.effective.start, rule.effective.end or FAR
     for (lo_lv, lo_p), (hi_lv, hi_p) in zip(chain, chain[1:], strict=False):
         if lo_p == hi_p or lo_p not in base or hi_p not in base:
@@ -455,16 +450,6 @@ def _family_day(res: PackCheck, measure: str, ivs: list[Any], day: dt.date, repo
 # Satisfiable / falsifiable (bounded search)
 
 
-def _threshold_levels(pack: RulePack, rule: Any) -> list[str]:
-    """Levels at which an indicator has a threshold (a level without one inherits the previous level's)."""
-    out, current = [], None
-    for lv in pack.level_ids or ["default"]:
-        current = rule.thresholds.get(lv, current)
-        if current is not None:
-            out.append(lv)
-    return out
-
-
 def _search_dates(pack: RulePack) -> list[dt.date]:
     days: set[dt.date] = set()
     for r in pack.rules:
@@ -515,7 +500,7 @@ def _search(res: PackCheck, pack: RulePack, examples: int, seed: int,
 
     def shown(rule: Any) -> bool:
         outs = seen[_vkey(rule)]
-        levels = set(_threshold_levels(pack, rule)) if rule.kind == "indicator" else set()
+        levels = set(rule.threshold_levels) if rule.kind == "indicator" else set()
         return {Outcome.passed, Outcome.failed} <= outs and levels <= level_passed[_vkey(rule)]
 
     for facts, day in witnesses:
@@ -538,7 +523,7 @@ def _search(res: PackCheck, pack: RulePack, examples: int, seed: int,
             res.add("unsatisfiable", f"không tìm được trường hợp nào đạt quy tắc ({after_vi})",
                     f"no case passes the rule ({after_en})", rule=rule.id, file=rule.file)
         elif rule.kind == "indicator":
-            for lv in sorted(set(_threshold_levels(pack, rule)) - level_passed[_vkey(rule)]):
+            for lv in sorted(set(rule.threshold_levels) - level_passed[_vkey(rule)]):
                 res.add("unsatisfiable", f"không tìm được trường hợp nào đạt {lv} ({after_vi})",
                         f"no case passes level {lv} ({after_en})", rule=rule.id, file=rule.file)
         if Outcome.failed not in outs:

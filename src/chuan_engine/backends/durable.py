@@ -43,11 +43,11 @@ from ..facts.store import Facts
 from ..facts.vocab import OrderedVocab
 from ..lang import ast
 from ..lang.logic import UNKNOWN
-from ..lang.ops import BINARY, CORE_ONLY, FUNCTIONS, Form, Lowered, Refused
+from ..lang.ops import BINARY, CORE_ONLY, EPS, FUNCTIONS, Form, Lowered, Refused
 from ..lang.types import LINKS, fact_field_type
 from ..pack.plan import Plan, Rule
 from ..report.outcome import Outcome
-from ..run.explain import EPS, Evaluation, _check_input, _coerce_like, _input, _num_compare, compare
+from ..run.explain import Evaluation, _check_input, _coerce_like, _input, _num_compare, compare
 from ..run.views import View
 
 MAX_ALTERNATIVES = 64
@@ -653,26 +653,11 @@ class _DateCompiler:
 _OUTCOMES = {"pass": Outcome.passed, "fail": Outcome.failed, "na": Outcome.not_applicable}
 
 
-def _levels(pack: Plan) -> list[str]:
-    return pack.level_ids or ["default"]
-
-
-def _threshold_names(pack: Plan, rule: Rule) -> dict[str, str | None]:
-    """Threshold parameter per level, carried forward to higher levels as the core does."""
-    out: dict[str, str | None] = {}
-    name: str | None = None
-    for lv in _levels(pack):
-        name = rule.thresholds.get(lv, name)
-        out[lv] = name
-    return out
-
-
-def _verdict_key(pack: Plan, rule: Rule) -> str:
+def _verdict_key(rule: Rule) -> str:
     """The Rete verdict a ``@ref`` reads: the rule's own, or its base level for an indicator."""
     if rule.kind == "condition":
         return rule.id
-    base = next((lv for lv, n in _threshold_names(pack, rule).items() if n is not None), None)
-    return f"{rule.id}@{base}"
+    return f"{rule.id}@{rule.base_level}"
 
 
 @dataclass
@@ -854,7 +839,7 @@ class DurableBackend:
 
     def _compile(self, on: dt.date) -> _Compiled:
         pack = self.pack
-        dc = _DateCompiler(pack, on, lambda r: _verdict_key(pack, r))
+        dc = _DateCompiler(pack, on, _verdict_key)
         statics: dict[str, dict[str, Outcome]] = {}
         keys: dict[str, dict[str, str]] = {}
         kind_errors: dict[str, str] = {}
@@ -865,7 +850,7 @@ class DurableBackend:
             ir = self._ir_on(rid, on)
             rule = ir.rule
             rules_by_kind.setdefault(rule.subject, []).append(rid)
-            levels = _levels(pack)
+            levels = pack.level_keys
             if not rule.in_force(on):
                 statics[rid] = {lv: Outcome.not_applicable for lv in levels}
                 continue
@@ -879,7 +864,7 @@ class DurableBackend:
                 else:
                     assert ir.measure is not None and rule.op is not None
                     keys[rid], statics[rid] = {}, {}
-                    for lv, pname in _threshold_names(pack, rule).items():
+                    for lv, pname in rule.level_thresholds:
                         if pname is None:
                             statics[rid][lv] = Outcome.not_applicable
                             continue
@@ -993,7 +978,7 @@ class DurableBackend:
             lv_out = dict(compiled.statics.get(rid, {}))
             for lv, key in compiled.keys.get(rid, {}).items():
                 lv_out[lv] = _OUTCOMES[bucket[key]] if key in bucket else Outcome.unknown
-            ordered = {lv: lv_out[lv] for lv in _levels(self.pack)}
+            ordered = {lv: lv_out[lv] for lv in self.pack.level_keys}
             levels[rid] = ordered
             outcomes[rid] = self._rule_outcome(self._ir_on(rid, view.on).rule, ordered, bucket, view.on)
         return EntityVerdicts(view.kind, view.model.id, school, outcomes, levels)
@@ -1003,8 +988,8 @@ class DurableBackend:
             return Outcome.not_applicable
         if rule.kind == "condition":
             return _OUTCOMES[bucket[rule.id]] if rule.id in bucket else Outcome.unknown
-        base = _verdict_key(self.pack, rule).rsplit("@", 1)[1]
-        return levels.get(base, Outcome.not_applicable)
+        base = rule.base_level
+        return Outcome.not_applicable if base is None else levels.get(base, Outcome.not_applicable)
 
     # -- lifetime -----------------------------------------------------------------------
     def close(self) -> None:

@@ -17,6 +17,11 @@ import numpy as np
 from ..facts.vocab import OrderedVocab
 from ..lang.ops import BINARY, COMPARISONS, EPS, FUNCTIONS, UNARY, Form
 
+# ``None`` as a read-only 0-d object array. numpy reads a bare None as this array wherever an array is
+# expected (``np.where(c, a, None)``, ``np.not_equal(a, None)``), but its stubs do not take None as array-like.
+NONE = np.array(None, dtype=object)
+NONE.flags.writeable = False
+
 
 class NotVectorisable(Exception):
     """A construct the column compiler does not handle; the rule falls back to the explaining evaluator."""
@@ -36,23 +41,34 @@ class Col:
         return len(self.k)
 
 
+def not_none(a: np.ndarray) -> np.ndarray:
+    """Elementwise ``x is not None`` of an object array (numpy's ``a != None``)."""
+    out: np.ndarray = np.not_equal(a, NONE)  # an object comparison: the stubs say Any, numpy gives bools
+    return out
+
+
+def else_none(cond: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """``a`` where ``cond`` holds, None elsewhere (an object array)."""
+    return np.where(cond, a, NONE)
+
+
 def has_err(err: np.ndarray | None, n: int) -> np.ndarray:
     if err is None:
         return np.zeros(n, dtype=bool)
-    return np.not_equal(err, None)
+    return not_none(err)
 
 
 def merge_err(a: np.ndarray | None, b: np.ndarray | None, where_b: np.ndarray | None = None) -> np.ndarray | None:
     """First error wins; ``b`` counts only where ``where_b`` (it was evaluated there)."""
     if b is not None and where_b is not None:
-        b = np.where(where_b, b, None)
-        if not np.not_equal(b, None).any():
+        b = else_none(where_b, b)
+        if not not_none(b).any():
             b = None
     if a is None:
         return b
     if b is None:
         return a
-    return np.where(np.not_equal(a, None), a, b)
+    return np.where(not_none(a), a, b)
 
 
 def unknown(n: int, t: str = "any") -> Col:
@@ -81,9 +97,9 @@ def gather(c: Col, idx: np.ndarray, known: np.ndarray | None = None) -> Col:
     k = c.k[safe] & (idx >= 0)
     if known is not None:
         k &= known
-    err = None if c.err is None else np.where(idx >= 0, c.err[safe], None)
+    err = None if c.err is None else else_none(idx >= 0, c.err[safe])
     if err is not None and known is not None:
-        err = np.where(known, err, None)
+        err = else_none(known, err)
     return Col(c.t, c.v[safe], k, err, c.vocab, c.lit)
 
 
@@ -184,8 +200,8 @@ def where(c: Col, x: Col, y: Col) -> Col:
     cv = c.v.astype(bool)
     t, vocab = _join_types(x, y)
     v, k = FUNCTIONS["if"].column(cv, c.k, _as(x, t), x.k, _as(y, t), y.k)
-    err = merge_err(c.err, merge_err(np.where(c.k & cv, x.err, None) if x.err is not None else None,
-                                     np.where(c.k & ~cv, y.err, None) if y.err is not None else None))
+    err = merge_err(c.err, merge_err(else_none(c.k & cv, x.err) if x.err is not None else None,
+                                     else_none(c.k & ~cv, y.err) if y.err is not None else None))
     return Col(t, v, k, err, vocab)
 
 

@@ -22,7 +22,6 @@ from ..lang import ast
 from ..lang.ops import FUNCTIONS, Form, GapShape, Law, Op, Tally
 from ..lang.types import BOOL, DATE
 from ..pack.plan import Plan
-from ..run.parts import gap_shape
 from .cols import (
     Col,
     NotVectorisable,
@@ -97,14 +96,15 @@ class Vectoriser:
             hit = self._supplied.get((id(t), node.name))
             supplied = supplied | hit if hit is not None else supplied
             node = var.formula.tree
-        shape = gap_shape(node)
+        assert rule.shape is not None  # the plan compiled the measure's shape (pack/plan.py)
+        shape = rule.shape.kind
         nan = np.full(t.n, np.nan)
         if shape is GapShape.RATIO:
             assert isinstance(node, ast.Binary)
             a, b = self.ev(node.left, t), self.ev(node.right, t)
             if isinstance(a, Col) and isinstance(b, Col) and a.t == "num" and b.t == "num":
                 return PartCols(shape.value, a.v.astype(float), b.v.astype(float), a.k & b.k & ~supplied)
-        elif shape is not GapShape.VALUE:
+        elif shape in (GapShape.SHARE, GapShape.COUNT):
             tally = self._tallies.get((id(t), self.shape(node)))
             if tally is not None:
                 return PartCols(shape.value, tally[0], tally[1], ~supplied)

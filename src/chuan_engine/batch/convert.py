@@ -64,24 +64,24 @@ def chunk_models(chunk: Chunk) -> tuple[Facts, dict[tuple[str, str, str], Any], 
     ids = chunk.ids
     for s_idx, sid in enumerate(ids["school"]):
         try:
-            units = []
+            units: list[Unit] = []
             for u in np.flatnonzero(chunk.ent["unit"].school == s_idx):
                 uid = ids["unit"][u]
                 erow = chunk.ent["unit"].erow[u]
                 data = _record(fr["units"], erow) if erow >= 0 else {}
-                years = [UnitYear(**_record(fr["unit_years"], i)) for i in unit_years.get((sid, uid), [])]
-                units.append(Unit(id=uid, years=years, **data))
-            staff = []
+                uyears = [UnitYear(**_record(fr["unit_years"], i)) for i in unit_years.get((sid, uid), [])]
+                units.append(Unit(id=uid, years=uyears, **data))
+            staff: list[Staff] = []
             for p in np.flatnonzero(chunk.ent["staff"].school == s_idx):
                 pid = ids["staff"][p]
                 erow = chunk.ent["staff"].erow[p]
                 data = _record(fr["staff"], erow) if erow >= 0 else {}
-                years = [StaffYear(**_record(fr["staff_years"], i)) for i in staff_years.get((sid, pid), [])]
+                pyears = [StaffYear(**_record(fr["staff_years"], i)) for i in staff_years.get((sid, pid), [])]
                 its = [Initiative(id=fr["initiatives"].keys["initiative_id"][i], **_record(fr["initiatives"], i))
                        for i in inits.get((sid, pid), [])]
                 res = [Research(id=fr["research"].keys["research_id"][i], **_record(fr["research"], i))
                        for i in research.get((sid, pid), [])]
-                staff.append(Staff(id=pid, years=years, initiatives=its, research=res, **data))
+                staff.append(Staff(id=pid, years=pyears, initiatives=its, research=res, **data))
             srow = chunk.schools.erow[s_idx]
             data = _record(fr["schools"], srow) if srow >= 0 else {}
             syears = [SchoolYear(**_record(fr["school_years"], i)) for i in by["school_years"].get((sid,), [])]
@@ -97,10 +97,10 @@ def chunk_models(chunk: Chunk) -> tuple[Facts, dict[tuple[str, str, str], Any], 
             continue
         schools.append(school)
         models[("school", sid, sid)] = school
-        for u in school.units or []:
-            models[("unit", sid, u.id)] = u
-        for p in school.staff or []:
-            models[("staff", sid, p.id)] = p
+        for unit in school.units or []:
+            models[("unit", sid, unit.id)] = unit
+        for person in school.staff or []:
+            models[("staff", sid, person.id)] = person
     return Facts(schools), models, failed
 
 
@@ -111,7 +111,7 @@ def facts_to_frames(facts: Facts) -> dict[str, Any]:
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SPECS}
 
     def plain(model: Any, skip: set[str]) -> dict[str, Any]:
-        out = {}
+        out: dict[str, Any] = {}
         for name in type(model).model_fields:
             if name in skip:
                 continue
@@ -130,13 +130,13 @@ def facts_to_frames(facts: Facts) -> dict[str, Any]:
             rows["research"].append({"school_id": sid, "staff_id": None, "research_id": r.id, **plain(r, {"id"})})
         for u in s.units or []:
             rows["units"].append({"school_id": sid, "unit_id": u.id, **plain(u, common)})
-            for y in u.years:
-                rows["unit_years"].append({"school_id": sid, "unit_id": u.id, **plain(y, {"inputs"})})
+            for uy in u.years:
+                rows["unit_years"].append({"school_id": sid, "unit_id": u.id, **plain(uy, {"inputs"})})
         for p in s.staff or []:
             rows["staff"].append({"school_id": sid, "staff_id": p.id,
                                   **plain(p, common | {"initiatives", "research"})})
-            for y in p.years:
-                rows["staff_years"].append({"school_id": sid, "staff_id": p.id, **plain(y, {"inputs"})})
+            for py in p.years:
+                rows["staff_years"].append({"school_id": sid, "staff_id": p.id, **plain(py, {"inputs"})})
             for it in p.initiatives:
                 rows["initiatives"].append({"school_id": sid, "staff_id": p.id, "initiative_id": it.id,
                                             **plain(it, {"id"})})

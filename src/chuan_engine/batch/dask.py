@@ -31,9 +31,9 @@ class DaskBatch:
     summary: Any
 
     def compute(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        import dask
+        from dask.base import compute  # what ``dask.compute`` re-exports
 
-        res, summ = dask.compute(self.results, self.summary)
+        res, summ = compute(self.results, self.summary)
         return res.reset_index(drop=True), summ.reset_index(drop=True)
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
@@ -47,6 +48,7 @@ from pydantic import BaseModel
 from ..errors import FactsError
 from ..facts import models
 from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS, Type
+from .cols import NONE
 
 FRAMES = ("schools", "school_years", "units", "unit_years", "staff", "staff_years", "initiatives", "research")
 
@@ -123,7 +125,7 @@ class Key:
     uniques: np.ndarray  # object
 
     def __post_init__(self) -> None:
-        self.ext = np.append(self.uniques.astype(object), None)
+        self.ext = np.append(self.uniques.astype(object), NONE)
 
     def __getitem__(self, i: Any) -> Any:
         return self.ext[self.codes[i]]
@@ -133,7 +135,9 @@ class Key:
 
     def positions(self, index: pd.Index) -> np.ndarray:
         """Each row's position in ``index`` (-1 when absent or empty)."""
-        return np.append(index.get_indexer(self.uniques), -1)[self.codes]
+        # pandas takes any array-like target (it makes it an Index); its stubs ask for an Index.
+        out: np.ndarray = np.append(index.get_indexer(pd.Index(self.uniques)), -1)[self.codes]
+        return out
 
 
 @dataclass
@@ -149,6 +153,13 @@ class Frame:
     present: set[str] = field(default_factory=set)
     raw: pd.DataFrame | None = None
     row_bad: np.ndarray | None = None  # object: None or message (first bad cell of the row)
+
+    @property
+    def record_years(self) -> np.ndarray:
+        """The year of each row of a year frame (school_years, unit_years, staff_years; -1 = invalid)."""
+        if self.year is None:
+            raise ValueError(f"frame '{self.name}' has no year column")
+        return self.year
 
 
 def _bad_msg(col: str, value: Any, why: str) -> str:
@@ -166,10 +177,16 @@ class _LazyRaw:
         self.series = series
         self._arr: np.ndarray | None = None
 
-    def __getitem__(self, i: Any) -> Any:
+    def _cells(self) -> np.ndarray:
         if self._arr is None:
             self._arr = self.series.to_numpy(dtype=object)
-        return self._arr[i]
+        return self._arr
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._cells()[i]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._cells())
 
 
 def normalize(series: pd.Series, t: Type, col: str, model: type[BaseModel] | None = None) -> Column:
@@ -197,7 +214,7 @@ def normalize(series: pd.Series, t: Type, col: str, model: type[BaseModel] | Non
             if integer:
                 wrong |= k & (np.floor(v) != v)
         for i in np.flatnonzero(wrong):
-            bad[i] = _bad_msg(col, raw[i], "không phải số hợp lệ / not a valid number"
+            bad[int(i)] = _bad_msg(col, raw[i], "không phải số hợp lệ / not a valid number"
                               + (f" (≥ {ge})" if ge is not None else "") + (f" (≤ {le})" if le is not None else ""))
         k = k & ~wrong
         return Column(t, np.where(k, v, np.nan), k, bad)
@@ -228,7 +245,7 @@ def normalize(series: pd.Series, t: Type, col: str, model: type[BaseModel] | Non
         v = mapped[codes]
         wrong = v == -2
         for i in np.flatnonzero(wrong):
-            bad[i] = _bad_msg(col, raw[i], f"không thuộc danh mục / not one of: {allowed}")
+            bad[int(i)] = _bad_msg(col, raw[i], f"không thuộc danh mục / not one of: {allowed}")
         k = k & ~wrong
         return Column(t, np.where(k, v, -1), k, bad)
     if kind == "date":
@@ -269,7 +286,9 @@ def _fast_str(series: pd.Series) -> np.ndarray | None:
     if isinstance(series.dtype, pd.StringDtype) or (
             series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) in ("string", "empty")):
         stripped = series.astype("string").str.strip()
-        return stripped.to_numpy(dtype=object, na_value=None)
+        # pandas-stubs leave None out of na_value's type; pandas takes it (missing cells become None).
+        text: np.ndarray = stripped.to_numpy(dtype=object, na_value=None)  # type: ignore[call-overload]
+        return text
     return None
 
 
@@ -311,7 +330,7 @@ def _by_unique(series: pd.Series, t: Type, col: str, conv: Any, dtype: Any, why:
     if wrong.any():
         raw = series.to_numpy(dtype=object)
         for i in np.flatnonzero(wrong):
-            bad[i] = _bad_msg(col, raw[i], why)
+            bad[int(i)] = _bad_msg(col, raw[i], why)
     return Column(t, v, k, bad)
 
 
@@ -378,9 +397,9 @@ def prepare(name: str, df: pd.DataFrame, input_types: dict[str, Type]) -> Frame:
             frame.inputs[col] = c
         else:
             continue
-        for i, msg in c.bad.items():
-            if row_bad[i] is None:
-                row_bad[i] = msg
+        for row, msg in c.bad.items():
+            if row_bad[row] is None:
+                row_bad[row] = msg
     frame.row_bad = row_bad
     return frame
 
@@ -405,7 +424,7 @@ def _normalize_input(series: pd.Series, t: Type, col: str) -> Column:
                     and math.isfinite(float(x)):
                 v[i] = float(x)
             else:
-                bad[i] = f"input '{col}' must be num, got {type(x).__name__} {x!r}"
+                bad[int(i)] = f"input '{col}' must be num, got {type(x).__name__} {x!r}"
                 k[i] = False
         return Column(t, v, k, bad)
     if kind == "bool":
@@ -416,7 +435,7 @@ def _normalize_input(series: pd.Series, t: Type, col: str) -> Column:
             if isinstance(x, bool | np.bool_) or key in ("true", "false"):
                 v[i] = bool(x) if key is None else key == "true"
             else:
-                bad[i] = f"input '{col}' must be bool, got {type(x).__name__} {x!r}"
+                bad[int(i)] = f"input '{col}' must be bool, got {type(x).__name__} {x!r}"
                 k[i] = False
         return Column(t, v, k, bad)
     if kind == "date":
@@ -428,7 +447,7 @@ def _normalize_input(series: pd.Series, t: Type, col: str) -> Column:
             if isinstance(x, str):
                 v[i] = x
             else:
-                bad[i] = f"input '{col}' must be str, got {type(x).__name__} {x!r}"
+                bad[int(i)] = f"input '{col}' must be str, got {type(x).__name__} {x!r}"
                 k[i] = False
         return Column(t, v, k, bad)
     return normalize(series, t, col)

@@ -13,11 +13,12 @@ import numpy as np
 
 from ..analysis.gaps import measure_shape
 from ..errors import ChuanError
+from ..lang.ops import EPS
 from ..pack.plan import Plan, Rule
 from ..report.outcome import MeasureParts, Outcome
 from ..run.explain import Evaluation
 from ..run.views import View
-from .cols import EPS, Col, NotVectorisable, compare, gather, merge_err
+from .cols import Col, NotVectorisable, compare, gather, merge_err
 from .compiler import PartCols, Vectoriser, _bool
 from .convert import chunk_models
 from .tables import Chunk, Table
@@ -98,7 +99,7 @@ class RuleRunner:
     # -- vectorised ---------------------------------------------------------------
     def _vectorised(self, rule: Rule, t: Table) -> RuleCols:
         n = t.n
-        levels = self.pack.level_ids or ["default"]
+        levels = self.pack.level_keys
         inforce = t.covers(rule.effective.start, rule.effective.end)
         outcome = np.full(n, NA, dtype=np.int8)
         err: np.ndarray | None = None
@@ -140,11 +141,9 @@ class RuleRunner:
                 raise NotVectorisable("a measure that is a list or record")
             err = merge_err(err, m.err, active)
             parts = self.vec.parts(rule, t)
-            name: str | None = None
             base: str | None = None
             base_p: Col | None = None
-            for lv in levels:
-                name = rule.thresholds.get(lv, name)
+            for lv, name in rule.level_thresholds:
                 arr = np.full(n, NA, dtype=np.int8)
                 arr[app_unk] = UNK
                 mg = np.full(n, np.nan)
@@ -181,7 +180,7 @@ class RuleRunner:
             facts, models, failed = chunk_models(self.chunk)
             self._engine = (Evaluation(self.pack, facts), facts, models, failed)
         run, facts, models, failed = self._engine
-        levels = self.pack.level_ids or ["default"]
+        levels = self.pack.level_keys
         n = t.n
         outcome = np.full(n, UNK, dtype=np.int8)
         value = np.full(n, None, dtype=object)

@@ -16,8 +16,10 @@ from ..errors import FactsError
 from ..facts.models import Cluster
 from ..i18n import t as label
 from ..lang import ast
+from ..lang.ops import EPS
 from ..pack.plan import Plan, dependency_order
 from ..pack.provenance import Provenance
+from ..report.verdict import eligibility_verdict, level_status, level_verdict
 from .extras import batch_extras, input_facts
 from .gaps import GAP_COLUMNS, gap_cells, no_gaps
 from .io import read_inputs, read_table, write_excel
@@ -52,8 +54,7 @@ class BatchResult:
 
 
 def _level_columns(pack: Plan, kind: str) -> list[str]:
-    subjects = pack.header.level_subjects
-    if pack.header.levels and (subjects is None or kind in subjects):
+    if pack.graded(kind):
         return [f"level_{lv}" for lv in pack.level_ids]
     return []
 
@@ -363,7 +364,7 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
     # -- results frame (entity-major, rules in pack order)
     out_codes = OC.astype(np.int8).ravel()  # categorical codes: int8 as pandas keeps them (no conversion)
     badr = np.repeat(bad, R)
-    exceeded = (OC == PASS) & (M > 1e-9)
+    exceeded = (OC == PASS) & (M > EPS)
     value = np.stack([rc.value for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
     threshold = np.stack([rc.threshold for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
     margin = M.ravel().copy()
@@ -408,7 +409,7 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
     data.update(_gap_data(cols, n, badr))
     results = pd.DataFrame(data, copy=False)  # fresh arrays: no copy, and no consolidation of object columns
     # -- summary frame
-    verdict, text, reached = _verdicts(pack, kind, rules, OC, levels, M, lang)
+    verdict, text, reached = _verdicts(pack, kind, OC, levels, lang)
     verdict[bad] = "error"
     text[bad] = label("error", lang)
     reached[bad] = None
@@ -448,32 +449,33 @@ def _obj(values: np.ndarray) -> pd.Series:
     return pd.Series(np.asarray(values, dtype=object), dtype=object, copy=False)
 
 
-def _verdicts(pack: Plan, kind: str, rules: list[Any], OC: np.ndarray, levels: dict[str, np.ndarray],
-              M: np.ndarray, lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The verdict of report.summarize, over all entities at once."""
+def _verdicts(pack: Plan, kind: str, OC: np.ndarray, levels: dict[str, np.ndarray],
+              lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The verdict of report.summarize, over all entities at once: the report's own verdict functions, called
+    once per distinct combination of level statuses."""
     n = OC.shape[0]
-    subjects = pack.header.level_subjects
-    if not (pack.header.levels and (subjects is None or kind in subjects)):
-        elig = (OC == PASS).any(axis=1).astype(np.int64)
-        v = np.array(["not_eligible", "eligible"], dtype=object)[elig]
-        tx = np.array([label("not_eligible", lang), label("eligible", lang)], dtype=object)[elig]
-        return v, tx, np.full(n, None, dtype=object)
-    status = {}
-    for lvl in pack.header.levels:
-        L = levels[lvl.id]
-        status[lvl.id] = np.where((L == FAIL).any(axis=1), "fail", np.where((L == UNK).any(axis=1), "unknown",
-                                                                             "pass"))
-    reached = np.full(n, None, dtype=object)
-    still = np.ones(n, dtype=bool)
-    for lvl in pack.header.levels:
-        still &= status[lvl.id] == "pass"
-        reached[still] = lvl.id
-    first = pack.header.levels[0].id
-    labels = {lvl.id: lvl for lvl in pack.header.levels}
-    verdict = np.where(status[first] == "fail", "chua_dat", "chua_du_du_lieu").astype(object)
-    text = np.where(status[first] == "fail", label("chua_dat", lang), label("chua_du_du_lieu", lang)).astype(object)
-    for i in np.flatnonzero(np.not_equal(reached, None)):
-        lv = labels[reached[i]]
-        verdict[i] = f"dat_{lv.id}"
-        text[i] = f"đạt {lv.label_vi.lower()}" if lang == "vi" else f"meets {lv.label_en}"
-    return verdict, text, reached
+    if not pack.graded(kind):
+        return _eligibility(OC, lang)
+    ids = [lvl.id for lvl in pack.header.levels]
+    # per entity and level: does a required rule fail there, is one undetermined (0/1 each)
+    flags = np.zeros((n, 2 * len(ids)), dtype=np.int8)
+    for i, lv in enumerate(ids):
+        flags[:, 2 * i] = (levels[lv] == FAIL).any(axis=1)
+        flags[:, 2 * i + 1] = (levels[lv] == UNK).any(axis=1)
+    combos, inv = np.unique(flags, axis=0, return_inverse=True)
+    found = [level_verdict(pack.header.levels, {lv: level_status(int(c[2 * i]), int(c[2 * i + 1]))
+                                                for i, lv in enumerate(ids)}) for c in combos]
+    codes = np.array([v.code for v in found], dtype=object)
+    texts = np.array([v.text(lang) for v in found], dtype=object)
+    reached = np.array([v.reached.id if v.reached else None for v in found], dtype=object)
+    inv = np.asarray(inv).reshape(-1)
+    return codes[inv], texts[inv], reached[inv]
+
+
+def _eligibility(OC: np.ndarray, lang: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The verdict of entities not judged against levels: eligible when some rule passes."""
+    verdicts = [eligibility_verdict(False), eligibility_verdict(True)]
+    elig = (OC == PASS).any(axis=1).astype(np.int64)
+    codes = np.array([v.code for v in verdicts], dtype=object)
+    texts = np.array([v.text(lang) for v in verdicts], dtype=object)
+    return codes[elig], texts[elig], np.full(OC.shape[0], None, dtype=object)

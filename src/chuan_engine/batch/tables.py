@@ -21,7 +21,7 @@ from pydantic_core import PydanticUndefined
 
 from ..lang.ops import date_parts
 from ..lang.types import DATE, ENTITY_FIELDS, YEAR_FIELDS
-from .cols import Col
+from .cols import Col, else_none, not_none
 from .layout import SPECS, Frame, normalize
 
 NO_YEAR = 1 << 30
@@ -254,6 +254,8 @@ class Entities:
     first: np.ndarray
     bad: np.ndarray
     keys: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    rec_ent: np.ndarray | None = None  # the entity of each row of the year frame (set by Chunk)
+    off: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # first table row per entity
 
 
 class Chunk:
@@ -343,7 +345,7 @@ class Chunk:
     def _merge_bad(bad: np.ndarray, pos: np.ndarray, msgs: Any) -> None:
         if msgs is None:
             return
-        rows = sorted(msgs) if isinstance(msgs, dict) else np.flatnonzero(np.not_equal(msgs, None))
+        rows = sorted(msgs) if isinstance(msgs, dict) else np.flatnonzero(not_none(msgs))
         for i in rows:
             if pos[i] >= 0 and bad[pos[i]] is None:
                 bad[pos[i]] = msgs[i]
@@ -387,15 +389,16 @@ class Chunk:
         if yf is not None:
             pos = index.get_indexer(keys[k])
             ent_of_rec = pos
-            valid = yf.year >= 0
-            dup = pd.DataFrame({"p": pos, "y": yf.year}).duplicated().to_numpy() & valid
+            yf_year = yf.record_years
+            valid = yf_year >= 0
+            dup = pd.DataFrame({"p": pos, "y": yf_year}).duplicated().to_numpy() & valid
             for i in np.flatnonzero(dup):
-                bad[pos[i]] = f"trùng bản ghi năm {int(yf.year[i])} / duplicate year record"
+                bad[pos[i]] = f"trùng bản ghi năm {int(yf_year[i])} / duplicate year record"
             self._merge_bad(bad, pos, yf.row_bad)
-            yrs = np.where(valid, yf.year, NO_YEAR)
+            yrs = np.where(valid, yf_year, NO_YEAR)
             np.minimum.at(first, pos, yrs)
         ent = Entities(ids, school, erow, first, bad, ukeys)
-        ent.rec_ent = ent_of_rec  # type: ignore[attr-defined]
+        ent.rec_ent = ent_of_rec
         return ent
 
     # -- windows and grids ------------------------------------------------------
@@ -404,13 +407,14 @@ class Chunk:
         sy = self.frames.get("school_years")
         if sy is not None:
             pos = sy.keys["school_id"].positions(self.school_index)
-            valid = sy.year >= 0
-            np.minimum.at(self.schools.first, pos[valid], sy.year[valid])
-            dup = pd.DataFrame({"p": pos, "y": sy.year}).duplicated().to_numpy() & valid
+            sy_year = sy.record_years
+            valid = sy_year >= 0
+            np.minimum.at(self.schools.first, pos[valid], sy_year[valid])
+            dup = pd.DataFrame({"p": pos, "y": sy_year}).duplicated().to_numpy() & valid
             for i in np.flatnonzero(dup):
-                self.schools.bad[pos[i]] = f"trùng bản ghi năm {int(sy.year[i])} / duplicate year record"
+                self.schools.bad[pos[i]] = f"trùng bản ghi năm {int(sy_year[i])} / duplicate year record"
             self._merge_bad(self.schools.bad, pos, sy.row_bad)
-            self.schools.rec_ent = pos  # type: ignore[attr-defined]
+            self.schools.rec_ent = pos
         for ent in (self.schools, self.ent.get("unit"), self.ent.get("staff")):
             if ent is None or len(ent.first) == 0:
                 continue
@@ -428,13 +432,13 @@ class Chunk:
         year = np.repeat(self.Y0[es], span) + (np.arange(total) - np.repeat(off, span))
         school = es[rows_ent]
         date = np.where(year == self.E[school], self.on[school], year_end(year))
-        ent.off = off  # type: ignore[attr-defined]
+        ent.off = off
         efr = self.frames.get(_entity_frame(kind))
         yfr = self.frames.get(_year_frame(kind))
         rec = np.full(total, -1, dtype=np.int64)
-        rec_ent = getattr(ent, "rec_ent", None)
+        rec_ent = ent.rec_ent
         if yfr is not None and rec_ent is not None:
-            yr = yfr.year
+            yr = yfr.record_years
             ok = (yr >= 0) & (rec_ent >= 0)
             e = rec_ent[ok]
             sch = es[e]
@@ -450,7 +454,7 @@ class Chunk:
         safe = np.where(valid, e, 0)
         if len(ent.school) == 0:
             return np.full(len(e), -1, dtype=np.int64)
-        return np.where(valid, ent.off[safe] + year - self.Y0[ent.school[safe]], -1)  # type: ignore[attr-defined]
+        return np.where(valid, ent.off[safe] + year - self.Y0[ent.school[safe]], -1)
 
     def output_rows(self, kind: str) -> np.ndarray:
         """The rows evaluated on each school's evaluation date (one per entity, in entity order)."""
@@ -460,6 +464,7 @@ class Chunk:
     # -- links ------------------------------------------------------------------
     def _links(self) -> None:
         S, U, P = self.tables["school"], self.tables["unit"], self.tables["staff"]
+        assert S.school is not None and U.school is not None and P.school is not None  # entity tables have schools
         n_all = {"school": S, "unit": U, "staff": P}
         for kind, t in n_all.items():
             t.links["history"] = self._history(kind, t)
@@ -469,8 +474,9 @@ class Chunk:
         unit_ent = np.full(P.n, -1, dtype=np.int64)
         if P.n and len(self.ent["unit"].ids):
             gindex, G = self.gindex["unit"]
-            gid = gindex.get_indexer(np.where(uid.k, uid.v, None))
-            unit_ent = self.key_index("unit").get_indexer(P.school.astype(np.int64) * G + gid)
+            # pandas takes any array-like target (it makes it an Index); its stubs ask for an Index.
+            gid = gindex.get_indexer(pd.Index(else_none(uid.k, uid.v)))
+            unit_ent = self.key_index("unit").get_indexer(pd.Index(P.school.astype(np.int64) * G + gid))
             unit_ent = np.where(uid.k & (gid >= 0), unit_ent, -1)
         if P.n:
             missing = uid.k & (unit_ent < 0) & self.known["units"][P.school]
@@ -523,7 +529,7 @@ class Chunk:
         def make() -> Rel:
             ent = self.ent[kind]
             first = ent.first[t.ent] if t.n else np.zeros(0, dtype=np.int64)
-            base = ent.off[t.ent] - self.Y0[t.school] if t.n else np.zeros(0, dtype=np.int64)  # type: ignore[attr-defined]
+            base = ent.off[t.ent] - self.Y0[t.school] if t.n else np.zeros(0, dtype=np.int64)
             idx = np.arange(t.n)
             start = np.where(first <= t.year, base + first, idx)
             return Rel(t, t.n, np.ones(t.n, dtype=bool), start=start, end=idx)
@@ -569,7 +575,7 @@ class Chunk:
     def _item_errors(fr: Frame, own: np.ndarray, owner: str) -> list[tuple[int, str]]:
         out = []
         if fr.row_bad is not None:
-            for i in np.flatnonzero(np.not_equal(fr.row_bad, None) & (own >= 0)):
+            for i in np.flatnonzero(not_none(fr.row_bad) & (own >= 0)):
                 out.append((int(own[i]), str(fr.row_bad[i])))
         idcol = SPECS[fr.name][2]
         dup = pd.DataFrame({"o": own, "i": fr.keys[idcol].codes}).duplicated().to_numpy() & (own >= 0)

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..errors import FactsError
 from ..yamlio import pydantic_location, read_data
-from .models import Entity, FactsDocument
+from .models import Cluster, Entity, FactsDocument, School, Staff, Unit
 from .store import Facts
 
 _ENTITY = TypeAdapter(Entity)
@@ -55,7 +55,7 @@ def _entities_in(data: Any, file: str) -> list[dict[str, Any]]:
     return items
 
 
-def parse_entity(item: dict[str, Any], file: str | None = None) -> Any:
+def parse_entity(item: dict[str, Any], file: str | None = None) -> School | Cluster | Staff | Unit:
     """Validate one entity mapping, raising FactsError naming the entity id and field path."""
     try:
         return _ENTITY.validate_python(item)

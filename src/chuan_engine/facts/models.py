@@ -9,6 +9,7 @@ evaluates the same rules as one given with its full roster).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -36,7 +37,7 @@ class _Fact(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-def _unique(items: list[BaseModel] | None, key: str, what: str) -> None:
+def _unique(items: Sequence[BaseModel] | None, key: str, what: str) -> None:
     if not items:
         return
     seen: set[object] = set()

@@ -24,6 +24,7 @@ def ascii_key(text: str) -> str:
 class OrderedVocab(StrEnum):
     """A StrEnum whose members compare by declaration order and accept aliases."""
 
+    _value_: str  # every member's value is its ASCII name (tells the type checker what ``.value`` is)
     _aliases: ClassVar[dict[str, str]]
 
     @classmethod

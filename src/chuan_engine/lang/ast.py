@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +68,7 @@ class Call(Node):
     func_pos: int
 
 
-def walk(node: Node):
+def walk(node: Node) -> Iterator[Node]:
     """Yield the node and all its descendants (depth first)."""
     stack = [node]
     while stack:

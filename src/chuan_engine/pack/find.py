@@ -15,7 +15,7 @@ from .provenance import Provenance
 
 def pack_search_path() -> list[Path]:
     """Where pack names are looked up: $CHUAN_RULES, ./rules, the bundled packs, the source checkout."""
-    paths = []
+    paths: list[Path] = []
     env = os.environ.get("CHUAN_RULES")
     if env:
         paths.extend(Path(p) for p in env.split(os.pathsep) if p)

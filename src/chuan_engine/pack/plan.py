@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from ..errors import CycleError, ExpressionTypeError, PackNotFoundError, ParameterError, RuleError
 from ..lang import ast
 from ..lang.checker import CheckContext, Checker
+from ..lang.ops import BINARY, FUNCTIONS, GapShape
 from ..lang.parser import parse
 from ..lang.types import BOOL, DECLARED_TYPES, NUM, Type
 from ..yamlio import pydantic_location, read_data
@@ -25,11 +26,33 @@ from .provenance import Provenance, weakest
 from .side_files import SideFile, compile_side_files, read_side_files
 from .spec import Citation, GapSpec, PackFile, PackHeader, Period, RuleSpec, VariableSpec, expand_versions
 
+# The one level of a pack that defines none: every result carries it, so a condition has a level verdict.
+DEFAULT_LEVEL = "default"
+
 
 @dataclass(frozen=True, slots=True)
 class Expression:
     text: str
     tree: ast.Node
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureShape:
+    """What an indicator's measure computes, for gaps: ``kind`` is read from the operator table (share, count,
+    ratio or value); ``node`` is the formula reached through variables and ``text`` the text its positions refer to."""
+
+    kind: GapShape
+    node: ast.Node
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """What a rule's verdict rests on, for its provenance: the parameters it reads (its base threshold, those of
+    its expressions and of the variables they read) and the rules it reads (directly or through variables)."""
+
+    params: frozenset[str] = frozenset()
+    rules: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -73,6 +96,26 @@ class Rule:
     params_read: frozenset[str] = frozenset()
     rules_read: frozenset[str] = frozenset()
     variables_read: frozenset[tuple[str, str]] = frozenset()
+    # Per level of the pack (``Plan.level_keys``), the threshold parameter, carried forward: a level without
+    # its own threshold reuses the previous level's; None before the first threshold (and for a condition).
+    level_thresholds: tuple[tuple[str, str | None], ...] = ()
+    shape: MeasureShape | None = None  # an indicator's measure, for gaps
+    basis: Basis = Basis()
+
+    @property
+    def threshold_levels(self) -> tuple[str, ...]:
+        """The levels at which the rule has a threshold, its own or carried forward."""
+        return tuple(lv for lv, name in self.level_thresholds if name is not None)
+
+    @property
+    def base_level(self) -> str | None:
+        """The first level with a threshold: an indicator's own verdict is its verdict there."""
+        return next(iter(self.threshold_levels), None)
+
+    @property
+    def base_threshold(self) -> str | None:
+        """The threshold parameter of the base level."""
+        return next((name for _, name in self.level_thresholds if name is not None), None)
 
     def in_force(self, on: dt.date) -> bool:
         return self.effective.covers(on)
@@ -107,6 +150,16 @@ class Plan:
     @property
     def level_ids(self) -> list[str]:
         return [lvl.id for lvl in self.header.levels]
+
+    def graded(self, kind: str) -> bool:
+        """Whether entities of this kind are judged against the pack's levels (``level_subjects``)."""
+        subjects = self.header.level_subjects
+        return bool(self.header.levels) and (subjects is None or kind in subjects)
+
+    @property
+    def level_keys(self) -> tuple[str, ...]:
+        """The levels every result carries: the pack's, or ``DEFAULT_LEVEL`` for a pack without levels."""
+        return _level_keys(self.header)
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id; of a rule with several versions, the latest."""
@@ -166,14 +219,19 @@ class Plan:
         return sorted({r.subject for r in self.rules})
 
     def rule_provenance(self, rule: Rule, on: dt.date) -> Provenance:
-        """A rule is as sure as its wording and the weakest threshold it reads on that date."""
+        """A rule is as sure as its wording, the weakest parameter it reads on that date (``Rule.basis``) and
+        the rules it reads, in their versions in force on that date (LEGAL_SOURCES §8a.11): a rule resting on a
+        provisional rule is provisional."""
         items = [rule.wording_provenance]
-        base = next((rule.thresholds[lv] for lv in self.level_ids or ["default"] if lv in rule.thresholds), None)
-        for name in sorted(rule.params_read | ({base} if base else set())):
+        for name in sorted(rule.basis.params):
             try:
                 items.append(self.parameters.at(name, on).provenance)
             except ParameterError:
                 items.append(Provenance.provisional)
+        for ref in sorted(rule.basis.rules):
+            read = self.resolve(ref, on)  # as the evaluators read ``@ref``; none in force: nothing read
+            if read is not None:
+                items.append(self.rule_provenance(read, on))
         return weakest(items)
 
     # -- derived packs ----------------------------------------------------------
@@ -293,6 +351,7 @@ def _compile(
     files: tuple[str, ...],
 ) -> Plan:
     level_ids = [lvl.id for lvl in header.levels]
+    level_keys = _level_keys(header)
     group_ids = {g.id for g in header.groups}
     by_ref: dict[str, list[RuleSpec]] = {}
     for spec, f in rule_specs:
@@ -407,35 +466,8 @@ def _compile(
                 raise ExpressionTypeError(f"{attr} must be {want}, but it is {got}", file=f, rule=spec.id,
                                           position=0, expression=text)
             compiled[attr] = expr
-        rules.append(
-            Rule(
-                id=spec.id,
-                concept=spec.concept or spec.id,
-                title_vi=spec.title_vi,
-                title_en=spec.title_en,
-                subject=spec.subject,
-                group=spec.group,
-                citation=spec.citation,
-                effective=spec.effective,
-                wording_provenance=spec.provenance,
-                kind=spec.kind,
-                applies_if=compiled["applies_if"],
-                measure=compiled["measure"],
-                op=spec.op,
-                thresholds=dict(spec.thresholds or {}),
-                unit=spec.unit,
-                gap=spec.gap,
-                condition=compiled["condition"],
-                levels=tuple(spec.levels) if spec.levels is not None else None,
-                monotone_in=tuple(spec.monotone_in),
-                note_vi=spec.note_vi,
-                note_en=spec.note_en,
-                file=f,
-                params_read=frozenset(preads),
-                rules_read=frozenset(rreads),
-                variables_read=frozenset(reads),
-            )
-        )
+        rules.append(_rule(spec, f, compiled, (reads, preads, rreads), level_keys, variables,
+                           (var_reads, var_param_reads, var_rule_reads)))
     pack = Plan(header, tuple(rules), variables, ParameterSet(params), source, files)
     _check_cycles(pack, var_reads, var_rule_reads)
     for imp in header.implications:
@@ -443,6 +475,113 @@ def _compile(
             if not pack.versions(ref):
                 raise RuleError(f"implication names unknown rule or concept '{ref}'", file=source)
     return pack
+
+
+# What each variable reads: variables, parameters, rules (by (subject, name)), from type checking.
+_VarGraph = tuple[dict[tuple[str, str], set[tuple[str, str]]], dict[tuple[str, str], set[str]],
+                  dict[tuple[str, str], set[str]]]
+
+
+def _rule(
+    spec: RuleSpec,
+    f: str,
+    compiled: dict[str, Expression | None],
+    read: tuple[set[tuple[str, str]], set[str], set[str]],
+    level_keys: tuple[str, ...],
+    variables: Mapping[tuple[str, str], Variable],
+    var_graph: _VarGraph,
+) -> Rule:
+    """One compiled rule (version): its expressions checked, its per-level thresholds carried forward, its
+    measure's shape and what it rests on resolved once."""
+    reads, preads, rreads = read
+    rule = Rule(
+        id=spec.id,
+        concept=spec.concept or spec.id,
+        title_vi=spec.title_vi,
+        title_en=spec.title_en,
+        subject=spec.subject,
+        group=spec.group,
+        citation=spec.citation,
+        effective=spec.effective,
+        wording_provenance=spec.provenance,
+        kind=spec.kind,
+        applies_if=compiled["applies_if"],
+        measure=compiled["measure"],
+        op=spec.op,
+        thresholds=dict(spec.thresholds or {}),
+        unit=spec.unit,
+        gap=spec.gap,
+        condition=compiled["condition"],
+        levels=tuple(spec.levels) if spec.levels is not None else None,
+        monotone_in=tuple(spec.monotone_in),
+        note_vi=spec.note_vi,
+        note_en=spec.note_en,
+        file=f,
+        params_read=frozenset(preads),
+        rules_read=frozenset(rreads),
+        variables_read=frozenset(reads),
+        level_thresholds=_carried_thresholds(level_keys, spec.thresholds or {}),
+        shape=_measure_shape(variables, spec.subject, compiled["measure"]),
+    )
+    return replace(rule, basis=_basis(rule, var_graph))
+
+
+def _level_keys(header: PackHeader) -> tuple[str, ...]:
+    return tuple(lvl.id for lvl in header.levels) or (DEFAULT_LEVEL,)
+
+
+def _carried_thresholds(level_keys: tuple[str, ...],
+                        thresholds: Mapping[str, str]) -> tuple[tuple[str, str | None], ...]:
+    """Each level's threshold parameter: a level without its own threshold reuses the previous level's."""
+    out: list[tuple[str, str | None]] = []
+    name: str | None = None
+    for lv in level_keys:
+        name = thresholds.get(lv, name)
+        out.append((lv, name))
+    return tuple(out)
+
+
+def _measure_shape(variables: Mapping[tuple[str, str], Variable], subject: str,
+                   measure: Expression | None) -> MeasureShape | None:
+    """The shape of a measure, following variables to the formula that computes it (the operator table's gap)."""
+    if measure is None:
+        return None
+    node, text = measure.tree, measure.text
+    seen: set[str] = set()
+    while isinstance(node, ast.Name) and node.name not in seen:
+        seen.add(node.name)
+        var = variables.get((subject, node.name))
+        if var is None or var.formula is None:
+            break
+        node, text = var.formula.tree, var.formula.text
+    match node:
+        case ast.Call(func=func):
+            op = FUNCTIONS.get(func)
+        case ast.Binary(op=name):
+            op = BINARY.get(name)
+        case _:
+            op = None
+    shaped = op is not None and op.gap in (GapShape.SHARE, GapShape.COUNT, GapShape.RATIO)
+    return MeasureShape(op.gap if shaped and op is not None else GapShape.VALUE, node, text)
+
+
+def _basis(rule: Rule, var_graph: _VarGraph) -> Basis:
+    """The parameters and rules a rule reads: its base threshold, its own and those read through the
+    variables it reads, transitively."""
+    var_reads, var_param_reads, var_rule_reads = var_graph
+    params, rules = set(rule.params_read), set(rule.rules_read)
+    if rule.base_threshold is not None:
+        params.add(rule.base_threshold)
+    todo, seen = list(rule.variables_read), set()
+    while todo:
+        key = todo.pop()
+        if key in seen:
+            continue
+        seen.add(key)
+        params |= var_param_reads.get(key, set())
+        rules |= var_rule_reads.get(key, set())
+        todo.extend(var_reads.get(key, set()))
+    return Basis(frozenset(params), frozenset(rules))
 
 
 def _check_cycles(

@@ -121,6 +121,11 @@ def _date(v: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(v))
 
 
+def _label_en(entry: dict[str, Any]) -> Any:
+    """The English label of a side-file entry, the Vietnamese one when it has none."""
+    return entry["label_en"] if "label_en" in entry else entry["label_vi"]
+
+
 def ordering_keys(data: dict[str, Any], file: str) -> list[OrderKey]:
     keys = []
     for i, k in enumerate(data.get("ordering") or []):
@@ -128,7 +133,7 @@ def ordering_keys(data: dict[str, Any], file: str) -> list[OrderKey]:
             raise RuleError(f"ordering[{i}] needs 'expr' and 'label_vi'", file=file)
         eff = k.get("effective") or {}
         keys.append(OrderKey(str(k["expr"]), k.get("direction", "desc") == "desc", k["label_vi"],
-                             k.get("label_en", k["label_vi"]), k.get("citation"), k.get("provenance", "provisional"),
+                             _label_en(k), k.get("citation"), k.get("provenance", "provisional"),
                              _date(eff.get("from")), _date(eff.get("to"))))
     return keys
 
@@ -183,7 +188,7 @@ def ranking_criteria(data: dict[str, Any], file: str) -> tuple[str, list[Criteri
         if method == "weighted" and not isinstance(weight, int | float):
             raise RuleError(f"criteria[{i}] needs a numeric 'weight' for the weighted method", file=file)
         out.append(Criterion(str(c["expr"]), c.get("direction", "desc") == "desc", weight, c["label_vi"],
-                             c.get("label_en", c["label_vi"]), c.get("citation"), c.get("provenance", "provisional")))
+                             _label_en(c), c.get("citation"), c.get("provenance", "provisional")))
     if not out:
         raise RuleError("a ranking needs at least one criterion", file=file)
     return method, out

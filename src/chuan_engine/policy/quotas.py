@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ParameterError, RuleError
 from ..facts.vocab import OrderedVocab
 from ..lang.logic import UNKNOWN
+from ..lang.ops import EPS
 from ..pack.side_files import side_file
 from ..pack.side_specs import OrderKey, QuotaSpec, quota_specs
 from ..report.outcome import Outcome
@@ -37,10 +38,21 @@ def _cap(report: Report, spec: QuotaSpec, base_count: int, file: str) -> dict[st
         return None
     share = float(pv.value)
     raw = share * base_count
-    count = {"floor": math.floor, "ceil": math.ceil, "round": round}[spec.rounding](raw + 1e-9 if spec.rounding
-                                                                                   == "floor" else raw)
+    count = _rounded(raw, spec.rounding)
     return {"share": share, "count": int(count), "arithmetic": f"{spec.rounding}({share:g} × {base_count}) = {count}",
             "source": pv.source, "provenance": pv.provenance.value, "from": pv.start.isoformat()}
+
+
+def _rounded(raw: float, rounding: str) -> int:
+    """The cap as a head count: floor (with a hair of slack for float error), ceil or round."""
+    match rounding:
+        case "floor":
+            return math.floor(raw + EPS)
+        case "ceil":
+            return math.ceil(raw)
+        case "round":
+            return round(raw)
+    raise ValueError(f"unknown rounding {rounding!r}")
 
 
 def _sort_value(v: Any) -> tuple[int, float | str]:
@@ -128,7 +140,7 @@ def _key_dict(k: OrderKey) -> dict[str, Any]:
 def _candidates(probe: Probe, spec: QuotaSpec, keys: list[OrderKey],
                 eligible: list[tuple[EntityReport, View]]) -> list[dict[str, Any]]:
     """The eligible, in the advisory order (unknown values last, then the keys, then the id)."""
-    rows = []
+    rows: list[dict[str, Any]] = []  # JSON objects of the report section
     for e, v in eligible:
         values = [probe.value(k.expr, v, f"quota '{spec.id}' ordering '{k.expr}'") for k in keys]
         sort_key = tuple((-1 if k.descending else 1) * s[1] if s[0] == 0 and isinstance(s[1], float) else s[1]

@@ -19,6 +19,7 @@ import pandas as pd
 from ..i18n import pick, t
 
 if TYPE_CHECKING:
+    from matplotlib.axis import Axis
     from matplotlib.figure import Figure
 
     from .results import EntityReport, Report
@@ -66,6 +67,15 @@ def _figure(width: float, height: float) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def _integer_ticks(axis: Axis) -> None:
+    """Whole-number ticks on a count axis (its default locator, AutoLocator, is a MaxNLocator)."""
+    from matplotlib.ticker import MaxNLocator
+
+    locator = axis.get_major_locator()
+    if isinstance(locator, MaxNLocator):
+        locator.set_params(integer=True)
+
+
 def group_counts(entity: EntityReport, lang: str = "vi") -> pd.DataFrame:
     """Pass/fail/unknown rules per criteria group of one entity (index: group label)."""
     groups: dict[str, Any] = entity.summary.get("groups", {})
@@ -86,7 +96,7 @@ def group_chart(entity: EntityReport, lang: str = "vi", title: str | None = None
         ax.barh(labels, values, left=left, color=COLOURS[key], label=t(key, lang))
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_xlabel("số quy tắc" if lang == "vi" else "rules")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.xaxis)
     name = f"{entity.id}" + (f" — {entity.name}" if entity.name else "")
     ax.set_title(title or name)
     fig.legend(loc="outside lower center", ncols=4, fontsize="small")
@@ -113,7 +123,7 @@ def progress_chart(data: pd.DataFrame, lang: str = "vi", title: str | None = Non
     ax.set_ylabel("số chỉ tiêu" if lang == "vi" else "indicators")
     top = max([*bottom, *(int(v) for v in data.get("required", []))], default=0)
     ax.set_ylim(0, max(top, 1) * 1.08)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.yaxis)
     if title:
         ax.set_title(title)
     fig.legend(loc="outside lower center", ncols=4, fontsize="small")
@@ -130,7 +140,7 @@ def ranking_chart(data: pd.DataFrame, lang: str = "vi", title: str | None = None
         values = [int(v) for v in data[key]][::-1]
         ax.barh(labels, values, left=left, color=COLOURS[key], label=t(key, lang))
         left = [a + b for a, b in zip(left, values, strict=True)]
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    _integer_ticks(ax.xaxis)
     if title:
         ax.set_title(title)
     fig.legend(loc="outside lower center", ncols=4, fontsize="small")

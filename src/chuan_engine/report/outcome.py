@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from ..lang.ops import EPS
 from ..pack.provenance import Provenance
 from ..pack.spec import Citation
 from .trace import Step
@@ -81,7 +82,7 @@ class RuleResult:
     @property
     def exceeded(self) -> bool:
         """'Vượt chuẩn': passes with a strictly positive margin."""
-        return self.outcome is Outcome.passed and self.margin is not None and self.margin > 1e-9
+        return self.outcome is Outcome.passed and self.margin is not None and self.margin > EPS
 
     def required_at(self, level: str) -> bool:
         lr = self.levels.get(level)

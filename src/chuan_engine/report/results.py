@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import pick, t
+from ..lang.ops import EPS
 from ..pack.provenance import Provenance
 from .html import render_html
 from .outcome import Outcome, RuleResult
 from .table import render_table
 from .trace import plain
+from .verdict import eligibility_verdict, level_status, level_verdict
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,17 +93,17 @@ def summarize(pack: Plan, results: list[RuleResult], error: str | None, kind: st
         summary.update(verdict="error", verdict_vi=t("error", "vi"), verdict_en=t("error", "en"),
                        headline_vi=f"{t('error', 'vi')}: {error}", headline_en=f"{t('error', 'en')}: {error}")
         return summary
-    subjects = pack.header.level_subjects
-    if pack.header.levels and (subjects is None or kind in subjects):
+    if pack.graded(kind):
         summary.update(_level_summary(pack, results))
     else:
         eligible = [r for r in results if r.outcome is Outcome.passed]
         summary["eligible"] = [r.concept for r in eligible]
         names_vi = ", ".join(r.title_vi for r in eligible) or t("none", "vi")
         names_en = ", ".join(r.title_en for r in eligible) or t("none", "en")
-        summary["verdict"] = "eligible" if eligible else "not_eligible"
-        summary["verdict_vi"] = t(summary["verdict"], "vi")
-        summary["verdict_en"] = t(summary["verdict"], "en")
+        verdict = eligibility_verdict(bool(eligible))
+        summary["verdict"] = verdict.code
+        summary["verdict_vi"] = verdict.text("vi")
+        summary["verdict_en"] = verdict.text("en")
         summary["headline_vi"] = f"{t('eligible', 'vi')}: {names_vi}"
         summary["headline_en"] = f"{t('eligible', 'en')}: {names_en}"
         if counts["unknown"]:
@@ -118,37 +120,29 @@ def _level_summary(pack: Plan, results: list[RuleResult]) -> dict[str, Any]:
         n_fail = sum(o is Outcome.failed for o in outs)
         n_unknown = sum(o is Outcome.unknown for o in outs)
         n_pass = sum(o is Outcome.passed for o in outs)
-        status = "fail" if n_fail else ("unknown" if n_unknown else "pass")
+        status = level_status(n_fail, n_unknown)
         exceeded = sum(
             1 for r in req
-            if r.levels[lvl.id].outcome is Outcome.passed and (r.levels[lvl.id].margin or 0) > 1e-9
+            if r.levels[lvl.id].outcome is Outcome.passed and (r.levels[lvl.id].margin or 0) > EPS
         )
         levels[lvl.id] = {"label_vi": lvl.label_vi, "label_en": lvl.label_en, "status": status,
                           "required": len(req), "passed": n_pass, "failed": n_fail, "unknown": n_unknown,
                           "exceeded": exceeded,
                           "failing": [r.rule for r in req if r.levels[lvl.id].outcome is Outcome.failed],
                           "undetermined": [r.rule for r in req if r.levels[lvl.id].outcome is Outcome.unknown]}
-    reached = None
-    for lvl in pack.header.levels:
-        if levels[lvl.id]["status"] != "pass":
-            break
-        reached = lvl
+    verdict = level_verdict(pack.header.levels, {lv: info["status"] for lv, info in levels.items()})
+    reached = verdict.reached
     first = pack.header.levels[0]
     base = levels[first.id]
-    if reached is not None:
-        verdict, vi, en = f"dat_{reached.id}", f"đạt {reached.label_vi.lower()}", f"meets {reached.label_en}"
-    elif base["status"] == "fail":
-        verdict, vi, en = "chua_dat", t("chua_dat", "vi"), t("chua_dat", "en")
-    else:
-        verdict, vi, en = "chua_du_du_lieu", t("chua_du_du_lieu", "vi"), t("chua_du_du_lieu", "en")
     total = pack.header.expected_indicator_count or base["required"]
     head_vi = f"đạt {base['passed']}/{total} chỉ tiêu {first.label_vi.lower()}, {base['exceeded']} vượt chuẩn"
     head_en = f"meets {base['passed']}/{total} {first.label_en} indicators, {base['exceeded']} above the standard"
     if base["unknown"]:
         head_vi += f", {base['unknown']} chưa đủ dữ liệu"
         head_en += f", {base['unknown']} undetermined"
-    return {"levels": levels, "level_reached": reached.id if reached else None, "verdict": verdict,
-            "verdict_vi": vi, "verdict_en": en, "headline_vi": head_vi, "headline_en": head_en}
+    return {"levels": levels, "level_reached": reached.id if reached else None, "verdict": verdict.code,
+            "verdict_vi": verdict.text("vi"), "verdict_en": verdict.text("en"), "headline_vi": head_vi,
+            "headline_en": head_en}
 
 
 def result_dict(r: RuleResult, lang: str) -> dict[str, Any]:

@@ -88,7 +88,7 @@ class Evaluation:
         )
 
     def _rule_result(self, rule: Rule, view: View) -> RuleResult:
-        levels = self.pack.level_ids or ["default"]
+        levels = self.pack.level_keys
         if not rule.in_force(view.on):
             return self._base(rule, view, Outcome.not_applicable, reason="not_in_force",
                               levels={lv: LevelResult(lv, Outcome.not_applicable) for lv in levels})
@@ -120,9 +120,7 @@ class Evaluation:
         value, step = self.value_of(rule.measure.tree, view, rule.measure.text)
         steps.append(step)
         level_results = {}
-        threshold_name: str | None = None
-        for lv in levels:
-            threshold_name = rule.thresholds.get(lv, threshold_name)
+        for lv, threshold_name in rule.level_thresholds:
             if threshold_name is None:
                 level_results[lv] = LevelResult(lv, Outcome.not_applicable)
                 continue

@@ -8,31 +8,18 @@ from typing import Any
 
 from ..lang import ast
 from ..lang.logic import UNKNOWN
-from ..lang.ops import BINARY, FUNCTIONS, GapShape
+from ..lang.ops import GapShape
 from ..pack.plan import Plan, Rule
 from ..report.outcome import MeasureParts
 from ..report.trace import Step
 
-SHAPED = (GapShape.SHARE, GapShape.COUNT, GapShape.RATIO)
-
-# (view kind, variable name) -> the step of the variable's formula in this evaluation, None if supplied as input
+# a variable's name -> the step of its formula in this evaluation, None if supplied as an input
 FormulaStep = Callable[[str], Step | None]
 
 
-def gap_shape(node: ast.Node) -> GapShape:
-    """The gap shape the operator table gives the node's operator (value for any other node)."""
-    match node:
-        case ast.Call(func=func):
-            op = FUNCTIONS.get(func)
-        case ast.Binary(op=name):
-            op = BINARY.get(name)
-        case _:
-            op = None
-    return op.gap if op is not None and op.gap in SHAPED else GapShape.VALUE
-
-
 def measure_parts(pack: Plan, rule: Rule, kind: str, step: Step | None, formula_step: FormulaStep) -> MeasureParts:
-    """Follow the measure through the variables that compute it, alongside the steps that computed them.
+    """Follow the measure through the variables that compute it, alongside the steps that computed them
+    (the shape is the plan's, ``Rule.shape``).
 
     ``step`` is the measure's step; ``formula_step(name)`` the step of a variable's formula (None when the
     value was supplied as an input: then the shape is kept, the numbers are not).
@@ -47,8 +34,9 @@ def measure_parts(pack: Plan, rule: Rule, kind: str, step: Step | None, formula_
             break
         step = formula_step(node.name) if step is not None else None
         node = var.formula.tree
-    shape = gap_shape(node)
-    if step is None or shape is GapShape.VALUE:
+    assert rule.shape is not None  # the plan compiled the measure's shape (pack/plan.py)
+    shape = rule.shape.kind
+    if step is None or shape in (GapShape.VALUE, GapShape.NONE):
         return MeasureParts(shape.value)
     if shape is GapShape.RATIO:
         if len(step.children) != 2:

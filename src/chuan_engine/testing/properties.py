@@ -56,7 +56,9 @@ import random
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from ..api import RulePack
 from ..authoring.check import closure
@@ -130,7 +132,12 @@ def _entities(facts: Facts, kind: str | None = None) -> list[tuple[str, Any, Sch
     return [(k, m, s) for k, m, s in facts.entities() if kind is None or k == kind]
 
 
-def _with_input(model: Any, name: str, value: Any, year: int) -> Any:
+# A top-level or nested entity: each has ``inputs`` and year records (which have ``inputs`` too).
+_Model = TypeVar("_Model", School, Cluster, Staff, Unit)
+_Record = TypeVar("_Record", bound=BaseModel)
+
+
+def _with_input(model: _Model, name: str, value: Any, year: int) -> _Model:
     years = getattr(model, "years", None) or []
     if any(name in r.inputs for r in years if r.year == year):
         years = [r.model_copy(update={"inputs": {**r.inputs, name: value}}) if r.year == year else r for r in years]
@@ -241,7 +248,7 @@ def increase(pack: RulePack, facts: Facts, kind: str, model: Any, school: School
             return None
         return replace_model(facts, model, _with_input(model, name, new, on.year))
     if name == "research" and kind == "school" and model.research is not None:
-        item = Research(id=f"_added_{len(model.research)}", level="bo_tinh", year=on.year, accepted=True, applied=True)
+        item = Research(id=f"_added_{len(model.research)}", level=Level.bo_tinh, year=on.year, accepted=True, applied=True)
         return replace_model(facts, model, model.model_copy(update={"research": [*model.research, item]}))
     if kind == "staff":
         new_p = _mutate_person(model, name, on, pick)
@@ -326,10 +333,13 @@ def removals(pack: RulePack, facts: Facts) -> Iterator[tuple[str, Callable[[], F
 
     for kind, model, _school in _entities(facts):
         for f in scalar_fields(model):
-            yield f"{kind} {model.id}: {f}", (lambda m=model, f=f: replace_model(facts, m, m.model_copy(update={f: None})))
+            def clear(m: Any = model, f: str = f) -> Facts:
+                return replace_model(facts, m, m.model_copy(update={f: None}))
+            yield f"{kind} {model.id}: {f}", clear
         for name in sorted(set(model.inputs) & _input_only(pack, kind)):
-            yield f"{kind} {model.id}: input {name}", (lambda m=model, n=name: replace_model(
-                facts, m, m.model_copy(update={"inputs": {k: v for k, v in m.inputs.items() if k != n}})))
+            def drop_input(m: Any = model, n: str = name) -> Facts:
+                return replace_model(facts, m, m.model_copy(update={"inputs": {k: v for k, v in m.inputs.items() if k != n}}))
+            yield f"{kind} {model.id}: input {name}", drop_input
         for rec in getattr(model, "years", []) or []:
             for f in scalar_fields(rec):
                 def drop(m: Any = model, r: Any = rec, f: str = f) -> Facts:
@@ -339,8 +349,9 @@ def removals(pack: RulePack, facts: Facts) -> Iterator[tuple[str, Callable[[], F
         if isinstance(model, School):
             for lst in ("staff", "research"):
                 if getattr(model, lst) is not None:
-                    yield f"school {model.id}: {lst} list", (lambda m=model, lst=lst: replace_model(
-                        facts, m, m.model_copy(update={lst: None})))
+                    def unknown_list(m: School = model, lst: str = lst) -> Facts:
+                        return replace_model(facts, m, m.model_copy(update={lst: None}))
+                    yield f"school {model.id}: {lst} list", unknown_list
 
 
 def unknown_removal(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> list[Violation]:
@@ -377,8 +388,8 @@ def _filler(field: str, annotation: Any, pick: int) -> Any:
     return None
 
 
-def _fill(model: Any, pick: int, skip: set[str] = LINK_FIELDS) -> Any:
-    update = {}
+def _fill(model: _Record, pick: int, skip: set[str] = LINK_FIELDS) -> _Record:
+    update: dict[str, Any] = {}
     for name, info in type(model).model_fields.items():
         if name in skip or getattr(model, name) is not None:
             continue
@@ -396,14 +407,16 @@ def supplies(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> Iterat
                 continue
             v = _filler(name, info.annotation, pick)
             if v is not None:
-                yield f"{kind} {model.id}: {name}={v}", (lambda m=model, n=name, v=v: replace_model(
-                    facts, m, m.model_copy(update={n: v})))
+                def supply(m: Any = model, n: str = name, v: Any = v) -> Facts:
+                    return replace_model(facts, m, m.model_copy(update={n: v}))
+                yield f"{kind} {model.id}: {name}={v}", supply
         for name in sorted(_input_only(pack, kind) - set(model.inputs)):
             var = pack.variables[(kind, name)]
             v = {"bool": bool(pick % 2), "num": float(pick % 3) / 2}.get(var.type.kind)
             if v is not None:
-                yield f"{kind} {model.id}: input {name}={v}", (lambda m=model, n=name, v=v: replace_model(
-                    facts, m, _with_input(m, n, v, on.year)))
+                def supply_input(m: Any = model, n: str = name, v: float = v) -> Facts:
+                    return replace_model(facts, m, _with_input(m, n, v, on.year))
+                yield f"{kind} {model.id}: input {name}={v}", supply_input
 
 
 def unknown_supply(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> list[Violation]:
@@ -438,17 +451,17 @@ def complete(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> Facts:
     return _rebuild(facts, schools, clusters)
 
 
-def _with_year(model: Any, record: type, year: int, pick: int) -> Any:
+def _with_year(model: _Model, record: type[StaffYear | UnitYear | SchoolYear], year: int, pick: int) -> _Model:
     """``model`` with a record for ``year`` (added when missing) and every year record's scalar fields filled:
     without the record, every year fact (rating, discipline, ...) would stay unknown."""
-    years = list(model.years)
+    years: list[StaffYear | UnitYear | SchoolYear] = list(model.years)
     if not any(r.year == year for r in years):
         years.append(record(year=year))
     years = sorted((_fill(r, pick) for r in years), key=lambda r: r.year)
     return model.model_copy(update={"years": years})
 
 
-def _supply_inputs(pack: RulePack, kind: str, model: Any, on: dt.date, pick: int) -> Any:
+def _supply_inputs(pack: RulePack, kind: str, model: _Model, on: dt.date, pick: int) -> _Model:
     for name in sorted(_input_only(pack, kind) - set(model.inputs)):
         v = {"bool": bool(pick % 2), "num": float(pick % 3) / 2}.get(pack.variables[(kind, name)].type.kind)
         if v is not None:

@@ -203,7 +203,7 @@ def _draw_school(draw: st.DrawFn, school_id: str, years: tuple[int, ...], max_st
         id=school_id,
         name=f"Trường Chính trị {school_id}",
         province=draw(st.none() | st.just("Minh Họa")),
-        units=units if units or draw(st.booleans()) else None,
+        units=units if (bool(units) or draw(st.booleans())) else None,
         staff=staff,
         research=None if draw(st.integers(0, 4)) == 0 else _numbered(draw(_research_items(years, 4)), f"{school_id}_dt"),
         years=[SchoolYear(year=y, rating=draw(_RATING), discipline_pending=draw(_BOOL)) for y in sorted(chosen)],

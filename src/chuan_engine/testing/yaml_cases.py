@@ -28,8 +28,9 @@ them through ``tests/test_yaml_cases.py``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -50,6 +51,9 @@ from ..authoring.cases import (
 )
 from ..errors import ChuanError
 
+if TYPE_CHECKING:
+    from _pytest._code.code import TerminalRepr, TracebackStyle  # pytest exports neither name
+
 __all__ = ["OUTCOMES", "Case", "CaseError", "CaseFailure", "YamlCaseFile", "YamlCaseItem", "case_facts", "case_files",
            "case_pack", "check_case", "explain_text", "is_case_file", "load_cases", "overrides", "pytest_collect_file",
            "run_case"]
@@ -60,7 +64,7 @@ __all__ = ["OUTCOMES", "Case", "CaseError", "CaseFailure", "YamlCaseFile", "Yaml
 
 
 class YamlCaseFile(pytest.File):
-    def collect(self):  # type: ignore[no-untyped-def]
+    def collect(self) -> Iterator[YamlCaseItem]:
         for case in load_cases(self.path):
             yield YamlCaseItem.from_parent(self, name=case.name, case=case)
 
@@ -73,12 +77,13 @@ class YamlCaseItem(pytest.Item):
     def runtest(self) -> None:
         check_case(self.case)
 
-    def repr_failure(self, excinfo, style=None):  # type: ignore[no-untyped-def, override]
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
+                     style: TracebackStyle | None = None) -> str | TerminalRepr:
         if isinstance(excinfo.value, CaseFailure | ChuanError):
             return str(excinfo.value)
         return super().repr_failure(excinfo)
 
-    def reportinfo(self):  # type: ignore[no-untyped-def]
+    def reportinfo(self) -> tuple[Path, int | None, str]:
         return self.path, None, f"{self.path.name}::{self.case.name}"
 
 

@@ -199,7 +199,8 @@ def _months_since(on: dt.date, d: dt.date) -> int:
 
 def _months_since_col(on: Parts, d: np.ndarray) -> np.ndarray:
     (oy, om, od), (y, m, day) = on, date_parts(d)
-    return (oy - y) * 12 + (om - m) - (od < day)
+    months: np.ndarray = (oy - y) * 12 + (om - m) - (od < day)  # numpy's stubs type the comparison as Any
+    return months
 
 
 def _years_since(on: dt.date, d: dt.date) -> int:
@@ -208,7 +209,8 @@ def _years_since(on: dt.date, d: dt.date) -> int:
 
 def _years_since_col(on: Parts, d: np.ndarray) -> np.ndarray:
     (oy, om, od), (y, m, day) = on, date_parts(d)
-    return (oy - y) - ((om < m) | ((om == m) & (od < day)))
+    years: np.ndarray = (oy - y) - ((om < m) | ((om == m) & (od < day)))  # comparisons typed Any by the stubs
+    return years
 
 
 def _in_window(on: dt.date, year: Any, n: Any) -> bool:
@@ -218,7 +220,8 @@ def _in_window(on: dt.date, year: Any, n: Any) -> bool:
 def _in_window_col(on: Parts, year: np.ndarray, n: np.ndarray) -> np.ndarray:
     oy = on[0]
     with np.errstate(invalid="ignore"):
-        return (oy - n < year) & (year <= oy)
+        inside: np.ndarray = (oy - n < year) & (year <= oy)  # comparisons typed Any by numpy's stubs
+    return inside
 
 
 _DATE_CUT = Lowered("date_cut", "compared with a constant, a comparison of the date fact with a cut-off date")
