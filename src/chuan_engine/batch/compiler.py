@@ -101,9 +101,9 @@ class Vectoriser:
         nan = np.full(t.n, np.nan)
         if shape is GapShape.RATIO:
             assert isinstance(node, ast.Binary)
-            a, b = self.ev(node.left, t), self.ev(node.right, t)
-            if isinstance(a, Col) and isinstance(b, Col) and a.t == "num" and b.t == "num":
-                return PartCols(shape.value, a.v.astype(float), b.v.astype(float), a.k & b.k & ~supplied)
+            ratio = self._operands(node, t, supplied)
+            if ratio is not None:
+                return ratio
         elif shape in (GapShape.SHARE, GapShape.COUNT):
             tally = self._tallies.get((id(t), self.shape(node)))
             if tally is not None:
@@ -142,6 +142,13 @@ class Vectoriser:
             self._cache[key] = hit
             self._keep.append(table)
         return hit
+
+    def _operands(self, node: ast.Binary, t: Table, supplied: np.ndarray) -> PartCols | None:
+        """A ratio's two operands as part columns (None when they are not both number columns)."""
+        a, b = self.ev(node.left, t), self.ev(node.right, t)
+        if isinstance(a, Col) and isinstance(b, Col) and a.t == "num" and b.t == "num":
+            return PartCols(GapShape.RATIO.value, a.v.astype(float), b.v.astype(float), a.k & b.k & ~supplied)
+        return None
 
     # -- leaves -------------------------------------------------------------------
     def _e_Literal(self, node: ast.Literal, t: Table) -> Value:
