@@ -184,7 +184,9 @@ def _model_table(schema: dict[str, Any]) -> list[str]:
         default = json.dumps(prop["default"], ensure_ascii=False) if "default" in prop else ""
         rows.append(f"| `{name}` | {_cell(_type_of(prop))} | {'yes' if name in required else ''} | "
                     f"{_cell(default)} |")
-    return rows
+    notes = [f"- `{name}`: {prop['description']}" for name, prop in schema.get("properties", {}).items()
+             if prop.get("description")]
+    return rows + ([""] + notes if notes else [])
 
 
 def facts_schema() -> str:

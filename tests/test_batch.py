@@ -267,3 +267,49 @@ def test_excel_export_is_atomic(tmp_path: Path, demo_pack: Any, monkeypatch: Any
         out.to_excel(target)
     assert target.read_bytes() == b"old report"
     assert os.listdir(tmp_path) == ["r.xlsx"]
+
+
+_WINDOW_PACK = """
+pack: {id: w, version: "0.1.0", title_vi: Kiểm thử, title_en: Test}
+rules:
+  - id: w.hai_nam_htxs
+    title_vi: Hai năm liên tục HTXS
+    title_en: Two consecutive excellent years
+    subject: staff
+    citation: {document: "kiểm thử"}
+    effective: {from: 2017-01-01}
+    provenance: provisional
+    kind: condition
+    condition: "streak(history, rating == 'hoan_thanh_xuat_sac', 2) >= 2"
+  - id: w.hai_lan_trong_ba_nam
+    title_vi: Hai lần HTXS trong ba năm
+    title_en: Two excellent years within three
+    subject: staff
+    citation: {document: "kiểm thử"}
+    effective: {from: 2017-01-01}
+    provenance: provisional
+    kind: condition
+    condition: "count(window(history, 3), rating == 'hoan_thanh_xuat_sac') >= 2"
+"""
+
+
+def test_streak_with_n_and_window_in_the_column_compiler(tmp_path: Path) -> None:
+    """LEGAL_SOURCES §8a.7 in the batch evaluator; window(history, n) narrows the history ranges."""
+    (tmp_path / "pack.yaml").write_text(_WINDOW_PACK, encoding="utf-8")
+    pack = load_pack(tmp_path)
+    # on 31/12/2025. p: 2022 no rating, 2023 HT, 2024 HTXS, 2025 HTXS.
+    #   streak: 2025, 2024 true -> 2 reached before 2023 -> 2 >= 2 pass (2022 unknown never read).
+    #   window 2023..2025: HT, HTXS, HTXS -> 2 >= 2 pass (2022 outside the window).
+    # q: 2023 HTXS, 2024 no rating, 2025 HTXS. streak: 2025 true, 2024 unknown before 2 -> unknown;
+    #   window 2023..2025: true, unknown, true -> count unknown... (count over an unknown element is unknown).
+    # r: 2024 HTXS, 2025 HT. streak: 2025 false -> 0 < 2 fail; window: 1 true of 2 known -> 1 < 2 fail.
+    rows = [("p", 2022, None), ("p", 2023, "hoan_thanh"), ("p", 2024, "hoan_thanh_xuat_sac"),
+            ("p", 2025, "hoan_thanh_xuat_sac"), ("q", 2023, "hoan_thanh_xuat_sac"), ("q", 2024, None),
+            ("q", 2025, "hoan_thanh_xuat_sac"), ("r", 2024, "hoan_thanh_xuat_sac"), ("r", 2025, "hoan_thanh")]
+    years = pd.DataFrame([{"school_id": "s", "staff_id": sid, "year": y, "rating": rt} for sid, y, rt in rows])
+    out = evaluate_batch(pack, {"staff_years": years}, ON)
+    assert not list(out.fallback)  # both rules are vectorised
+    got = outcomes(out)
+    assert got[("p", "w.hai_nam_htxs")] == "pass" and got[("p", "w.hai_lan_trong_ba_nam")] == "pass"
+    assert got[("q", "w.hai_nam_htxs")] == "unknown" and got[("q", "w.hai_lan_trong_ba_nam")] == "unknown"
+    assert got[("r", "w.hai_nam_htxs")] == "fail" and got[("r", "w.hai_lan_trong_ba_nam")] == "fail"

@@ -151,3 +151,53 @@ def test_laws_match_the_kernels() -> None:
     assert OPS["streak"].scalar([2021, 2022, 2023, 2024], [True, False, True, True]) == (2, [2024, 2023], 2022)
     # ... and unknown when the breaking year is unknown
     assert OPS["streak"].scalar([2023, 2024], [UNKNOWN, True])[0] is UNKNOWN
+
+
+def test_streak_with_n_decides_a_run_long_enough_despite_older_unknowns() -> None:
+    """LEGAL_SOURCES §8a.7: n known true years up to the evaluation year decide, whatever the older years are;
+    an unknown year inside the n needed leaves the count unknown. Expectations by hand, both kernels."""
+    import numpy as np
+
+    from chuan_engine.lang.logic import UNKNOWN
+
+    streak = OPS["streak"]
+    years = [2020, 2021, 2022, 2023, 2024]
+    # oldest first [unknown, unknown, true, true, true], n = 3: counted back 2024, 2023, 2022 -> 3 reached, decided
+    assert streak.scalar(years, [UNKNOWN, UNKNOWN, True, True, True], 3) == (3, [2024, 2023, 2022], None)
+    # the same without n: the run might be longer than 3, so the count itself is unknown (law unchanged)
+    assert streak.scalar(years, [UNKNOWN, UNKNOWN, True, True, True])[0] is UNKNOWN
+    # [true, true, unknown, true, true], n = 3: 2024, 2023 counted, 2022 unknown before 3 -> unknown
+    assert streak.scalar(years, [True, True, UNKNOWN, True, True], 3)[0] is UNKNOWN
+    # [unknown, false, true, true, true], n = 5: 3 counted, then 2021 false -> 3, decided, broken by 2021
+    assert streak.scalar(years, [UNKNOWN, False, True, True, True], 5) == (3, [2024, 2023, 2022], 2021)
+    # n unknown: unknown
+    assert streak.scalar(years, [True] * 5, UNKNOWN)[0] is UNKNOWN
+
+    # Column kernel: the same four histories as rows 0-4, 5-9, 10-14, 15-19 of one table.
+    rows = [[UNKNOWN, UNKNOWN, True, True, True], [True, True, UNKNOWN, True, True],
+            [UNKNOWN, False, True, True, True], [True] * 5]
+    flat = [x for r in rows for x in r]
+    k = np.array([x is not UNKNOWN for x in flat])
+    v = np.array([x is True for x in flat])
+    start, end = np.array([0, 5, 10, 15]), np.array([4, 9, 14, 19])
+    n = np.array([3.0, 3.0, 5.0, 3.0])
+    nk = np.array([True, True, True, False])
+    val, known = streak.column(start, end, v, k, n, nk)
+    # row 0: 3 (decided); row 1: unknown; row 2: 3 (broken by a false); row 3: n unknown -> unknown
+    assert known.tolist() == [True, False, True, False]
+    assert val[0] == 3 and val[2] == 3
+    # without n: row 0 is unknown (2021 unknown breaks it), row 3 all true: 5
+    val2, known2 = streak.column(start, end, v, k)
+    assert known2.tolist() == [False, False, True, True] and val2[2] == 3 and val2[3] == 5
+
+
+def test_window_keeps_the_last_n_years() -> None:
+    import numpy as np
+
+    window = OPS["window"]
+    # evaluated in 2024, years 2019..2024, n = 5: positions of 2020..2024
+    assert window.scalar(2024, [2019, 2020, 2021, 2022, 2023, 2024], 5) == [1, 2, 3, 4, 5]
+    # n = 0 keeps nothing; n larger than the history keeps everything
+    assert window.scalar(2024, [2023, 2024], 0) == [] and window.scalar(2024, [2023, 2024], 9) == [0, 1]
+    # column: ranges [0, 5] and [6, 7], n = 5 and 9: new starts 1 and 6
+    assert window.column(np.array([0, 6]), np.array([5, 7]), np.array([5.0, 9.0])).tolist() == [1, 6]

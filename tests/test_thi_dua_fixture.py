@@ -216,8 +216,10 @@ def test_provenance_follows_the_sources(reports):
     # provisional in 2023 (above): a rule is as sure as the rules it reads (LEGAL_SOURCES §8a.11), so CSTĐCS 2023 is
     # provisional. This test asserted "verified" before the correction: the wording alone, not what it rests on.
     assert reports[2023].entity("cb_01").result(CSCS).provenance.value == "provisional"
-    # 2024: Điều 24.1 VERIFIED, TT 01/2024 new-hire limit REPORTED → reported.
-    assert reports[2024].entity("cb_01").result(LDTT).provenance.value == "reported"
+    # 2024: Điều 24.1 VERIFIED, TT 01/2024 new-hire limit REPORTED, but the reprimand exclusion is sourced only
+    # for NĐ 91/2017 (≤ 2023): the 2024 version keeps it as provisional (changed by LEGAL_SOURCES §8a.9;
+    # before: reported).
+    assert reports[2024].entity("cb_01").result(LDTT).provenance.value == "provisional"
     # 2025: the 6-month limit under TT 15/2025 is unverified → provisional.
     assert reports[2025].entity("cb_01").result(LDTT).provenance.value == "provisional"
 

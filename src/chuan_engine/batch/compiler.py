@@ -311,6 +311,8 @@ class Vectoriser:
                 return self._aggregate(op, node, t)
             case Form.FIRST_KNOWN | Form.BRANCH | Form.KNOWN:
                 return self._lazy(op, node, t)
+            case Form.WINDOW:
+                return self._window(op, node, t)
         args = [self.ev(a, t) for a in node.args]
         if not all(isinstance(a, Col) for a in args):
             raise NotVectorisable(f"{op.name}() of records or lists")
@@ -341,6 +343,17 @@ class Vectoriser:
                 z = self.ev(node.args[0], t)
                 v, k = op.column(z.k)
                 return Col("bool", v, k, z.err)
+
+    def _window(self, op: Op, node: ast.Call, t: Table) -> Value:
+        """window(history, n): the history ranges narrowed to their last n rows (one row per year)."""
+        rel = self.ev(node.args[0], t)
+        n = self.ev(node.args[1], t)
+        if not isinstance(rel, Rel) or rel.start is None or rel.end is None:
+            raise NotVectorisable("window() over a list that is not a history")
+        if not isinstance(n, Col) or n.t not in ("num", "any"):
+            raise NotVectorisable("window() with a non-numeric n")
+        start = op.column(rel.start, rel.end, np.where(n.k, n.v.astype(float), 0.0))
+        return Rel(rel.table, rel.n, rel.k & n.k, start=start, end=rel.end, err=merge_err(rel.err, n.err))
 
     @staticmethod
     def _strict(op: Op, cols: list[Col], t: Table) -> Col:
@@ -383,8 +396,16 @@ class Vectoriser:
             if rel.start is None or rel.end is None:
                 raise NotVectorisable("streak() over a list that is not a history")
             c = _bool(c, "streak condition")
-            v, kn = op.column(rel.start, rel.end, c.v.astype(bool), c.k)
-            return Col("num", v, rel.k & kn, merge_err(rel.err, _range_err(rel, c.err)))
+            cap: list[np.ndarray] = []
+            cap_err = None
+            if len(node.args) == 3:  # the years needed, read at the row (§8a.7)
+                n = self.ev(node.args[2], t)
+                if not isinstance(n, Col) or n.t not in ("num", "any"):
+                    raise NotVectorisable("streak() with a non-numeric n")
+                cap = [n.v.astype(float), n.k]
+                cap_err = n.err
+            v, kn = op.column(rel.start, rel.end, c.v.astype(bool), c.k, *cap)
+            return Col("num", v, rel.k & kn, merge_err(merge_err(rel.err, _range_err(rel, c.err)), cap_err))
         g = _Groups(rel, ranges=rel.start is not None and op.form is not Form.FILTER)
         e = g.elements(c)
         n_unk = g.sum(~e.k)

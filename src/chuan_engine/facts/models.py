@@ -120,7 +120,11 @@ class Staff(_Fact):
     active_teaching: bool | None = None
     demonstration_teaching: bool | None = None
     teaching_years_at_school: Annotated[float, Field(ge=0)] | None = None
-    recruited_on: dt.date | None = None
+    recruited_on: dt.date | None = Field(
+        None, description=(
+            "Ngày bắt đầu thời gian công tác liên tục tại cơ quan, đơn vị (kể cả thời gian hợp đồng lao động "
+            "trước khi tuyển dụng), dùng cho giới hạn người mới tuyển dụng khi xét LĐTT (Bộ Nội vụ, LEGAL_SOURCES "
+            "§8a.8) / start of continuous service at the agency, including a prior labour contract"))
     years: list[StaffYear] = Field(default_factory=list)
     initiatives: list[Initiative] = Field(default_factory=list)
     research: list[Research] = Field(default_factory=list)
@@ -152,8 +156,22 @@ class Unit(_Fact):
     id: str
     name: str | None = None
     unit_kind: UnitKind | None = None
+    dissolved: bool | None = Field(
+        None, description=(
+            "Đơn vị đã bị giải thể khi sắp xếp tổ chức bộ máy năm 2025 (TT 15/2025/TT-BNV); bỏ trống = chưa biết, "
+            "false = biết là không giải thể / dissolved in the 2025 reorganisation; omitted = not known"))
+    dissolved_on: dt.date | None = Field(
+        None, description="Ngày giải thể (nếu có; có ngày thì dissolved là true) / date of dissolution")
     years: list[UnitYear] = Field(default_factory=list)
     inputs: Inputs = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _dated_dissolution(cls, data: object) -> object:
+        """A dissolution date says the unit was dissolved (when ``dissolved`` itself is not given)."""
+        if isinstance(data, dict) and data.get("dissolved_on") is not None and data.get("dissolved") is None:
+            return {**data, "dissolved": True}
+        return data
 
     @model_validator(mode="after")
     def _check(self) -> Unit:

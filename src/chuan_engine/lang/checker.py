@@ -184,6 +184,12 @@ class Checker:
         self._arity(node, sig)
         if op.aggregate:
             return self._aggregate(node, kind, sig)
+        if op.form is Form.WINDOW:  # window(history, n): the list itself, narrowed
+            coll = self.check(args[0], kind)
+            if coll.kind != "list":
+                raise self.fail(args[0], f"{node.func}() needs a list first, but this is {coll}")
+            self._argument(args[1], kind, sig.args[1])
+            return coll
         specs = [sig.args[min(i, len(sig.args) - 1)] for i in range(n)]  # a variadic signature repeats its last
         types = [self._argument(a, kind, spec) for a, spec in zip(args, specs, strict=True)]
         same = [(t, a) for t, a, spec in zip(types, args, specs, strict=True) if spec.type is SAME]
@@ -220,8 +226,10 @@ class Checker:
             raise self.fail(args[0], f"{node.func}() needs a list of records first, but this is {coll}")
         item_kind = coll.item.record
         assert item_kind is not None and sig.element is not None
-        if len(args) == 2:
+        if len(args) >= 2:
             self.expect(args[1], item_kind, sig.element, sig.args[1].what)
+        for arg, spec in zip(args[2:], sig.args[2:], strict=False):  # streak's n: read where the call is
+            self._argument(arg, kind, spec)
         if sig.returns is None:  # filter: the list itself
             return coll
         assert isinstance(sig.returns, Type)

@@ -30,6 +30,13 @@ def call(ev: Evaluation, node: ast.Call, view: View, text: str) -> tuple[Any, St
     match op.form:
         case Form.TALLY | Form.FOLD | Form.FILTER | Form.STREAK:
             return _aggregate(ev, op, node, view, text, src)
+        case Form.WINDOW:
+            coll, coll_step = ev.value_of(node.args[0], view, text)
+            n, n_step = ev.value_of(node.args[1], view, text)
+            if coll is UNKNOWN or n is UNKNOWN:  # Law.WINDOW
+                return UNKNOWN, Step(src, UNKNOWN, [coll_step, n_step])
+            kept = [coll[i] for i in op.scalar(view.on.year, [i.on.year for i in coll], n)]
+            return kept, Step(src, kept, [coll_step, n_step], {"years": [i.on.year for i in kept]})
         case Form.FIRST_KNOWN | Form.BRANCH | Form.KNOWN:
             steps: list[Step] = []
 
@@ -62,6 +69,7 @@ def _aggregate(ev: Evaluation, op: Op, node: ast.Call, view: View, text: str, sr
     values: list[Any] = [ev.value_of(arg, item, text)[0] for item in items]
     unknown_ids = [i.model.id for i, v in zip(items, values, strict=True) if v is UNKNOWN]
     detail: dict[str, Any] = {}
+    children = [coll_step]
     if unknown_ids:
         detail["unknown"] = len(unknown_ids)
         detail["unknown_ids"] = unknown_ids[:MAX_LISTED]
@@ -78,11 +86,16 @@ def _aggregate(ev: Evaluation, op: Op, node: ast.Call, view: View, text: str, sr
             out = op.scalar(items, values) if op.form is Form.FILTER else op.scalar(tally)
         case Form.FOLD:
             out = UNKNOWN if unknown_ids else op.scalar(values)
-        case _:  # Form.STREAK
-            out, counted, broken_by = op.scalar([i.on.year for i in items], values)
+        case _:  # Form.STREAK (the optional n is read where the call is, not on each element)
+            cap: list[Any] = []
+            if len(node.args) == 3:
+                n, n_step = ev.value_of(node.args[2], view, text)
+                cap.append(n)
+                children.append(n_step)
+            out, counted, broken_by = op.scalar([i.on.year for i in items], values, *cap)
             if broken_by is not None:
                 detail["broken_by"] = broken_by
             detail["years"] = sorted(counted)
             if out is not UNKNOWN:
                 detail.pop("missing", None)
-    return out, Step(src, out, [coll_step], detail)
+    return out, Step(src, out, children, detail)

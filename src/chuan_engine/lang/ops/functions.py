@@ -91,10 +91,19 @@ def _filter_col(true: np.ndarray, t: Tally) -> tuple[np.ndarray, np.ndarray]:
     return true, t.unknown == 0
 
 
-def _streak(years: Sequence[int], values: Sequence[Any]) -> tuple[Any, list[int], int | None]:
-    """(value, years counted, the year that broke the streak) over elements oldest first."""
+def _streak(years: Sequence[int], values: Sequence[Any], n: Any = None) -> tuple[Any, list[int], int | None]:
+    """(value, years counted, the year that broke the streak) over elements oldest first.
+
+    Counts back from the newest element until the first one that is not true; with ``n``, stops as soon as
+    ``n`` are counted (the value is then ``n``, whatever the older elements are: LEGAL_SOURCES §8a.7).
+    Unknown only if an unknown element is met before the count is decided, or ``n`` is unknown.
+    """
+    if n is UNKNOWN:
+        return UNKNOWN, [], None
     counted: list[int] = []
     for year, v in zip(reversed(years), reversed(values), strict=True):
+        if n is not None and len(counted) >= n:
+            return len(counted), counted, None
         if v is True:
             counted.append(year)
             continue
@@ -102,18 +111,40 @@ def _streak(years: Sequence[int], values: Sequence[Any]) -> tuple[Any, list[int]
     return len(counted), counted, None
 
 
-def _streak_col(start: np.ndarray, end: np.ndarray, v: np.ndarray, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Over contiguous ranges [start, end] of rows: (value, known) counting back from ``end``."""
-    n = len(k)
-    idx = np.arange(n)
+def _streak_col(start: np.ndarray, end: np.ndarray, v: np.ndarray, k: np.ndarray,
+                n: np.ndarray | None = None, nk: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Over contiguous ranges [start, end] of rows: (value, known) counting back from ``end``.
+
+    With the cap ``n`` (per row, known where ``nk``): the value is min(run, n), known when the run is decided
+    by a false element, reaches the start of the range, or already counts ``n`` elements (§8a.7)."""
+    count = len(k)
+    idx = np.arange(count)
     not_true = ~(k & v)
-    last = np.maximum.accumulate(np.where(not_true, idx, -1)) if n else np.zeros(0, dtype=np.int64)
-    last_in = last[end] if n else last
+    last = np.maximum.accumulate(np.where(not_true, idx, -1)) if count else np.zeros(0, dtype=np.int64)
+    last_in = last[end] if count else last
     broken = last_in >= start
     safe = np.where(broken, last_in, 0)
-    unk = broken & ~k[safe] if n else broken
+    unk = broken & ~k[safe] if count else broken
     val = np.where(broken, end - last_in, end - start + 1).astype(float)
+    if n is not None:
+        cap_known = np.ones(len(val), dtype=bool) if nk is None else nk.astype(bool)
+        cap = np.where(cap_known, n, np.inf).astype(float)
+        with np.errstate(invalid="ignore"):
+            unk = (unk & ~(val >= cap)) | ~cap_known
+            val = np.minimum(val, cap)
     return np.where(unk, np.nan, val), ~unk
+
+
+def _window(on_year: int, years: Sequence[int], n: Any) -> list[int]:
+    """Positions of the elements read in the ``n`` years up to ``on_year`` (a history's last n years)."""
+    return [i for i, y in enumerate(years) if on_year - n < y <= on_year]
+
+
+def _window_col(start: np.ndarray, end: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The new start of each history range [start, end] keeping its last ``n`` rows (one row per year)."""
+    with np.errstate(invalid="ignore"):
+        keep = np.where(np.isfinite(n), np.floor(n), 0).astype(np.int64)
+    return np.maximum(start, end - np.maximum(keep, 0) + 1)
 
 
 _AGGREGATES = (
@@ -140,10 +171,20 @@ _AGGREGATES = (
     Op("filter", Form.FILTER, _agg("filter", "filter(list, condition)", BOOL, None, "list"), Law.TALLY,
        _filter, _filter_col, CORE_ONLY, GapShape.NONE, "Lọc danh sách theo điều kiện.",
        "The elements meeting the condition."),
-    Op("streak", Form.STREAK, _agg("streak", "streak(history, condition)", BOOL, NUM, "number"), Law.STREAK,
-       _streak, _streak_col, CORE_ONLY, GapShape.VALUE,
-       "Số năm liên tục, tính lùi từ năm đánh giá, thỏa điều kiện.",
-       "Consecutive years, counted back from the evaluation year, meeting the condition."),
+    Op("streak", Form.STREAK,
+       Signature("streak(history, condition[, n])",
+                 (Arg("the list", None), Arg("the second argument of streak()", BOOL),
+                  Arg("the third argument of streak() (the years needed)", NUM)), NUM, "number", 2, 3, BOOL),
+       Law.STREAK, _streak, _streak_col, CORE_ONLY, GapShape.VALUE,
+       "Số năm liên tục, tính lùi từ năm đánh giá, thỏa điều kiện; với n: dừng khi đã đủ n năm (kết quả n).",
+       "Consecutive years, counted back from the evaluation year, meeting the condition; with n: stops once n "
+       "years are counted (the value is then n)."),
+    Op("window", Form.WINDOW,
+       Signature("window(history, n)", (Arg("the list", None), Arg("the second argument of window()", NUM)), None,
+                 "list", 2, 2),
+       Law.WINDOW, _window, _window_col, CORE_ONLY, GapShape.NONE,
+       "Các năm của lịch sử trong n năm tính đến năm đánh giá (ví dụ 3 lần CSTĐCS trong 5 năm).",
+       "The years of a history within the n years up to the evaluation year (e.g. 3 CSTĐCS within 5 years)."),
 )
 
 

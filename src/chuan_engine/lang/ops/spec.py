@@ -25,7 +25,9 @@ propagation belong to the evaluators, which choose how to call a kernel by the e
 - FOLD aggregates (sum, min, max): scalar ``(values) -> value`` on known values; column
   ``(Groups, values, known) -> (v, defined)`` over the elements.
 - KNOWN: scalar ``(arg, n)`` as the lazy helpers below; column ``(k) -> (v, k)``.
-- FILTER, STREAK: see their entries.
+- FILTER: see its entry. STREAK: scalar ``(years, values[, n])`` -> (value, years counted, breaking year);
+  column ``(start, end, v, k[, n, nk])`` -> (v, k) over history ranges; ``n`` caps the count (§8a.7).
+- WINDOW: scalar ``(on_year, element_years, n)`` -> the positions kept; column ``(start, end, n)`` -> new start.
 - Lazy helpers (FIRST_KNOWN, BRANCH, KNOWN): scalar ``(arg, n)``, where ``arg(i)`` evaluates the
   i-th of the n arguments only when the kernel asks; column kernels combine (v, k) pairs.
 """
@@ -55,6 +57,7 @@ class Form(Enum):
     FOLD = "fold"
     FILTER = "filter"
     STREAK = "streak"
+    WINDOW = "window"
     FIRST_KNOWN = "first_known"
     BRANCH = "branch"
     KNOWN = "known"
@@ -87,9 +90,15 @@ class Law(Enum):
     FOLD_NONEMPTY = ("fold_nonempty", None, "unknown if the list or any element's value is unknown, "
                      "or the list is empty", "chưa rõ nếu danh sách hoặc giá trị của một phần tử chưa rõ, "
                      "hoặc danh sách rỗng")
-    STREAK = ("streak", None, "counts back until the first element that is not true; unknown only if "
-              "that element is unknown", "đếm lùi đến phần tử đầu tiên không đúng; chỉ chưa rõ nếu phần tử "
-              "đó chưa rõ")
+    STREAK = ("streak", None, "counts back until the first element that is not true, or (with n) until n "
+              "elements are counted; unknown only if an unknown element comes before that, or n is unknown: a "
+              "run of n known true years decides even when older years are unknown",
+              "đếm lùi đến phần tử đầu tiên không đúng, hoặc (có n) đến khi đủ n phần tử; chỉ chưa rõ nếu gặp "
+              "phần tử chưa rõ trước đó, hoặc n chưa rõ: đủ n năm liên tục đã biết thì quyết định dù các năm "
+              "trước chưa rõ")
+    WINDOW = ("window", None, "unknown if the list or n is unknown; else the elements read in the n years up to "
+              "the evaluation year", "chưa rõ nếu danh sách hoặc n chưa rõ; nếu không, các phần tử của n năm tính "
+              "đến năm đánh giá")
     FIRST_KNOWN = ("first_known", None, "the first known argument; unknown only if all are unknown",
                    "đối số đã biết đầu tiên; chỉ chưa rõ nếu mọi đối số chưa rõ")
     BRANCH = ("branch", None, "unknown if the condition is unknown; else the chosen branch (the other is "
