@@ -109,8 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _on(args: argparse.Namespace) -> dt.date:
-    if args.date:
-        return args.date
+    on: dt.date | None = args.date
+    if on:
+        return on
     if args.year:
         return dt.date(args.year, 12, 31)
     return dt.date.today()
