@@ -18,7 +18,7 @@ from ..pack.plan import Plan, Rule
 from ..report.outcome import MeasureParts, Outcome
 from ..run.explain import Evaluation
 from ..run.views import View
-from .cols import Col, NotVectorisable, compare, gather, merge_err
+from .cols import Col, NotVectorisable, compare, gather, merge_err, not_none
 from .compiler import PartCols, Vectoriser, _bool
 from .convert import chunk_models
 from .tables import Chunk, Table
@@ -53,7 +53,8 @@ class RuleCols:
 
 def _render(v: np.ndarray | Col, mask: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
     if not isinstance(v, Col):
-        return v[rows]
+        picked: np.ndarray = v[rows]  # numpy's stubs type fancy indexing as Any
+        return picked
     out = _plain_values(gather(v, rows))
     if mask is not None:
         out[~mask[rows]] = None
@@ -192,6 +193,7 @@ class RuleRunner:
         lv_threshold, parts = _empty_gap_inputs(self.pack, rule, levels, n)
         ids = self.chunk.ids[t.kind]
         sids = self.chunk.ids["school"]
+        assert t.school is not None  # entity tables (school, unit, staff) always carry the school of each row
         for i in range(n):
             sid = sids[t.school[i]]
             if sid in failed:
@@ -214,7 +216,7 @@ class RuleRunner:
                 lv_margin[lv][i] = np.nan if lr.margin is None else lr.margin
                 lv_threshold[lv][i] = lr.threshold
             _record_parts(parts, i, r.parts)
-        has = np.not_equal(err, None).any()
+        has = not_none(err).any()
         return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, err if has else None, "fallback",
                         parts=parts, level_threshold=lv_threshold)
 
