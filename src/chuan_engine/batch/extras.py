@@ -51,7 +51,7 @@ def batch_extras(pack: Plan, results: pd.DataFrame, facts: Facts, on: dt.date, l
 def verdict_reports(pack: Plan, results: pd.DataFrame, facts: Facts, on: dt.date) -> list[EntityReport]:
     """One entity report per entity of ``facts`` (in the facts' order) with the batch's verdicts on ``on``."""
     rows = results[results["on"] == on.isoformat()]
-    by_entity: dict[tuple[str, str | None, str], list[Any]] = {}
+    by_entity: dict[tuple[Any, ...], list[Any]] = {}
     for rec in rows.itertuples(index=False):
         by_entity.setdefault((str(rec.kind), rec.school, rec.entity), []).append(rec)
     versions = {(r.id, r.effective.start.isoformat()): r for r in pack.rules}
