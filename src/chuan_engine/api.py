@@ -46,7 +46,7 @@ class RulePack(Plan):
         """
         if not isinstance(facts, Facts):
             facts = Facts.of(facts)
-        report = run_rules(self, facts, on, lang=lang, annotate=attach_gaps)
+        report = attach_gaps(run_rules(self, facts, on, lang=lang))
         if extras and self.sidecars:
             attach_extras(report, facts)
         return report
