@@ -134,8 +134,9 @@ class Evaluation:
                 level_results[lv] = LevelResult(lv, Outcome.unknown, pv.value, None, pv.source, pv.provenance)
             else:
                 ok = compare(rule.op, value, pv.value)
-                level_results[lv] = LevelResult(lv, Outcome.of(ok), pv.value, margin_of(rule.op, value, pv.value),
-                                                pv.source, pv.provenance)
+                thr = pv.value
+                margin = margin_of(rule.op, value, thr) if isinstance(thr, int | float) else None
+                level_results[lv] = LevelResult(lv, Outcome.of(ok), pv.value, margin, pv.source, pv.provenance)
         base = next((lr for lr in level_results.values() if lr.outcome is not Outcome.not_applicable), None)
         if base is None:
             return self._base(rule, view, Outcome.not_applicable, reason="no_threshold", levels=level_results)
