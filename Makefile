@@ -27,6 +27,7 @@ demo: $(DEMO_STAMP)
 test: $(TEST_STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 docs: $(TEST_STAMP)

@@ -34,6 +34,7 @@ from .cols import (
     k_not,
     k_or,
     merge_err,
+    not_none,
     unknown,
     where,
 )
@@ -267,7 +268,7 @@ class Vectoriser:
                 if f.t not in (tt, "any") and tt != "any":
                     raise NotVectorisable(f"variable '{name}': input {tt} vs formula {f.t}")
                 fv = f.v if f.t == tt else np.zeros(t.n, dtype=out.v.dtype)
-                rng = None if f.rng is None else tuple(np.where(supplied, np.nan, b) for b in f.rng)
+                rng = None if f.rng is None else (np.where(supplied, np.nan, f.rng[0]), np.where(supplied, np.nan, f.rng[1]))
                 out = Col(tt, np.where(supplied, out.v, fv), np.where(supplied, out.k, f.k),
                           merge_err(None, f.err, ~supplied), out.vocab or f.vocab, rng=rng)
         if out is None:
@@ -305,18 +306,18 @@ class Vectoriser:
         return Rel(target.table, t.n, k, p, child[pos])
 
     def _e_Unary(self, node: ast.Unary, t: Table) -> Value:
-        v = _bool(self.ev(node.operand, t), "operand") if node.op == "not" else self.ev(node.operand, t)
         if node.op == "not":
-            return k_not(v)
+            return k_not(_bool(self.ev(node.operand, t), "operand"))
+        v = self.ev(node.operand, t)
         assert isinstance(v, Col)
         return Col("num", -v.v.astype(float), v.k, v.err)
 
     def _e_Binary(self, node: ast.Binary, t: Table) -> Value:
         op = node.op
         if op in ("and", "or"):
-            a = _bool(self.ev(node.left, t), "left side")
-            b = _bool(self.ev(node.right, t), "right side")
-            return k_and(a, b) if op == "and" else k_or(a, b)
+            left = _bool(self.ev(node.left, t), "left side")
+            right = _bool(self.ev(node.right, t), "right side")
+            return k_and(left, right) if op == "and" else k_or(left, right)
         if op in ("in", "not in"):
             return self._in(node, t)
         a = self.ev(node.left, t)
@@ -483,7 +484,7 @@ class Vectoriser:
             return Rel(rel.table, rel.n, known & kn, g.parent[keep], g.child[keep], err=err)
         v, kn, bounds = op.column(tally)
         if bounds is not None:  # count / share with unknown elements: a range where the list is known (issue 12)
-            bounds = tuple(np.where(known, b, np.nan) for b in bounds)
+            bounds = (np.where(known, bounds[0], np.nan), np.where(known, bounds[1], np.nan))
         return Col("bool" if op.signature.returns is BOOL else "num", v, known & kn, err, rng=bounds)
 
 
@@ -528,7 +529,8 @@ class _Groups:
         if self.ranges:
             assert rel.start is not None and rel.end is not None
             cs = np.concatenate([[0.0], np.cumsum(x, dtype=float)])
-            return cs[rel.end + 1] - cs[rel.start]
+            out: np.ndarray = cs[rel.end + 1] - cs[rel.start]
+            return out
         return np.bincount(self.parent, weights=x, minlength=rel.n)[:rel.n] if rel.n else np.zeros(0)
 
     def _agg(self, x: np.ndarray, how: str) -> np.ndarray:
@@ -557,7 +559,7 @@ def _typed_input(c: Col, vt: Any) -> Col:
 def _first_err(parent: np.ndarray, err: np.ndarray | None, n: int) -> np.ndarray | None:
     if err is None:
         return None
-    hit = np.flatnonzero(np.not_equal(err, None))
+    hit = np.flatnonzero(not_none(err))
     if not len(hit):
         return None
     out = np.full(n, None, dtype=object)
@@ -570,7 +572,7 @@ def _range_err(rel: Rel, err: np.ndarray | None) -> np.ndarray | None:
     if err is None:
         return None
     assert rel.start is not None and rel.end is not None
-    bad = np.not_equal(err, None)
+    bad = not_none(err)
     cs = np.concatenate([[0], np.cumsum(bad)])
     anyb = (cs[rel.end + 1] - cs[rel.start]) > 0
     if not anyb.any():

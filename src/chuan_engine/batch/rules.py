@@ -191,7 +191,8 @@ class RuleRunner:
         lv_out = {lv: np.full(n, NA, dtype=np.int8) for lv in levels}
         lv_margin = {lv: np.full(n, np.nan) for lv in levels}
         err = np.full(n, None, dtype=object)
-        lv_threshold, parts = _empty_gap_inputs(self.pack, rule, levels, n)
+        thresholds, parts = _empty_gap_inputs(self.pack, rule, list(levels), n)
+        lv_threshold: dict[str, Col | np.ndarray] = dict(thresholds)
         ids = self.chunk.ids[t.kind]
         sids = self.chunk.ids["school"]
         assert t.school is not None  # entity tables (school, unit, staff) always carry the school of each row
@@ -215,7 +216,7 @@ class RuleRunner:
             for lv, lr in r.levels.items():
                 lv_out[lv][i] = _CODE[lr.outcome]
                 lv_margin[lv][i] = np.nan if lr.margin is None else lr.margin
-                lv_threshold[lv][i] = lr.threshold
+                thresholds[lv][i] = lr.threshold
             _record_parts(parts, i, r.parts)
         has = not_none(err).any()
         return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, err if has else None, "fallback",
@@ -223,7 +224,7 @@ class RuleRunner:
 
 
 def _empty_gap_inputs(pack: Plan, rule: Rule, levels: list[str], n: int
-                      ) -> tuple[dict[str, Col | np.ndarray], PartCols]:
+                      ) -> tuple[dict[str, np.ndarray], PartCols]:
     """Per-level thresholds and measure parts of the fallback, filled row by row."""
     shape = measure_shape(pack, rule)[0] if rule.measure is not None else "value"
     return ({lv: np.full(n, None, dtype=object) for lv in levels},

@@ -20,6 +20,7 @@ from ..lang.ops import EPS
 from ..pack.plan import Plan, dependency_order
 from ..pack.provenance import Provenance
 from ..report.verdict import eligibility_verdict, level_status, level_verdict
+from .cols import else_none, not_none
 from .extras import batch_extras, input_facts
 from .gaps import GAP_COLUMNS, gap_cells, no_gaps
 from .io import read_inputs, read_table, write_excel
@@ -340,9 +341,12 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
     ent = t.ent[rows]
     ids = chunk.ids[kind][ent]
     name_col = t.field("name")
-    names = np.where(name_col.k[rows], name_col.v[rows], None) if name_col is not None and n else \
+    names = else_none(name_col.k[rows], name_col.v[rows]) if name_col is not None and n else \
         np.full(n, None, dtype=object)
-    school_ids = chunk.ids["school"][t.school[rows]] if kind != "school" else np.full(n, None, dtype=object)
+    school_ids = np.full(n, None, dtype=object)
+    if kind != "school":
+        assert t.school is not None  # unit and staff tables carry each row's school
+        school_ids = chunk.ids["school"][t.school[rows]]
     udates, inv = np.unique(t.date[rows], return_inverse=True)
     on = np.array([str(d) for d in udates], dtype=object)[inv] if n else np.zeros(0, dtype=object)
     error = chunk.ent[kind].bad[ent].copy() if n else np.zeros(0, dtype=object)
@@ -350,9 +354,9 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
     for rc in cols:
         if rc.err is not None:
             e = rc.err
-            fill = np.equal(error, None) & np.not_equal(e, None)
+            fill = ~not_none(error) & not_none(e)
             error[fill] = e[fill]
-    bad = np.not_equal(error, None)
+    bad = not_none(error)
     OC = np.stack([rc.outcome for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
     M = np.stack([rc.margin for rc in cols], axis=1) if n else np.zeros((0, R))
     P = np.stack([rc.provenance for rc in cols], axis=1) if n else np.zeros((0, R), np.int64)
@@ -383,10 +387,10 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
         return pd.Categorical.from_codes(codes[cell_version], categories=pd.Index(cats, dtype=object))
 
     out_codes = np.where(badr, np.int8(4), out_codes)
-    prov_codes = pd.Categorical.from_codes(P.astype(np.int8).ravel(), categories=PROVENANCES)
+    prov_codes = pd.Categorical.from_codes(P.astype(np.int8).ravel(), categories=pd.Index(PROVENANCES))
     data: dict[str, Any] = {
         "entity": _obj(np.repeat(ids, R)),
-        "kind": pd.Categorical.from_codes(np.full(n * R, KINDS.index(kind), dtype=np.int8), KINDS),
+        "kind": pd.Categorical.from_codes(np.full(n * R, KINDS.index(kind), dtype=np.int8), pd.Index(KINDS)),
         "name": _obj(np.repeat(names, R)), "school": _obj(np.repeat(school_ids, R)), "on": _obj(np.repeat(on, R)),
         "rule": per_rule(lambda r: r.id), "concept": per_rule(lambda r: r.concept),
         "title": per_rule(lambda r: r.title_vi if lang == "vi" else r.title_en),

@@ -137,7 +137,9 @@ class Evaluation:
                 level_results[lv] = LevelResult(lv, Outcome.unknown, pv.value, None, pv.source, pv.provenance)
             else:  # a range (count or share with unknown elements) decides only when it falls on one side
                 ok = compare(rule.op, value, pv.value)
-                margin = None if isinstance(value, Range) else margin_of(rule.op, value, pv.value)
+                thr = pv.value
+                margin = (margin_of(rule.op, value, thr) if isinstance(thr, int | float) and not isinstance(value, Range)
+                          else None)
                 level_results[lv] = LevelResult(lv, Outcome.of(ok), pv.value, margin, pv.source, pv.provenance)
         base = next((lr for lr in level_results.values() if lr.outcome is not Outcome.not_applicable), None)
         if base is None:
@@ -205,7 +207,8 @@ class Evaluation:
             return UNKNOWN, Step(self._src(node, text), UNKNOWN, [step])
         value, detail = self.lookup(obj, node.name)
         if isinstance(value, Range):  # another entity's range reads as unknown (as the column compiler's gather)
-            value, detail = UNKNOWN, detail | {"range": value.text}
+            detail = detail | {"range": value.text}
+            value = UNKNOWN
         if value is UNKNOWN:
             detail.setdefault("missing", f"{obj.kind}.{node.name}")
         return value, Step(self._src(node, text), value, [step], detail)
