@@ -46,7 +46,9 @@ Properties (what each one promises):
   years identical), a concept's verdict changes only if the law changed for
   it: a different version in force, a parameter it reads with a different
   value, or a time-dependent reading (``months_since``, ``years_since``,
-  ``in_window``, ``streak``, ``history``, ``eval_year``, ``eval_date``).
+  ``in_window``, ``streak``, ``history``, ``eval_year``, ``eval_date``); a staff
+  member recruited in the new year is not yet staff the day before (not applicable,
+  ``not_yet_recruited``), which is time, not law.
 
 Limits (quotas never exceeded, the initiative ledger never counting an
 initiative twice) are not here: those modules are not part of this branch.
@@ -635,7 +637,10 @@ def regime_boundary(pack: RulePack, facts: Facts, boundary: dt.date = dt.date(20
         if other is None or e.error or other.error:
             continue
         for concept in sorted({r.concept for r in e.results} - allowed):
-            o1, o2 = e.result(concept).outcome, other.result(concept).outcome
+            res1, res2 = e.result(concept), other.result(concept)
+            if "not_yet_recruited" in (res1.reason, res2.reason):
+                continue  # recruited in the new year: not yet staff the day before, time itself changed it
+            o1, o2 = res1.outcome, res2.outcome
             if o1 is not o2:
                 out.append(Violation("regime_boundary", e.id, concept,
                                      f"{o1.value} on {before} but {o2.value} on {boundary}, though the law did not "
