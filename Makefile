@@ -1,33 +1,42 @@
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+DEMO_STAMP := $(VENV)/.installed-demo
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: demo test lint docs bench clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[test]"
-	touch $(STAMP)
 
-demo: $(STAMP)
+# The demo needs only the library's own dependencies (pydantic, pandas, PyYAML).
+$(DEMO_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $(DEMO_STAMP)
+
+# The suite needs the test extra (which includes the server, batch, durable and notebook extras).
+$(TEST_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e ".[test]"
+	touch $(TEST_STAMP) $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP)
 	$(BIN)/chuan evaluate fixtures/schools --pack qd11_2021 --date 2025-06-30
 	$(BIN)/chuan gaps fixtures/schools --pack qd11_2021 --date 2025-06-30
 
-test: $(STAMP)
+test: $(TEST_STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
-docs: $(STAMP)
+docs: $(TEST_STAMP)
 	$(BIN)/python docs/_gen.py
 	$(BIN)/python -m pytest -q tests/test_docs.py
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_batch.py
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests
 
 clean:

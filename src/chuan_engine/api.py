@@ -62,7 +62,7 @@ class RulePack(Plan):
             raise bad[0][1]
         if bad:
             facts, set_aside = _without(facts, {top for top, _ in bad})
-        report = run_rules(self, facts, on, lang=lang, annotate=attach_gaps)
+        report = attach_gaps(run_rules(self, facts, on, lang=lang))
         if extras and self.sidecars:
             attach_extras(report, facts)
         if bad:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
+from importlib import metadata
 
 from .analysis.gaps import gaps_dict, render_gaps
 from .api import load_pack, open_pack
@@ -29,10 +31,21 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _date_arg(text: str) -> dt.date:
+    """An evaluation date as ISO (2025-06-30) or as written on Vietnamese documents (30/06/2025)."""
     try:
+        if "/" in text:
+            return dt.datetime.strptime(text, "%d/%m/%Y").date()
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"không phải ngày / not a date: {text!r} (dùng YYYY-MM-DD hoặc dd/mm/yyyy)") from None
+
+
+def _version() -> str:
+    try:
+        return metadata.version("chuan-engine")
+    except metadata.PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+unknown"
 
 
 def _year_arg(text: str) -> int:
@@ -46,7 +59,7 @@ def _evaluation_args(cmd: argparse.ArgumentParser, formats: list[str]) -> None:
     cmd.add_argument("facts", nargs="+", help="facts files or folders (YAML/JSON)")
     cmd.add_argument("--pack", required=True, help="pack name (under rules/) or path")
     when = cmd.add_mutually_exclusive_group()
-    when.add_argument("--date", type=_date_arg, help="evaluation date YYYY-MM-DD (e.g. the dossier date)")
+    when.add_argument("--date", type=_date_arg, help="evaluation date YYYY-MM-DD or dd/mm/yyyy (e.g. the dossier date)")
     when.add_argument("--year", type=_year_arg, help="achievement year (evaluated on 31/12)")
     cmd.add_argument("--params", help="parameter override file (YAML/JSON)")
     cmd.add_argument("--format", choices=formats, default="table")
@@ -58,6 +71,7 @@ def _evaluation_args(cmd: argparse.ArgumentParser, formats: list[str]) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog="chuan", description="chuan_engine: đánh giá quy định thành quy tắc / regulations as rules")
+    p.add_argument("--version", action="version", version=f"chuan {_version()}")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     ev = sub.add_parser("evaluate", help="đánh giá dữ kiện theo bộ quy tắc / evaluate facts")
@@ -95,8 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _on(args: argparse.Namespace) -> dt.date:
-    if args.date:
-        return args.date
+    on: dt.date | None = args.date
+    if on:
+        return on
     if args.year:
         return dt.date(args.year, 12, 31)
     return dt.date.today()
@@ -221,6 +236,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `chuan evaluate … | head`: the reader has gone; end quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     return 2
 
 

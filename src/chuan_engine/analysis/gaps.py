@@ -11,7 +11,9 @@ The gap is read from the *structure* of the measure, never written per rule:
 
 Each closed formula is only an estimate: the amount is then confirmed with the engine's own
 comparison (same float tolerance), so 0.6 × 35 = 21.000000000000004 never asks for one person too many.
-The rule's ``gap:`` block (noun_vi, noun_en, mode) gives the wording.
+The numbers come from the measure's parts as the evaluation recorded them (``RuleResult.parts``, or the
+batch's part columns): ``gap_amount`` is a pure function returning a ``Gap`` of numbers; the sentences
+are written by report/gap_text.py, with the nouns of the rule's ``gap:`` block (noun_vi, noun_en, mode).
 """
 
 from __future__ import annotations
@@ -22,23 +24,18 @@ from typing import TYPE_CHECKING, Any
 
 from ..i18n import pick
 from ..lang import ast
-from ..lang.logic import UNKNOWN
-from ..lang.ops import EPS
-from ..report.outcome import Outcome, RuleResult
+from ..lang.ops import EPS, compare
+from ..report.gap_text import INCREASING, Gap
+from ..report.outcome import MeasureParts, Outcome, RuleResult
 from ..report.results import SCHEMA_VERSION
-from ..report.trace import Step
-from ..run.explain import compare
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..pack.plan import Plan, Rule
     from ..report.results import Report
-    from ..run.explain import Evaluation
-    from ..run.views import View
 
 MAX_SEARCH = 100_000
-INCREASING = (">=", ">")
 
 
 # -- structure of a measure -------------------------------------------------------------------
@@ -51,14 +48,6 @@ def measure_shape(pack: Plan, rule: Rule) -> tuple[str, ast.Node | None, str]:
     assert rule.measure is not None and rule.shape is not None
     return rule.shape.kind.value, rule.shape.node, rule.shape.text
 
-
-def _measure_step(rule: Rule, result: RuleResult) -> Step | None:
-    if result.explanation is None or rule.measure is None:
-        return None
-    for child in result.explanation.children:
-        if child.text == rule.measure.text:
-            return child
-    return None
 
 
 # -- arithmetic ---------------------------------------------------------------------------------
@@ -75,167 +64,124 @@ def _meets(op: str, value: float, threshold: float) -> bool:
     return compare(op, value, threshold) is True
 
 
-def _num(x: float | int | None) -> str:
+def _counts(parts: MeasureParts | None) -> tuple[int, int] | None:
+    """(n, d) of a share or count whose numbers the evaluation recorded."""
+    if parts is None or parts.shape not in ("share", "count"):
+        return None
+    n, d = parts.numerator, parts.denominator
+    if isinstance(n, int) and isinstance(d, int) and not isinstance(n, bool):
+        return n, d
+    return None
+
+
+def _share(level: str, n: int, d: int, op: str, t: float, value: float, mode: str) -> Gap:
+    """n of d meet: convert existing members, or add new members that meet the condition."""
+    up = op in INCREASING
+    sign = 1 if up else -1
+    convert = _smallest(lambda x: (n + sign * x) <= d and n + sign * x >= 0
+                        and _meets(op, (n + sign * x) / d, t), sign * (t * d - n))
+    add: int | None = None
+    if up and t < 1:
+        add = _smallest(lambda x: _meets(op, (n + x) / (d + x), t), (t * d - n) / (1 - t))
+    elif not up and t > 0:
+        add = _smallest(lambda x: _meets(op, n / (d + x), t), n / t - d)
+    used = "add" if mode == "add" and add is not None else "convert"
+    x = add if used == "add" else convert
+    after: float | None = None
+    if x is not None:
+        after = ((n + x) / (d + x) if up else n / (d + x)) if used == "add" else (n + sign * x) / d
+    return Gap(level, "share", used, op, value, t, x, "members", n, d, {"convert": convert, "add": add}, after)
+
+
+def _count(level: str, shape: str, v: float, n: int | None, op: str, t: float, value: float) -> Gap | None:
+    sign = 1 if op in INCREASING else -1
+    x = _smallest(lambda k: _meets(op, v + sign * k, t), sign * (t - v))
     if x is None:
-        return "—"
-    if isinstance(x, float) and abs(x - round(x)) < EPS:
-        return str(int(round(x)))
-    if isinstance(x, float):
-        return f"{x:.2f}".rstrip("0").rstrip(".")
-    return str(x)
+        return None
+    return Gap(level, shape, "add" if sign > 0 else "remove", op, value, t, x, "items", n, None, None,
+               v + sign * x)
 
 
-def _pct(x: float) -> str:
-    return f"{x * 100:.1f}%"
+def _ratio(level: str, parts: MeasureParts, op: str, t: float, value: float) -> Gap | None:
+    """a / b: more (or fewer) of a; None when the operands are not both numbers with b ≠ 0."""
+    a, b = parts.numerator, parts.denominator
+    if not isinstance(a, int | float) or not isinstance(b, int | float) or not b:
+        return None
+    sign = 1 if op in INCREASING else -1
+    x = _smallest(lambda k: _meets(op, (a + sign * k) / b, t), sign * (t * b - a))
+    if x is None:
+        return None
+    return Gap(level, "ratio_of", "add" if sign > 0 else "remove", op, value, t, x, "items", a, b, None,
+               (a + sign * x) / b)
 
 
-def _points(x: float) -> str:
-    return f"{round(x * 100, 2):g}"
+def _difference(level: str, shape: str, op: str, t: float, value: float, unit: str | None) -> Gap:
+    """A share given as one figure (percentage points), or any other number (t − v)."""
+    diff = (t - value) if op in INCREASING else (value - t)
+    if unit == "ratio":
+        return Gap(level, shape, "points", op, value, t, round(diff * 100, 6), "points", after=t)
+    return Gap(level, shape, "value", op, value, t, round(diff, 6), "value", after=t)
+
+
+def gap_amount(level: str, parts: MeasureParts, op: str, value: float, threshold: float, mode: str,
+               unit: str | None) -> Gap | None:
+    """The gap to ``threshold`` of a measure computed from ``parts``, as numbers (None if not computable).
+
+    ``mode`` is the rule's preference for a share of members (``convert`` or ``add``); ``unit`` the rule's
+    unit (``count`` and ``ratio`` change how a value without parts is read).
+    """
+    shape, t = parts.shape, threshold
+    counts = _counts(parts)
+    if shape == "share" and counts is not None and counts[1]:
+        return _share(level, counts[0], counts[1], op, t, value, mode)
+    if shape == "count" or (unit == "count" and shape != "ratio_of"):
+        n = counts[0] if counts is not None else None
+        return _count(level, shape, n if n is not None else value, n, op, t, value)
+    g = _ratio(level, parts, op, t, value) if shape == "ratio_of" else None
+    return g if g is not None else _difference(level, shape, op, t, value, unit)
 
 
 # -- one level of one rule ----------------------------------------------------------------------
-def level_gap(pack: Plan, rule: Rule, result: RuleResult, level: str,
-              operands: tuple[Any, Any] | None = None) -> dict[str, Any] | None:
-    """The smallest change meeting ``level`` for a failing indicator, or None if not computable."""
+def level_gap(rule: Rule, result: RuleResult, level: str) -> dict[str, Any] | None:
+    """The smallest change meeting ``level`` for a failing indicator (JSON form), or None if not computable."""
     lr = result.levels.get(level)
     if rule.kind != "indicator" or lr is None or lr.outcome is not Outcome.failed or rule.op is None:
         return None
     value, t = result.value, lr.threshold
-    if not isinstance(value, int | float) or not isinstance(t, int | float) or isinstance(value, bool):
+    if not _is_number(value) or not _is_number(t) or result.parts is None:
         return None
-    op = rule.op
-    up = op in INCREASING
     spec = rule.gap
-    noun_vi = spec.noun_vi if spec else rule.title_vi
-    noun_en = spec.noun_en if spec else rule.title_en
-    mode = spec.mode if spec else "convert"
-    shape, _, _ = measure_shape(pack, rule)
-    step = _measure_step(rule, result)
-    detail = step.detail if step is not None else {}
-    n, d = detail.get("numerator"), detail.get("denominator")
-    has_counts = isinstance(n, int) and isinstance(d, int) and not detail.get("input")
-    out: dict[str, Any] = {"level": level, "shape": shape, "mode": mode, "op": op, "value": value,
-                           "threshold": t, "noun_vi": noun_vi, "noun_en": noun_en}
-    sign = 1 if up else -1
-    if shape == "share" and has_counts and d:
-        assert isinstance(n, int) and isinstance(d, int)
-        convert = _smallest(lambda x: (n + sign * x) <= d and n + sign * x >= 0
-                            and _meets(op, (n + sign * x) / d, t), sign * (t * d - n))
-        add: int | None = None
-        if up and t < 1:
-            add = _smallest(lambda x: _meets(op, (n + x) / (d + x), t), (t * d - n) / (1 - t))
-        elif not up and t > 0:
-            add = _smallest(lambda x: _meets(op, n / (d + x), t), n / t - d)
-        used = "add" if mode == "add" and add is not None else "convert"
-        x = add if used == "add" else convert
-        out.update(numerator=n, denominator=d, alternatives={"convert": convert, "add": add}, mode=used,
-                   amount=x, amount_unit="members")
-        if x is None:
-            out.update(text_vi=f"không thể đạt ngưỡng {op} {_pct(t)} với {n}/{d} hiện có",
-                       text_en=f"the threshold {op} {_pct(t)} cannot be reached from {n}/{d}")
-            return out
-        if used == "add":
-            nn, dd = (n + x, d + x) if up else (n, d + x)
-            out["after"] = nn / dd
-            out["text_vi"] = (f"cần bổ sung {x} {noun_vi} mới (hiện {n}/{d} = {_pct(n / d)}; "
-                              f"sau khi bổ sung {nn}/{dd} = {_pct(nn / dd)} {op} {_pct(t)})")
-            out["text_en"] = (f"needs {x} new {noun_en} (now {n}/{d} = {_pct(n / d)}; "
-                              f"then {nn}/{dd} = {_pct(nn / dd)} {op} {_pct(t)})")
-            if up and convert is not None and convert != x:
-                out["text_vi"] += f"; hoặc {convert} người hiện có đạt thêm"
-                out["text_en"] += f"; or {convert} existing members newly meeting it"
-        else:
-            nn = n + sign * x
-            out["after"] = nn / d
-            if up:
-                out["text_vi"] = (f"cần thêm {x} {noun_vi} (hiện {n}/{d} = {_pct(n / d)}; "
-                                  f"đạt khi {nn}/{d} = {_pct(nn / d)} {op} {_pct(t)})")
-                out["text_en"] = (f"needs {x} more {noun_en} (now {n}/{d} = {_pct(n / d)}; "
-                                  f"met at {nn}/{d} = {_pct(nn / d)} {op} {_pct(t)})")
-            else:
-                out["text_vi"] = (f"cần giảm {x} {noun_vi} (hiện {n}/{d} = {_pct(n / d)}; "
-                                  f"đạt khi {nn}/{d} = {_pct(nn / d)} {op} {_pct(t)})")
-                out["text_en"] = (f"needs {x} fewer {noun_en} (now {n}/{d} = {_pct(n / d)}; "
-                                  f"met at {nn}/{d} = {_pct(nn / d)} {op} {_pct(t)})")
-        return out
-    if shape == "count" or (rule.unit == "count" and shape != "ratio_of"):
-        v = n if has_counts else value
-        x = _smallest(lambda k: _meets(op, v + sign * k, t), sign * (t - v))
-        out.update(amount=x, amount_unit="items", mode="add" if up else "remove")
-        if has_counts:
-            out["numerator"] = n
-        if x is None:
-            return None
-        out["after"] = v + sign * x
-        if up:
-            out["text_vi"] = f"thiếu {x} {noun_vi} (hiện {_num(v)}, cần {op} {_num(t)})"
-            out["text_en"] = f"{x} more {noun_en} needed (now {_num(v)}, needs {op} {_num(t)})"
-        else:
-            out["text_vi"] = f"cần giảm {x} {noun_vi} (hiện {_num(v)}, cần {op} {_num(t)})"
-            out["text_en"] = f"{x} fewer {noun_en} needed (now {_num(v)}, needs {op} {_num(t)})"
-        return out
-    if shape == "ratio_of" and operands is not None:
-        a, b = operands
-        if isinstance(a, int | float) and isinstance(b, int | float) and b:
-            x = _smallest(lambda k: _meets(op, (a + sign * k) / b, t), sign * (t * b - a))
-            if x is not None:
-                out.update(amount=x, amount_unit="items", numerator=a, denominator=b, after=(a + sign * x) / b,
-                           mode="add" if up else "remove")
-                word_vi, word_en = ("cần thêm", "more") if up else ("cần giảm", "fewer")
-                out["text_vi"] = (f"{word_vi} {x} {noun_vi} (hiện {_num(a)}/{_num(b)} = {_num(a / b)}, "
-                                  f"cần {op} {_num(t)})")
-                out["text_en"] = (f"needs {x} {word_en} {noun_en} (now {_num(a)}/{_num(b)} = {_num(a / b)}, "
-                                  f"needs {op} {_num(t)})")
-                return out
-    if rule.unit == "ratio":
-        pts = (t - value) if up else (value - t)
-        out.update(amount=round(pts * 100, 6), amount_unit="points", mode="points", after=t)
-        word_vi, word_en = ("tăng", "rise") if up else ("giảm", "fall")
-        out["text_vi"] = (f"tỷ lệ {noun_vi} cần {word_vi} thêm {_points(pts)} điểm phần trăm "
-                          f"(hiện {_pct(value)}, cần {op} {_pct(t)})")
-        out["text_en"] = (f"the share of {noun_en} must {word_en} by {_points(pts)} percentage points "
-                          f"(now {_pct(value)}, needs {op} {_pct(t)})")
-        return out
-    diff = (t - value) if up else (value - t)
-    out.update(amount=round(diff, 6), amount_unit="value", mode="value", after=t)
-    word_vi, word_en = ("còn thiếu", "short by") if up else ("vượt quá", "over by")
-    out["text_vi"] = f"{word_vi} {_num(diff)} {noun_vi} (hiện {_num(value)}, cần {op} {_num(t)})"
-    out["text_en"] = f"{word_en} {_num(diff)} {noun_en} (now {_num(value)}, needs {op} {_num(t)})"
-    return out
-
-
-def _operands(run: Evaluation, view: View, rule: Rule) -> tuple[Any, Any] | None:
-    shape, node, text = measure_shape(run.pack, rule)
-    if shape != "ratio_of" or not isinstance(node, ast.Binary):
+    g = gap_amount(level, result.parts, rule.op, value, t, spec.mode if spec else "convert", rule.unit)
+    if g is None:
         return None
-    a, _ = run.value_of(node.left, view, text)
-    b, _ = run.value_of(node.right, view, text)
-    if a is UNKNOWN or b is UNKNOWN:
+    return g.as_dict(spec.noun_vi if spec else rule.title_vi, spec.noun_en if spec else rule.title_en)
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def rule_gap(rule: Rule, result: RuleResult) -> dict[str, Any] | None:
+    """``RuleResult.gap``: the gap at the first failing level, with every failing level under ``levels``."""
+    if rule.kind != "indicator":
         return None
-    return a, b
+    failing = [lv for lv, lr in result.levels.items() if lr.outcome is Outcome.failed]
+    per_level = {lv: g for lv in failing if (g := level_gap(rule, result, lv)) is not None}
+    if not per_level:
+        return None
+    return dict(per_level[next(iter(per_level))]) | {"levels": per_level}
 
 
-def attach_gaps(run: Evaluation, view: View, results: list[RuleResult]) -> None:
-    """Fill ``RuleResult.gap`` for every indicator failing at some level (called by the engine).
-
-    ``gap`` holds the gap at the first failing level at top level, and every failing level
-    under ``levels``.
-    """
+def attach_gaps(report: Report) -> Report:
+    """Fill ``RuleResult.gap`` for every indicator failing at some level (in place; returns the report)."""
     # a result names its rule by id and its version by the start of the version's period
-    by_version = {(r.id, r.effective.start.isoformat()): r for r in run.pack.rules}
-    for res in results:
-        rule = by_version.get((res.rule, res.effective_from))
-        if rule is None or rule.kind != "indicator":
-            continue
-        failing = [lv for lv, lr in res.levels.items() if lr.outcome is Outcome.failed]
-        if not failing:
-            continue
-        operands = _operands(run, view, rule)
-        per_level = {lv: g for lv in failing if (g := level_gap(run.pack, rule, res, lv, operands)) is not None}
-        if not per_level:
-            continue
-        first = per_level[next(iter(per_level))]
-        res.gap = dict(first) | {"levels": per_level}
+    by_version = {(r.id, r.effective.start.isoformat()): r for r in report.pack.rules}
+    for e in report.entities:
+        for res in e.results:
+            rule = by_version.get((res.rule, res.effective_from))
+            if rule is not None:
+                res.gap = rule_gap(rule, res)
+    return report
 
 
 # -- reports ---------------------------------------------------------------------------------

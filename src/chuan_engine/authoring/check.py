@@ -212,9 +212,9 @@ def _spec_checks(res: PackCheck, params: dict[str, Parameter], variables: dict[t
     used: set[str] = set(side_used)
     for (_, name), (v, f) in variables.items():
         if v.formula:
-            refs, _ = _param_refs(v.formula)
-            used |= refs
-            for p in sorted(refs - set(params)):
+            formula_refs, _ = _param_refs(v.formula)
+            used |= formula_refs
+            for p in sorted(formula_refs - set(params)):
                 res.add("undefined_parameter", f"biến '{name}' đọc tham số chưa định nghĩa '{p}'",
                         f"variable '{name}' reads undefined parameter '{p}'", file=f)
     for spec, f in rules:

@@ -43,11 +43,11 @@ from ..facts.store import Facts
 from ..facts.vocab import OrderedVocab
 from ..lang import ast
 from ..lang.logic import UNKNOWN
-from ..lang.ops import BINARY, CORE_ONLY, EPS, FUNCTIONS, Form, Lowered, Refused
+from ..lang.ops import BINARY, CORE_ONLY, EPS, FUNCTIONS, Form, Lowered, Refused, compare
 from ..lang.types import LINKS, fact_field_type
 from ..pack.plan import Plan, Rule
 from ..report.outcome import Outcome
-from ..run.explain import Evaluation, _check_input, _coerce_like, _input, _num_compare, compare
+from ..run.explain import Evaluation, _check_input, _coerce_like, _input, _num_compare
 from ..run.views import View
 
 MAX_ALTERNATIVES = 64
@@ -579,7 +579,8 @@ class _DateCompiler:
                 raise EvaluationError(f"{side.fn}({term.name}) compared with {c!r}, not a number")
             return self._date_cmp(side.fn, p, op, c, term_left)
         if term.domain in ("enum", "bool"):
-            hits, misses = [], []
+            hits: list[int] = []
+            misses: list[int] = []
             for value, code in _members(term):
                 a, b = (value, c) if term_left else (c, value)
                 ok = compare(op, a, _coerce_like(a, b))
@@ -627,7 +628,8 @@ class _DateCompiler:
         p = term.prop
         k = _known(p)
         if term.domain in ("enum", "bool"):
-            hits, misses = [], []
+            hits: list[int] = []
+            misses: list[int] = []
             for value, code in _members(term):
                 hit = any(compare("==", value, _coerce_like(value, x)) is True for x in items)
                 (hits if hit else misses).append(code)
@@ -758,7 +760,7 @@ class DurableBackend:
                 raise BackendUnavailableError(
                     f"pack '{pack.id}' needs {len(props)} properties for a {kind}; durable_rules fails over 253"
                 )
-            self._fact_models[kind] = create_model(  # type: ignore[call-overload]
+            self._fact_models[kind] = create_model(
                 f"DurableFact_{kind}", __config__=ConfigDict(strict=True, extra="forbid"), **props
             )
         self._suffix = uuid.uuid4().hex[:12]
@@ -996,7 +998,7 @@ class DurableBackend:
         """Free the C rulesets of this instance (durable never frees memory by itself)."""
         with self._lock:
             if self._host is not None:
-                import durable_rules_engine
+                import durable_rules_engine  # type: ignore[import-not-found]  # durable_rules' C extension: no stubs
 
                 for ruleset in list(self._host._ruleset_list):
                     durable_rules_engine.delete_ruleset(ruleset._handle)

@@ -19,7 +19,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..lang import ast
-from ..lang.ops import FUNCTIONS, Form, Op, Tally
+from ..lang.ops import FUNCTIONS, Form, GapShape, Law, Op, Tally
 from ..lang.types import BOOL, DATE
 from ..pack.plan import Plan
 from .cols import (
@@ -42,6 +42,17 @@ from .tables import Rec, Rel, Table, ranges
 Value = Col | Rec | Rel
 
 
+@dataclasses.dataclass
+class PartCols:
+    """An indicator's measure parts per row (see ``report.outcome.MeasureParts``): ``n``/``d`` are the
+    numerator and denominator (or a ratio's operands), ``k`` where they are known."""
+
+    shape: str
+    n: np.ndarray
+    d: np.ndarray
+    k: np.ndarray
+
+
 def _bool(c: Value, what: str) -> Col:
     if not isinstance(c, Col):
         raise NotVectorisable(f"{what} is a record or list")
@@ -59,12 +70,45 @@ class Vectoriser:
         self._cache: dict[tuple[int, Any], Value] = {}
         self._shapes: dict[int, tuple[ast.Node, Any]] = {}
         self._vars: dict[tuple[int, str], Col | Rel] = {}
+        self._supplied: dict[tuple[int, str], np.ndarray] = {}  # rows where a variable is an input
+        self._tallies: dict[tuple[int, Any], tuple[np.ndarray, np.ndarray]] = {}  # (n meeting, n) of a count
         self._keep: list[Any] = []
 
     def clear(self) -> None:
         self._cache.clear()
         self._vars.clear()
+        self._supplied.clear()
+        self._tallies.clear()
         self._keep.clear()
+
+    def parts(self, rule: Any, t: Table) -> PartCols:
+        """The parts of an indicator's measure over a table, as the evaluation computed them (after ``ev``):
+        a share's or count's numerator and denominator, a ratio's two operands; unknown on rows where a
+        variable on the way was supplied as an input, as in the explaining evaluator (run/parts.py)."""
+        node = rule.measure.tree
+        supplied = np.zeros(t.n, dtype=bool)
+        seen: set[str] = set()
+        while isinstance(node, ast.Name) and node.name not in seen:
+            seen.add(node.name)
+            var = self.pack.variables.get((t.kind, node.name))
+            if var is None or var.formula is None:
+                break
+            hit = self._supplied.get((id(t), node.name))
+            supplied = supplied | hit if hit is not None else supplied
+            node = var.formula.tree
+        assert rule.shape is not None  # the plan compiled the measure's shape (pack/plan.py)
+        shape = rule.shape.kind
+        nan = np.full(t.n, np.nan)
+        if shape is GapShape.RATIO:
+            assert isinstance(node, ast.Binary)
+            ratio = self._operands(node, t, supplied)
+            if ratio is not None:
+                return ratio
+        elif shape in (GapShape.SHARE, GapShape.COUNT):
+            tally = self._tallies.get((id(t), self.shape(node)))
+            if tally is not None:
+                return PartCols(shape.value, tally[0], tally[1], ~supplied)
+        return PartCols(shape.value, nan, nan, np.zeros(t.n, dtype=bool))
 
     def shape(self, node: ast.Node) -> Any:
         """The node's structure without source positions: one subexpression written in several rules
@@ -98,6 +142,13 @@ class Vectoriser:
             self._cache[key] = hit
             self._keep.append(table)
         return hit
+
+    def _operands(self, node: ast.Binary, t: Table, supplied: np.ndarray) -> PartCols | None:
+        """A ratio's two operands as part columns (None when they are not both number columns)."""
+        a, b = self.ev(node.left, t), self.ev(node.right, t)
+        if isinstance(a, Col) and isinstance(b, Col) and a.t == "num" and b.t == "num":
+            return PartCols(GapShape.RATIO.value, a.v.astype(float), b.v.astype(float), a.k & b.k & ~supplied)
+        return None
 
     # -- leaves -------------------------------------------------------------------
     def _e_Literal(self, node: ast.Literal, t: Table) -> Value:
@@ -200,6 +251,7 @@ class Vectoriser:
             out = c if out is None else Col(out.t, np.where(supplied, out.v, c.v), out.k | (c.k & ~supplied),
                                             None, out.vocab)
             supplied |= c.k
+        self._supplied[key] = supplied
         if var.formula is not None:
             f = self.ev(var.formula.tree, t)
             if isinstance(f, Rel) and out is None:
@@ -424,11 +476,19 @@ class Vectoriser:
         true = e.k & e.v.astype(bool)
         n_true = g.sum(true)
         tally = Tally(n_true, g.total - n_true - n_unk, n_unk, g.total)
+        self._record_tally(op, node, t, n_true, g.total)
         if op.form is Form.FILTER:
             keep, kn = op.column(true, tally)
             return Rel(rel.table, rel.n, known & kn, g.parent[keep], g.child[keep], err=err)
         v, kn = op.column(tally)
         return Col("bool" if op.signature.returns is BOOL else "num", v, known & kn, err)
+
+
+    def _record_tally(self, op: Op, node: ast.Call, t: Table, n_true: np.ndarray, total: np.ndarray) -> None:
+        """Keep a count's or share's numerator and denominator for the gap analysis (``parts``)."""
+        if op.law in (Law.TALLY, Law.SHARE) and op.form is Form.TALLY:
+            self._tallies[(id(t), self.shape(node))] = (np.asarray(n_true, dtype=float),
+                                                        np.asarray(total, dtype=float))
 
 
 class _Groups:

@@ -11,14 +11,15 @@ from typing import Any
 
 import numpy as np
 
+from ..analysis.gaps import measure_shape
 from ..errors import ChuanError
 from ..lang.ops import EPS
 from ..pack.plan import Plan, Rule
-from ..report.outcome import Outcome
+from ..report.outcome import MeasureParts, Outcome
 from ..run.explain import Evaluation
 from ..run.views import View
-from .cols import Col, NotVectorisable, compare, gather, merge_err
-from .compiler import Vectoriser, _bool
+from .cols import Col, NotVectorisable, compare, gather, merge_err, not_none
+from .compiler import PartCols, Vectoriser, _bool
 from .convert import chunk_models
 from .tables import Chunk, Table
 
@@ -39,6 +40,8 @@ class RuleCols:
     method: str = "vectorised"
     value_mask: np.ndarray | None = None  # rows where the value column is reported
     threshold_mask: np.ndarray | None = None
+    parts: PartCols | None = None  # an indicator's measure parts, for gaps
+    level_threshold: dict[str, Col | np.ndarray] = field(default_factory=dict)  # per level (Col or objects)
 
     def value_at(self, rows: np.ndarray) -> np.ndarray:
         """Values as the engine's ``plain`` renders them (JSON-friendly), for some rows only."""
@@ -50,7 +53,8 @@ class RuleCols:
 
 def _render(v: np.ndarray | Col, mask: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
     if not isinstance(v, Col):
-        return v[rows]
+        picked: np.ndarray = v[rows]  # numpy's stubs type fancy indexing as Any
+        return picked
     out = _plain_values(gather(v, rows))
     if mask is not None:
         out[~mask[rows]] = None
@@ -114,6 +118,8 @@ class RuleRunner:
         margin = np.full(n, np.nan)
         lv_out: dict[str, np.ndarray] = {}
         lv_margin: dict[str, np.ndarray] = {}
+        lv_threshold: dict[str, Col | np.ndarray] = {}
+        parts: PartCols | None = None
         if rule.kind == "condition":
             assert rule.condition is not None
             c = _bool(self.vec.ev(rule.condition.tree, t), "condition")
@@ -135,6 +141,7 @@ class RuleRunner:
             if not isinstance(m, Col):
                 raise NotVectorisable("a measure that is a list or record")
             err = merge_err(err, m.err, active)
+            parts = self.vec.parts(rule, t)
             base: str | None = None
             base_p: Col | None = None
             for lv, name in rule.level_thresholds:
@@ -142,7 +149,7 @@ class RuleRunner:
                 arr[app_unk] = UNK
                 mg = np.full(n, np.nan)
                 if name is not None:
-                    p = self.vec.param(name, t)
+                    p = lv_threshold[lv] = self.vec.param(name, t)
                     err = merge_err(err, p.err, active)
                     cmpc = compare(rule.op, m, p)
                     oc = np.where(m.k & p.k, np.where(cmpc.v, PASS, FAIL), UNK).astype(np.int8)
@@ -163,7 +170,7 @@ class RuleRunner:
                 threshold, threshold_mask = base_p, active
                 value, value_mask = m, active & m.k
         return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, err, "vectorised", value_mask,
-                        threshold_mask)
+                        threshold_mask, parts, lv_threshold)
 
     # -- fallback -----------------------------------------------------------------
     def _fallback(self, rule: Rule, t: Table) -> RuleCols:
@@ -183,8 +190,10 @@ class RuleRunner:
         lv_out = {lv: np.full(n, NA, dtype=np.int8) for lv in levels}
         lv_margin = {lv: np.full(n, np.nan) for lv in levels}
         err = np.full(n, None, dtype=object)
+        lv_threshold, parts = _empty_gap_inputs(self.pack, rule, levels, n)
         ids = self.chunk.ids[t.kind]
         sids = self.chunk.ids["school"]
+        assert t.school is not None  # entity tables (school, unit, staff) always carry the school of each row
         for i in range(n):
             sid = sids[t.school[i]]
             if sid in failed:
@@ -205,8 +214,25 @@ class RuleRunner:
             for lv, lr in r.levels.items():
                 lv_out[lv][i] = _CODE[lr.outcome]
                 lv_margin[lv][i] = np.nan if lr.margin is None else lr.margin
-        has = np.not_equal(err, None).any()
-        return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, err if has else None, "fallback")
+                lv_threshold[lv][i] = lr.threshold
+            _record_parts(parts, i, r.parts)
+        has = not_none(err).any()
+        return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, err if has else None, "fallback",
+                        parts=parts, level_threshold=lv_threshold)
+
+
+def _empty_gap_inputs(pack: Plan, rule: Rule, levels: list[str], n: int
+                      ) -> tuple[dict[str, Col | np.ndarray], PartCols]:
+    """Per-level thresholds and measure parts of the fallback, filled row by row."""
+    shape = measure_shape(pack, rule)[0] if rule.measure is not None else "value"
+    return ({lv: np.full(n, None, dtype=object) for lv in levels},
+            PartCols(shape, np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool)))
+
+
+def _record_parts(parts: PartCols, i: int, p: MeasureParts | None) -> None:
+    """Row i of the part columns from one explaining result."""
+    if p is not None and p.numerator is not None and p.denominator is not None:
+        parts.n[i], parts.d[i], parts.k[i] = p.numerator, p.denominator, True
 
 
 def _margin(op: str, v: np.ndarray, th: np.ndarray) -> np.ndarray:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,12 +13,15 @@ import numpy as np
 import pandas as pd
 
 from ..errors import FactsError
+from ..facts.models import Cluster
 from ..i18n import t as label
 from ..lang import ast
 from ..lang.ops import EPS
 from ..pack.plan import Plan, dependency_order
 from ..pack.provenance import Provenance
 from ..report.verdict import eligibility_verdict, level_status, level_verdict
+from .extras import batch_extras, input_facts
+from .gaps import GAP_COLUMNS, gap_cells, no_gaps
 from .io import read_inputs, read_table, write_excel
 from .layout import FRAMES, SPECS, prepare
 from .rules import FAIL, NA, PASS, UNK, RuleRunner
@@ -44,6 +47,7 @@ class BatchResult:
     summary: pd.DataFrame
     fallback: dict[str, str] = field(default_factory=dict)  # rule id -> why it was not vectorised
     chunks: int = 0
+    extras: dict[str, Any] = field(default_factory=dict)  # ledger, quotas, ranking (as Report.extras)
 
     def to_excel(self, path: str | Path) -> None:
         write_excel(path, [self])
@@ -57,7 +61,7 @@ def _level_columns(pack: Plan, kind: str) -> list[str]:
 
 def result_columns(pack: Plan) -> list[str]:
     levels = [f"level_{lv}" for lv in pack.level_ids] if pack.header.levels else []
-    return RESULT_COLUMNS + levels
+    return RESULT_COLUMNS + levels + GAP_COLUMNS
 
 
 def empty_results(pack: Plan) -> pd.DataFrame:
@@ -162,6 +166,8 @@ def evaluate_batch(
     chunk_rows: int = 500_000,
     progress: bool = False,
     every_year: bool = False,
+    extras: bool = True,
+    clusters: Iterable[Cluster] = (),
 ) -> BatchResult:
     """Evaluate every entity of tidy frames (see batch.layout) on ``on`` (or each school's ``on`` column).
 
@@ -171,9 +177,15 @@ def evaluate_batch(
     Rows are processed ``chunk_rows`` input rows at a time (schools never split);
     ``progress`` shows a tqdm bar over chunks.
 
-    Verdicts equal those of ``pack.evaluate`` entity by entity. A rule the column
+    Verdicts equal those of ``pack.evaluate`` entity by entity. Each result row also carries
+    the gap at the rule's first failing level (``gap_level``, ``gap_amount``, ``gap_unit``,
+    ``gap_mode``, ``gap_text`` in ``lang``; see batch.gaps), equal to ``RuleResult.gap``. A rule the column
     compiler cannot take is evaluated by the explaining evaluator, listed in
     ``BatchResult.fallback`` and announced by a ``FallbackWarning``.
+
+    With ``extras`` (the default), when the pack has side files, ``BatchResult.extras`` holds the
+    ledger, quota and ranking sections of ``report.extras``, built from the batch verdicts on ``on``
+    (batch.extras); the frames hold no clusters: pass them as ``clusters`` for the ranking.
     """
     frames = _as_frames(frames_or_files)
     types = _input_types(pack)
@@ -200,7 +212,10 @@ def evaluate_batch(
                       f"time: {fallback}", FallbackWarning, stacklevel=2)
     res = pd.concat(results, ignore_index=True) if results else empty_results(pack)
     summ = pd.concat(summaries, ignore_index=True) if summaries else empty_summary()
-    return BatchResult(pack, res, summ, fallback, n_parts)
+    sections: dict[str, Any] = {}
+    if extras and pack.sidecars:
+        sections = batch_extras(pack, res, input_facts(frames, on, types, clusters), on, lang)
+    return BatchResult(pack, res, summ, fallback, n_parts, sections)
 
 
 def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,
@@ -291,25 +306,29 @@ class _Merged:
     threshold: np.ndarray
     provenance: np.ndarray
     version: np.ndarray  # index into the rule's versions
+    gap: dict[str, np.ndarray]  # batch.gaps.GAP_COLUMNS
 
 
 def _merge(pack: Plan, runner: RuleRunner, t: Any, versions: list[Any], rows: np.ndarray, udates: np.ndarray,
-           inv: np.ndarray) -> _Merged:
+           inv: np.ndarray, lang: str) -> _Merged:
     choice = _shown_version(pack, versions, udates, inv)
     cols = [runner.rule_cols(v, t) for v in versions]
     value = np.full(len(rows), None, dtype=object)
     threshold = np.full(len(rows), None, dtype=object)
+    gap = no_gaps(len(rows))
     for i, rc in enumerate(cols):
         m = choice == i
         if m.any():
             value[m] = rc.value_at(rows[m])
             threshold[m] = rc.threshold_at(rows[m])
+            for c, cells in gap_cells(pack, versions[i], rc, rows[m], value[m], lang).items():
+                gap[c][m] = cells
     errs = [rc.err[rows] if rc.err is not None else np.full(len(rows), None, dtype=object) for rc in cols]
     err = _pick(choice, errs) if any(rc.err is not None for rc in cols) else None
     return _Merged(
         _pick(choice, [rc.outcome[rows] for rc in cols]), _pick(choice, [rc.margin[rows] for rc in cols]),
         {lv: _pick(choice, [rc.levels[lv][rows] for rc in cols]) for lv in cols[0].levels}, err, value, threshold,
-        _pick(choice, [_provenance(pack, v, udates, inv) for v in versions]), choice)
+        _pick(choice, [_provenance(pack, v, udates, inv) for v in versions]), choice, gap)
 
 
 def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[list[Any]],
@@ -327,7 +346,7 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
     udates, inv = np.unique(t.date[rows], return_inverse=True)
     on = np.array([str(d) for d in udates], dtype=object)[inv] if n else np.zeros(0, dtype=object)
     error = chunk.ent[kind].bad[ent].copy() if n else np.zeros(0, dtype=object)
-    cols = [_merge(pack, runner, t, versions, rows, udates, inv) for versions in rules]
+    cols = [_merge(pack, runner, t, versions, rows, udates, inv, lang) for versions in rules]
     for rc in cols:
         if rc.err is not None:
             e = rc.err
@@ -387,6 +406,7 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
         if f"level_{lv}" in level_cols:
             data[f"level_{lv}"] = pd.Categorical.from_codes(np.where(badr, np.int8(4), L.astype(np.int8).ravel()),
                                                             OUTCOME_CATEGORIES)
+    data.update(_gap_data(cols, n, badr))
     results = pd.DataFrame(data, copy=False)  # fresh arrays: no copy, and no consolidation of object columns
     # -- summary frame
     verdict, text, reached = _verdicts(pack, kind, OC, levels, lang)
@@ -408,6 +428,16 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
         "error": _obj(error),
     })
     return results, summary.reindex(columns=SUMMARY_COLUMNS)
+
+
+def _gap_data(cols: list[_Merged], n: int, bad: np.ndarray) -> dict[str, pd.Series]:
+    """The gap columns of the results frame (entity-major), None on rows in error."""
+    out = {}
+    for c in GAP_COLUMNS:
+        cells = np.stack([rc.gap[c] for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
+        cells[bad] = None
+        out[c] = _obj(cells)
+    return out
 
 
 KINDS = ["school", "unit", "staff"]

@@ -190,11 +190,11 @@ class Unit(_Fact):
     name: str | None = None
     unit_kind: UnitKind | None = None
     dissolved: bool | None = Field(
-        None, description=(
+        default=None, description=(
             "Đơn vị đã bị giải thể khi sắp xếp tổ chức bộ máy năm 2025 (TT 15/2025/TT-BNV); bỏ trống = chưa biết, "
             "false = biết là không giải thể / dissolved in the 2025 reorganisation; omitted = not known"))
     dissolved_on: Date | None = Field(
-        None, description="Ngày giải thể (nếu có; có ngày thì dissolved là true) / date of dissolution")
+        default=None, description="Ngày giải thể (nếu có; có ngày thì dissolved là true) / date of dissolution")
     years: list[UnitYear] = Field(default_factory=list)
     inputs: Inputs = Field(default_factory=dict)
 

@@ -37,8 +37,26 @@ class Checker:
         return ExpressionTypeError(message, position=node.pos, expression=self.ctx.text)
 
     def check(self, node: ast.Node, kind: str) -> Type:
-        method = getattr(self, "_" + type(node).__name__.lower())
-        return method(node, kind)
+        match node:
+            case ast.Literal():
+                return self._literal(node, kind)
+            case ast.Name():
+                return self._name(node, kind)
+            case ast.Param():
+                return self._param(node, kind)
+            case ast.RuleRef():
+                return self._ruleref(node, kind)
+            case ast.Attr():
+                return self._attr(node, kind)
+            case ast.ListLit():
+                return self._listlit(node, kind)
+            case ast.Unary():
+                return self._unary(node, kind)
+            case ast.Binary():
+                return self._binary(node, kind)
+            case ast.Call():
+                return self._call(node, kind)
+        raise TypeError(f"no type rule for syntax node {type(node).__name__}")
 
     def expect(self, node: ast.Node, kind: str, want: Type, what: str) -> Type:
         got = self.check(node, kind)

@@ -639,8 +639,8 @@ def dependency_order(pack: Plan) -> list[Rule]:
             return
         seen.add(key)
         deps = set(rule.rules_read)
-        for key in rule.variables_read:
-            deps |= _variable_rule_refs(pack, key, set())
+        for var_key in rule.variables_read:
+            deps |= _variable_rule_refs(pack, var_key, set())
         for ref in sorted(deps):
             for dep in pack.versions(ref):
                 visit(dep)

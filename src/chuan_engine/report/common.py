@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from .outcome import RuleResult
+
+
+def fmt_date(day: dt.date, lang: str) -> str:
+    """30/06/2025 in Vietnamese documents; ISO 2025-06-30 in English."""
+    return day.strftime("%d/%m/%Y") if lang == "vi" else day.isoformat()
 
 
 def fmt_value(value: Any, unit: str | None) -> str:

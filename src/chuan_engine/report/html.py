@@ -13,7 +13,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import pick, t
-from .common import fmt_margin, fmt_threshold, fmt_value
+from .common import fmt_date, fmt_margin, fmt_threshold, fmt_value
 from .outcome import Outcome, RuleResult
 from .trace import Step, plain
 
@@ -270,7 +270,7 @@ def render_html(report: Report, lang: str = "vi", standalone: bool = True, *,
     h = report.pack.header
     body = [f"<div class='chuan'><h1>{escape(pick(h.title_vi, h.title_en, lang))}</h1>",
             f"<p class='meta'>{t('pack', lang)}: <code>{escape(h.id)} {escape(h.version)}</code> — "
-            f"{t('as_of', lang)}: {report.as_of.isoformat()}</p>", _legend(lang)]
+            f"{t('as_of', lang)}: {fmt_date(report.as_of, lang)}</p>", _legend(lang)]
     if len(report.entities) > 1:
         body.append(_overview(report, lang))
     body.extend(_entity_section(e, lang, report, (images or {}).get(e.id)) for e in report.entities)

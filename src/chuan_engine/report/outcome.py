@@ -37,6 +37,21 @@ class LevelResult:
     threshold_provenance: Provenance | None = None
 
 
+@dataclass(frozen=True)
+class MeasureParts:
+    """The numbers an indicator's measure was computed from, as the evaluation saw them.
+
+    ``shape`` is the measure's gap shape (``share``, ``count``, ``ratio_of`` or ``value``);
+    for a share or count, ``numerator`` is the number of elements meeting the condition and
+    ``denominator`` the number of elements; for a ratio, the two operands. Both are None when the
+    evaluation did not compute them (a value supplied as an input, a count of a whole list).
+    """
+
+    shape: str
+    numerator: int | float | None = None
+    denominator: int | float | None = None
+
+
 @dataclass
 class RuleResult:
     """The verdict of one rule on one entity, with everything needed to explain it."""
@@ -62,6 +77,7 @@ class RuleResult:
     reason: str | None = None
     missing: list[str] = field(default_factory=list)
     gap: dict[str, Any] | None = None
+    parts: MeasureParts | None = None  # an indicator's measure, for gaps (not part of the JSON)
 
     @property
     def exceeded(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..i18n import pick, t
-from .common import fmt_margin, fmt_threshold, fmt_value
+from .common import fmt_date, fmt_margin, fmt_threshold, fmt_value
 from .outcome import Outcome
 from .reasons import reasons
 
@@ -22,7 +22,7 @@ def _cut(text: str, n: int) -> str:
 def render_table(report: Report, lang: str = "vi", width: int = 120) -> str:
     h = report.pack.header
     lines = [f"{t('pack', lang)}: {pick(h.title_vi, h.title_en, lang)} ({h.id} {h.version})",
-             f"{t('as_of', lang)}: {report.as_of.isoformat()}", ""]
+             f"{t('as_of', lang)}: {fmt_date(report.as_of, lang)}", ""]
     for e in report.entities:
         label = t(e.kind, lang)
         lines.append("═" * min(width, 100))

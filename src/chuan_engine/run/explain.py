@@ -24,6 +24,7 @@ from ..report.outcome import LevelResult, Outcome, RuleResult
 from ..report.results import EntityReport, Report
 from ..report.trace import Step, plain
 from .aggregates import call
+from .parts import measure_parts
 from .views import View
 
 
@@ -139,9 +140,10 @@ class Evaluation:
         if base is None:
             return self._base(rule, view, Outcome.not_applicable, reason="no_threshold", levels=level_results)
         text = f"{rule.measure.text} {rule.op} threshold"
+        parts = measure_parts(self.pack, rule, view.kind, step, lambda name: self.formula_step(view, name))
         return self._base(rule, view, base.outcome, value=plain(value), threshold=base.threshold,
                           margin=base.margin, levels=level_results, explanation=Step(text, value, steps),
-                          missing=step.missing_facts())
+                          missing=step.missing_facts(), parts=parts)
 
     # -- expressions ---------------------------------------------------------------
     def value_of(self, node: ast.Node, view: View, text: str) -> tuple[Any, Step]:
@@ -253,6 +255,13 @@ class Evaluation:
         if name == "eval_date":
             return view.on, {}
         return view.link(name), {"link": name}
+
+    def formula_step(self, view: View, name: str) -> Step | None:
+        """The step of a variable's formula as this evaluation computed it; None when supplied as an input."""
+        hit = self._vars.get((name, view.key))
+        if hit is None or not hit[1].children:
+            return None
+        return hit[1].children[0]
 
     def _variable(self, view: View, name: str) -> tuple[Any, dict[str, Any]]:
         key = (name, view.key)

@@ -269,7 +269,7 @@ def _evaluate(app: FastAPI, job: Job, extras: bool = True) -> Report:
         return pack.evaluate(facts, on, lang=job.lang, extras=extras)
 
 
-async def _in_time(app: FastAPI, work: Callable[[], Any]) -> Any:
+async def _in_time(app: FastAPI, work: Callable[[], Response]) -> Response:
     settings: Settings = app.state.settings
     try:
         return await asyncio.wait_for(asyncio.to_thread(work), timeout=settings.time_limit)

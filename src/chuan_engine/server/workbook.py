@@ -50,6 +50,7 @@ def facts_from_tables(path: Path, on: dt.date, pack: Plan) -> Facts:
     frames = {}
     for fname, df in raw.items():
         frame = prepare(fname, df, types.get(SPECS[fname][0], {}))
+        assert frame.row_bad is not None  # prepare() always marks every row
         for i, msg in enumerate(frame.row_bad):
             if msg is not None:
                 raise FactsError(f"trang '{fname}', dòng {i + 2} / sheet '{fname}', row {i + 2}: {msg}", file=name)

@@ -144,7 +144,8 @@ def _window_col(start: np.ndarray, end: np.ndarray, n: np.ndarray) -> np.ndarray
     """The new start of each history range [start, end] keeping its last ``n`` rows (one row per year)."""
     with np.errstate(invalid="ignore"):
         keep = np.where(np.isfinite(n), np.floor(n), 0).astype(np.int64)
-    return np.maximum(start, end - np.maximum(keep, 0) + 1)
+    out: np.ndarray = np.maximum(start, end - np.maximum(keep, 0) + 1)
+    return out
 
 
 _AGGREGATES = (
