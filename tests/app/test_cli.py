@@ -71,12 +71,15 @@ def test_bad_pack_exit_2(tmp_path, capsys):
     assert code == 2 and "pack.yaml" in err and "version" in err
 
 
-def test_wrong_input_type_is_an_entity_error(tmp_path, capsys):
+def test_wrong_input_type_is_refused_and_keep_going_evaluates_the_others(tmp_path, capsys):
     bad = tmp_path / "b.yaml"
     bad.write_text("kind: school\nid: s1\ninputs: {lecturer_share: 'nhiều'}\n", encoding="utf-8")
     code, out, err = run(capsys, "evaluate", str(bad), DEMO[0], "--pack", DEMO[2], "--date", "2025-12-31")
-    assert code == 2
-    assert "input 'lecturer_share' must be num" in err
+    assert code == 2 and out == ""
+    assert "entity 's1', field 'inputs.lecturer_share'" in err and "a share must be a number" in err
+    code, out, err = run(capsys, "evaluate", str(bad), DEMO[0], "--pack", DEMO[2], "--date", "2025-12-31",
+                         "--keep-going")
+    assert code == 2 and "inputs.lecturer_share" in err
     # The other entities were still evaluated.
     assert "Trường demo_a" in out and "Trường demo_b" in out
 

@@ -155,14 +155,13 @@ def test_spelled_rating_gives_the_right_verdict(capsys, tmp_path):
     assert results["demo.lao_dong_tien_tien"] == "pass"
 
 
-def test_wrongly_typed_input_is_an_entity_error(capsys, tmp_path):
-    # An input for a ratio variable given as text: the entity reports an error (exit 2), never a verdict.
+def test_wrongly_typed_input_is_refused_before_any_rule_runs(capsys, tmp_path):
+    # An input for a ratio variable given as text: refused with the file, entity and field (exit 2), no verdict.
     f = tmp_path / "f.yaml"
     f.write_text("kind: school\nid: t\ninputs: {lecturer_share: nhiều}\n", encoding="utf-8")
     code, out, err = run_cli(capsys, str(f), "--format", "json")
-    assert code == 2 and "input 'lecturer_share' must be num" in err and "school 't'" in err
-    entity = json.loads(out)["entities"][0]
-    assert entity["error"] and entity["results"] == []
+    assert code == 2 and "a share must be a number from 0 to 1" in err and "entity 't'" in err
+    assert "field 'inputs.lecturer_share'" in err and out == ""
 
 
 # -- size ------------------------------------------------------------------------------------------

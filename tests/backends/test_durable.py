@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
+from chuan_engine.errors import FactsError
+
 pytest.importorskip(
     "durable.engine",
     reason="durable_rules is an optional extra (pip install -e '.[durable]'); it builds only on Python < 3.13",
@@ -247,8 +249,8 @@ def test_wrong_input_type_is_rejected_before_the_engine(syn_pack) -> None:
     with DurableBackend(syn_pack) as backend:
         (v,) = [x for x in backend.evaluate([School(id="s", staff=[bad])], on) if x.id == "bad"]
     assert v.error is not None and "score" in v.error and "num" in v.error
-    core = syn_pack.evaluate([School(id="s", staff=[bad])], on).entity("bad")
-    assert core.error is not None and "score" in core.error  # the core refuses it as well
+    with pytest.raises(FactsError, match="score"):  # the core refuses it as well, before any rule runs
+        syn_pack.evaluate([School(id="s", staff=[bad])], on)
 
 
 def test_score_tolerance_and_levels(syn_pack) -> None:
@@ -362,6 +364,8 @@ def _inputs(draw: Any, pack: Any, kind: str, on: dt.date) -> dict[str, Any]:
             continue
         if var.type.kind == "date":
             value: Any = draw(st.none() | _dates_near(on).map(dt.date.isoformat))
+        elif var.declared == "share":  # a share lies in [0, 1]; anything else is refused on input
+            value = draw(_maybe(_numbers(pack, False).filter(lambda v: 0 <= v <= 1)))
         else:
             value = draw(_value(var.type, models.Staff, "inputs", on, pack))
         out[name] = value

@@ -52,13 +52,21 @@ def _pack(path: Path) -> Any:
     return load_pack(path)
 
 
-def _input_only() -> dict[str, dict[str, str]]:
-    """Variables of the shipped packs with no formula (supplied as inputs or unknown), by subject, with their type."""
-    out: dict[str, dict[str, str]] = {"school": {}, "unit": {}, "staff": {}}
+# Values an input of each declared type may take (a share lies in [0, 1], a count is a whole number >= 0).
+_VALUES: dict[str, list[Any]] = {"bool": [True, False], "share": [0, 0.5, 0.95, 1], "ratio": [0, 0.5, 0.95, 3, 1000],
+                                  "integer": [0, 3, 1000],
+                                  "number": [0, 0.5, 0.95, 3, 1000]}
+
+
+def _input_only() -> dict[str, dict[str, list[Any]]]:
+    """Variables of the shipped packs with no formula (supplied as inputs or unknown), by subject, with the
+    values every pack declaring one of that name accepts."""
+    out: dict[str, dict[str, list[Any]]] = {"school": {}, "unit": {}, "staff": {}}
     for path in PACKS:
         for (kind, name), var in _pack(path).variables.items():
             if kind in out and var.formula is None and var.type.kind in ("bool", "num"):
-                out[kind][name] = var.type.kind
+                values = _VALUES[var.declared or "number"]
+                out[kind][name] = [v for v in out[kind].get(name, values) if v in values]
     return out
 
 
@@ -69,8 +77,8 @@ INPUT_ONLY = _input_only()
 def supplied_inputs(draw: Any, kind: str, extra: tuple[str, ...] = ()) -> dict[str, Any]:
     """Supplied inputs of the packs' input-only variables; an absent one is unknown."""
     out: dict[str, Any] = {}
-    for name, t in [*((n, "bool") for n in extra), *INPUT_ONLY[kind].items()]:
-        v = draw(maybe(["absent", "absent", True, False] if t == "bool" else ["absent", 0, 0.5, 0.95, 3, 1000]))
+    for name, values in [*((n, _VALUES["bool"]) for n in extra), *INPUT_ONLY[kind].items()]:
+        v = draw(maybe(["absent", "absent", *values]))
         if v != "absent":
             out[name] = v
     return out
