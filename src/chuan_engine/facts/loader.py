@@ -163,7 +163,7 @@ def _load(paths: Iterable[str | Path], keep_going: bool) -> tuple[Facts, list[Fa
 # The three shapes a facts file may take, as the loader reads them (``_entities_in``): one entity, a list of
 # entities, or ``{schema_version, entities: [...]}``. The schema is generated from this, so it and the loader
 # share the models.
-_FILE = TypeAdapter(FactsDocument | Entity | list[Entity])  # type: ignore[arg-type]
+_FILE = TypeAdapter(FactsDocument | Entity | list[Entity])
 
 
 def facts_json_schema() -> dict[str, Any]:

@@ -17,7 +17,7 @@ from chuan_engine import ChuanError, load_facts
 from chuan_engine.cli import main
 from chuan_engine.yamlio import read_data
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*") if p.suffix in (".yaml", ".yml", ".json"))
 
 

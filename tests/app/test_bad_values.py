@@ -15,7 +15,7 @@ from chuan_engine import load_facts, load_pack
 from chuan_engine.cli import main
 from chuan_engine.errors import FactsError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DEMO = str(ROOT / "rules" / "demo")
 
 
