@@ -32,7 +32,7 @@ test: $(TEST_STAMP)
 
 docs: $(TEST_STAMP)
 	$(BIN)/python docs/_gen.py
-	$(BIN)/python -m pytest -q tests/test_docs.py
+	$(BIN)/python -m pytest -q tests/app/test_docs.py
 
 bench: $(TEST_STAMP)
 	$(BIN)/python benchmarks/bench_batch.py

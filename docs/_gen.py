@@ -1,7 +1,7 @@
 """Generate the reference pages of docs/ from the code, so they cannot drift from it.
 
     python docs/_gen.py           # (re)write the generated pages
-    python docs/_gen.py --check   # exit 1 and name the stale pages (used by tests/test_docs.py)
+    python docs/_gen.py --check   # exit 1 and name the stale pages (used by tests/app/test_docs.py)
 
 Writes docs/expression_language.md (from chuan_engine.lang.parser's grammar, the
 operator table chuan_engine.lang.ops (operators and functions: signature, three-valued law,

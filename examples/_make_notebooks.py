@@ -2,7 +2,7 @@
 
     python examples/_make_notebooks.py
 
-The notebooks are executed by tests/test_notebooks.py; their assert cells hold verdicts worked out by
+The notebooks are executed by tests/app/test_notebooks.py; their assert cells hold verdicts worked out by
 hand from the demo pack (rules/demo) and facts (fixtures/demo).
 """
 

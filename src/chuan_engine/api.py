@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from .analysis.gaps import attach_gaps
+from .errors import FactsError
+from .facts.inputs import input_errors
 from .facts.store import Facts
 from .pack.find import find_pack, read_parameter_file
 from .pack.parameters import ParameterValue
@@ -38,18 +40,64 @@ class RulePack(Plan):
         """A copy of this pack with user parameter values layered on top (the pack is unchanged)."""
         return RulePack.of(super().with_parameters(overrides))
 
-    def evaluate(self, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi", extras: bool = True) -> Report:
+    def input_errors(self, facts: Facts) -> list[tuple[str, FactsError]]:
+        """Inputs the pack does not declare or whose value its declared type refuses (a share of 85, a negative
+        count), each with the id of the top-level entity it belongs to."""
+        declared = {key: v.declared or _INFERRED.get(v.type.kind) for key, v in self.variables.items()}
+        return input_errors(facts, declared)
+
+    def evaluate(self, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi", extras: bool = True,
+                 keep_going: bool = False) -> Report:
         """Evaluate every entity the pack has rules for, on a date, with the gap to each failed threshold.
 
-        With ``extras`` (the default) the report also carries the sections the pack's side files declare
-        (initiative ledger, quotas, cluster ranking) in ``report.extras``.
+        A bad input raises ``FactsError`` before any rule runs; with ``keep_going`` the entities holding one
+        are set aside and listed in the report instead. With ``extras`` (the default) the report also
+        carries the sections the pack's side files declare (initiative ledger, quotas, cluster ranking) in
+        ``report.extras``.
         """
         if not isinstance(facts, Facts):
             facts = Facts.of(facts)
+        bad = self.input_errors(facts)
+        if bad and not keep_going:
+            raise bad[0][1]
+        if bad:
+            facts, set_aside = _without(facts, {top for top, _ in bad})
         report = attach_gaps(run_rules(self, facts, on, lang=lang))
         if extras and self.sidecars:
             attach_extras(report, facts)
+        if bad:
+            report.add_input_errors([e for _, e in bad] + set_aside)
         return report
+
+
+# The declared type an input of a formula variable without ``type:`` is checked against.
+_INFERRED = {"num": "number", "bool": "bool", "str": "text", "date": "date"}
+
+
+def _without(facts: Facts, bad: set[str]) -> tuple[Facts, list[FactsError]]:
+    """The facts without the top-level entities (or loose staff and units) named, and a cluster that names
+    a school set aside is set aside too."""
+    schools = []
+    for s in facts.schools:
+        if s.id == "_loose":
+            staff = [p for p in s.staff or [] if p.id not in bad]
+            units = [u for u in s.units or [] if u.id not in bad]
+            if staff or units:
+                schools.append(s.model_copy(update={"staff": staff, "units": units or None}))
+        elif s.id not in bad:
+            schools.append(s)
+    clusters, notes = [], []
+    for c in facts.clusters:
+        gone = sorted(set(c.school_ids) & bad)
+        if gone and c.id not in bad:
+            notes.append(FactsError(f"cụm có trường bị loại vì dữ kiện sai / a school of the cluster was set "
+                                    f"aside for bad input: {', '.join(gone)}", file=facts.origin.get(c.id),
+                                    entity=c.id))
+        if c.id not in bad and not gone:
+            clusters.append(c)
+    kept = Facts(schools, clusters)
+    kept.origin.update(facts.origin)
+    return kept, notes
 
 
 def load_pack(path: str | Path) -> RulePack:

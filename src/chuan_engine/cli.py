@@ -131,9 +131,16 @@ def _evaluate(args: argparse.Namespace, extras: bool = True) -> Report:
         facts, bad = load_facts_keep_going(*args.facts)
     else:
         facts, bad = load_facts(*args.facts), []
-    report = pack.evaluate(facts, _on(args), lang=args.lang, extras=extras)
+    report = pack.evaluate(facts, _on(args), lang=args.lang, extras=extras, keep_going=args.keep_going)
     report.add_input_errors(bad)
     return report
+
+
+def _print_entity_errors(report: Report) -> None:
+    """One line per entity in error, naming the entity once (an input error already names it)."""
+    for e in report.errors:
+        error = e.error or ""
+        print(f"chuan: {error}" if f"'{e.id}'" in error else f"chuan: {e.kind} '{e.id}': {error}", file=sys.stderr)
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -145,8 +152,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         text = report.to_table() + extras_text(report, args.lang)
     _emit(text, args.out)
-    for e in report.errors:
-        print(f"chuan: {e.kind} '{e.id}': {e.error}", file=sys.stderr)
+    _print_entity_errors(report)
     if report.errors:
         return 2
     return 1 if args.strict and report.has_failures() else 0
@@ -159,8 +165,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     else:
         text = render_gaps(report, args.lang)
     _emit(text, args.out)
-    for e in report.errors:
-        print(f"chuan: {e.kind} '{e.id}': {e.error}", file=sys.stderr)
+    _print_entity_errors(report)
     return 2 if report.errors else 0
 
 

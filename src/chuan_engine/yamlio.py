@@ -35,6 +35,33 @@ _UniqueKeyLoader.yaml_implicit_resolvers = {
 }
 
 
+class _BadJson(ValueError):
+    """A JSON value the standard parser accepts but a facts or rule file must not hold."""
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _BadJson(f"duplicate key {key!r} / khóa {key!r} bị lặp")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    raise _BadJson(f"{name} is not a number JSON allows / {name} không phải là số hợp lệ")
+
+
+def _json(text: str) -> Any:
+    return json.loads(text, object_pairs_hook=_unique_pairs, parse_constant=_no_constant)
+
+
+def _value_problem(exc: ValueError) -> str:
+    if "integer string conversion" in str(exc):
+        return "số quá dài (hơn 4300 chữ số) / number too long (more than 4300 digits)"
+    return str(exc)
+
+
 def read_data(path: Path, error: type[ChuanError] = ChuanError) -> Any:
     """Parse one YAML or JSON file; raise ``error`` naming the file and line on failure."""
     try:
@@ -45,11 +72,13 @@ def read_data(path: Path, error: type[ChuanError] = ChuanError) -> Any:
         raise error(f"cannot read: {exc.strerror}", file=str(path)) from None
     if path.suffix.lower() == ".json":
         try:
-            return json.loads(text)
+            return _json(text)
         except json.JSONDecodeError as exc:
             raise error(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=str(path)) from None
         except RecursionError:
             raise error("invalid JSON: nested too deeply", file=str(path)) from None
+        except ValueError as exc:  # _BadJson, or an integer of more digits than Python converts
+            raise error(f"invalid JSON value: {_value_problem(exc)}", file=str(path)) from None
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
@@ -59,9 +88,10 @@ def read_data(path: Path, error: type[ChuanError] = ChuanError) -> Any:
         raise error(f"invalid YAML{where}: {problem}", file=str(path)) from None
     except RecursionError:
         raise error("invalid YAML: nested too deeply", file=str(path)) from None
-    except (ValueError, TypeError) as exc:
-        # PyYAML raises plain ValueError for impossible dates (2023-02-30) and
-        # TypeError for unhashable keys; both are bad input, not crashes.
+    except ValueError as exc:
+        # PyYAML raises plain ValueError for impossible dates (2023-02-30) and integers too long to convert.
+        raise error(f"invalid YAML value: {_value_problem(exc)}", file=str(path)) from None
+    except TypeError as exc:  # an unhashable key: bad input, not a crash
         raise error(f"invalid YAML value: {exc}", file=str(path)) from None
 
 

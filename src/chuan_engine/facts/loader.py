@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,19 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..errors import FactsError
 from ..yamlio import pydantic_location, read_data
-from .models import Cluster, Entity, FactsDocument, School, Staff, Unit
+from .models import (
+    Cluster,
+    Entity,
+    FactsDocument,
+    Initiative,
+    Research,
+    School,
+    SchoolYear,
+    Staff,
+    StaffYear,
+    Unit,
+    UnitYear,
+)
 from .store import Facts
 
 _ENTITY = TypeAdapter(Entity)
@@ -18,6 +31,19 @@ SUFFIXES = (".yaml", ".yml", ".json")
 # A facts file larger than this is refused before it is read: a 60-person roster is a few hundred
 # kilobytes, and PyYAML needs roughly 20-50 times a file's size in memory to parse it.
 MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+_FIELDS = sorted({name for model in (School, Unit, Staff, Cluster, SchoolYear, UnitYear, StaffYear, Initiative, Research)
+                  for name in model.model_fields})
+
+
+def _unknown_field(name: object) -> str:
+    """'trường không có trong mẫu dữ kiện / unknown field', with the nearest known field when one is close."""
+    msg = "trường không có trong mẫu dữ kiện / unknown field"
+    close = difflib.get_close_matches(str(name), _FIELDS, n=1, cutoff=0.75)
+    if close:
+        msg += f"; có phải là '{close[0]}'? / did you mean '{close[0]}'?"
+    return msg
 
 
 def _files(paths: Iterable[str | Path]) -> list[Path]:
@@ -82,6 +108,10 @@ def parse_entity(item: dict[str, Any], file: str | None = None) -> School | Clus
             msg = "missing 'kind' (school, cluster, unit or staff)"
         elif err["type"] == "union_tag_invalid":
             msg = f"unknown 'kind' {item.get('kind')!r} (school, cluster, unit or staff)"
+        elif err["type"] == "value_error" and "error" in err.get("ctx", {}):
+            msg = str(err["ctx"]["error"])  # our own message, without pydantic's "Value error, "
+        elif err["type"] == "extra_forbidden" and loc:
+            msg = _unknown_field(loc[-1])
         raise FactsError(msg, file=file, entity=entity, field=path or None) from None
 
 
@@ -130,9 +160,19 @@ def _load(paths: Iterable[str | Path], keep_going: bool) -> tuple[Facts, list[Fa
     return facts, errors
 
 
+# The three shapes a facts file may take, as the loader reads them (``_entities_in``): one entity, a list of
+# entities, or ``{schema_version, entities: [...]}``. The schema is generated from this, so it and the loader
+# share the models.
+_FILE = TypeAdapter(FactsDocument | Entity | list[Entity])
+
+
 def facts_json_schema() -> dict[str, Any]:
-    """JSON Schema of a facts file (``{schema_version, entities: [...]}``)."""
-    schema = FactsDocument.model_json_schema()
+    """JSON Schema of a facts file: one entity, a list of entities, or ``{schema_version, entities: [...]}``.
+
+    It is generated from the same models the loader validates with; what it cannot say (ids unique within
+    a file, a staff member's unit among the school's units) the loader checks on top.
+    """
+    schema = _FILE.json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "chuan_engine facts file"
     return schema

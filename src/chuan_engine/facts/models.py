@@ -9,10 +9,20 @@ evaluates the same rules as one given with its full roster).
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Sequence
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    model_validator,
+)
 
 from .vocab import (
     Degree,
@@ -27,9 +37,32 @@ from .vocab import (
     UnitKind,
 )
 
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _iso_date(value: object) -> object:
+    """A date is a ``datetime.date`` or text ``YYYY-MM-DD``: never a number (``0`` is not 1970-01-01)
+    nor text with anything after the day (``2012-09-01xyz``)."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and re.fullmatch(ISO_DATE, value):
+        return value  # pydantic then refuses an impossible day (2023-02-30)
+    raise ValueError(f"không phải ngày, hãy viết YYYY-MM-DD, ví dụ 2012-09-01 / not a date "
+                     f"(write YYYY-MM-DD, e.g. 2012-09-01): {value!r}")
+
+
 Year = Annotated[int, Field(ge=1945, le=2100)]
 Count = Annotated[int, Field(ge=0)]
-InputValue = bool | int | float | str | None
+Date = Annotated[dt.date, BeforeValidator(_iso_date),
+                 WithJsonSchema({"type": "string", "format": "date", "pattern": ISO_DATE})]
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+def _finite(value: object) -> object:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"Input should be a finite number / phải là số hữu hạn: {value!r}")
+    return value
+
+
+InputValue = Annotated[bool | int | float | str | None, AfterValidator(_finite)]
 Inputs = dict[str, InputValue]
 
 
@@ -85,7 +118,7 @@ class StaffYear(_Fact):
     rating: Rating | None = None
     party_rating: Rating | None = None
     discipline: DisciplineForm | None = DisciplineForm.khong
-    discipline_ends_on: dt.date | None = None
+    discipline_ends_on: Date | None = None
     discipline_pending: bool | None = False
     maternity_leave_days: Count | None = None
     absent_days: Count | None = None
@@ -119,8 +152,8 @@ class Staff(_Fact):
     classics_cert: bool | None = None
     active_teaching: bool | None = None
     demonstration_teaching: bool | None = None
-    teaching_years_at_school: Annotated[float, Field(ge=0)] | None = None
-    recruited_on: dt.date | None = Field(
+    teaching_years_at_school: Annotated[Finite, Field(ge=0)] | None = None
+    recruited_on: Date | None = Field(
         None, description=(
             "Ngày bắt đầu thời gian công tác liên tục tại cơ quan, đơn vị (kể cả thời gian hợp đồng lao động "
             "trước khi tuyển dụng), dùng cho giới hạn người mới tuyển dụng khi xét LĐTT (Bộ Nội vụ, LEGAL_SOURCES "
@@ -160,7 +193,7 @@ class Unit(_Fact):
         default=None, description=(
             "Đơn vị đã bị giải thể khi sắp xếp tổ chức bộ máy năm 2025 (TT 15/2025/TT-BNV); bỏ trống = chưa biết, "
             "false = biết là không giải thể / dissolved in the 2025 reorganisation; omitted = not known"))
-    dissolved_on: dt.date | None = Field(
+    dissolved_on: Date | None = Field(
         default=None, description="Ngày giải thể (nếu có; có ngày thì dissolved là true) / date of dissolution")
     years: list[UnitYear] = Field(default_factory=list)
     inputs: Inputs = Field(default_factory=dict)
@@ -196,7 +229,7 @@ class School(_Fact):
     id: str
     name: str | None = None
     province: str | None = None
-    dossier_date: dt.date | None = None
+    dossier_date: Date | None = None
     units: list[Unit] | None = None
     staff: list[Staff] | None = None
     research: list[Research] | None = None

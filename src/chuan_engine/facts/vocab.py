@@ -28,6 +28,15 @@ class OrderedVocab(StrEnum):
     _aliases: ClassVar[dict[str, str]]
 
     @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        """The codes and the alias spellings (``tinh``, ``httnv``…); the loader also folds case and diacritics."""
+        schema = handler(core_schema)
+        schema = handler.resolve_ref_schema(schema)
+        aliases = sorted(getattr(cls, "_aliases", {}))
+        schema["enum"] = [m.value for m in cls] + [a for a in aliases if a not in cls.__members__]
+        return schema
+
+    @classmethod
     def rank(cls, value: str) -> int:
         return list(cls.__members__.values()).index(cls(value))
 
@@ -147,7 +156,8 @@ class Gender(OrderedVocab):
     nu = "nu"
 
 
-Gender._aliases = {"male": "nam", "female": "nu", "n": "nu"}
+# No one-letter codes: "N" is read as Nam by some offices and as Nữ by others.
+Gender._aliases = {"male": "nam", "female": "nu"}
 
 
 class Employment(OrderedVocab):

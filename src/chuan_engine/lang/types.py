@@ -57,6 +57,7 @@ DECLARED_TYPES: dict[str, Type] = {
     "number": NUM,
     "integer": NUM,
     "ratio": NUM,
+    "share": NUM,  # a ratio within [0, 1] (a part of a whole), checked on input
     "bool": BOOL,
     "text": STR,
     "date": DATE,

@@ -65,6 +65,7 @@ class Variable:
     label_en: str
     unit: str | None
     file: str
+    declared: str | None = None  # the type the pack declares (number, integer, ratio…), None when inferred
 
 
 @dataclass(frozen=True)
@@ -440,7 +441,7 @@ def _compile(
     for key, (v, f) in var_specs.items():
         t = variable_type(key[0], key[1], 0)
         assert t is not None
-        variables[key] = Variable(key[1], key[0], t, parsed_vars[key], v.label_vi, v.label_en, v.unit, f)
+        variables[key] = Variable(key[1], key[0], t, parsed_vars[key], v.label_vi, v.label_en, v.unit, f, v.type)
 
     rules: list[Rule] = []
     for spec, f in rule_specs:

@@ -102,7 +102,7 @@ class ParameterSpec(_Spec):
 
 class VariableSpec(_Spec):
     subject: Literal["school", "unit", "staff", "cluster"]
-    type: Literal["number", "integer", "ratio", "bool", "text", "date"] | None = None
+    type: Literal["number", "integer", "ratio", "share", "bool", "text", "date"] | None = None
     formula: str | None = None
     label_vi: str
     label_en: str

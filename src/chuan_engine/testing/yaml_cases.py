@@ -23,7 +23,7 @@ within 1e-6 (``tolerance`` may say otherwise per expectation).
 
 Activation: the package declares this module as a ``pytest11`` entry point, so
 ``pytest rules/demo/tests`` collects the cases; the project's own suite runs
-them through ``tests/test_yaml_cases.py``.
+them through ``tests/authoring/test_yaml_cases.py``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,50 @@
+"""A library, not an app: no eval of rule text, no threads or I/O at import, typed."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "chuan_engine"
+
+
+def test_no_eval_exec_compile_in_src():
+    pattern = re.compile(r"(?<![\w.])(eval|exec|compile)\s*\(")
+    offenders = [
+        f"{p.relative_to(SRC)}:{i}"
+        for p in SRC.rglob("*.py")
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line) and not line.lstrip().startswith("#")
+    ]
+    assert offenders == []
+
+
+def test_import_starts_no_thread_and_reads_no_pack():
+    code = (
+        "import threading, builtins\n"
+        "opened = []\n"
+        "real_open = builtins.open\n"
+        "builtins.open = lambda f, *a, **k: (opened.append(str(f)), real_open(f, *a, **k))[1]\n"
+        "n = threading.active_count()\n"
+        "import chuan_engine\n"
+        "assert threading.active_count() == n, threading.enumerate()\n"
+        "assert not [f for f in opened if f.endswith(('.yaml', '.yml', '.json'))], opened\n"
+        "print('clean')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "clean"
+
+
+def test_py_typed_marker():
+    assert (SRC / "py.typed").exists()
+
+
+def test_one_exception_hierarchy():
+    import chuan_engine as ce
+
+    for name in ("FactsError", "RuleError", "ExpressionSyntaxError", "ExpressionTypeError", "CycleError",
+                 "ParameterError", "EvaluationError", "PackNotFoundError"):
+        assert issubclass(getattr(ce, name), ce.ChuanError)

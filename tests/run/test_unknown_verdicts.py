@@ -1,0 +1,150 @@
+"""Issue 12, "unknown means unknown": staff recruited after the evaluated year are not applicable to every
+staff rule (both evaluators), and an entity whose only problem is missing data reads "chưa đủ dữ liệu" in every
+renderer and in the batch summary. Expectations by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from chuan_engine import School, load_pack
+from chuan_engine.batch import evaluate_batch
+from chuan_engine.report.outcome import Outcome
+
+ROOT = Path(__file__).resolve().parents[2]
+ON = dt.date(2025, 12, 31)
+
+
+@pytest.fixture(scope="module")
+def thi_dua() -> Any:
+    return load_pack(ROOT / "rules" / "thi_dua")
+
+
+# -- 2. recruited after the evaluated year ---------------------------------------------------------------
+# moi: recruited 2026-03-01, evaluated on 31/12/2025: not yet staff in 2025, so every staff rule of the pack is
+# not applicable (before issue 12: months_since = (2025-2026)*12 + (12-3) = -3, LĐTT failed and the rest were
+# unknown). cu: recruited 2010-01-01, HTT in 2025, no discipline: LĐTT passes (the control).
+def _recruit_school() -> dict[str, Any]:
+    return {"id": "s1", "units": [{"id": "k1", "years": [{"year": 2025, "rating": "hoan_thanh_tot"}]}],
+            "staff": [
+                {"id": "moi", "unit_id": "k1", "recruited_on": dt.date(2026, 3, 1),
+                 "years": [{"year": 2025, "rating": "hoan_thanh_tot", "discipline": "khong"}]},
+                {"id": "cu", "unit_id": "k1", "recruited_on": dt.date(2010, 1, 1),
+                 "years": [{"year": 2025, "rating": "hoan_thanh_tot", "discipline": "khong"}]}]}
+
+
+def _recruit_frames() -> dict[str, pd.DataFrame]:
+    s = _recruit_school()
+    return {
+        "schools": pd.DataFrame([{"school_id": "s1", "on": ON}]),
+        "units": pd.DataFrame([{"school_id": "s1", "unit_id": "k1"}]),
+        "unit_years": pd.DataFrame([{"school_id": "s1", "unit_id": "k1", "year": 2025, "rating": "hoan_thanh_tot"}]),
+        "staff": pd.DataFrame([{"school_id": "s1", "staff_id": p["id"], "unit_id": "k1",
+                                "recruited_on": p["recruited_on"]} for p in s["staff"]]),
+        "staff_years": pd.DataFrame([{"school_id": "s1", "staff_id": p["id"], **p["years"][0]} for p in s["staff"]]),
+    }
+
+
+def test_staff_recruited_after_the_year_are_not_applicable_explaining(thi_dua: Any) -> None:
+    report = thi_dua.evaluate([School.model_validate(_recruit_school())], ON)
+    moi = report.entity("moi")
+    staff_rules = [r for r in thi_dua.rules_shown(ON) if r.subject == "staff"]
+    assert len(staff_rules) >= 5 and len(moi.results) == len(staff_rules)
+    for r in moi.results:
+        assert r.outcome is Outcome.not_applicable and r.reason == "not_yet_recruited", (r.rule, r.outcome)
+    assert report.entity("cu").outcome("lao_dong_tien_tien") is Outcome.passed
+    # the reason is in the JSON contract's vocabulary, in words in the table
+    moi_json = next(e for e in json.loads(report.to_json())["entities"] if e["id"] == "moi")
+    assert {r["reason"] for r in moi_json["results"]} == {"not_yet_recruited"}
+
+
+def test_staff_recruited_after_the_year_are_not_applicable_batch(thi_dua: Any) -> None:
+    out = evaluate_batch(thi_dua, _recruit_frames(), ON)
+    moi = out.results[out.results.entity == "moi"]
+    assert len(moi) >= 5 and set(moi.outcome.astype(str)) == {"not_applicable"}
+    cu = out.results[(out.results.entity == "cu") & (out.results.concept == "lao_dong_tien_tien")]
+    assert list(cu.outcome.astype(str)) == ["pass"]
+
+
+# -- 3. only data missing: "chưa đủ dữ liệu" ------------------------------------------------------------
+# rules/demo on 31/12/2025. LĐTT = rating >= HTT and discipline below khiển trách and >= 6 months since
+# recruitment; CSTĐCS = LĐTT and (rating HTXS or an initiative of the year); TTLĐTT (unit) = share(members,
+# LĐTT) > 0.5 and no member at cảnh cáo.
+#   p_unk: recruited 2010, 2025 record without a rating (discipline: khong): LĐTT unknown, CSTĐCS unknown
+#          (unknown and (unknown or no initiative)): 0 fail, 2 unknown -> "chưa đủ dữ liệu".
+#   p_fail: 2025 rated hoàn thành (< HTT): LĐTT fail, CSTĐCS fail -> "Chưa đủ điều kiện".
+#   p_ok: HTT: LĐTT pass -> "Đủ điều kiện".
+#   unit k_unk: its only member p_unk: share 0/1 .. 1/1 straddles 0.5: unknown, nobody at cảnh cáo -> 0 fail,
+#          1 unknown -> "chưa đủ dữ liệu". unit k_fail: p_fail only: 0/1 = 0 <= 0.5: fail -> "Chưa đủ điều kiện".
+def _verdict_school() -> dict[str, Any]:
+    def person(pid: str, unit: str, rating: str | None) -> dict[str, Any]:
+        return {"id": pid, "unit_id": unit, "recruited_on": dt.date(2010, 1, 1),
+                "years": [{"year": 2025, "rating": rating, "discipline": "khong"}]}
+
+    return {"id": "s1", "units": [{"id": "k_unk"}, {"id": "k_fail"}, {"id": "k_ok"}],
+            "staff": [person("p_unk", "k_unk", None), person("p_fail", "k_fail", "hoan_thanh"),
+                      person("p_ok", "k_ok", "hoan_thanh_tot")]}
+
+
+EXPECTED = {"p_unk": ("chua_du_du_lieu", "chưa đủ dữ liệu"), "p_fail": ("not_eligible", "Chưa đủ điều kiện"),
+            "p_ok": ("eligible", "Đủ điều kiện"), "k_unk": ("chua_du_du_lieu", "chưa đủ dữ liệu"),
+            "k_fail": ("not_eligible", "Chưa đủ điều kiện")}
+
+
+@pytest.fixture(scope="module")
+def verdict_report(demo_pack: Any) -> Any:
+    return demo_pack.evaluate([School.model_validate(_verdict_school())], ON)
+
+
+def test_json_summary_verdicts(verdict_report: Any) -> None:
+    data = json.loads(verdict_report.to_json())
+    got = {e["id"]: (e["summary"]["verdict"], e["summary"]["verdict_vi"]) for e in data["entities"]
+           if e["id"] in EXPECTED}
+    assert got == EXPECTED
+    # the school, graded against levels, already read "chưa đủ dữ liệu" when only data is missing (no fact at all
+    # for its indicators: nothing fails)
+    school = next(e for e in data["entities"] if e["id"] == "s1")["summary"]
+    assert school["counts"]["fail"] == 0 and school["counts"]["unknown"] > 0
+    assert school["verdict"] == "chua_du_du_lieu" and school["verdict_vi"] == "chưa đủ dữ liệu"
+
+
+def test_table_renderer(verdict_report: Any) -> None:
+    blocks = verdict_report.to_table().split("═" * 100)
+    by_id = {b.strip().splitlines()[0].split()[-1]: b for b in blocks if b.strip().startswith(("Cán bộ", "Đơn vị"))}
+    for eid, (_, vi) in EXPECTED.items():
+        assert f"Kết luận: {vi}" in by_id[eid], eid
+
+
+def test_html_renderer(verdict_report: Any) -> None:
+    html = verdict_report.to_html()
+    # summary row of p_unk: amber (unknown) class and the words "chưa đủ dữ liệu"
+    row = html.split("data-entity='p_unk'")[1].split("</tr>")[0]
+    assert "chưa đủ dữ liệu" in row and "Chưa đủ điều kiện" not in row
+    assert html.split("data-entity='p_unk'")[0].rsplit("<tr", 1)[1].startswith(" class='unknown'")
+    row_fail = html.split("data-entity='p_fail'")[1].split("</tr>")[0]
+    assert "Chưa đủ điều kiện" in row_fail
+
+
+def test_frames(verdict_report: Any) -> None:
+    df = verdict_report.summary_frame().set_index("entity")
+    for eid, (code, vi) in EXPECTED.items():
+        assert (df.loc[eid, "verdict"], df.loc[eid, "verdict_text"]) == (code, vi), eid
+
+
+def test_batch_summary(demo_pack: Any) -> None:
+    s = _verdict_school()
+    frames = {
+        "units": pd.DataFrame([{"school_id": "s1", "unit_id": u["id"]} for u in s["units"]]),
+        "staff": pd.DataFrame([{"school_id": "s1", "staff_id": p["id"], "unit_id": p["unit_id"],
+                                "recruited_on": p["recruited_on"]} for p in s["staff"]]),
+        "staff_years": pd.DataFrame([{"school_id": "s1", "staff_id": p["id"], **p["years"][0]} for p in s["staff"]]),
+    }
+    summ = evaluate_batch(demo_pack, frames, ON).summary.set_index("entity")
+    for eid, (code, vi) in EXPECTED.items():
+        assert (summ.loc[eid, "verdict"], summ.loc[eid, "verdict_text"]) == (code, vi), eid
