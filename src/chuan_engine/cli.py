@@ -12,7 +12,7 @@ from importlib import metadata
 
 from .analysis.gaps import gaps_dict, render_gaps
 from .api import load_pack, open_pack
-from .atomic import write_atomic
+from .atomic import check_output_path, write_atomic
 from .authoring.check import check_path, render, render_json
 from .errors import ChuanError
 from .facts.loader import facts_json_schema, load_facts, load_facts_keep_going
@@ -126,6 +126,8 @@ def _emit(text: str, out: str | None) -> None:
 
 def _evaluate(args: argparse.Namespace, extras: bool = True) -> Report:
     """Load the pack and facts named on the command line and evaluate them (--keep-going lists bad input)."""
+    if args.out:
+        check_output_path(args.out)  # a folder or a too-long name is refused before any work
     pack = open_pack(args.pack, args.params)
     if args.keep_going:
         facts, bad = load_facts_keep_going(*args.facts)

@@ -84,7 +84,23 @@ class CycleError(RuleError):
 
 
 class ParameterError(RuleError):
-    """A parameter is undefined, undated, or has no value on the date asked."""
+    """A parameter is undefined, undated, has no value on the date asked, or an override of it is malformed."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        rule: str | None = None,
+        parameter: str | None = None,
+        position: int | None = None,
+        expression: str | None = None,
+    ) -> None:
+        self.parameter = parameter
+        super().__init__(message, file=file, rule=rule, position=position, expression=expression)
+        if parameter is not None:
+            self.where = ", ".join(p for p in (self.where, f"parameter '{parameter}'") if p)
+            self.args = (self.describe(),)
 
 
 class EvaluationError(ChuanError):
@@ -93,3 +109,10 @@ class EvaluationError(ChuanError):
 
 class PackNotFoundError(ChuanError):
     """No pack by that name or path."""
+
+
+class OutputError(ChuanError, OSError):
+    """An output file cannot be written: a folder, not a regular file, a read-only place, a too-long name.
+
+    It is also an ``OSError``, as the failure it names is one.
+    """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -36,39 +37,83 @@ def find_pack(name_or_path: str) -> Path:
 
 
 def read_parameter_file(path: str | Path) -> dict[str, tuple[ParameterValue, ...]]:
-    """User overrides: ``name: value`` or ``name: {value, source, from, to}`` (or a list of those)."""
+    """User overrides: ``name: value`` or ``name: {value, source, from, to}`` (or a list of those).
+
+    What the file alone can tell is checked here: a value is a finite number, true/false or text (not NaN,
+    not a number written as text), an entry has only the keys above, a period does not end before it starts
+    and the periods of one parameter do not overlap (an entry without ``to`` runs until the next one starts,
+    as a pack's values do). Whether a value fits its parameter (a share in [0, 1], a number not true/false)
+    needs the pack and is checked where the overrides meet it (``ParameterSet.with_overrides``).
+    """
     p = Path(path)
     data = read_data(p, ParameterError)
     if not isinstance(data, dict):
-        raise ParameterError("a parameter file maps parameter names to values", file=str(p))
+        raise ParameterError("tệp tham số ánh xạ tên tham số tới giá trị / a parameter file maps parameter names to values",
+                             file=str(p))
     out: dict[str, tuple[ParameterValue, ...]] = {}
     for name, spec in data.items():
         entries = spec if isinstance(spec, list) else [spec]
-        values = []
-        for entry in entries:
-            values.append(_override_value(str(name), entry, p))
-        out[str(name)] = tuple(sorted(values, key=lambda v: v.start))
+        values = sorted((_override_value(str(name), entry, p) for entry in entries), key=lambda v: v.start)
+        _no_overlap(str(name), values, p)
+        out[str(name)] = tuple(values)
     return out
 
 
+_ENTRY_KEYS = {"value", "source", "from", "to"}
+
+
 def _override_value(name: str, entry: Any, file: Path) -> ParameterValue:
+    def refuse(message: str) -> ParameterError:
+        return ParameterError(message, file=str(file), parameter=name)
+
     if not isinstance(entry, dict):
         entry = {"value": entry}
+    unknown = sorted(str(k) for k in entry if k not in _ENTRY_KEYS)
+    if unknown:
+        raise refuse(f"khóa không hợp lệ {unknown} (chỉ value, source, from, to) / "
+                     f"unknown keys {unknown} (only value, source, from, to)")
     if "value" not in entry:
-        raise ParameterError(f"override of '{name}' has no value", file=str(file))
+        raise refuse(f"giá trị ghi đè thiếu 'value' / override of '{name}' has no value")
     value = entry["value"]
     if not isinstance(value, int | float | bool | str):
-        raise ParameterError(f"override of '{name}' must be a number, true/false or text", file=str(file))
+        raise refuse(f"giá trị phải là một số, true/false hoặc văn bản / override of '{name}' must be a number, "
+                     f"true/false or text: {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise refuse(f"giá trị phải là một số hữu hạn / override of '{name}' must be a finite number: {value!r}")
+    if isinstance(value, str) and _looks_numeric(value):
+        raise refuse(f"số viết trong dấu ngoặc là văn bản, hãy bỏ dấu ngoặc (0.9 cho 90 %) / a number in quotes is "
+                     f"text, write it without quotes (0.9 for 90 %): {value!r}")
     try:
-        start = _date(entry.get("from"), dt.date.min)
+        start = _date(entry.get("from"), dt.date.min) or dt.date.min
         end = _date(entry.get("to"), None)
     except ValueError as exc:
-        raise ParameterError(f"override of '{name}': {exc}", file=str(file)) from None
+        raise refuse(f"ngày không hợp lệ, hãy viết YYYY-MM-DD / not a date (write YYYY-MM-DD): {exc}") from None
+    if end is not None and end < start:
+        raise refuse(f"giai đoạn kết thúc ({end}) trước khi bắt đầu ({start}) / "
+                     f"period ends ({end}) before it starts ({start})")
     source = str(entry.get("source") or f"tệp tham số {file.name}")
-    return ParameterValue(start, value, source, Provenance.override, end)
+    return ParameterValue(start, value, source, Provenance.override, end, str(file))
 
 
-def _date(value: Any, default: dt.date | None) -> Any:
+def _no_overlap(name: str, values: list[ParameterValue], file: Path) -> None:
+    """Two periods of one parameter may not share a day (an open end runs until the next period starts)."""
+    for a, b in zip(values, values[1:], strict=False):
+        if a.start == b.start or (a.end is not None and a.end >= b.start):
+            raise ParameterError(
+                f"hai giai đoạn chồng nhau từ {b.start} / two periods overlap from {b.start}", file=str(file),
+                parameter=name)
+
+
+def _looks_numeric(text: str) -> bool:
+    cleaned = text.strip().rstrip("%").strip().replace(",", ".")
+    try:
+        float(cleaned)
+    except ValueError:
+        return False
+    return cleaned != ""
+
+
+def _date(value: Any, default: dt.date | None) -> dt.date | None:
     if value is None:
         return default
     if isinstance(value, dt.date):

@@ -3,13 +3,18 @@
 In the manner of OpenFisca's parameters: each value has a start date, a
 source and a provenance. A user corrects a value with a parameter file,
 without editing the pack; overrides are layered, never mutate the pack.
+An override must fit the parameter it replaces: a share or ratio lies in [0, 1] (90 for 90 % is refused
+with the way to write it), a count is a whole number >= 0, a number is a finite number (not true/false,
+not text) and a flag is true/false.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ..errors import ParameterError
 from .provenance import Provenance
@@ -22,6 +27,11 @@ class ParameterValue:
     source: str
     provenance: Provenance
     end: dt.date | None = None
+    file: str | None = None  # the parameter file an override was read from
+
+
+# What a parameter's values are, from its declared unit (or, without one, from the pack's own values).
+Kind = Literal["share", "count", "number", "bool", "text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +50,50 @@ class Parameter:
             if v.start <= on and (v.end is None or on <= v.end):
                 found = v
         return found
+
+    def kind(self) -> Kind | None:
+        """What a value of this parameter must be; None when the pack's values do not say."""
+        match self.unit:
+            case "ratio" | "share" | "%":
+                return "share"
+            case "count" | "years" | "months":
+                return "count"
+            case "number":
+                return "number"
+            case "bool":
+                return "bool"
+        if self.values and all(isinstance(v.value, bool) for v in self.values):
+            return "bool"
+        if self.values and all(isinstance(v.value, int | float) and not isinstance(v.value, bool) for v in self.values):
+            return "number"
+        if self.values and all(isinstance(v.value, str) for v in self.values):
+            return "text"
+        return None
+
+
+def value_problem(kind: Kind | None, value: object) -> str | None:
+    """Why a value cannot stand for a parameter of this kind ("vi / en"), or None when it can."""
+    match kind:
+        case "share" | "count" | "number":
+            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+                return f"phải là một số / must be a number: {value!r}"
+            return _number_problem(kind, value)
+        case "bool" if not isinstance(value, bool):
+            return f"phải là true hoặc false / must be true or false: {value!r}"
+        case "text" if not isinstance(value, str):
+            return f"phải là văn bản / must be text: {value!r}"
+    return None
+
+
+def _number_problem(kind: Kind, value: int | float) -> str | None:
+    if kind == "share" and 1 < value <= 100:
+        return (f"{value!r} trông như phần trăm: tỷ lệ viết từ 0 đến 1, ví dụ 0.9 cho 90 % / "
+                f"{value!r} looks like a percentage: write a share from 0 to 1, e.g. 0.9 for 90 %")
+    if kind == "share" and not 0 <= value <= 1:
+        return f"tỷ lệ phải từ 0 đến 1 / a share must be from 0 to 1: {value!r}"
+    if kind == "count" and (value < 0 or value != int(value)):
+        return f"phải là một số nguyên không âm / must be a whole number, 0 or more: {value!r}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -68,9 +122,18 @@ class ParameterSet:
         return value
 
     def with_overrides(self, overrides: Mapping[str, tuple[ParameterValue, ...]]) -> ParameterSet:
-        for name in overrides:
-            if name not in self.base:
-                raise ParameterError(f"override names unknown parameter '{name}'")
+        """The set with ``overrides`` on top; each must name a parameter of the pack and fit its kind."""
+        for name, values in overrides.items():
+            file = next((v.file for v in values if v.file), None)
+            param = self.base.get(name)
+            if param is None:
+                raise ParameterError(f"bộ quy tắc không có tham số '{name}' / override names unknown parameter '{name}'",
+                                     file=file, parameter=name)
+            for v in values:
+                problem = value_problem(param.kind(), v.value)
+                if problem is not None:
+                    raise ParameterError(f"giá trị ghi đè không hợp lệ / bad override value: {problem}",
+                                         file=v.file, parameter=name)
         merged = dict(self.overrides)
         merged.update(overrides)
         return ParameterSet(self.base, merged)
