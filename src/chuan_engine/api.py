@@ -101,8 +101,11 @@ def _without(facts: Facts, bad: set[str]) -> tuple[Facts, list[FactsError]]:
 
 
 def load_pack(path: str | Path) -> RulePack:
-    """Load and compile a pack folder (or single YAML file). Raises RuleError with file, rule and column."""
-    return RulePack.of(load_plan(path))
+    """Load and compile a pack folder, a single YAML file, or a bundled pack by name (``load_pack("qd11_2021")``).
+
+    Raises RuleError with file, rule and column; PackNotFoundError names every folder searched.
+    """
+    return RulePack.of(load_plan(path if Path(path).exists() else find_pack(str(path))))
 
 
 def open_pack(name_or_path: str, params_file: str | Path | None = None) -> RulePack:

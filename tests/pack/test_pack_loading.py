@@ -146,3 +146,15 @@ def test_two_different_packs_in_threads(root, demo_facts, tmp_path):
     with ThreadPoolExecutor(4) as pool:
         outs = list(pool.map(lambda _: pack.evaluate(demo_facts, on).to_json(), range(8)))
     assert all(o == baseline for o in outs)
+
+
+def test_a_bundled_pack_loads_by_name_from_any_folder(tmp_path, monkeypatch):
+    """load_pack finds a pack by name as `chuan evaluate --pack` does (issue 15), not only by path."""
+    from chuan_engine import PackNotFoundError
+
+    monkeypatch.chdir(tmp_path)  # no rules/ folder here: the name must be found on the pack path
+    pack = load_pack("qd11_2021")
+    # Quy định 11-QĐ/TW has 55 level-1 indicators: one rule each
+    assert pack.id == "qd11_2021" and len(pack.rule_ids) == 55
+    with pytest.raises(PackNotFoundError, match="qd11_202'"):
+        load_pack("qd11_202")
