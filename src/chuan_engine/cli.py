@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from importlib import metadata
+from pathlib import Path
 
 from .analysis.gaps import gaps_dict, render_gaps
 from .api import load_pack, open_pack
@@ -171,14 +172,19 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     return 2 if report.errors else 0
 
 
+def _pack_or_folder(text: str) -> Path:
+    """A folder or file as given, else a pack name looked up as ``--pack`` does (PackNotFoundError if none)."""
+    return Path(text) if Path(text).exists() else find_pack(text)
+
+
 def cmd_rules(args: argparse.Namespace) -> int:
+    if args.rules_command in ("check", "lint"):
+        args.path = _pack_or_folder(args.path)
     if args.rules_command == "check":
         results = check_path(args.path, examples=max(0, args.examples))
         print(render_json(results) if args.format == "json" else render(results, args.lang))
         return 0 if all(r.ok for r in results) else 1
     if args.rules_command == "lint":
-        from pathlib import Path
-
         root = Path(args.path)
         targets = [root] if (root / "pack.yaml").exists() or root.is_file() else sorted(
             d for d in root.iterdir() if d.is_dir() and not d.name.startswith(("_", "."))

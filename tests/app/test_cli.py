@@ -147,3 +147,19 @@ def test_keep_going_evaluates_the_valid_entities(tmp_path, capsys):
     invalid = [e for e in data["entities"] if e["kind"] == "invalid"]
     assert {e["id"] for e in invalid} == {"hong/a", f"file:{broken}"}
     assert "bằng cấp lạ" in err or "degree" in err
+
+
+def test_rules_lint_and_check_accept_a_pack_name_as_evaluate_does(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # outside the checkout: the names are found on the pack path
+    code, out, _ = run(capsys, "rules", "lint", "qd11_2021")
+    # Quy định 11-QĐ/TW: 55 level-1 indicators, one rule each
+    assert code == 0 and "qd11_2021 0.2.0, 55 rules" in out
+    code, out, _ = run(capsys, "rules", "check", "demo", "--examples", "0")
+    assert code == 0 and "1/1" in out
+
+
+def test_rules_lint_of_nothing_is_a_named_error_not_a_traceback(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "rules", "lint", "khong_co_goi_nay")
+    assert code == 2 and out == ""
+    assert "no pack 'khong_co_goi_nay'" in err and "Traceback" not in err
