@@ -105,7 +105,7 @@ def load_pack(path: str | Path) -> RulePack:
 
     Raises RuleError with file, rule and column; PackNotFoundError names every folder searched.
     """
-    return RulePack.of(load_plan(path if Path(path).exists() else find_pack(str(path))))
+    return RulePack.of(load_plan(find_pack(str(path))))  # an existing path is taken as it is
 
 
 def open_pack(name_or_path: str, params_file: str | Path | None = None) -> RulePack:

@@ -172,14 +172,9 @@ def cmd_gaps(args: argparse.Namespace) -> int:
     return 2 if report.errors else 0
 
 
-def _pack_or_folder(text: str) -> Path:
-    """A folder or file as given, else a pack name looked up as ``--pack`` does (PackNotFoundError if none)."""
-    return Path(text) if Path(text).exists() else find_pack(text)
-
-
 def cmd_rules(args: argparse.Namespace) -> int:
     if args.rules_command in ("check", "lint"):
-        args.path = _pack_or_folder(args.path)
+        args.path = find_pack(args.path)  # a folder or file as given, else a pack name as --pack takes
     if args.rules_command == "check":
         results = check_path(args.path, examples=max(0, args.examples))
         print(render_json(results) if args.format == "json" else render(results, args.lang))

@@ -20,6 +20,7 @@ from ..lang.logic import UNKNOWN, Range, undecided
 from ..lang.ops import BINARY, COMPARISONS, EPS, UNARY, Form, compare, difference
 from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS
 from ..pack.plan import Plan, Rule
+from ..pack.provenance import Provenance
 from ..report.outcome import LevelResult, Outcome, RuleResult
 from ..report.results import EntityReport, Report
 from ..report.trace import Step, plain
@@ -52,6 +53,7 @@ class Evaluation:
         self._vars: dict[tuple[Any, ...], tuple[Any, Step]] = {}
         self._rules: dict[tuple[Any, ...], RuleResult] = {}
         self._active: set[tuple[Any, ...]] = set()
+        self._provenance: dict[tuple[str, dt.date, dt.date], Provenance] = {}
 
     # -- rules -------------------------------------------------------------------
     def rule_result(self, rule: Rule, view: View) -> RuleResult:
@@ -69,6 +71,13 @@ class Evaluation:
         self._rules[key] = result
         return result
 
+    def _rule_provenance(self, rule: Rule, on: dt.date) -> Provenance:
+        """The plan's provenance of a rule version on a date, computed once per run (it is the same for every entity)."""
+        key = (rule.id, rule.effective.start, on)
+        if key not in self._provenance:
+            self._provenance[key] = self.pack.rule_provenance(rule, on)
+        return self._provenance[key]
+
     def _base(self, rule: Rule, view: View, outcome: Outcome, **kw: Any) -> RuleResult:
         return RuleResult(
             rule=rule.id,
@@ -79,7 +88,7 @@ class Evaluation:
             group=rule.group,
             outcome=outcome,
             citation=rule.citation,
-            provenance=self.pack.rule_provenance(rule, view.on),
+            provenance=self._rule_provenance(rule, view.on),
             effective_from=rule.effective.start.isoformat(),
             effective_to=rule.effective.end.isoformat() if rule.effective.end else None,
             op=rule.op,
