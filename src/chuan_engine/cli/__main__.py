@@ -1,0 +1,5 @@
+"""``python -m chuan_engine.cli``."""
+
+from . import main
+
+raise SystemExit(main())

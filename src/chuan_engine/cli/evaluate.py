@@ -1,0 +1,45 @@
+"""``chuan evaluate`` and ``chuan gaps``: verdicts and what remains, for facts files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from ..analysis.gaps import gaps_dict, render_gaps
+from ..report.extras_text import extras_text
+from .common import emit, evaluate, evaluation_args, print_entity_errors
+
+
+def register(sub: Any) -> None:
+    ev = sub.add_parser("evaluate", help="đánh giá dữ kiện theo bộ quy tắc / evaluate facts")
+    evaluation_args(ev, formats=["table", "json", "html"])
+    ev.add_argument("--strict", action="store_true", help="exit 1 when any verdict fails")
+    gp = sub.add_parser("gaps", help="còn thiếu gì để đạt từng mức / what remains to reach each level")
+    evaluation_args(gp, formats=["table", "json"])
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    report = evaluate(args)
+    if args.format == "json":
+        text = report.to_json()
+    elif args.format == "html":
+        text = report.to_html()
+    else:
+        text = report.to_table() + extras_text(report, args.lang)
+    emit(text, args.out)
+    print_entity_errors(report)
+    if report.errors:
+        return 2
+    return 1 if args.strict and report.has_failures() else 0
+
+
+def cmd_gaps(args: argparse.Namespace) -> int:
+    report = evaluate(args, extras=False)  # gaps need no ledger/quotas/ranking
+    if args.format == "json":
+        text = json.dumps(gaps_dict(report, args.lang), ensure_ascii=False, indent=2, default=str)
+    else:
+        text = render_gaps(report, args.lang)
+    emit(text, args.out)
+    print_entity_errors(report)
+    return 2 if report.errors else 0
