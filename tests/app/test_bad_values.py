@@ -169,3 +169,29 @@ def test_five_thousand_digit_integer_in_facts(capsys, tmp_path, name):
     text = (f"kind: staff\nid: a\nyears: [{{year: 2025, absent_days: {digits}}}]\n" if name.endswith("yaml")
             else f'{{"kind": "staff", "id": "a", "years": [{{"year": 2025, "absent_days": {digits}}}]}}')
     refused(capsys, tmp_path, name, text, "number too long")
+
+
+# -- every share the packs read is declared a share (issue 12: qd11, BTB, Lai Châu) ----------------
+def test_qd11_share_given_as_percentage_is_refused(capsys, tmp_path):
+    # ty_le_gv_thuc_te (QĐ 11, tiêu chí 2: giảng viên đi thực tế) is a part of all lecturers, so at most 1:
+    # 90 written for 90 % must be refused, not read as 9,000 % and passed.
+    f = tmp_path / "s.yaml"
+    f.write_text("kind: school\nid: t\nyears: [{year: 2025, inputs: {ty_le_gv_thuc_te: 90}}]\n", encoding="utf-8")
+    code = main(["evaluate", str(f), "--pack", "qd11_2021", "--date", "2025-06-30", "--format", "json"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert "looks like a percentage" in err and "years[2025].inputs.ty_le_gv_thuc_te" in err, err
+
+
+def test_completion_rate_may_exceed_one():
+    # "Tỷ lệ hoàn thành chỉ tiêu đào tạo" counts classes held against the plan: 105 % is over-fulfilment,
+    # so that variable stays a ratio, while every variable computed by share() is a share.
+    pack = load_pack("qd11_2021")
+    declared = {name: v.declared for (kind, name), v in pack.variables.items()}
+    assert declared["ty_le_hoan_thanh_chi_tieu_dao_tao"] == "ratio"
+    for pname in ("qd11_2021", "ke_hoach_cum_btb_2023", "ke_hoach_lai_chau_2023", "demo"):
+        p = load_pack(pname)
+        shares = [name for (kind, name), v in p.variables.items()
+                  if v.formula is not None and v.formula.text.startswith("share(")]
+        assert shares, pname
+        assert all(p.variables[(k, n)].declared == "share" for (k, n) in p.variables if n in shares), pname
