@@ -195,3 +195,11 @@ def test_completion_rate_may_exceed_one():
                   if v.formula is not None and v.formula.text.startswith("share(")]
         assert shares, pname
         assert all(p.variables[(k, n)].declared == "share" for (k, n) in p.variables if n in shares), pname
+
+
+@pytest.mark.parametrize("value", ["-1", "2.5"])
+def test_count_input_must_be_a_whole_number(capsys, tmp_path, value):
+    # provincial_topics (rules/demo) is `type: integer`, a number of research topics: -1 or 2.5 topics is a typo.
+    refused(capsys, tmp_path, "f.yaml", f"kind: school\nid: t\ninputs: {{provincial_topics: {value}}}\n",
+            "số lượng phải là số nguyên không âm", "a count must be a whole number", entity="t",
+            field="inputs.provincial_topics")

@@ -366,6 +366,8 @@ def _inputs(draw: Any, pack: Any, kind: str, on: dt.date) -> dict[str, Any]:
             value: Any = draw(st.none() | _dates_near(on).map(dt.date.isoformat))
         elif var.declared == "share":  # a share lies in [0, 1]; anything else is refused on input
             value = draw(_maybe(_numbers(pack, False).filter(lambda v: 0 <= v <= 1)))
+        elif var.declared == "integer":  # a count: a whole number of at least 0, as the input check demands
+            value = draw(_maybe(_numbers(pack, True)))
         else:
             value = draw(_value(var.type, models.Staff, "inputs", on, pack))
         out[name] = value

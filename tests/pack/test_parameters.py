@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from chuan_engine import Outcome, ParameterError, Provenance, read_parameter_file
+from chuan_engine import Outcome, ParameterError, Provenance, load_pack, read_parameter_file
+from chuan_engine.cli import main
 
 
 def test_value_changes_by_date(demo_pack):
@@ -63,3 +64,47 @@ def test_override_is_shown_as_the_rule_provenance(demo_pack, demo_facts):
     patched = demo_pack.with_parameters({"demo.lecturer_share_min": (value,)})
     r = patched.evaluate(demo_facts, dt.date(2025, 12, 31)).entity("demo_a").result("demo.ty_le_giang_vien")
     assert r.threshold == 0.8 and r.provenance is Provenance.override
+
+
+PACK_WITH_PERCENT = """\
+pack:
+  id: p
+  version: "0.0.1"
+  title_vi: Bộ thử
+  title_en: Test pack
+  levels: [{id: muc_1, label_vi: Mức 1, label_en: Level 1}]
+parameters:
+  p.min_share:
+    label_vi: Tỷ lệ tối thiểu
+    label_en: Minimum share
+    unit: ratio
+    values:
+      - {from: 2021-01-01, value: 0.5, source: "thử", provenance: provisional}
+      - {from: 2024-01-01, value: 75, source: "thử", provenance: provisional}
+variables:
+  x: {subject: school, type: share, label_vi: X, label_en: X}
+rules:
+  - id: p.r
+    title_vi: R
+    title_en: R
+    subject: school
+    citation: {document: "Thử", article: "Điều 1"}
+    effective: {from: 2021-01-01}
+    provenance: provisional
+    kind: indicator
+    measure: x
+    op: ">="
+    unit: ratio
+    thresholds: {muc_1: p.min_share}
+"""
+
+
+def test_pack_own_parameter_value_must_fit_its_unit(tmp_path, capsys):
+    # A ratio of 75 from 2024 is 75 % written as a percentage: at load time, not on the first school of 2024.
+    (tmp_path / "pack.yaml").write_text(PACK_WITH_PERCENT, encoding="utf-8")
+    with pytest.raises(ParameterError) as info:
+        load_pack(tmp_path)
+    assert info.value.parameter == "p.min_share" and info.value.file == str(tmp_path / "pack.yaml")
+    assert "from 2024-01-01" in info.value.message and "looks like a percentage" in info.value.message
+    assert main(["rules", "lint", str(tmp_path)]) == 2
+    assert "p.min_share" in capsys.readouterr().err

@@ -77,7 +77,12 @@ def _inputs(pack: Plan, subject: str, rng: random.Random, mode: str, numbers: li
         if t == "bool":
             out[name] = {"good": True, "bad": False}.get(mode, rng.random() < 0.5)
         elif t == "num":
-            pool = [x for x in numbers if 0 <= x <= 1] if "share" in name or "ty_le" in name else numbers
+            if var.declared == "share" or "share" in name or "ty_le" in name:
+                pool = [x for x in numbers if 0 <= x <= 1]
+            elif var.declared == "integer":  # a count: a whole number of at least 0, as the input check demands
+                pool = sorted({max(0, round(x)) for x in numbers})
+            else:
+                pool = numbers
             out[name] = {"good": pool[-1], "bad": pool[0]}.get(mode, rng.choice(pool))
         elif t == "date":
             out[name] = {"good": dt.date(2000, 1, 1), "bad": dt.date(2026, 12, 31)}.get(

@@ -2,9 +2,9 @@
 
 The facts models cannot know which inputs a pack reads, so this check runs once a pack is chosen, before
 any rule is evaluated: a variable declared ``type: share`` must lie in [0, 1] (85 for 85 % is refused with
-the way to write it; a ``ratio`` such as a completion rate of 1.05 may exceed 1), a number is finite, a flag
-is true/false, and an input whose name is a near miss of
-one the pack declares for that kind of entity is taken for a misspelling. Every error names the file, the entity (once)
+the way to write it; a ``ratio`` such as a completion rate of 1.05 may exceed 1), an ``integer`` is a count
+(a whole number of at least 0), a number is finite, a flag is true/false, and an input whose name is a near
+miss of one the pack declares for that kind of entity is taken for a misspelling. Every error names the file, the entity (once)
 and the field.
 """
 
@@ -49,7 +49,13 @@ def input_problem(declared: str | None, value: Any) -> str | None:
                         f"{value!r} looks like a percentage: write a share from 0 to 1, e.g. 0.85 for 85 %")
             if not 0 <= value <= 1:
                 return f"tỷ lệ phải từ 0 đến 1 / a share must be from 0 to 1: {value!r}"
-        case "number" | "ratio" | "integer":
+        case "integer":  # every integer a pack declares is a count (topics, classes, initiatives)
+            if not number or not math.isfinite(value):
+                return f"phải là một số / must be a number: {value!r}"
+            if value < 0 or value != int(value):
+                return (f"số lượng phải là số nguyên không âm / a count must be a whole number of at least 0: "
+                        f"{value!r}")
+        case "number" | "ratio":
             if not number or not math.isfinite(value):
                 return f"phải là một số / must be a number: {value!r}"
         case "bool":

@@ -21,7 +21,7 @@ from ..lang.ops import BINARY, FUNCTIONS, GapShape
 from ..lang.parser import parse
 from ..lang.types import BOOL, DECLARED_TYPES, NUM, Type
 from ..yamlio import pydantic_location, read_data
-from .parameters import Parameter, ParameterSet, ParameterValue
+from .parameters import Parameter, ParameterSet, ParameterValue, value_problem
 from .provenance import Provenance, weakest
 from .side_files import SideFile, compile_side_files, read_side_files
 from .spec import Citation, GapSpec, PackFile, PackHeader, Period, RuleSpec, VariableSpec, expand_versions
@@ -299,6 +299,16 @@ def _parse(text: str, file: str, rule: str) -> Expression:
         raise type(exc)(exc.message, file=file, rule=rule, position=exc.position, expression=text) from None
 
 
+def _checked(param: Parameter) -> Parameter:
+    """The pack's own values fit their unit as an override must (a ``ratio`` of 90 is 90 %, written 0.9)."""
+    for v in param.values:
+        problem = value_problem(param.kind(), v.value)
+        if problem is not None:
+            raise ParameterError(f"giá trị tham số không hợp lệ / bad parameter value (from {v.start.isoformat()}): "
+                                 f"{problem}", file=param.file, parameter=param.name)
+    return param
+
+
 def load_plan(path: str | Path) -> Plan:
     """Load and compile a pack folder (or single YAML file). Raises RuleError with file, rule and column."""
     root = Path(path)
@@ -324,7 +334,7 @@ def load_plan(path: str | Path) -> Plan:
                     key=lambda v: v.start,
                 )
             )
-            params[name] = Parameter(name, p.label_vi, p.label_en, p.unit, values, str(f))
+            params[name] = _checked(Parameter(name, p.label_vi, p.label_en, p.unit, values, str(f)))
         for name, v in pf.variables.items():
             key = (v.subject, name)
             if key in var_specs:

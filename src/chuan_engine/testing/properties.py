@@ -509,7 +509,10 @@ def _with_year(model: _Model, record: type[StaffYear | UnitYear | SchoolYear], y
 
 def _supply_inputs(pack: RulePack, kind: str, model: _Model, on: dt.date, pick: int) -> _Model:
     for name in sorted(_input_only(pack, kind) - set(model.inputs)):
-        v = {"bool": bool(pick % 2), "num": float(pick % 3) / 2}.get(pack.variables[(kind, name)].type.kind)
+        var = pack.variables[(kind, name)]
+        # 0, 0.5 or 1: valid for a share and a ratio; a count (declared integer) takes 0, 1 or 2
+        number = pick % 3 if var.declared == "integer" else float(pick % 3) / 2
+        v = {"bool": bool(pick % 2), "num": number}.get(var.type.kind)
         if v is not None:
             model = _with_input(model, name, v, on.year)
     return model

@@ -259,7 +259,7 @@ def pack_inputs(pack: RulePack | None, subject: str) -> st.SearchStrategy[dict[s
     for (kind, name), var in sorted(pack.variables.items()):
         if kind != subject:
             continue
-        strategy = value_for_type(var.type.kind, var.unit or "", name)
+        strategy = value_for_type(var.type.kind, var.unit or "", name, var.declared)
         if strategy is None:
             continue
         if var.formula is None:  # input-only: usually supplied (else the rule can only be unknown)
@@ -269,12 +269,16 @@ def pack_inputs(pack: RulePack | None, subject: str) -> st.SearchStrategy[dict[s
     return st.fixed_dictionaries(required, optional=optional)
 
 
-def value_for_type(kind: str, unit: str, name: str = "") -> st.SearchStrategy[Any] | None:
+def value_for_type(kind: str, unit: str, name: str = "", declared: str | None = None
+                   ) -> st.SearchStrategy[Any] | None:
     """Values a variable of a declared type may take (ratios within [0, 1], counts non-negative)."""
     if kind == "bool":
         return st.booleans()
     if kind == "num":
-        looks_ratio = "share" in name or "ratio" in name or "ty_le" in name or unit in ("ratio", "%")
+        if declared == "integer":  # a count: whole numbers only, as the input check demands
+            return st.integers(0, 12)
+        looks_ratio = (declared == "share" or "share" in name or "ratio" in name or "ty_le" in name
+                       or unit in ("ratio", "%"))
         if looks_ratio:
             return st.sampled_from([0.0, 0.5, 0.75, 0.85, 0.9, 1.0]) | st.floats(0, 1, allow_nan=False)
         return st.integers(0, 12)
