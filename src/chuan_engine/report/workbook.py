@@ -18,7 +18,7 @@ from ..atomic import atomic_path
 from ..errors import OutputError
 from ..i18n import pick, t
 from .common import fmt_margin, fmt_threshold, indicator_number
-from .formatting import EXCEL_DATE, EXCEL_INTEGER, EXCEL_NUMBER, EXCEL_PERCENT, date
+from .formatting import EXCEL_DATE, EXCEL_INTEGER, EXCEL_NUMBER, EXCEL_PERCENT
 from .outcome import Outcome, RuleResult
 from .proposals import TitleList, in_force, proposal_lists
 from .reasons import reasons
@@ -87,14 +87,16 @@ class _Sheet:
     """One table on one sheet: title, subtitle, header, rows; formats, widths, filter and printing."""
 
     def __init__(self, wb: Any, name: str, title: str, subtitle: str, headers: Sequence[str],
-                 landscape: bool = True) -> None:
+                 on: dt.date, lang: str, landscape: bool = True) -> None:
         self.openpyxl = _openpyxl()
         styles = self.openpyxl.styles
         self.ws = wb.create_sheet(title=name)
         self.headers = list(headers)
         self.widths = [len(h) + 2 for h in headers]
         self._put(1, 1, title).font = styles.Font(bold=True, size=13)
-        self._put(2, 1, subtitle).font = styles.Font(italic=True)
+        self._put(2, 1, t("as_of", lang) + ":").font = styles.Font(italic=True)
+        self._put(2, 2, on, EXCEL_DATE).alignment = styles.Alignment(horizontal="left")
+        self._put(2, 3, subtitle).font = styles.Font(italic=True)
         fill = styles.PatternFill("solid", fgColor="DDE6F0")
         for i, h in enumerate(headers, start=1):
             c = self._put(3, i, h)
@@ -195,7 +197,8 @@ def _summary(wb: Any, report: Report, lang: str, subtitle: str, used: set[str]) 
     heads = [_l("no", lang), _l("name", lang), t("kind", lang), _l("unit", lang), t("verdict", lang),
              _l("titles", lang), t("pass", lang), t("fail", lang), t("unknown", lang), _l("id", lang)]
     h = report.pack.header
-    sh = _Sheet(wb, sheet_title(_l("summary", lang), used), pick(h.title_vi, h.title_en, lang), subtitle, heads)
+    sh = _Sheet(wb, sheet_title(_l("summary", lang), used), pick(h.title_vi, h.title_en, lang), subtitle, heads,
+                report.as_of, lang)
     names = {(e.kind, e.id): _name(e) for e in report.entities}
     for i, e in enumerate(report.entities, start=1):
         s = e.summary
@@ -211,14 +214,14 @@ def _summary(wb: Any, report: Report, lang: str, subtitle: str, used: set[str]) 
     sh.close()
 
 
-def _title_sheet(wb: Any, tl: TitleList, lang: str, subtitle: str, used: set[str]) -> None:
+def _title_sheet(wb: Any, tl: TitleList, lang: str, subtitle: str, used: set[str], on: dt.date) -> None:
     heads = [_l("no", lang), _l("name", lang), _l("unit", lang), _l("basis", lang), t("citation", lang)]
     if tl.capped:
         heads += [_l("rank", lang), _l("cap", lang), _l("status", lang), _l("vote", lang)]
     heads.append(_l("id", lang))
-    sub = subtitle + (f" — {_l('cap_line', lang)}: {tl.cap_text}" if tl.capped else "")
+    sub = f"{_l('cap_line', lang)}: {tl.cap_text}" if tl.capped else subtitle
     sh = _Sheet(wb, sheet_title(f"{_l('propose', lang)} {tl.title}", used),
-                f"{_l('list_of', lang)}: {tl.title}", sub, heads)
+                f"{_l('list_of', lang)}: {tl.title}", sub, heads, on, lang)
     for i, p in enumerate(tl.rows, start=1):
         row: list[Any] = [i, _name(p.entity), p.unit, p.basis, p.citation]
         if tl.capped:
@@ -236,7 +239,8 @@ def _kind_sheet(wb: Any, report: Report, kind: str, entities: list[EntityReport]
               _l("gap", lang), _l("reason", lang), t("provenance", lang), t("citation", lang), _l("id", lang),
               _l("rule_id", lang)]
     label = _KIND_SHEET.get(kind, {}).get(lang, kind)
-    sh = _Sheet(wb, sheet_title(label, used), f"{_l('rules_of', lang)} — {label}", subtitle, heads)
+    sh = _Sheet(wb, sheet_title(label, used), f"{_l('rules_of', lang)} — {label}", subtitle, heads,
+                report.as_of, lang)
     names = {(e.kind, e.id): _name(e) for e in report.entities}
     for e in entities:
         if e.error is not None:
@@ -266,10 +270,10 @@ def build_workbook(report: Report, lang: str | None = None) -> Any:
     wb.remove(wb.active)
     used: set[str] = set()
     h = report.pack.header
-    subtitle = f"{t('as_of', lang)}: {date(report.as_of, lang)} — {t('pack', lang)}: {h.id} {h.version}"
+    subtitle = f"{t('pack', lang)}: {pick(h.title_vi, h.title_en, lang)} ({h.id} {h.version})"
     _summary(wb, report, lang, subtitle, used)
     for tl in proposal_lists(report, lang):
-        _title_sheet(wb, tl, lang, subtitle, used)
+        _title_sheet(wb, tl, lang, subtitle, used, report.as_of)
     kinds: dict[str, list[EntityReport]] = {}
     for e in report.entities:
         kinds.setdefault(e.kind, []).append(e)
