@@ -8,6 +8,7 @@ the group summaries, citations as links. Outcomes are colour-coded by class
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from html import escape
 from typing import TYPE_CHECKING, Any
@@ -45,7 +46,7 @@ CSS = """
 .chuan details.why{margin-top:2px}.chuan details.why ul{margin:2px 0 2px 14px;padding:0}
 .chuan img.chart{max-width:100%;height:auto}
 .chuan .warn{background:#fff4d6;border-left:4px solid #f0ad4e;padding:4px 8px}
-.chuan table.verdicts{table-layout:fixed}
+.chuan td.cite .short{display:none}
 .chuan table.verdicts td,.chuan table.verdicts th{overflow-wrap:anywhere;word-break:break-word}
 .chuan small.id{color:#777;font-size:11px}
 .chuan ul.titles{margin:2px 0 8px 18px;padding:0}
@@ -54,7 +55,9 @@ CSS = """
 .chuan h3{font-size:11px}.chuan td.cite{font-size:9px;min-width:0}.chuan td code{font-size:9px}
 .chuan th,.chuan td{padding:1px 3px}.chuan table{margin:3px 0 6px}
 .chuan section.entity[data-kind='school']{break-before:page}.chuan tr{break-inside:avoid}
-.chuan details.why summary{display:none}.chuan .bar{width:120px}
+.chuan .screen{display:none}.chuan details.why summary{display:none}.chuan details.why ul ul ul{display:none}
+.chuan td.cite>:not(.short){display:none}.chuan td.cite>.short{display:inline}.chuan td small.id.num{display:none}
+.chuan .bar{height:8px}.chuan p{margin:2px 0}.chuan td small{font-size:9px}.chuan .bar{width:120px}
 .chuan *{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
@@ -116,13 +119,30 @@ def _verdict_class(summary: dict[str, Any]) -> str:
     return _status_class(verdict)
 
 
+_PAREN = re.compile(r"\s*\([^)]*\)")
+
+
 def _cite(r: RuleResult) -> str:
     text = escape(r.citation.short())
     title = f" title='{escape(r.citation.note)}'" if r.citation.note else ""
     url = citation_link(r.citation.url)  # only a page that holds the cited text
+    # printed, the article alone (the document is printed once above the table)
+    short = ", ".join(p for p in (r.citation.clause and f"khoản {r.citation.clause}", r.citation.article) if p)
+    short = _PAREN.sub("", short)  # the caveat in brackets is printed once, with the documents
+    tail = f"<span class='short'>{escape(short)}</span>" if short else ""
     if url:
-        return f"<a href='{escape(url)}'{title} rel='noopener'>{text}</a>"
-    return f"<span{title}>{text}</span>"
+        return f"<a href='{escape(url)}'{title} rel='noopener'>{text}</a>{tail}"
+    return f"<span{title}>{text}</span>{tail}"
+
+
+def _documents(results: list[RuleResult], lang: str) -> str:
+    """The documents the rules cite, once per section (the printed citation column names the article),
+    with the bracketed caveats the printed articles leave out."""
+    shown = [r for r in results if in_force(r)]
+    docs = list(dict.fromkeys(r.citation.document for r in shown))
+    notes = list(dict.fromkeys(m for r in shown for m in _PAREN.findall(r.citation.article or "")))
+    docs += [n.strip(" ()") for n in notes]
+    return f"<p class='docs'>{escape(t('citation', lang))}: {escape('; '.join(docs))}</p>" if docs else ""
 
 
 def _bar(counts: dict[str, Any]) -> str:
@@ -208,27 +228,20 @@ def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, st
         f"<td class='{r.levels[lv].outcome.value}'>{escape(t(r.levels[lv].outcome.value, lang))}</td>"
         if lv in r.levels else "<td></td>" for lv in levels
     )
-    prov_cls = " class='prov'" if provisional else ""
+    prov_cls = " class='screen prov'" if provisional else " class='screen'"
     number = indicator_number(r)
     return (
         f"<tr class='{r.outcome.value}'><td data-rule='{escape(r.rule)}'"
         f" data-provenance='{r.provenance.value}'>{escape(number)}"
-        f"{'<br>' if number else ''}<small class='id'>{escape(r.rule)}</small></td>"
+        f"{'<br>' if number else ''}<small class='id{' num' if number else ''}'>{escape(r.rule)}</small></td>"
         f"<td>{escape(pick(r.title_vi, r.title_en, lang))}{flag}{extra}</td>"
-        f"<td>{escape(group_labels.get(r.group or '', r.group or ''))}</td>"
+        f"<td class='screen'>{escape(group_labels.get(r.group or '', r.group or ''))}</td>"
         f"<td class='outcome'>{escape(t(r.outcome.value, lang))}</td>{cells}"
         f"<td class='num'>{escape(fmt_value(r.value, r.unit, lang) if r.kind == 'indicator' else '')}</td>"
         f"<td class='num'>{escape(fmt_threshold(r, lang))}</td><td class='num'>{escape(fmt_margin(r, lang))}</td>"
         f"<td{prov_cls}>{escape(t(r.provenance.value, lang))}</td>"
         f"<td class='cite'>{_cite(r)}</td></tr>"
     )
-
-
-def _colgroup(n_levels: int) -> str:
-    """Fixed column widths (percent of the page), so the citation column keeps its share when printed."""
-    widths = [8, 30 - 4 * n_levels, 8, 7] + [6] * n_levels + [7, 8, 8, 7]
-    widths.append(100 - sum(widths))
-    return "<colgroup>" + "".join(f"<col style='width:{w}%'>" for w in widths) + "</colgroup>"
 
 
 def _titles_reached(e: EntityReport, lang: str) -> str:
@@ -313,8 +326,11 @@ def _entity_section(e: EntityReport, lang: str, report: Report | None = None,
              + [t("value", lang), t("threshold", lang), t("margin", lang), t("provenance", lang), t("citation", lang)])
     if report is not None and not report.pack.graded(e.kind):
         out.append(_titles_reached(e, lang))
-    out.append(f"<h3>{_l('indicators', lang)}</h3><table class='verdicts'>{_colgroup(len(levels))}<thead><tr>"
-               + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr></thead><tbody>")
+    out.append(_documents(e.results, lang))
+    screen_only = {2, len(heads) - 2}  # group and provenance: in the tables above and the badge, when printed
+    out.append(f"<h3>{_l('indicators', lang)}</h3><table class='verdicts'><thead><tr>"
+               + "".join(f"<th{' class=screen' if i in screen_only else ''}>{escape(h)}</th>"
+                         for i, h in enumerate(heads)) + "</tr></thead><tbody>")
     level_labels = {lv.id: pick(lv.label_vi, lv.label_en, lang) for lv in pack_levels}
     out.extend(_row(r, lang, levels, group_labels, level_labels) for r in e.results if in_force(r))
     out.append("</tbody></table></section>")
