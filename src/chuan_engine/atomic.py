@@ -1,7 +1,7 @@
 """Atomic file writes: a report is either fully written or not at all.
 
 Only a regular file path is written: a folder, a device or a name longer than the file system allows is
-refused before anything is written, and any failure of the operating system on the way (a read-only
+refused before anything is written; the file gets the mode the user's umask gives a new file; and any failure of the operating system on the way (a read-only
 folder, a full disk, a parent that is a file) becomes an ``OutputError`` naming the path, with the
 temporary file removed.
 """
@@ -66,6 +66,20 @@ def _why(exc: OSError) -> str:
     return f"không ghi được tệp / cannot write the file: {exc.strerror or exc}"
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where the system tells it (Linux), else set back at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(path: str | Path, suffix: str = ".tmp") -> Iterator[Path]:
     """Yield a temporary path beside ``path``; it replaces ``path`` only if the block succeeds."""
@@ -80,6 +94,7 @@ def atomic_path(path: str | Path, suffix: str = ".tmp") -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # a report is shared as any file the user writes (mkstemp made it 0600)
         os.replace(tmp, target)
     except BaseException as exc:
         if os.path.exists(tmp):

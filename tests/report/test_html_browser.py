@@ -154,7 +154,10 @@ def test_citations_link_only_to_web_pages_and_text_is_escaped(demo_pack, demo_fa
     school.results[0] = dataclasses.replace(
         school.results[0], citation=Citation(document="<b>Quy định</b>", url="javascript:alert(1)"))
     school.results[1] = dataclasses.replace(
-        school.results[1], citation=Citation(document="QĐ 11", url="https://example.org/qd11?a=1&b=2"))
+        school.results[1], citation=Citation(document="QĐ 11", url="https://vbpl.vn/qd11?a=1&b=2"))
+    school.results[2] = dataclasses.replace(  # a commercial site's summary is not the cited text: no link
+        school.results[2], citation=Citation(document="NĐ 98", url="https://lawnet.vn/nd98-tom-tat"))
     html = report.to_html()
     assert "javascript:" not in html and "<b>Quy định</b>" not in html and "&lt;b&gt;Quy định&lt;/b&gt;" in html
-    assert "<a href='https://example.org/qd11?a=1&amp;b=2' rel='noopener'>QĐ 11</a>" in html
+    assert "<a href='https://vbpl.vn/qd11?a=1&amp;b=2' rel='noopener'>QĐ 11</a>" in html
+    assert "lawnet.vn" not in html and "<span>NĐ 98</span>" in html

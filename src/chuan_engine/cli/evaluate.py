@@ -7,27 +7,36 @@ import json
 from typing import Any
 
 from ..analysis.gaps import gaps_dict, render_gaps
+from ..errors import OutputError
+from ..report.docx import write_docx
 from ..report.extras_text import extras_text
+from ..report.workbook import write_workbook
 from .common import emit, evaluate, evaluation_args, print_entity_errors
 
 
 def register(sub: Any) -> None:
     ev = sub.add_parser("evaluate", help="đánh giá dữ kiện theo bộ quy tắc / evaluate facts")
-    evaluation_args(ev, formats=["table", "json", "html"])
+    evaluation_args(ev, formats=["table", "json", "html", "xlsx", "docx"])
     ev.add_argument("--strict", action="store_true", help="exit 1 when any verdict fails")
     gp = sub.add_parser("gaps", help="còn thiếu gì để đạt từng mức / what remains to reach each level")
     evaluation_args(gp, formats=["table", "json"])
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    if args.format in ("xlsx", "docx") and not args.out:
+        raise OutputError(f"--format {args.format} cần --out TỆP / needs --out FILE")
     report = evaluate(args)
-    if args.format == "json":
-        text = report.to_json()
-    elif args.format == "html":
-        text = report.to_html()
-    else:
-        text = report.to_table() + extras_text(report, args.lang)
-    emit(text, args.out)
+    match args.format:
+        case "json":
+            emit(report.to_json(), args.out)
+        case "html":
+            emit(report.to_html(), args.out)
+        case "xlsx":
+            write_workbook(report, args.out, args.lang)
+        case "docx":
+            write_docx(report, args.out, args.lang)
+        case _:
+            emit(report.to_table() + extras_text(report, args.lang), args.out)
     print_entity_errors(report)
     if report.errors:
         return 2

@@ -8,13 +8,15 @@ the group summaries, citations as links. Outcomes are colour-coded by class
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..i18n import pick, t
-from .common import fmt_date, fmt_margin, fmt_threshold, fmt_value
+from .common import citation_link, fmt_date, fmt_margin, fmt_threshold, fmt_value, indicator_number
 from .outcome import Outcome, RuleResult
+from .proposals import in_force
 from .trace import Step, plain
 
 if TYPE_CHECKING:
@@ -44,7 +46,18 @@ CSS = """
 .chuan details.why{margin-top:2px}.chuan details.why ul{margin:2px 0 2px 14px;padding:0}
 .chuan img.chart{max-width:100%;height:auto}
 .chuan .warn{background:#fff4d6;border-left:4px solid #f0ad4e;padding:4px 8px}
-@media print{.chuan section{page-break-inside:avoid}.chuan details.why{display:none}
+.chuan td.cite .short{display:none}
+.chuan table.verdicts td,.chuan table.verdicts th{overflow-wrap:anywhere;word-break:break-word}
+.chuan small.id{color:#777;font-size:11px}
+.chuan ul.titles{margin:2px 0 8px 18px;padding:0}
+@page{size:A4;margin:12mm 10mm}
+@media print{.chuan{max-width:none;font-size:10px}.chuan h1{font-size:16px}.chuan h2{font-size:13px}
+.chuan h3{font-size:11px}.chuan td.cite{font-size:9px;min-width:0}.chuan td code{font-size:9px}
+.chuan th,.chuan td{padding:1px 3px}.chuan table{margin:3px 0 6px}
+.chuan section.entity[data-kind='school']{break-before:page}.chuan tr{break-inside:avoid}
+.chuan .screen{display:none}.chuan details.why summary{display:none}.chuan details.why ul ul ul{display:none}
+.chuan td.cite>:not(.short){display:none}.chuan td.cite>.short{display:inline}.chuan td small.id.num{display:none}
+.chuan .bar{height:8px}.chuan p{margin:2px 0}.chuan td small{font-size:9px}.chuan .bar{width:120px}
 .chuan *{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
@@ -59,6 +72,16 @@ _L: dict[str, dict[str, str]] = {
     "status": {"vi": "Trạng thái", "en": "Status"},
     "passed_of": {"vi": "Đạt / yêu cầu", "en": "Passed / required"},
     "chart": {"vi": "Biểu đồ", "en": "Chart"},
+    "titles": {"vi": "Danh hiệu, hình thức khen thưởng đạt", "en": "Titles and rewards reached"},
+    "ledger": {"vi": "Sổ theo dõi sáng kiến (CV 5007/BNV-TĐKT)", "en": "Initiative ledger (CV 5007/BNV-TĐKT)"},
+    "basis": {"vi": "Căn cứ", "en": "Basis"},
+    "by_rating": {"vi": "xếp loại Hoàn thành xuất sắc nhiệm vụ", "en": "rated excellent"},
+    "rank": {"vi": "Thứ tự", "en": "Order"},
+    "tied": {"vi": "Đồng hạng với", "en": "Tied with"},
+    "q_within_cap": {"vi": "trong tỷ lệ", "en": "within the cap"},
+    "q_over_cap": {"vi": "ngoài tỷ lệ", "en": "over the cap"},
+    "q_tied_at_cap": {"vi": "đồng hạng tại ngưỡng — Hội đồng bình xét", "en": "tied at the cap — council votes"},
+    "q_no_cap": {"vi": "không có tỷ lệ tối đa", "en": "no cap"},
     "prov_rows": {"vi": "quy tắc dùng ngưỡng TẠM THỜI, cần đối chiếu văn bản gốc trước khi dùng kết quả",
                   "en": "rules use PROVISIONAL thresholds; check them against the official text before relying on them"},
     "prov_legend": {"vi": "ngưỡng/tiêu chí chưa đối chiếu văn bản gốc",
@@ -96,13 +119,30 @@ def _verdict_class(summary: dict[str, Any]) -> str:
     return _status_class(verdict)
 
 
+_PAREN = re.compile(r"\s*\([^)]*\)")
+
+
 def _cite(r: RuleResult) -> str:
     text = escape(r.citation.short())
     title = f" title='{escape(r.citation.note)}'" if r.citation.note else ""
-    url = r.citation.url or ""
-    if url.startswith(("http://", "https://")):
-        return f"<a href='{escape(url)}'{title} rel='noopener'>{text}</a>"
-    return f"<span{title}>{text}</span>"
+    url = citation_link(r.citation.url)  # only a page that holds the cited text
+    # printed, the article alone (the document is printed once above the table)
+    short = ", ".join(p for p in (r.citation.clause and f"khoản {r.citation.clause}", r.citation.article) if p)
+    short = _PAREN.sub("", short)  # the caveat in brackets is printed once, with the documents
+    tail = f"<span class='short'>{escape(short)}</span>" if short else ""
+    if url:
+        return f"<a href='{escape(url)}'{title} rel='noopener'>{text}</a>{tail}"
+    return f"<span{title}>{text}</span>{tail}"
+
+
+def _documents(results: list[RuleResult], lang: str) -> str:
+    """The documents the rules cite, once per section (the printed citation column names the article),
+    with the bracketed caveats the printed articles leave out."""
+    shown = [r for r in results if in_force(r)]
+    docs = list(dict.fromkeys(r.citation.document for r in shown))
+    notes = list(dict.fromkeys(m for r in shown for m in _PAREN.findall(r.citation.article or "")))
+    docs += [n.strip(" ()") for n in notes]
+    return f"<p class='docs'>{escape(t('citation', lang))}: {escape('; '.join(docs))}</p>" if docs else ""
 
 
 def _bar(counts: dict[str, Any]) -> str:
@@ -183,29 +223,80 @@ def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, st
     if r.reason and r.outcome in (Outcome.not_applicable, Outcome.unknown) and not extra:
         extra = f"<br><small>{escape(t(r.reason, lang))}</small>"
     if r.explanation is not None and r.outcome in (Outcome.failed, Outcome.unknown):
-        extra += f"<details class='why'><summary>{_l('why', lang)}</summary><ul>{_explain(r.explanation)}</ul></details>"
+        extra += f"<details class='why' open><summary>{_l('why', lang)}</summary><ul>{_explain(r.explanation)}</ul></details>"
     cells = "".join(
         f"<td class='{r.levels[lv].outcome.value}'>{escape(t(r.levels[lv].outcome.value, lang))}</td>"
         if lv in r.levels else "<td></td>" for lv in levels
     )
-    prov_cls = " class='prov'" if provisional else ""
+    prov_cls = " class='screen prov'" if provisional else " class='screen'"
+    number = indicator_number(r)
     return (
         f"<tr class='{r.outcome.value}'><td data-rule='{escape(r.rule)}'"
-        f" data-provenance='{r.provenance.value}'><code>{escape(r.rule)}</code></td>"
+        f" data-provenance='{r.provenance.value}'>{escape(number)}"
+        f"{'<br>' if number else ''}<small class='id{' num' if number else ''}'>{escape(r.rule)}</small></td>"
         f"<td>{escape(pick(r.title_vi, r.title_en, lang))}{flag}{extra}</td>"
-        f"<td>{escape(group_labels.get(r.group or '', r.group or ''))}</td>"
+        f"<td class='screen'>{escape(group_labels.get(r.group or '', r.group or ''))}</td>"
         f"<td class='outcome'>{escape(t(r.outcome.value, lang))}</td>{cells}"
-        f"<td class='num'>{escape(fmt_value(r.value, r.unit) if r.kind == 'indicator' else '')}</td>"
-        f"<td class='num'>{escape(fmt_threshold(r))}</td><td class='num'>{escape(fmt_margin(r))}</td>"
+        f"<td class='num'>{escape(fmt_value(r.value, r.unit, lang) if r.kind == 'indicator' else '')}</td>"
+        f"<td class='num'>{escape(fmt_threshold(r, lang))}</td><td class='num'>{escape(fmt_margin(r, lang))}</td>"
         f"<td{prov_cls}>{escape(t(r.provenance.value, lang))}</td>"
         f"<td class='cite'>{_cite(r)}</td></tr>"
     )
 
 
+def _titles_reached(e: EntityReport, lang: str) -> str:
+    """The titles and rewards an entity reaches on the date, named (the council's question)."""
+    reached = [pick(r.title_vi, r.title_en, lang) for r in e.results if r.outcome is Outcome.passed]
+    if not reached:
+        return f"<p class='titles'>{_l('titles', lang)}: {escape(t('none', lang))}</p>"
+    items = "".join(f"<li>{escape(x)}</li>" for x in reached)
+    return f"<p class='titles'>{_l('titles', lang)}:</p><ul class='titles'>{items}</ul>"
+
+
+def _ledger(report: Report, lang: str) -> str:
+    ledger = report.extras.get("ledger")
+    if not ledger:
+        return ""
+    names = {e.id: e.name or e.id for e in report.entities}
+    titles = {r.rule: pick(r.title_vi, r.title_en, lang) for e in report.entities for r in e.results}
+    rows = []
+    for c in ledger.get("claims", []):
+        basis = {"rating": _l("by_rating", lang), "research": ", ".join(c.get("research") or [])}.get(
+            c.get("basis"), ", ".join(c.get("initiatives") or []))
+        rows.append(f"<tr><td>{escape(names.get(c['entity'], c['entity']))}</td>"
+                    f"<td>{escape(titles.get(c['rule'], c['rule']))}</td><td>{escape(basis)}</td></tr>")
+    flags = "".join(f"<p class='warn'>⚠ {escape(names.get(f['entity'], f['entity']))}: "
+                    f"{escape(f['message_' + lang] if 'message_' + lang in f else f['message_vi'])}</p>"
+                    for f in ledger.get("flags", []))
+    heads = [t("staff", lang), t("title", lang), _l("basis", lang)]
+    return (f"<section class='ledger'><h2>{_l('ledger', lang)}</h2>"
+            f"<p>{escape(pick(ledger.get('rule_vi'), ledger.get('rule_en'), lang))}</p>"
+            "<table class='ledger'><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in heads)
+            + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table>" + flags + "</section>")
+
+
+def _quotas(report: Report, lang: str) -> str:
+    out = []
+    for q in report.extras.get("quotas") or []:
+        rows = []
+        for c in q.get("candidates", []):
+            status = _l("q_" + str(c.get("status")), lang) if "q_" + str(c.get("status")) in _L else ""
+            tie = ", ".join(c.get("tied_with") or [])
+            rows.append(f"<tr><td class='num'>{c['rank']}</td><td>{escape(c.get('name') or c['entity'])}"
+                        f" <small class='id'>{escape(c['entity'])}</small></td><td>{escape(status)}</td>"
+                        f"<td>{escape(tie)}</td></tr>")
+        heads = [_l("rank", lang), t("staff", lang), _l("status", lang), _l("tied", lang)]
+        out.append(f"<section class='quota'><h2>{escape(str(q.get('message_' + lang, q.get('message_vi', ''))))}</h2>"
+                   "<table class='quota'><thead><tr>" + "".join(f"<th>{escape(h)}</th>" for h in heads)
+                   + "</tr></thead><tbody>" + "".join(rows) + "</tbody></table></section>")
+    return "".join(out)
+
+
 def _entity_section(e: EntityReport, lang: str, report: Report | None = None,
                     image: str | None = None) -> str:
     s = e.summary
-    title = escape(t(e.kind, lang)) + f" {escape(e.id)}" + (f" — {escape(e.name)}" if e.name else "")
+    title = (escape(t(e.kind, lang)) + " " + escape(e.name or e.id)
+             + (f" <small class='id'>{escape(e.id)}</small>" if e.name else ""))
     out = [f"<section id='{anchor(e)}' class='entity' data-kind='{escape(e.kind)}'><h2>{title}</h2>"]
     if e.error:
         out.append(f"<p class='fail'>{escape(t('error', lang))}: {escape(e.error)}</p></section>")
@@ -233,10 +324,15 @@ def _entity_section(e: EntityReport, lang: str, report: Report | None = None,
     group_labels = {g.id: pick(g.label_vi, g.label_en, lang) for g in report.pack.header.groups} if report else {}
     heads = ([t("rule", lang), t("title", lang), t("group", lang), t("outcome", lang)] + level_heads
              + [t("value", lang), t("threshold", lang), t("margin", lang), t("provenance", lang), t("citation", lang)])
+    if report is not None and not report.pack.graded(e.kind):
+        out.append(_titles_reached(e, lang))
+    out.append(_documents(e.results, lang))
+    screen_only = {2, len(heads) - 2}  # group and provenance: in the tables above and the badge, when printed
     out.append(f"<h3>{_l('indicators', lang)}</h3><table class='verdicts'><thead><tr>"
-               + "".join(f"<th>{escape(h)}</th>" for h in heads) + "</tr></thead><tbody>")
+               + "".join(f"<th{' class=screen' if i in screen_only else ''}>{escape(h)}</th>"
+                         for i, h in enumerate(heads)) + "</tr></thead><tbody>")
     level_labels = {lv.id: pick(lv.label_vi, lv.label_en, lang) for lv in pack_levels}
-    out.extend(_row(r, lang, levels, group_labels, level_labels) for r in e.results)
+    out.extend(_row(r, lang, levels, group_labels, level_labels) for r in e.results if in_force(r))
     out.append("</tbody></table></section>")
     return "".join(out)
 
@@ -248,7 +344,7 @@ def _overview(report: Report, lang: str) -> str:
     for e in report.entities:
         s = e.summary
         c = s["counts"]
-        name = escape(e.id) + (f" — {escape(e.name)}" if e.name else "")
+        name = escape(e.name or e.id) + (f" <small class='id'>{escape(e.id)}</small>" if e.name else "")
         rows.append(
             f"<tr class='{_verdict_class(s)}' data-entity='{escape(e.id)}'>"
             f"<td><a href='#{anchor(e)}'>{name}</a></td><td>{escape(t(e.kind, lang))}</td>"
@@ -277,6 +373,7 @@ def render_html(report: Report, lang: str = "vi", standalone: bool = True, *,
     if len(report.entities) > 1:
         body.append(_overview(report, lang))
     body.extend(_entity_section(e, lang, report, (images or {}).get(e.id)) for e in report.entities)
+    body.append(_ledger(report, lang) + _quotas(report, lang))
     body.append("</div>")
     inner = f"<style>{CSS}</style>" + "".join(body)
     if not standalone:

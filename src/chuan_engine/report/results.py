@@ -37,13 +37,14 @@ class EntityReport:
     results: list[RuleResult]
     summary: dict[str, Any]
     error: str | None = None
+    unit: str | None = None  # the unit (khoa, phòng) a person belongs to, for the proposal lists
 
     @classmethod
     def build(cls, pack: Plan, kind: str, model: Any, school: Any, results: list[RuleResult],
               error: str | None, on: dt.date) -> EntityReport:
         school_id = school.id if school is not None and school.id != "_loose" else None
         return cls(model.id, kind, getattr(model, "name", None), school_id, results,
-                   summarize(pack, results, error, kind), error)
+                   summarize(pack, results, error, kind), error, getattr(model, "unit_id", None))
 
     def result(self, ref: str) -> RuleResult:
         """The result for a rule id or concept."""

@@ -47,9 +47,9 @@ def render_table(report: Report, lang: str = "vi", width: int = 120) -> str:
             flag = " [TẠM THỜI]" if r.provenance.value == "provisional" and lang == "vi" else (
                 " [PROVISIONAL]" if r.provenance.value == "provisional" else "")
             title = _cut(pick(r.title_vi, r.title_en, lang) + flag, title_w)
-            val = fmt_value(r.value, r.unit) if r.kind == "indicator" else ""
-            lines.append(f"  {MARK[r.outcome]} {title:<{title_w}} {val:>8} {fmt_threshold(r):>10} "
-                         f"{fmt_margin(r):>13}  {_cut(r.citation.short(), 30)}")
+            val = fmt_value(r.value, r.unit, lang) if r.kind == "indicator" else ""
+            lines.append(f"  {MARK[r.outcome]} {title:<{title_w}} {val:>8} {fmt_threshold(r, lang):>10} "
+                         f"{fmt_margin(r, lang):>13}  {_cut(r.citation.short(), 30)}")
             if r.outcome is Outcome.unknown and r.missing:
                 lines.append(f"      {t('missing', lang)}: {', '.join(r.missing[:6])}")
             if r.outcome is Outcome.failed and r.kind == "condition":
