@@ -15,7 +15,7 @@ class _UniqueKeyLoader(yaml.SafeLoader):
     """SafeLoader that rejects duplicate mapping keys instead of silently keeping the last."""
 
 
-def _construct_mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+def _construct_mapping(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     mapping: dict[Any, Any] = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=deep)
@@ -33,6 +33,28 @@ _UniqueKeyLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+if getattr(yaml, "__with_libyaml__", False):  # libyaml parses several times faster; same constructors
+
+    class _FastLoader(yaml.CSafeLoader):
+        """The C loader with the same rules as ``_UniqueKeyLoader``; an error is located by the pure one."""
+
+    _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _FastLoader.yaml_implicit_resolvers = _UniqueKeyLoader.yaml_implicit_resolvers
+    _LOADER: type[Any] = _FastLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    _LOADER = _UniqueKeyLoader
+
+
+def _load_yaml(text: str) -> Any:
+    """The C loader first; on any failure the pure loader reads the text again to name the line of the error."""
+    try:
+        return yaml.load(text, Loader=_LOADER)  # noqa: S506 - SafeLoader subclass
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError):
+        if _LOADER is _UniqueKeyLoader:
+            raise
+    return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - raises the located error
 
 
 class _BadJson(ValueError):
@@ -80,7 +102,7 @@ def read_data(path: Path, error: type[ChuanError] = ChuanError) -> Any:
         except ValueError as exc:  # _BadJson, or an integer of more digits than Python converts
             raise error(f"invalid JSON value: {_value_problem(exc)}", file=str(path)) from None
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - SafeLoader subclass
+        return _load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
