@@ -9,7 +9,10 @@ from importlib import metadata
 
 from ..api import open_pack
 from ..atomic import check_output_path, write_atomic
+from ..errors import UsageError
 from ..facts.loader import load_facts, load_facts_keep_going
+from ..facts.store import Facts
+from ..i18n import pick
 from ..report.results import Report
 
 
@@ -59,13 +62,28 @@ def evaluation_args(cmd: argparse.ArgumentParser, formats: list[str]) -> None:
                      help="evaluate the valid entities and list the invalid ones (exit code stays 2)")
 
 
-def on_date(args: argparse.Namespace) -> dt.date:
+def on_date(args: argparse.Namespace, facts: Facts) -> dt.date:
+    """--date, else 31/12 of --year, else the one dossier date every school carries; never a silent today."""
     on: dt.date | None = args.date
     if on:
         return on
     if args.year:
         return dt.date(args.year, 12, 31)
-    return dt.date.today()
+    schools = [s for s in facts.schools if s.id != "_loose"]
+    dates = {s.dossier_date for s in schools}
+    given = sorted(d for d in dates if d is not None)
+    if schools and len(dates) == 1 and given:
+        return given[0]
+    lang = getattr(args, "lang", "vi")
+    if len(given) > 1:
+        shown = ", ".join(d.strftime("%d/%m/%Y") for d in given)
+        raise UsageError(pick(f"các trường có ngày hồ sơ khác nhau ({shown}); hãy chọn --date (dd/mm/yyyy)",
+                              f"the schools carry different dossier dates ({shown}); choose one with --date "
+                              "(YYYY-MM-DD or dd/mm/yyyy)", lang))
+    raise UsageError(pick("thiếu ngày đánh giá: dùng --date dd/mm/yyyy (hoặc YYYY-MM-DD) hoặc --year YYYY, "
+                          "hoặc ghi dossier_date cho mọi trường trong dữ kiện",
+                          "no evaluation date: give --date YYYY-MM-DD (or dd/mm/yyyy) or --year YYYY, "
+                          "or a dossier_date for every school in the facts", lang))
 
 
 def emit(text: str, out: str | None) -> None:
@@ -84,7 +102,7 @@ def evaluate(args: argparse.Namespace, extras: bool = True) -> Report:
         facts, bad = load_facts_keep_going(*args.facts)
     else:
         facts, bad = load_facts(*args.facts), []
-    report = pack.evaluate(facts, on_date(args), lang=args.lang, extras=extras, keep_going=args.keep_going)
+    report = pack.evaluate(facts, on_date(args, facts), lang=args.lang, extras=extras, keep_going=args.keep_going)
     report.add_input_errors(bad)
     return report
 
