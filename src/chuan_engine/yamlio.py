@@ -92,29 +92,37 @@ def read_data(path: Path, error: type[ChuanError] = ChuanError) -> Any:
         raise error(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
     except OSError as exc:
         raise error(f"cannot read: {exc.strerror}", file=str(path)) from None
-    if path.suffix.lower() == ".json":
+    return parse_text(text, str(path), error, json_text=path.suffix.lower() == ".json")
+
+
+def parse_text(text: str, source: str, error: type[ChuanError] = ChuanError, *, json_text: bool | None = None) -> Any:
+    """Parse YAML or JSON text read from ``source`` (a file name, or ``<stdin>``); ``json_text=None`` takes text
+    starting with ``{`` or ``[`` as JSON."""
+    if json_text is None:
+        json_text = text.lstrip()[:1] in ("{", "[")
+    if json_text:
         try:
             return _json(text)
         except json.JSONDecodeError as exc:
-            raise error(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=str(path)) from None
+            raise error(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", file=source) from None
         except RecursionError:
-            raise error("invalid JSON: nested too deeply", file=str(path)) from None
+            raise error("invalid JSON: nested too deeply", file=source) from None
         except ValueError as exc:  # _BadJson, or an integer of more digits than Python converts
-            raise error(f"invalid JSON value: {_value_problem(exc)}", file=str(path)) from None
+            raise error(f"invalid JSON value: {_value_problem(exc)}", file=source) from None
     try:
         return _load_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise error(f"invalid YAML{where}: {problem}", file=str(path)) from None
+        raise error(f"invalid YAML{where}: {problem}", file=source) from None
     except RecursionError:
-        raise error("invalid YAML: nested too deeply", file=str(path)) from None
+        raise error("invalid YAML: nested too deeply", file=source) from None
     except ValueError as exc:
         # PyYAML raises plain ValueError for impossible dates (2023-02-30) and integers too long to convert.
-        raise error(f"invalid YAML value: {_value_problem(exc)}", file=str(path)) from None
+        raise error(f"invalid YAML value: {_value_problem(exc)}", file=source) from None
     except TypeError as exc:  # an unhashable key: bad input, not a crash
-        raise error(f"invalid YAML value: {exc}", file=str(path)) from None
+        raise error(f"invalid YAML value: {exc}", file=source) from None
 
 
 def pydantic_location(loc: tuple[Any, ...]) -> str:

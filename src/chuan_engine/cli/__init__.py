@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from ..errors import ChuanError
 from ..facts.loader import facts_json_schema
-from . import evaluate, rules, serve
+from . import evaluate, packs, rules, serve
 from .common import Parser, version
 
 
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     evaluate.register(sub)
     rules.register(sub)
+    packs.register(sub)
     sub.add_parser("schema", help="JSON Schema của tệp dữ kiện / JSON Schema of facts files")
     serve.register(sub)
     return p
@@ -34,6 +35,8 @@ def _run(args: argparse.Namespace) -> int:
             return evaluate.cmd_evaluate(args)
         case "gaps":
             return evaluate.cmd_gaps(args)
+        case "packs":
+            return packs.cmd_packs(args)
         case "rules":
             return rules.cmd_rules(args)
         case "serve":

@@ -6,14 +6,16 @@ import argparse
 import datetime as dt
 import sys
 from importlib import metadata
+from typing import Any
 
 from ..api import open_pack
 from ..atomic import check_output_path, write_atomic
-from ..errors import UsageError
-from ..facts.loader import load_facts, load_facts_keep_going
+from ..errors import FactsError, UsageError
+from ..facts.loader import _entities_in, load_facts, load_facts_keep_going, parse_entity
 from ..facts.store import Facts
 from ..i18n import pick
 from ..report.results import Report
+from ..yamlio import parse_text
 
 
 class Parser(argparse.ArgumentParser):
@@ -49,7 +51,7 @@ def year_arg(text: str) -> int:
 
 def evaluation_args(cmd: argparse.ArgumentParser, formats: list[str]) -> None:
     """The arguments every command that evaluates facts shares (read back by ``_evaluate``)."""
-    cmd.add_argument("facts", nargs="+", help="facts files or folders (YAML/JSON)")
+    cmd.add_argument("facts", nargs="+", help="tệp hoặc thư mục dữ kiện, - là đầu vào chuẩn / facts files or folders (YAML/JSON), - for stdin")
     cmd.add_argument("--pack", required=True, help="pack name (under rules/) or path")
     when = cmd.add_mutually_exclusive_group()
     when.add_argument("--date", type=date_arg, help="evaluation date YYYY-MM-DD or dd/mm/yyyy (e.g. the dossier date)")
@@ -98,13 +100,43 @@ def evaluate(args: argparse.Namespace, extras: bool = True) -> Report:
     if args.out:
         check_output_path(args.out)  # a folder or a too-long name is refused before any work
     pack = open_pack(args.pack, args.params)
-    if args.keep_going:
-        facts, bad = load_facts_keep_going(*args.facts)
-    else:
-        facts, bad = load_facts(*args.facts), []
+    facts, bad = read_facts(args.facts, args.keep_going)
     report = pack.evaluate(facts, on_date(args, facts), lang=args.lang, extras=extras, keep_going=args.keep_going)
     report.add_input_errors(bad)
     return report
+
+
+def read_facts(paths: list[str], keep_going: bool) -> tuple[Facts, list[FactsError]]:
+    """The facts files and folders named, ``-`` being standard input (YAML or JSON, told apart by its first
+    character)."""
+    files = [p for p in paths if p != "-"]
+    if keep_going:
+        facts, bad = load_facts_keep_going(*files) if files else (Facts(), [])
+    else:
+        facts, bad = (load_facts(*files) if files else Facts()), []
+    if "-" not in paths:
+        return facts, bad
+    entities: list[Any] = [*facts.schools, *facts.clusters]
+    origin = dict(facts.origin)
+    for item in _entities_in(parse_text(sys.stdin.read(), STDIN, FactsError), STDIN):
+        try:
+            entity = parse_entity(item, STDIN)
+            if entity.id in origin:
+                raise FactsError(f"mã đối tượng bị lặp (đã có trong {origin[entity.id]}) / duplicate entity id "
+                                 f"(first in {origin[entity.id]})", file=STDIN, entity=entity.id)
+        except FactsError as exc:
+            if not keep_going:
+                raise
+            bad.append(exc)
+            continue
+        origin[entity.id] = STDIN
+        entities.append(entity)
+    merged = Facts.of(entities)
+    merged.origin.update(origin)
+    return merged, bad
+
+
+STDIN = "<stdin>"
 
 
 def print_entity_errors(report: Report) -> None:
