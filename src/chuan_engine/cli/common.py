@@ -5,10 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from typing import Any
 
-from ..api import open_pack
+from ..api import RulePack, open_pack
 from ..atomic import check_output_path, write_atomic
 from ..errors import FactsError, UsageError
 from ..facts.loader import _entities_in, load_facts, load_facts_keep_going, parse_entity
@@ -101,9 +103,31 @@ def evaluate(args: argparse.Namespace, extras: bool = True) -> Report:
         check_output_path(args.out)  # a folder or a too-long name is refused before any work
     pack = open_pack(args.pack, args.params)
     facts, bad = read_facts(args.facts, args.keep_going)
-    report = pack.evaluate(facts, on_date(args, facts), lang=args.lang, extras=extras, keep_going=args.keep_going)
+    on = on_date(args, facts)
+    with progress_bar(pack, facts, args.lang) as tick:
+        report = pack.evaluate(facts, on, lang=args.lang, extras=extras, keep_going=args.keep_going, progress=tick)
     report.add_input_errors(bad)
     return report
+
+
+@contextmanager
+def progress_bar(pack: RulePack, facts: Facts, lang: str) -> Iterator[Callable[[], None] | None]:
+    """A bar on stderr for runs of several entities, only when stderr is a terminal and tqdm is installed."""
+    subjects = set(pack.subjects())
+    total = sum(1 for kind, _, _ in facts.entities() if kind in subjects)
+    if total < 2 or not sys.stderr.isatty():
+        yield None
+        return
+    try:
+        from tqdm import tqdm  # optional (the batch extra): without it, no bar
+    except ImportError:
+        yield None
+        return
+    with tqdm(total=total, file=sys.stderr, unit=pick(" đối tượng", " entities", lang), leave=False) as bar:
+        def tick() -> None:
+            bar.update(1)
+
+        yield tick
 
 
 def read_facts(paths: list[str], keep_going: bool) -> tuple[Facts, list[FactsError]]:
