@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from ..errors import ChuanError
 from ..facts.loader import facts_json_schema
-from . import evaluate, packs, rules, serve
+from . import evaluate, facts, packs, rules, serve
 from .common import Parser, version
 
 
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.register(sub)
     rules.register(sub)
     packs.register(sub)
+    facts.register(sub)
     sub.add_parser("schema", help="JSON Schema của tệp dữ kiện / JSON Schema of facts files")
     serve.register(sub)
     return p
@@ -35,6 +36,8 @@ def _run(args: argparse.Namespace) -> int:
             return evaluate.cmd_evaluate(args)
         case "gaps":
             return evaluate.cmd_gaps(args)
+        case "facts":
+            return facts.cmd_facts(args)
         case "packs":
             return packs.cmd_packs(args)
         case "rules":
