@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 
 from .analysis.gaps import entity_gaps, gaps_dict, gaps_frame, render_gaps
 from .api import RulePack, load_pack, open_pack
-from .authoring.check import PackCheck, check_pack, check_path
 from .errors import (
     ChuanError,
     CycleError,
@@ -49,16 +48,26 @@ from .report.results import SCHEMA_VERSION, EntityReport, Report
 
 __version__ = "0.1.0"
 
-if TYPE_CHECKING:  # type checkers see the real signature of the lazily loaded attribute
+if TYPE_CHECKING:  # type checkers see the real signatures of the lazily loaded attributes
+    from .authoring.check import PackCheck as PackCheck
+    from .authoring.check import check_pack as check_pack
+    from .authoring.check import check_path as check_path
     from .batch import evaluate_batch as evaluate_batch
 
 
 def __getattr__(name: str) -> object:
-    """``chuan_engine.evaluate_batch`` without importing the batch package until it is used."""
-    if name == "evaluate_batch":
-        from .batch import evaluate_batch  # numpy, pandas and the columns load only when asked for
+    """``evaluate_batch`` and the pack check without importing them until used (cold start of ``chuan``)."""
+    match name:
+        case "evaluate_batch":
+            from .batch import evaluate_batch  # numpy, pandas and the columns load only when asked for
 
-        return evaluate_batch
+            return evaluate_batch
+        case "PackCheck" | "check_pack" | "check_path":
+            from .authoring import check  # the static check and its example search, for pack authors
+
+            return getattr(check, name)
+        case _:
+            pass
     raise AttributeError(f"module 'chuan_engine' has no attribute '{name}'")
 
 

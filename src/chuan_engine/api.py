@@ -9,7 +9,7 @@ pack's side files declare.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from .pack.parameters import ParameterValue
 from .pack.plan import Plan, load_plan
 from .policy.extras import attach_extras
 from .report.results import Report
+from .run.explain import Annotator
 from .run.explain import evaluate as run_rules
 
 
@@ -47,13 +48,14 @@ class RulePack(Plan):
         return input_errors(facts, declared)
 
     def evaluate(self, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi", extras: bool = True,
-                 keep_going: bool = False) -> Report:
+                 keep_going: bool = False, progress: Callable[[], None] | None = None) -> Report:
         """Evaluate every entity the pack has rules for, on a date, with the gap to each failed threshold.
 
         A bad input raises ``FactsError`` before any rule runs; with ``keep_going`` the entities holding one
         are set aside and listed in the report instead. With ``extras`` (the default) the report also
         carries the sections the pack's side files declare (initiative ledger, quotas, cluster ranking) in
-        ``report.extras``.
+        ``report.extras``. ``progress``, when given, is called once per entity as its rules are done (the
+        CLI's progress bar).
         """
         if not isinstance(facts, Facts):
             facts = Facts.of(facts)
@@ -62,12 +64,20 @@ class RulePack(Plan):
             raise bad[0][1]
         if bad:
             facts, set_aside = _without(facts, {top for top, _ in bad})
-        report = attach_gaps(run_rules(self, facts, on, lang=lang))
+        tick = None if progress is None else _ticker(progress)
+        report = attach_gaps(run_rules(self, facts, on, lang=lang, annotate=tick))
         if extras and self.sidecars:
             attach_extras(report, facts)
         if bad:
             report.add_input_errors([e for _, e in bad] + set_aside)
         return report
+
+
+def _ticker(progress: Callable[[], None]) -> Annotator:
+    def tick(*_: object) -> None:  # an entity's run, view and results are not needed to count it
+        progress()
+
+    return tick
 
 
 # The declared type an input of a formula variable without ``type:`` is checked against.

@@ -116,3 +116,7 @@ class OutputError(ChuanError, OSError):
 
     It is also an ``OSError``, as the failure it names is one.
     """
+
+
+class UsageError(ChuanError):
+    """The command line asks for something that cannot be decided, such as an evaluation without a date."""

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ..i18n import pick
 from ..lang import ast
 from ..lang.ops import EPS, compare
+from ..report.common import fmt_date
 from ..report.gap_text import INCREASING, Gap
 from ..report.outcome import MeasureParts, Outcome, RuleResult
 from ..report.results import SCHEMA_VERSION
@@ -266,7 +267,7 @@ def render_gaps(report: Report, lang: str | None = None) -> str:
     lang = data["lang"]
     vi = lang == "vi"
     lines = [f"{'Bộ quy tắc' if vi else 'Rule pack'}: {data['pack']['title']} ({data['pack']['id']} "
-             f"{data['pack']['version']})", f"{'Ngày đánh giá' if vi else 'Evaluated on'}: {data['as_of']}", ""]
+             f"{data['pack']['version']})", f"{'Ngày đánh giá' if vi else 'Evaluated on'}: {fmt_date(report.as_of, lang)}", ""]
     for ent in data["entities"]:
         lines.append("═" * 100)
         lines.append(f"{ent['id']}" + (f" — {ent['name']}" if ent["name"] else ""))

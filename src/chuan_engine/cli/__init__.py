@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from ..errors import ChuanError
 from ..facts.loader import facts_json_schema
-from . import evaluate, rules, serve
+from . import evaluate, facts, packs, rules, serve
 from .common import Parser, version
 
 
@@ -23,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     evaluate.register(sub)
     rules.register(sub)
+    packs.register(sub)
+    facts.register(sub)
     sub.add_parser("schema", help="JSON Schema của tệp dữ kiện / JSON Schema of facts files")
     serve.register(sub)
     return p
@@ -34,6 +36,10 @@ def _run(args: argparse.Namespace) -> int:
             return evaluate.cmd_evaluate(args)
         case "gaps":
             return evaluate.cmd_gaps(args)
+        case "facts":
+            return facts.cmd_facts(args)
+        case "packs":
+            return packs.cmd_packs(args)
         case "rules":
             return rules.cmd_rules(args)
         case "serve":

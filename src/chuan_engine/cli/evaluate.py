@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
+import sys
 from typing import Any
 
 from ..analysis.gaps import gaps_dict, render_gaps
@@ -36,11 +38,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         case "docx":
             write_docx(report, args.out, args.lang)
         case _:
-            emit(report.to_table() + extras_text(report, args.lang), args.out)
+            emit(report.to_table(width=table_width(args.out)) + extras_text(report, args.lang), args.out)
     print_entity_errors(report)
     if report.errors:
         return 2
     return 1 if args.strict and report.has_failures() else 0
+
+
+def table_width(out: str | None) -> int:
+    """The terminal's width when the table goes to one (never under 80 columns); 120 for a file or a pipe."""
+    if out is None and sys.stdout.isatty():
+        return max(80, shutil.get_terminal_size((120, 24)).columns)
+    return 120
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from ..api import load_pack
-from ..authoring.check import check_path, render, render_json
 from ..errors import ChuanError
 from ..i18n import pick
 from ..pack.find import find_pack
@@ -40,6 +39,9 @@ def register(sub: Any) -> None:
 def cmd_rules(args: argparse.Namespace) -> int:
     match args.rules_command:
         case "check":
+            # loaded here so that `chuan evaluate` does not pay for the pack author's static check at start-up
+            from ..authoring.check import check_path, render, render_json
+
             results = check_path(find_pack(args.path), examples=max(0, args.examples))
             print(render_json(results) if args.format == "json" else render(results, args.lang))
             return 0 if all(r.ok for r in results) else 1

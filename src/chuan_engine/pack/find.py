@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import math
 import os
 from pathlib import Path
@@ -25,6 +26,31 @@ def pack_search_path() -> list[Path]:
     return paths
 
 
+def _search_folders() -> list[Path]:
+    """The search path without repeats (./rules and the checkout's rules are one folder in a checkout)."""
+    seen: dict[Path, None] = {}
+    for base in pack_search_path():
+        seen.setdefault(base.resolve(), None)
+    return list(seen)
+
+
+def pack_names() -> dict[str, Path]:
+    """Every pack found by name on the search path, the first folder holding a name winning."""
+    found: dict[str, Path] = {}
+    for base in _search_folders():
+        if base.is_dir():
+            for d in sorted(base.iterdir()):
+                if (d / "pack.yaml").is_file() and not d.name.startswith(("_", ".")):
+                    found.setdefault(d.name, d)
+    return found
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    """' — có phải ý bạn là 'x'? / did you mean 'x'?' for the nearest choice, or nothing when none is close."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f" — có phải ý bạn là '{close[0]}'? / did you mean '{close[0]}'?" if close else ""
+
+
 def find_pack(name_or_path: str) -> Path:
     direct = Path(name_or_path)
     if direct.exists():
@@ -33,7 +59,10 @@ def find_pack(name_or_path: str) -> Path:
         candidate = base / name_or_path
         if candidate.is_dir():
             return candidate
-    raise PackNotFoundError(f"no pack '{name_or_path}' (looked in {', '.join(map(str, pack_search_path()))})")
+    raise PackNotFoundError(
+        f"không có bộ quy tắc '{name_or_path}' / no pack '{name_or_path}'"
+        f"{did_you_mean(name_or_path, list(pack_names()))} "
+        f"(đã tìm trong / looked in {', '.join(map(str, _search_folders()))})")
 
 
 def read_parameter_file(path: str | Path) -> dict[str, tuple[ParameterValue, ...]]:

@@ -21,6 +21,7 @@ from ..lang.ops import BINARY, FUNCTIONS, GapShape
 from ..lang.parser import parse
 from ..lang.types import BOOL, DECLARED_TYPES, NUM, Type
 from ..yamlio import pydantic_location, read_data
+from .find import did_you_mean
 from .parameters import Parameter, ParameterSet, ParameterValue, value_problem
 from .provenance import Provenance, weakest
 from .side_files import SideFile, compile_side_files, read_side_files
@@ -166,7 +167,8 @@ class Plan:
         """The rule with this id; of a rule with several versions, the latest."""
         found = self.versions_of(rule_id)
         if not found:
-            raise RuleError(f"no rule '{rule_id}' in pack '{self.id}'")
+            raise RuleError(f"không có quy tắc '{rule_id}' trong bộ '{self.id}' / no rule '{rule_id}' in pack "
+                            f"'{self.id}'{did_you_mean(rule_id, list(self.rule_ids))}")
         return found[-1]
 
     # -- versions ---------------------------------------------------------------
@@ -190,7 +192,8 @@ class Plan:
         (it is reported as not in force), else the first."""
         found = self.versions_of(rule_id)
         if not found:
-            raise RuleError(f"no rule '{rule_id}' in pack '{self.id}'")
+            raise RuleError(f"không có quy tắc '{rule_id}' trong bộ '{self.id}' / no rule '{rule_id}' in pack "
+                            f"'{self.id}'{did_you_mean(rule_id, list(self.rule_ids))}")
         hit = self.version_on(rule_id, on)
         if hit is not None:
             return hit

@@ -1,0 +1,58 @@
+"""Cold start (issue 13): ``import chuan_engine`` and a one-school ``chuan evaluate``, wall time, fresh processes.
+
+Prints medians and minima of N runs each (a script that prints figures, not a timed test), and the slowest
+imports of ``python -X importtime``. Targets on 2 cores: import ≤ 0.15 s, one school ≤ 0.35 s.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = int(os.environ.get("CHUAN_BENCH_RUNS", "10"))
+ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+ONE_SCHOOL = [sys.executable, "-m", "chuan_engine.cli", "evaluate", str(ROOT / "fixtures" / "schools" / "ha_tinh.yaml"),
+              "--pack", "qd11_2021", "--date", "2025-06-30"]
+
+
+def wall(cmd: list[str]) -> list[float]:
+    times = []
+    for _ in range(RUNS):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, env=ENV, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def slowest_imports(n: int = 8) -> list[tuple[int, str]]:
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-c", "import chuan_engine"], env=ENV, cwd=ROOT,
+                          check=True, capture_output=True, text=True)
+    rows = []
+    for line in proc.stderr.splitlines():
+        parts = line.split("|")
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            rows.append((int(parts[1]), parts[2].rstrip()))
+    return sorted(rows, reverse=True)[:n]
+
+
+def main() -> None:
+    bare = wall([sys.executable, "-c", "pass"])
+    figures = [("python -c pass", bare, None),
+               ("import chuan_engine", wall([sys.executable, "-c", "import chuan_engine"]), 0.15),
+               ("chuan evaluate (one school)", wall(ONE_SCHOOL), 0.35)]
+    print(f"cold start, {RUNS} fresh processes each (s):")
+    for name, times, target in figures:
+        goal = f"  target ≤ {target:.2f}" if target else ""
+        print(f"  {name:<30} median {statistics.median(times):.3f}  min {min(times):.3f}{goal}")
+    print("slowest imports under import chuan_engine (cumulative µs):")
+    for us, name in slowest_imports():
+        print(f"  {us:>9}  {name.strip()}")
+
+
+if __name__ == "__main__":
+    main()
