@@ -457,8 +457,7 @@ def supplies(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> Iterat
                     return replace_model(facts, m, m.model_copy(update={n: v}))
                 yield f"{kind} {model.id}: {name}={v}", supply
         for name in sorted(_input_only(pack, kind) - set(model.inputs)):
-            var = pack.variables[(kind, name)]
-            v = {"bool": bool(pick % 2), "num": float(pick % 3) / 2}.get(var.type.kind)
+            v = _input_value(pack.variables[(kind, name)], pick)
             if v is not None:
                 def supply_input(m: Any = model, n: str = name, v: float = v) -> Facts:
                     return replace_model(facts, m, _with_input(m, n, v, on.year))
@@ -507,12 +506,16 @@ def _with_year(model: _Model, record: type[StaffYear | UnitYear | SchoolYear], y
     return model.model_copy(update={"years": years})
 
 
+def _input_value(var: Any, pick: int) -> bool | float | None:
+    """A value the input check accepts: 0, 0.5 or 1 for a share or ratio, 0, 1 or 2 for a count."""
+    number = float(pick % 3) if var.declared == "integer" else float(pick % 3) / 2
+    out: bool | float | None = {"bool": bool(pick % 2), "num": number}.get(var.type.kind)
+    return out
+
+
 def _supply_inputs(pack: RulePack, kind: str, model: _Model, on: dt.date, pick: int) -> _Model:
     for name in sorted(_input_only(pack, kind) - set(model.inputs)):
-        var = pack.variables[(kind, name)]
-        # 0, 0.5 or 1: valid for a share and a ratio; a count (declared integer) takes 0, 1 or 2
-        number = pick % 3 if var.declared == "integer" else float(pick % 3) / 2
-        v = {"bool": bool(pick % 2), "num": number}.get(var.type.kind)
+        v = _input_value(pack.variables[(kind, name)], pick)
         if v is not None:
             model = _with_input(model, name, v, on.year)
     return model
