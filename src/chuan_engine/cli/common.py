@@ -46,12 +46,12 @@ def year_arg(text: str) -> int:
 
 def evaluation_args(cmd: argparse.ArgumentParser, formats: list[str]) -> None:
     """The arguments every command that evaluates facts shares (read back by ``_evaluate``)."""
-    cmd.add_argument("facts", nargs="+", help="facts files or folders (YAML/JSON)")
+    cmd.add_argument("facts", nargs="+", help="facts files or folders (YAML/JSON), or an Excel workbook / CSV file")
     cmd.add_argument("--pack", required=True, help="pack name (under rules/) or path")
     when = cmd.add_mutually_exclusive_group()
     when.add_argument("--date", type=date_arg, help="evaluation date YYYY-MM-DD or dd/mm/yyyy (e.g. the dossier date)")
     when.add_argument("--year", type=year_arg, help="achievement year (evaluated on 31/12)")
-    cmd.add_argument("--params", help="parameter override file (YAML/JSON)")
+    cmd.add_argument("--params", help="parameter override file (YAML/JSON, or the .xlsx of chuan params export)")
     cmd.add_argument("--format", choices=formats, default="table")
     cmd.add_argument("--out", help="write to this file (atomically) instead of stdout")
     cmd.add_argument("--lang", choices=["vi", "en"], default="vi")
@@ -84,6 +84,8 @@ def evaluate(args: argparse.Namespace, extras: bool = True) -> Report:
         facts, bad = load_facts_keep_going(*args.facts)
     else:
         facts, bad = load_facts(*args.facts), []
+    for note in facts.notes:  # rows the spreadsheet reader set aside on purpose (a total row) are never silent
+        print(f"chuan: {note}", file=sys.stderr)
     report = pack.evaluate(facts, on_date(args), lang=args.lang, extras=extras, keep_going=args.keep_going)
     report.add_input_errors(bad)
     return report
