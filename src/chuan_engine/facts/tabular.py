@@ -1,7 +1,7 @@
 """Facts from a workbook or CSV file: rows of the sheets joined into schools with their units and staff.
 
 Rows join on their id columns (Mã trường, Mã đơn vị, Mã cán bộ); a workbook with a single school may leave
-Mã trường blank everywhere (and may omit the Trường sheet: the school is then named after the file). With
+Mã trường blank everywhere (and may leave the Trường sheet empty or out: the school is then named after the file). With
 ``keep_going`` a bad staff row sets that staff member aside (with the error), a bad school or unit row its
 school; the rest is read. Without it, the first error stops the reading and nothing is returned.
 """
@@ -178,13 +178,12 @@ def read_spreadsheet(path: Path, keep_going: bool = False) -> Read:
             raise
         builder.out.errors.append(exc)
         return builder.out
-    if "schools" not in tables:
-        sid = path.stem
-        builder.schools[sid] = {"kind": "school", "id": sid, "inputs": {}, "years": []}
     for frame in FRAMES:
         for table in tables.get(frame.name, []):
             if _require_keys(table, builder):
                 builder.add(table)
+        if frame.name == "schools" and not builder.schools:  # no school listed: the file is the school
+            builder.schools[path.stem] = {"kind": "school", "id": path.stem, "inputs": {}, "years": []}
     return builder.finish(path.stem)
 
 
