@@ -97,6 +97,15 @@ def workbook_sheets(path: Path) -> Iterator[tuple[str, list[tuple[Any, ...]]]]:
         wb.close()
 
 
+def sheet_names(path: Path) -> list[str]:
+    """The sheet names of an .xlsx workbook, without reading its cells."""
+    wb = _open_workbook(path)
+    try:
+        return list(wb.sheetnames)
+    finally:
+        wb.close()
+
+
 def csv_rows(path: Path) -> list[tuple[Any, ...]]:
     """The rows of a UTF-8 CSV file (comma, semicolon or tab separated, as Excel saves them)."""
     try:
