@@ -96,3 +96,16 @@ def test_keep_going_keeps_the_others(template, tmp_path, filler):
     assert len(texts) == 2  # both bad cells of row 4 are named
     assert any("dòng 4, cột Ngày tuyển dụng" in t for t in texts)
     assert any("dòng 4, cột Giảng viên" in t for t in texts)
+
+
+def test_keep_going_from_the_cli(template, tmp_path, filler, capsys):
+    wb = openpyxl.load_workbook(template)
+    filler.rows(wb, "Cán bộ", STAFF + [{"Mã cán bộ": "cuong", "Ngày tuyển dụng": "hôm qua"}])
+    filler.rows(wb, "Năm của cán bộ", [{"Mã cán bộ": "an", "Năm": 2024, "Xếp loại": "HTTNV"}])
+    path = tmp_path / "mot_loi.xlsx"
+    wb.save(path)
+    code = main(["evaluate", str(path), "--pack", "thi_dua", "--year", "2024", "--keep-going"])
+    out, err = capsys.readouterr()
+    assert code == 2 and "Traceback" not in err
+    assert "Nguyễn Văn An" in out and "Trần Thị Bình" in out  # the others are evaluated
+    assert "Sheet Cán bộ, dòng 4, cột Ngày tuyển dụng" in out + err

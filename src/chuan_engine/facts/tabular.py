@@ -44,6 +44,8 @@ class _Builder:
         self.out.errors.append(err)
         if key is not None:
             self.bad.add(key)
+            if err.entity is None:
+                err.entity = "/".join(key[1:])  # the entity set aside, as the report lists it
 
     def key(self, table: Table, row: Row, name: str) -> str | None:
         value = row.values.get(name)
