@@ -6,6 +6,7 @@ Reports are written atomically: to a temporary file beside the target, then
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,12 +43,19 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
         if p.suffix == ".csv":
             return pd.read_csv(p, dtype=keys, encoding="utf-8")
         if p.suffix == ".xlsx":
-            return pd.read_excel(p, sheet_name=sheet or 0, dtype=keys, engine="openpyxl")
+            return _read_sheet(p, sheet)
         if p.suffix == ".parquet":
             return pd.read_parquet(p)
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise FactsError(f"không đọc được tệp / cannot read: {exc}", file=str(p)) from None
     raise FactsError(f"định dạng không hỗ trợ (dùng {', '.join(SUFFIXES)}) / unsupported format", file=str(p))
+
+
+def _read_sheet(p: Path, sheet: str | None) -> pd.DataFrame:
+    """One .xlsx sheet with each cell's own type: a Có/Không column with blanks stays True/False/blank (read
+    with inferred dtypes, pandas turns it into 1.0/NaN/0.0, so a flag looked like a number); keys as text."""
+    types: defaultdict[str, Any] = defaultdict(lambda: object, {c: str for c in KEY_COLUMNS})
+    return pd.read_excel(p, sheet_name=sheet or 0, dtype=types, engine="openpyxl").infer_objects()
 
 
 def read_inputs(path: str | Path) -> dict[str, pd.DataFrame]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from ..errors import ChuanError
 from ..facts.loader import facts_json_schema
-from . import evaluate, facts, packs, rules, serve
+from . import evaluate, facts, packs, params, rules, serve, template
 from .common import Parser, version
 
 
@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     facts.register(sub)
     sub.add_parser("schema", help="JSON Schema của tệp dữ kiện / JSON Schema of facts files")
     serve.register(sub)
+    template.register(sub)
+    params.register(sub)
     return p
 
 
@@ -44,6 +46,10 @@ def _run(args: argparse.Namespace) -> int:
             return rules.cmd_rules(args)
         case "serve":
             return serve.cmd_serve(args)
+        case "template":
+            return template.cmd_template(args)
+        case "params":
+            return params.cmd_params(args)
         case "schema":
             print(json.dumps(facts_json_schema(), ensure_ascii=False, indent=2))
             return 0

@@ -53,12 +53,13 @@ def year_arg(text: str) -> int:
 
 def evaluation_args(cmd: argparse.ArgumentParser, formats: list[str]) -> None:
     """The arguments every command that evaluates facts shares (read back by ``_evaluate``)."""
-    cmd.add_argument("facts", nargs="+", help="tệp hoặc thư mục dữ kiện, - là đầu vào chuẩn / facts files or folders (YAML/JSON), - for stdin")
+    cmd.add_argument("facts", nargs="+", help="tệp hoặc thư mục dữ kiện (YAML/JSON), sổ Excel hoặc CSV; - là đầu vào chuẩn / "
+                     "facts files or folders (YAML/JSON), an Excel workbook or CSV file, - for stdin")
     cmd.add_argument("--pack", required=True, help="pack name (under rules/) or path")
     when = cmd.add_mutually_exclusive_group()
     when.add_argument("--date", type=date_arg, help="evaluation date YYYY-MM-DD or dd/mm/yyyy (e.g. the dossier date)")
     when.add_argument("--year", type=year_arg, help="achievement year (evaluated on 31/12)")
-    cmd.add_argument("--params", help="parameter override file (YAML/JSON)")
+    cmd.add_argument("--params", help="parameter override file (YAML/JSON, or the .xlsx of chuan params export)")
     cmd.add_argument("--format", choices=formats, default="table")
     cmd.add_argument("--out", help="write to this file (atomically) instead of stdout")
     cmd.add_argument("--lang", choices=["vi", "en"], default="vi")
@@ -103,6 +104,8 @@ def evaluate(args: argparse.Namespace, extras: bool = True) -> Report:
         check_output_path(args.out)  # a folder or a too-long name is refused before any work
     pack = open_pack(args.pack, args.params)
     facts, bad = read_facts(args.facts, args.keep_going)
+    for note in facts.notes:  # rows the spreadsheet reader set aside on purpose (a total row) are never silent
+        print(f"chuan: {note}", file=sys.stderr)
     on = on_date(args, facts)
     with progress_bar(pack, facts, args.lang) as tick:
         report = pack.evaluate(facts, on, lang=args.lang, extras=extras, keep_going=args.keep_going, progress=tick)

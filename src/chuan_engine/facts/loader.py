@@ -24,10 +24,13 @@ from .models import (
     Unit,
     UnitYear,
 )
+from .sheets import SheetError
 from .store import Facts
+from .tabular import Read, read_spreadsheet
 
 _ENTITY = TypeAdapter(Entity)
 SUFFIXES = (".yaml", ".yml", ".json")
+SHEET_SUFFIXES = (".xlsx", ".csv")
 # A facts file larger than this is refused before it is read: a 60-person roster is a few hundred
 # kilobytes, and PyYAML needs roughly 20-50 times a file's size in memory to parse it.
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -130,7 +133,25 @@ def _load(paths: Iterable[str | Path], keep_going: bool) -> tuple[Facts, list[Fa
     entities: list[Any] = []
     origin: dict[str, str] = {}
     errors: list[FactsError] = []
+    notes: list[str] = []
     for f in _files(paths):
+        if f.suffix.lower() in SHEET_SUFFIXES:
+            got = read_spreadsheet(f, keep_going)
+            errors.extend(got.errors)
+            notes.extend(got.notes)
+            for item in got.items:
+                try:
+                    e = _parse_located(item, got, str(f))
+                    if e.id in origin:
+                        raise FactsError(f"duplicate entity id (first in {origin[e.id]})", file=str(f), entity=e.id)
+                except FactsError as exc:
+                    if not keep_going:
+                        raise
+                    errors.append(exc)
+                    continue
+                origin[e.id] = str(f)
+                entities.append(e)
+            continue
         try:
             size = f.stat().st_size
             if size > MAX_FILE_BYTES:
@@ -157,7 +178,24 @@ def _load(paths: Iterable[str | Path], keep_going: bool) -> tuple[Facts, list[Fa
             entities.append(e)
     facts = Facts.of(entities)
     facts.origin.update(origin)
+    facts.notes.extend(notes)
     return facts, errors
+
+
+def _parse_located(item: dict[str, Any], got: Read, file: str) -> School | Cluster | Staff | Unit:
+    """``parse_entity`` for a spreadsheet entity: an error names the sheet and row of the entity it is about."""
+    try:
+        return parse_entity(item, file)
+    except FactsError as exc:
+        entity = (exc.entity or "").rsplit("/", 1)[-1]
+        if entity not in got.where:
+            raise
+        table, row = got.where[entity]
+        name = (exc.field or "").rsplit(".", 1)[-1]
+        column = table.columns.get(name)
+        raise SheetError(exc.message, file=file, sheet=table.sheet, row=row.number,
+                         column=column[0].header if column else None, letter=column[1] if column else None,
+                         entity=exc.entity) from None
 
 
 # The three shapes a facts file may take, as the loader reads them (``_entities_in``): one entity, a list of

@@ -34,7 +34,10 @@ from .vocab import (
     Level,
     PoliticalTheory,
     Rating,
+    Reward,
+    Title,
     UnitKind,
+    conferred_code,
 )
 
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -61,6 +64,17 @@ def _finite(value: object) -> object:
         raise ValueError(f"Input should be a finite number / phải là số hữu hạn: {value!r}")
     return value
 
+
+def _conferred(vocab: type[Title] | type[Reward]) -> BeforeValidator:
+    def check(values: object) -> object:
+        if isinstance(values, list):
+            return [conferred_code(vocab, v) for v in values]
+        return values
+    return BeforeValidator(check)
+
+
+Titles = Annotated[list[str], _conferred(Title)]
+Rewards = Annotated[list[str], _conferred(Reward)]
 
 InputValue = Annotated[bool | int | float | str | None, AfterValidator(_finite)]
 Inputs = dict[str, InputValue]
@@ -125,8 +139,8 @@ class StaffYear(_Fact):
     training_months: Count | None = None
     training_grade: str | None = None
     emulation_registered: bool | None = None
-    titles: list[str] | None = None
-    rewards: list[str] | None = None
+    titles: Titles | None = None
+    rewards: Rewards | None = None
     prizes: list[str] | None = None
     inputs: Inputs = Field(default_factory=dict)
 
@@ -177,8 +191,8 @@ class UnitYear(_Fact):
     year: Year
     rating: Rating | None = None
     discipline_pending: bool | None = False
-    titles: list[str] | None = None
-    rewards: list[str] | None = None
+    titles: Titles | None = None
+    rewards: Rewards | None = None
     inputs: Inputs = Field(default_factory=dict)
 
 
@@ -217,8 +231,8 @@ class SchoolYear(_Fact):
     rating: Rating | None = None
     party_rating: Rating | None = None
     discipline_pending: bool | None = False
-    titles: list[str] | None = None
-    rewards: list[str] | None = None
+    titles: Titles | None = None
+    rewards: Rewards | None = None
     inputs: Inputs = Field(default_factory=dict)
 
 

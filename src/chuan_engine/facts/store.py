@@ -21,6 +21,7 @@ class Facts:
     schools: list[School] = field(default_factory=list)
     clusters: list[Cluster] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict)  # entity id -> file it came from
+    notes: list[str] = field(default_factory=list)  # what the reader set aside on purpose (a total row…)
 
     def __post_init__(self) -> None:
         self._school_by_id: dict[str, School] = {}

@@ -188,7 +188,122 @@ class LecturerType(OrderedVocab):
 LecturerType._aliases = {"thinh_giang": "kiem_nhiem"}
 
 
+class Title(OrderedVocab):
+    """Danh hiệu thi đua (Luật TĐKT 2022, Điều 23–28), individual then collective, lowest first."""
+
+    lao_dong_tien_tien = "lao_dong_tien_tien"
+    chien_si_thi_dua_co_so = "chien_si_thi_dua_co_so"
+    chien_si_thi_dua_cap_bo = "chien_si_thi_dua_cap_bo"
+    chien_si_thi_dua_toan_quoc = "chien_si_thi_dua_toan_quoc"
+    tap_the_lao_dong_tien_tien = "tap_the_lao_dong_tien_tien"
+    tap_the_lao_dong_xuat_sac = "tap_the_lao_dong_xuat_sac"
+    co_thi_dua_cap_bo = "co_thi_dua_cap_bo"
+    co_thi_dua_chinh_phu = "co_thi_dua_chinh_phu"
+
+
+Title._aliases = {
+    "ldtt": "lao_dong_tien_tien",
+    "cstdcs": "chien_si_thi_dua_co_so",
+    "chien_si_thi_dua_cap_co_so": "chien_si_thi_dua_co_so",
+    "cstd_co_so": "chien_si_thi_dua_co_so",
+    "chien_si_thi_dua_cap_tinh": "chien_si_thi_dua_cap_bo",
+    "chien_si_thi_dua_cap_bo_cap_tinh": "chien_si_thi_dua_cap_bo",
+    "chien_si_thi_dua_cap_bo_ban_nganh_tinh": "chien_si_thi_dua_cap_bo",
+    "chien_si_thi_dua_bo_tinh": "chien_si_thi_dua_cap_bo",
+    "cstd_cap_bo": "chien_si_thi_dua_cap_bo",
+    "cstdtq": "chien_si_thi_dua_toan_quoc",
+    "ttldtt": "tap_the_lao_dong_tien_tien",
+    "ttldxs": "tap_the_lao_dong_xuat_sac",
+    "co_thi_dua_cap_tinh": "co_thi_dua_cap_bo",
+    "co_thi_dua_cua_chinh_phu": "co_thi_dua_chinh_phu",
+}
+
+
+class Reward(OrderedVocab):
+    """Hình thức khen thưởng (Luật TĐKT 2022, Điều 30–75), lowest first."""
+
+    giay_khen = "giay_khen"
+    bang_khen_cap_bo = "bang_khen_cap_bo"
+    bang_khen_thu_tuong = "bang_khen_thu_tuong"
+    huan_chuong_lao_dong_hang_ba = "huan_chuong_lao_dong_hang_ba"
+    huan_chuong_lao_dong_hang_nhi = "huan_chuong_lao_dong_hang_nhi"
+    huan_chuong_lao_dong_hang_nhat = "huan_chuong_lao_dong_hang_nhat"
+
+
+Reward._aliases = {
+    "bang_khen_cap_tinh": "bang_khen_cap_bo",
+    "bang_khen_cua_bo_truong": "bang_khen_cap_bo",
+    "bang_khen_cua_chu_tich_ubnd_tinh": "bang_khen_cap_bo",
+    "bang_khen_bo_tinh": "bang_khen_cap_bo",
+    "bang_khen_cua_thu_tuong_chinh_phu": "bang_khen_thu_tuong",
+    "bang_khen_thu_tuong_chinh_phu": "bang_khen_thu_tuong",
+    "bkttg": "bang_khen_thu_tuong",
+    "huan_chuong_lao_dong_hang_3": "huan_chuong_lao_dong_hang_ba",
+    "huan_chuong_lao_dong_hang_2": "huan_chuong_lao_dong_hang_nhi",
+    "huan_chuong_lao_dong_hang_1": "huan_chuong_lao_dong_hang_nhat",
+}
+
+
+def conferred_code(vocab: type[OrderedVocab], value: object) -> object:
+    """A title or reward as its code: a Vietnamese spelling (with or without diacritics) of a known one maps to
+    its code; another code (ASCII snake_case, e.g. a school's own title) is kept; other text is refused."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return vocab(value).value
+    except ValueError:
+        pass
+    if re.fullmatch(r"[a-z0-9_]+", value):
+        return value
+    known = "; ".join(LABELS_VI[vocab][m] for m in vocab)
+    raise ValueError(f"không rõ '{value}' (dùng một trong: {known}) / unknown value '{value}'")
+
+
 VOCABULARIES: dict[str, type[OrderedVocab]] = {
     cls.__name__: cls
-    for cls in (Rating, Degree, PoliticalTheory, Grade, DisciplineForm, Level, Gender, Employment, UnitKind, LecturerType)
+    for cls in (Rating, Degree, PoliticalTheory, Grade, DisciplineForm, Level, Gender, Employment, UnitKind, LecturerType,
+                Title, Reward)
 }
+
+
+# The Vietnamese spelling of every code, as drop-down lists and messages show it; each reads back to its code.
+LABELS_VI: dict[type[OrderedVocab], dict[OrderedVocab, str]] = {
+    Rating: {Rating.khong_hoan_thanh: "Không hoàn thành nhiệm vụ", Rating.hoan_thanh: "Hoàn thành nhiệm vụ",
+             Rating.hoan_thanh_tot: "Hoàn thành tốt nhiệm vụ",
+             Rating.hoan_thanh_xuat_sac: "Hoàn thành xuất sắc nhiệm vụ"},
+    Degree: {Degree.khac: "Khác", Degree.cao_dang: "Cao đẳng", Degree.dai_hoc: "Đại học", Degree.thac_si: "Thạc sĩ",
+             Degree.tien_si: "Tiến sĩ"},
+    PoliticalTheory: {PoliticalTheory.chua_co: "Chưa có", PoliticalTheory.so_cap: "Sơ cấp",
+                      PoliticalTheory.trung_cap: "Trung cấp", PoliticalTheory.cao_cap: "Cao cấp"},
+    Grade: {Grade.khac: "Khác", Grade.nhan_vien: "Nhân viên", Grade.chuyen_vien: "Chuyên viên",
+            Grade.giang_vien: "Giảng viên", Grade.giang_vien_chinh: "Giảng viên chính",
+            Grade.giang_vien_cao_cap: "Giảng viên cao cấp"},
+    DisciplineForm: {DisciplineForm.khong: "Không", DisciplineForm.khien_trach: "Khiển trách",
+                     DisciplineForm.canh_cao: "Cảnh cáo", DisciplineForm.ha_bac_luong: "Hạ bậc lương",
+                     DisciplineForm.giang_chuc: "Giáng chức", DisciplineForm.cach_chuc: "Cách chức",
+                     DisciplineForm.buoc_thoi_viec: "Buộc thôi việc", DisciplineForm.khai_tru: "Khai trừ"},
+    Level: {Level.co_so: "Cấp cơ sở", Level.bo_tinh: "Cấp bộ, tỉnh", Level.toan_quoc: "Toàn quốc"},
+    Gender: {Gender.nam: "Nam", Gender.nu: "Nữ"},
+    Employment: {Employment.hop_dong: "Hợp đồng lao động", Employment.vien_chuc: "Viên chức",
+                 Employment.cong_chuc: "Công chức"},
+    UnitKind: {UnitKind.khoa: "Khoa", UnitKind.phong: "Phòng", UnitKind.to: "Tổ"},
+    LecturerType: {LecturerType.kiem_nhiem: "Kiêm nhiệm", LecturerType.co_huu: "Cơ hữu"},
+    Title: {Title.lao_dong_tien_tien: "Lao động tiên tiến", Title.chien_si_thi_dua_co_so: "Chiến sĩ thi đua cơ sở",
+            Title.chien_si_thi_dua_cap_bo: "Chiến sĩ thi đua cấp bộ, ban, ngành, tỉnh",
+            Title.chien_si_thi_dua_toan_quoc: "Chiến sĩ thi đua toàn quốc",
+            Title.tap_the_lao_dong_tien_tien: "Tập thể lao động tiên tiến",
+            Title.tap_the_lao_dong_xuat_sac: "Tập thể lao động xuất sắc",
+            Title.co_thi_dua_cap_bo: "Cờ thi đua cấp bộ, ban, ngành, tỉnh",
+            Title.co_thi_dua_chinh_phu: "Cờ thi đua của Chính phủ"},
+    Reward: {Reward.giay_khen: "Giấy khen", Reward.bang_khen_cap_bo: "Bằng khen cấp bộ, ban, ngành, tỉnh",
+             Reward.bang_khen_thu_tuong: "Bằng khen của Thủ tướng Chính phủ",
+             Reward.huan_chuong_lao_dong_hang_ba: "Huân chương Lao động hạng Ba",
+             Reward.huan_chuong_lao_dong_hang_nhi: "Huân chương Lao động hạng Nhì",
+             Reward.huan_chuong_lao_dong_hang_nhat: "Huân chương Lao động hạng Nhất"},
+}
+
+# Every label reads back as its code (``ascii_key`` of the label is an alias of the member).
+for _vocab, _labels in LABELS_VI.items():
+    _vocab._aliases = {**getattr(_vocab, "_aliases", {}),
+                       **{ascii_key(text): member.value for member, text in _labels.items()
+                          if ascii_key(text) != member.value}}

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import PackNotFoundError, ParameterError
 from ..yamlio import read_data
+from .param_sheet import read_parameter_sheet
 from .parameters import ParameterValue
 from .provenance import Provenance
 
@@ -75,6 +76,8 @@ def read_parameter_file(path: str | Path) -> dict[str, tuple[ParameterValue, ...
     needs the pack and is checked where the overrides meet it (``ParameterSet.with_overrides``).
     """
     p = Path(path)
+    if p.suffix.lower() == ".xlsx":
+        return _from_sheet(p)
     data = read_data(p, ParameterError)
     if not isinstance(data, dict):
         raise ParameterError("tệp tham số ánh xạ tên tham số tới giá trị / a parameter file maps parameter names to values",
@@ -85,6 +88,19 @@ def read_parameter_file(path: str | Path) -> dict[str, tuple[ParameterValue, ...
         values = sorted((_override_value(str(name), entry, p) for entry in entries), key=lambda v: v.start)
         _no_overlap(str(name), values, p)
         out[str(name)] = tuple(values)
+    return out
+
+
+def _from_sheet(p: Path) -> dict[str, tuple[ParameterValue, ...]]:
+    """The overrides of a filled "Chỉ tiêu" workbook (``chuan params export``), with the same period checks."""
+    grouped: dict[str, list[ParameterValue]] = {}
+    for name, value in read_parameter_sheet(p):
+        grouped.setdefault(name, []).append(value)
+    out = {}
+    for name, values in grouped.items():
+        values.sort(key=lambda v: v.start)
+        _no_overlap(name, values, p)
+        out[name] = tuple(values)
     return out
 
 

@@ -1,5 +1,7 @@
 """A workbook (.xlsx, a sheet per frame) or CSV frames as facts, through the batch reader and validator.
 
+A workbook in the Vietnamese layout of ``chuan template`` (docs/excel.md) is read by the facts reader instead.
+
 The batch layout (``chuan_engine.batch.layout``) is the column contract. Where the batch path makes
 a bad cell an error row and goes on, a request is all-or-nothing like a facts file: the first bad
 cell is refused with its sheet (frame), its row as the spreadsheet shows it and the reason.
@@ -18,6 +20,8 @@ from ..batch.io import read_inputs, read_table
 from ..batch.layout import FRAMES, SPECS, prepare
 from ..batch.tables import Chunk
 from ..errors import FactsError
+from ..facts.loader import load_facts
+from ..facts.sheets import sheet_names
 from ..facts.store import Facts
 from ..pack.plan import Plan
 
@@ -44,6 +48,8 @@ def _read(path: Path) -> dict[str, Any]:
 
 def facts_from_tables(path: Path, on: dt.date, pack: Plan) -> Facts:
     """Facts from tidy frames, refused at the first bad cell (row numbers as in the spreadsheet: header = 1)."""
+    if path.is_file() and path.suffix.lower() == ".xlsx" and not set(sheet_names(path)) <= set(FRAMES):
+        return load_facts(path)  # the Vietnamese template (chuan template): the facts reader, located errors
     raw = _read(path)
     name = path.name
     types = _input_types(pack)

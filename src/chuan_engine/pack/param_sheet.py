@@ -1,0 +1,89 @@
+"""Parameter overrides read from the sheet ``chuan params export`` writes ("Chỉ tiêu").
+
+The appraisal department fills "Giá trị chính thức" (and "Nguồn chính thức", optionally "Áp dụng từ" /
+"Áp dụng đến") on the rows it corrects; other rows are left blank and ignored. Each value keeps, as its
+file, the sheet, row and column it came from, so every later check (a share in [0, 1]…) names the cell.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from ..errors import ParameterError
+from ..facts import cells
+from ..facts.sheets import column_letter, workbook_sheets
+from ..facts.vocab import ascii_key
+from .parameters import ParameterValue
+from .provenance import Provenance
+
+SHEET = "Chỉ tiêu"
+COLUMNS = {  # field -> header
+    "name": "Mã tham số", "indicator": "Chỉ tiêu", "citation": "Căn cứ", "label": "Tên tham số",
+    "start": "Hiệu lực từ", "value": "Giá trị hiện hành", "unit": "Đơn vị", "provenance": "Độ tin cậy",
+    "source": "Nguồn hiện hành", "new_value": "Giá trị chính thức", "new_source": "Nguồn chính thức",
+    "new_from": "Áp dụng từ", "new_to": "Áp dụng đến",
+}
+_BY_KEY = {ascii_key(h): f for f, h in COLUMNS.items()}
+
+
+def _sheet_rows(path: Path) -> tuple[str, list[tuple[Any, ...]]]:
+    for name, rows in workbook_sheets(path):
+        if ascii_key(name) == ascii_key(SHEET):
+            return name, rows
+    raise ParameterError(f"không có trang '{SHEET}' / no sheet '{SHEET}'", file=str(path))
+
+
+def read_parameter_sheet(path: Path) -> list[tuple[str, ParameterValue]]:
+    """(parameter name, override) for every row with an official value, located as Excel shows it."""
+    sheet, rows = _sheet_rows(path)
+    h = next((i for i, r in enumerate(rows[:10]) if any(isinstance(c, str) and ascii_key(c) == "ma_tham_so"
+                                                         for c in r)), None)
+    if h is None:
+        raise ParameterError(f"Sheet {sheet}: không có dòng tiêu đề với cột 'Mã tham số' / no header row",
+                             file=str(path))
+    index = {_BY_KEY[ascii_key(str(c))]: j for j, c in enumerate(rows[h]) if isinstance(c, str)
+             and ascii_key(c) in _BY_KEY}
+    for needed in ("name", "new_value"):
+        if needed not in index:
+            raise ParameterError(f"Sheet {sheet}: thiếu cột '{COLUMNS[needed]}' / missing column", file=str(path))
+    out = []
+    for i in range(h + 1, len(rows)):
+        row = rows[i]
+
+        def cell(name: str, row: tuple[Any, ...] = row) -> Any:
+            j = index.get(name)
+            return row[j] if j is not None and j < len(row) and not cells.is_blank(row[j]) else None
+
+        if cell("new_value") is None:
+            continue
+        where = f"{path}: Sheet {sheet}, dòng {i + 1}"
+
+        def at(name: str, where: str = where) -> str:
+            return f"{where}, cột {COLUMNS[name]} ({column_letter(index[name])})"
+
+        name = cell("name")
+        if name is None:
+            raise ParameterError("thiếu mã tham số / missing parameter name", file=at("new_value"))
+        try:
+            value = cells.to_auto(cell("new_value"))
+        except ValueError as exc:
+            raise ParameterError(str(exc), file=at("new_value"), parameter=str(name)) from None
+        start = _date(cell("new_from"), at) or _date(cell("start"), at) or dt.date.min
+        end = _date(cell("new_to"), at)
+        if end is not None and end < start:
+            raise ParameterError(f"giai đoạn kết thúc ({end}) trước khi bắt đầu ({start}) / period ends before "
+                                 "it starts", file=at("new_to"), parameter=str(name))
+        source = str(cell("new_source") or f"bảng chỉ tiêu {path.name}, dòng {i + 1}")
+        out.append((str(name), ParameterValue(start, value, source, Provenance.override, end, at("new_value"))))
+    return out
+
+
+def _date(value: Any, at: Any) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return cells.to_date(value)
+    except ValueError as exc:
+        raise ParameterError(str(exc), file=at("new_from")) from None

@@ -1,0 +1,1 @@
+"""Workbooks built from a compiled pack: the facts template (``template``) and the parameter sheet (``params``)."""
