@@ -9,23 +9,22 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
-from enum import Enum
 from typing import Any
 
 from ..errors import ChuanError, EvaluationError, ParameterError
 from ..facts.store import Facts
-from ..facts.vocab import OrderedVocab
 from ..lang import ast
 from ..lang.logic import UNKNOWN, Range, undecided
-from ..lang.ops import BINARY, COMPARISONS, EPS, UNARY, Form, compare, difference
+from ..lang.ops import COMPARISONS, EPS, compare, difference
 from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS
 from ..pack.plan import Plan, Rule
 from ..pack.provenance import Provenance
 from ..report.outcome import LevelResult, Outcome, RuleResult
 from ..report.results import EntityReport, Report
 from ..report.trace import Step, plain
-from .aggregates import call
+from .interpreter import evaluate as evaluate_node
 from .parts import measure_parts
+from .scalar import At, ScalarAlgebra, coerce_like
 from .views import View, recruited_after
 
 
@@ -44,11 +43,13 @@ def margin_of(op: str, value: float, threshold: float) -> float:
     return 0.0 if abs(m) < EPS else round(m, 9)
 
 
-class Evaluation:
-    """State of one evaluation run: caches keyed by entity and date."""
+class Evaluation(ScalarAlgebra):
+    """State of one evaluation run: caches keyed by entity and date. Without ``tracing`` no step is
+    recorded: verdicts and values only (no explanation, missing facts or measure parts)."""
 
-    def __init__(self, pack: Plan, facts: Facts) -> None:
+    def __init__(self, pack: Plan, facts: Facts, *, tracing: bool = True) -> None:
         self.pack = pack
+        self.tracing = tracing
         self.facts = facts
         self._vars: dict[tuple[Any, ...], tuple[Any, Step]] = {}
         self._rules: dict[tuple[Any, ...], RuleResult] = {}
@@ -161,100 +162,10 @@ class Evaluation:
 
     # -- expressions ---------------------------------------------------------------
     def value_of(self, node: ast.Node, view: View, text: str, ranged: bool = False) -> tuple[Any, Step]:
-        """The node's value and trace. A range (``Range``: a count or share with unknown elements) is kept only
-        where ``ranged`` (the operands of a comparison, a measure, a variable's formula); everywhere else it
-        reads as UNKNOWN, its trace still showing the range."""
-        method: Callable[[Any, View, str], tuple[Any, Step]] = getattr(self, "_e_" + type(node).__name__)
-        try:
-            value, step = method(node, view, text)
-        except (TypeError, ValueError, AttributeError, ArithmeticError) as exc:
-            # Values the checker could not type (parameters are untyped) and that do not fit the
-            # operation: an error for this entity, never a traceback.
-            raise EvaluationError(f"cannot evaluate '{text[node.pos:node.end]}': {exc}",
-                                  where=f"{view.kind} '{view.model.id}'") from None
-        if isinstance(value, Range) and not ranged:
-            return UNKNOWN, Step(step.text, UNKNOWN, step.children, step.detail | {"range": value.text})
-        return value, step
-
-    @staticmethod
-    def _src(node: ast.Node, text: str) -> str:
-        return text[node.pos:node.end]
-
-    def _e_Literal(self, node: ast.Literal, view: View, text: str) -> tuple[Any, Step]:
-        return node.value, Step(self._src(node, text), node.value)
-
-    def _e_ListLit(self, node: ast.ListLit, view: View, text: str) -> tuple[Any, Step]:
-        values = [self.value_of(i, view, text)[0] for i in node.items]
-        return values, Step(self._src(node, text), values)
-
-    def _e_Param(self, node: ast.Param, view: View, text: str) -> tuple[Any, Step]:
-        pv = self.pack.parameters.at(node.name, view.on)
-        return pv.value, Step(f"${node.name}", pv.value, detail={
-            "from": pv.start, "source": pv.source, "provenance": pv.provenance.value})
-
-    def _e_RuleRef(self, node: ast.RuleRef, view: View, text: str) -> tuple[Any, Step]:
-        rule = self.pack.resolve(node.name, view.on)
-        if rule is None:
-            return UNKNOWN, Step(f"@{node.name}", UNKNOWN, detail={
-                "missing": f"@{node.name}", "note": f"no regime in force on {view.on.isoformat()}"})
-        res = self.rule_result(rule, view)
-        value = {Outcome.passed: True, Outcome.failed: False}.get(res.outcome, UNKNOWN)
-        detail: dict[str, Any] = {"rule": rule.id, "outcome": res.outcome.value, "year": view.on.year}
-        if value is UNKNOWN:
-            detail["missing"] = f"@{node.name}"
-        return value, Step(f"@{node.name}", value, detail=detail)
-
-    def _e_Name(self, node: ast.Name, view: View, text: str) -> tuple[Any, Step]:
-        value, detail = self.lookup(view, node.name)
-        if undecided(value):
-            detail.setdefault("missing", f"{view.kind}.{node.name}")
-        return value, Step(node.name, value, detail=detail)
-
-    def _e_Attr(self, node: ast.Attr, view: View, text: str) -> tuple[Any, Step]:
-        obj, step = self.value_of(node.obj, view, text)
-        if obj is UNKNOWN:
-            return UNKNOWN, Step(self._src(node, text), UNKNOWN, [step])
-        value, detail = self.lookup(obj, node.name)
-        if isinstance(value, Range):  # another entity's range reads as unknown (as the column compiler's gather)
-            detail = detail | {"range": value.text}
-            value = UNKNOWN
-        if value is UNKNOWN:
-            detail.setdefault("missing", f"{obj.kind}.{node.name}")
-        return value, Step(self._src(node, text), value, [step], detail)
-
-    def _e_Unary(self, node: ast.Unary, view: View, text: str) -> tuple[Any, Step]:
-        v, s = self.value_of(node.operand, view, text)
-        op = UNARY[node.op]
-        match op.form:
-            case Form.NEGATION:
-                out = op.scalar(v)
-            case _:  # Law.STRICT
-                out = UNKNOWN if v is UNKNOWN else op.scalar(v)
-        return out, Step(self._src(node, text), out, [s])
-
-    def _e_Binary(self, node: ast.Binary, view: View, text: str) -> tuple[Any, Step]:
-        op = BINARY[node.op]
-        ranged = op.form in (Form.COMPARISON, Form.EQUALITY)  # a comparison decides on a range (issue 12)
-        a, sa = self.value_of(node.left, view, text, ranged=ranged)
-        if op.law.dominant is not None and a is op.law.dominant:  # and/or: the right side is never read
-            return a, Step(self._src(node, text), a, [sa], {"short_circuit": True})
-        b, sb = self.value_of(node.right, view, text, ranged=ranged)
-        match op.form:
-            case Form.LOGIC:
-                out = op.scalar(a, b)
-            case _ if a is UNKNOWN or b is UNKNOWN:  # Law.STRICT
-                out = UNKNOWN
-            case Form.ARITHMETIC:
-                out = op.scalar(a, b)
-            case Form.MEMBERSHIP:
-                items = [_coerce_like(a, x) for x in b]
-                out = op.scalar(any(compare("==", a, x) is True for x in items))
-            case _:
-                out = compare(node.op, a, _coerce_like(a, b))
-        return out, Step(self._src(node, text), out, [sa, sb])
-
-    def _e_Call(self, node: ast.Call, view: View, text: str) -> tuple[Any, Step]:
-        return call(self, node, view, text)
+        """The node's value and trace, by the interpreter over the scalar algebra. A range (``Range``: a count
+        or share with unknown elements) is kept only where ``ranged`` (the operands of a comparison, a
+        measure, a variable's formula); everywhere else it reads as UNKNOWN, its trace still showing the range."""
+        return evaluate_node(self, node, At(view, text), ranged)
 
     # -- name resolution -------------------------------------------------------------
     def lookup(self, view: View, name: str) -> tuple[Any, dict[str, Any]]:
@@ -352,10 +263,7 @@ def _check_input(kind: str, value: Any, view: View, name: str) -> Any:
     return value
 
 
-def _coerce_like(a: Any, b: Any) -> Any:
-    if isinstance(a, OrderedVocab) and isinstance(b, str) and not isinstance(b, Enum):
-        return type(a)(b)
-    return b
+_coerce_like = coerce_like  # the durable backend's name for it
 
 
 # What runs on one entity's results with its evaluation at hand (e.g. the gap analysis).
