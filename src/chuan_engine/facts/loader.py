@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -140,17 +141,7 @@ def _load(paths: Iterable[str | Path], keep_going: bool) -> tuple[Facts, list[Fa
             errors.extend(got.errors)
             notes.extend(got.notes)
             for item in got.items:
-                try:
-                    e = _parse_located(item, got, str(f))
-                    if e.id in origin:
-                        raise FactsError(f"duplicate entity id (first in {origin[e.id]})", file=str(f), entity=e.id)
-                except FactsError as exc:
-                    if not keep_going:
-                        raise
-                    errors.append(exc)
-                    continue
-                origin[e.id] = str(f)
-                entities.append(e)
+                _admit(partial(_parse_located, item, got, str(f)), str(f), keep_going, entities, origin, errors)
             continue
         try:
             size = f.stat().st_size
@@ -165,21 +156,27 @@ def _load(paths: Iterable[str | Path], keep_going: bool) -> tuple[Facts, list[Fa
             errors.append(exc)
             continue
         for item in items:
-            try:
-                e = parse_entity(item, str(f))
-                if e.id in origin:
-                    raise FactsError(f"duplicate entity id (first in {origin[e.id]})", file=str(f), entity=e.id)
-            except FactsError as exc:
-                if not keep_going:
-                    raise
-                errors.append(exc)
-                continue
-            origin[e.id] = str(f)
-            entities.append(e)
+            _admit(partial(parse_entity, item, str(f)), str(f), keep_going, entities, origin, errors)
     facts = Facts.of(entities)
     facts.origin.update(origin)
     facts.notes.extend(notes)
     return facts, errors
+
+
+def _admit(parse: Callable[[], School | Cluster | Staff | Unit], file: str, keep_going: bool, entities: list[Any],
+           origin: dict[str, str], errors: list[FactsError]) -> None:
+    """Parse one entity and add it, refusing an id already read; with ``keep_going`` a bad one is set aside."""
+    try:
+        e = parse()
+        if e.id in origin:
+            raise FactsError(f"duplicate entity id (first in {origin[e.id]})", file=file, entity=e.id)
+    except FactsError as exc:
+        if not keep_going:
+            raise
+        errors.append(exc)
+        return
+    origin[e.id] = file
+    entities.append(e)
 
 
 def _parse_located(item: dict[str, Any], got: Read, file: str) -> School | Cluster | Staff | Unit:
