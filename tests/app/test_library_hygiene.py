@@ -38,6 +38,23 @@ def test_import_starts_no_thread_and_reads_no_pack():
     assert proc.stdout.strip() == "clean"
 
 
+def test_one_school_run_never_loads_numpy():
+    """Cold start (issue 13): the explaining path of one school reads no column kernel, so numpy (about 0.1 s
+    of import) stays unloaded; the operator table binds it lazily (lang/ops/lazy.py)."""
+    code = (
+        "import datetime, sys\n"
+        "from chuan_engine import load_facts, open_pack\n"
+        "report = open_pack('qd11_2021').evaluate(load_facts('fixtures/schools/ha_tinh.yaml'),"
+        " on=datetime.date(2025, 6, 30))\n"
+        "assert report.entities, 'nothing evaluated'\n"
+        "report.to_table()\n"
+        "print('numpy._core' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=SRC.parents[1])
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False"
+
+
 def test_py_typed_marker():
     assert (SRC / "py.typed").exists()
 

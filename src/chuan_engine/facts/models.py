@@ -81,7 +81,7 @@ Inputs = dict[str, InputValue]
 
 
 class _Fact(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
 
 
 def _unique(items: Sequence[BaseModel] | None, key: str, what: str) -> None:

@@ -9,15 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from types import MappingProxyType
-from typing import Any, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..logic import UNKNOWN, Range
 from ..types import BOOL, DATE, NUM
+from .lazy import lazy_module
 from .spec import CORE_ONLY, SAME, Arg, Form, GapShape, Law, Lowered, Op, Signature, Tally
 
-Parts = tuple[np.ndarray, np.ndarray, np.ndarray]  # (year, month, day) per row
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy_module("numpy")  # the column kernels' numpy, loaded when one first runs
+
+Parts = tuple["np.ndarray", "np.ndarray", "np.ndarray"]  # (year, month, day) per row
 Lazy = Callable[[int], Any]  # evaluates the i-th argument (and traces it)
 
 
@@ -53,7 +57,7 @@ def _count(t: Tally) -> Any:
     return Range(t.true, t.true + t.unknown, f"{t.true}–{t.true + t.unknown}")
 
 
-Bounds = tuple[np.ndarray, np.ndarray]  # (lo, hi) per row where the value is a range (NaN elsewhere)
+Bounds = tuple["np.ndarray", "np.ndarray"]  # (lo, hi) per row where the value is a range (NaN elsewhere)
 
 
 def _count_col(t: Tally) -> tuple[np.ndarray, np.ndarray, Bounds]:

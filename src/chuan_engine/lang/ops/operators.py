@@ -7,14 +7,18 @@ how evaluators call them.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from ...facts.vocab import OrderedVocab
 from ..logic import UNKNOWN, Range, k_and, k_not, k_or
 from ..types import BOOL, NUM
+from .lazy import lazy_module
 from .spec import SAME, Arg, Form, GapShape, Law, Lowered, Op, Signature
+
+if TYPE_CHECKING:
+    import numpy as np
+else:
+    np = lazy_module("numpy")  # the column kernels' numpy, loaded when one first runs
 
 EPS = 1e-9
 """Numbers closer than this compare equal (0.1 + 0.2 == 0.3), in every path."""
@@ -104,12 +108,16 @@ def range_compare(op: str, dmin: Any, dmax: Any) -> tuple[Any, Any]:
     Scalars or arrays alike (the column compiler calls it on whole columns); tolerant differences expected."""
     entry = COMPARISONS[op]
     lo, hi = entry.scalar(dmin), entry.scalar(dmax)
-    with np.errstate(invalid="ignore"):
-        if entry.form is Form.EQUALITY:
-            decided = (dmin > 0) | (dmax < 0) | (dmin == dmax)
-        else:
-            decided = lo == hi
-    return lo, decided
+    if isinstance(dmin, float | int) and isinstance(dmax, float | int):  # one entity: numpy is not needed
+        return lo, _decided(entry.form, dmin, dmax, lo, hi)
+    with np.errstate(invalid="ignore"):  # columns: NaN bounds (no range on that row) compare quietly
+        return lo, _decided(entry.form, dmin, dmax, lo, hi)
+
+
+def _decided(form: Form, dmin: Any, dmax: Any, lo: Any, hi: Any) -> Any:
+    if form is Form.EQUALITY:
+        return (dmin > 0) | (dmax < 0) | (dmin == dmax)
+    return lo == hi
 
 
 def _bounds(x: Any) -> tuple[float, float] | None:
@@ -159,7 +167,7 @@ _MEMBERSHIP = (
        "Thuộc danh sách.", "Is one of the list."),
     Op("not in", Form.MEMBERSHIP, Signature("a not in [x, y]", (Arg("the value", SAME), Arg("the list", None)),
                                             BOOL, "bool", 2, 2),
-       Law.STRICT, lambda hit: not hit, np.logical_not, Lowered("members", "one test per listed value"), GapShape.NONE,
+       Law.STRICT, lambda hit: not hit, lambda hit: np.logical_not(hit), Lowered("members", "one test per listed value"), GapShape.NONE,
        "Không thuộc danh sách.", "Is none of the list."),
 )
 
