@@ -7,22 +7,62 @@ the exact spot, not a traceback.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+
+class Text(NamedTuple):
+    """A message in both languages: the command line shows the one asked for (``--lang``, Vietnamese by
+    default); the exception's own text, for a Python caller, carries both."""
+
+    vi: str
+    en: str
+
+    def __str__(self) -> str:
+        return f"{self.vi} / {self.en}"
+
+    def pick(self, lang: str | None) -> str:
+        match lang:
+            case "vi":
+                return self.vi
+            case "en":
+                return self.en
+            case _:
+                return str(self)
+
+
+_PLACES = {"entity": ("đối tượng", "entity"), "field": ("trường", "field"), "rule": ("quy tắc", "rule"),
+           "column": ("cột", "column"), "parameter": ("tham số", "parameter")}
+
+
+def place(kind: str, value: object, lang: str | None) -> str:
+    """``entity 'x'`` in English, ``đối tượng 'x'`` in Vietnamese: the where-part of a message."""
+    vi, en = _PLACES[kind]
+    word = vi if lang == "vi" else en
+    return f"{word} {value}" if kind == "column" else f"{word} '{value}'"
+
 
 class ChuanError(Exception):
     """Base of every error raised by chuan_engine."""
 
     exit_code = 2
 
-    def __init__(self, message: str, *, file: str | None = None, where: str | None = None) -> None:
-        self.message = message
+    def __init__(self, message: str | Text, *, file: str | None = None, where: str | None = None) -> None:
+        self.text = message if isinstance(message, Text) else None
+        self.message = str(message)
         self.file = file
         self.where = where
         super().__init__(self.describe())
 
-    def describe(self) -> str:
-        parts = [p for p in (self.file, self.where) if p]
+    def located(self, lang: str | None) -> str | None:
+        """Where the error is, in ``lang`` (subclasses that know entities, fields or rules rebuild it)."""
+        return self.where
+
+    def describe(self, lang: str | None = None) -> str:
+        """The message with its file and place; in one language when ``lang`` is 'vi' or 'en'."""
+        message = self.text.pick(lang) if self.text is not None else self.message
+        parts = [p for p in (self.file, self.located(lang)) if p]
         prefix = ": ".join(parts)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        return f"{prefix}: {message}" if prefix else message
 
 
 class FactsError(ChuanError):
@@ -30,7 +70,7 @@ class FactsError(ChuanError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Text,
         *,
         file: str | None = None,
         entity: str | None = None,
@@ -38,10 +78,15 @@ class FactsError(ChuanError):
     ) -> None:
         self.entity = entity
         self.field = field
-        where = ", ".join(
-            p for p in (f"entity '{entity}'" if entity else "", f"field '{field}'" if field else "") if p
-        )
-        super().__init__(message, file=file, where=where or None)
+        super().__init__(message, file=file, where=self._where(None))
+
+    def _where(self, lang: str | None) -> str | None:
+        parts = [place("entity", self.entity, lang) if self.entity else "",
+                 place("field", self.field, lang) if self.field else ""]
+        return ", ".join(p for p in parts if p) or None
+
+    def located(self, lang: str | None) -> str | None:
+        return self._where(lang) if lang in ("vi", "en") else self.where
 
 
 class RuleError(ChuanError):
@@ -49,7 +94,7 @@ class RuleError(ChuanError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Text,
         *,
         file: str | None = None,
         rule: str | None = None,
@@ -59,13 +104,23 @@ class RuleError(ChuanError):
         self.rule = rule
         self.position = position
         self.expression = expression
-        where = f"rule '{rule}'" if rule else ""
-        if position is not None:
-            where += f" (column {position + 1})" if where else f"column {position + 1}"
-        super().__init__(message, file=file, where=where or None)
+        self.parameter: str | None = None
+        super().__init__(message, file=file, where=self._where(None))
 
-    def describe(self) -> str:
-        text = super().describe()
+    def _where(self, lang: str | None) -> str | None:
+        where = place("rule", self.rule, lang) if self.rule else ""
+        if self.position is not None:
+            col = place("column", self.position + 1, lang)
+            where += f" ({col})" if where else col
+        if self.parameter is not None:
+            where = ", ".join(p for p in (where, place("parameter", self.parameter, lang)) if p)
+        return where or None
+
+    def located(self, lang: str | None) -> str | None:
+        return self._where(lang) if lang in ("vi", "en") else self.where
+
+    def describe(self, lang: str | None = None) -> str:
+        text = super().describe(lang)
         if self.expression is not None and self.position is not None:
             text += f"\n    {self.expression}\n    {' ' * self.position}^"
         return text
@@ -88,7 +143,7 @@ class ParameterError(RuleError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Text,
         *,
         file: str | None = None,
         rule: str | None = None,
@@ -96,10 +151,10 @@ class ParameterError(RuleError):
         position: int | None = None,
         expression: str | None = None,
     ) -> None:
-        self.parameter = parameter
         super().__init__(message, file=file, rule=rule, position=position, expression=expression)
         if parameter is not None:
-            self.where = ", ".join(p for p in (self.where, f"parameter '{parameter}'") if p)
+            self.parameter = parameter
+            self.where = self._where(None)
             self.args = (self.describe(),)
 
 

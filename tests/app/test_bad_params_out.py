@@ -46,7 +46,7 @@ def params_refused(capsys, tmp_path: Path, content: str, *needles: str, paramete
     assert list(tmp_path.iterdir()) == [f]  # no temporary file beside the output either
     assert str(f) in err
     if parameter is not None:
-        assert f"parameter '{parameter}'" in err, err
+        assert f"tham số '{parameter}'" in err, err
     for needle in needles:
         assert needle in err, err
     with pytest.raises(ParameterError) as info:

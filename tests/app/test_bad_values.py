@@ -29,6 +29,12 @@ def refused(capsys, tmp_path: Path, name: str, content: str, *needles: str, enti
                  "--out", str(out_file)])
     out, err = capsys.readouterr()
     assert code == 2, err
+    if entity is not None:  # Vietnamese by default: the place words are Vietnamese
+        assert f"đối tượng '{entity}'" in err, err
+    # the needles below are the English wording (--lang en)
+    assert main(["evaluate", str(f), "--pack", DEMO, "--date", "2025-12-31", "--format", "json",
+                 "--out", str(out_file), "--lang", "en"]) == 2
+    out, err = capsys.readouterr()
     assert "Traceback" not in out + err
     assert out == ""
     assert not out_file.exists()
@@ -99,7 +105,7 @@ def test_keep_going_sets_the_entity_with_a_bad_input_aside(capsys, tmp_path):
 
 def test_negative_count_field(capsys, tmp_path):
     refused(capsys, tmp_path, "f.yaml", "kind: school\nid: t\nstaff: [{id: a, years: [{year: 2025, absent_days: -3}]}]\n",
-            "greater than or equal to 0", entity="t/a", field="staff[0].years[0].absent_days")
+            "must be at least 0", entity="t/a", field="staff[0].years[0].absent_days")
 
 
 @pytest.mark.parametrize("text", [".inf", "-.inf", ".nan"])
@@ -203,3 +209,17 @@ def test_count_input_must_be_a_whole_number(capsys, tmp_path, value):
     refused(capsys, tmp_path, "f.yaml", f"kind: school\nid: t\ninputs: {{provincial_topics: {value}}}\n",
             "số lượng phải là số nguyên không âm", "a count must be a whole number", entity="t",
             field="inputs.provincial_topics")
+
+
+def test_messages_follow_the_language_asked_for(capsys, tmp_path: Path):
+    """Issue 15: Vietnamese by default, English with --lang en, the expected form named in both."""
+    f = tmp_path / "f.yaml"
+    f.write_text("kind: school\nid: s\nname: S\ndossier_date: 2025-13-01\n", encoding="utf-8")
+    assert main(["evaluate", str(f), "--pack", DEMO]) == 2
+    vi = capsys.readouterr().err
+    assert "đối tượng 's', trường 'dossier_date': không phải ngày hợp lệ ('2025-13-01'); dùng YYYY-MM-DD hoặc dd/mm/yyyy" in vi
+    assert "entity" not in vi and "valid date" not in vi
+    assert main(["evaluate", str(f), "--pack", DEMO, "--lang", "en"]) == 2
+    en = capsys.readouterr().err
+    assert "entity 's', field 'dossier_date': not a valid date ('2025-13-01'); use YYYY-MM-DD or dd/mm/yyyy" in en
+    assert "đối tượng" not in en

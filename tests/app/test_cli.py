@@ -51,7 +51,7 @@ def test_bad_facts_exit_2_and_no_output_file(tmp_path, capsys):
     target = tmp_path / "report.json"
     code, out, err = run(capsys, "evaluate", str(bad), "--pack", str(ROOT / "rules" / "demo"), "--out", str(target))
     assert code == 2 and out == ""
-    assert "bad.yaml" in err and "entity 'x'" in err and "dossier_date" in err
+    assert "bad.yaml" in err and "đối tượng 'x'" in err and "dossier_date" in err
     assert not target.exists()
 
 
@@ -60,7 +60,7 @@ def test_nested_entity_and_field_path_are_named(tmp_path, capsys):
     bad.write_text("kind: school\nid: s1\nstaff:\n  - {id: a1, years: [{year: 2024, rating: giỏi}]}\n",
                    encoding="utf-8")
     code, _, err = run(capsys, "evaluate", str(bad), "--pack", str(ROOT / "rules" / "demo"))
-    assert code == 2 and "entity 's1/a1'" in err and "staff[0].years[0].rating" in err
+    assert code == 2 and "đối tượng 's1/a1'" in err and "staff[0].years[0].rating" in err
 
 
 def test_bad_pack_exit_2(tmp_path, capsys):
@@ -76,7 +76,7 @@ def test_wrong_input_type_is_refused_and_keep_going_evaluates_the_others(tmp_pat
     bad.write_text("kind: school\nid: s1\ninputs: {lecturer_share: 'nhiều'}\n", encoding="utf-8")
     code, out, err = run(capsys, "evaluate", str(bad), DEMO[0], "--pack", DEMO[2], "--date", "2025-12-31")
     assert code == 2 and out == ""
-    assert "entity 's1', field 'inputs.lecturer_share'" in err and "a share must be a number" in err
+    assert "đối tượng 's1', trường 'inputs.lecturer_share'" in err and "a share must be a number" in err
     code, out, err = run(capsys, "evaluate", str(bad), DEMO[0], "--pack", DEMO[2], "--date", "2025-12-31",
                          "--keep-going")
     assert code == 2 and "inputs.lecturer_share" in err

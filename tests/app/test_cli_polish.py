@@ -75,7 +75,7 @@ def test_stdin_dash_reads_yaml_and_json(monkeypatch, capsys):
     assert code == 0 and "demo_a" in [e["id"] for e in json.loads(out)["entities"]]
     monkeypatch.setattr(sys, "stdin", io.StringIO('{"kind": "school", "id": "x", "nope": 1}'))
     code, out, err = run(capsys, "evaluate", "-", "--pack", "demo", "--date", "2025-12-31")
-    assert code == 2 and out == "" and "<stdin>: entity 'x', field 'nope'" in err
+    assert code == 2 and out == "" and "<stdin>: đối tượng 'x', trường 'nope'" in err
 
 
 def test_progress_bar_only_on_a_terminal(monkeypatch, capsys):

@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run(args)
     except ChuanError as exc:
-        print(f"chuan: {exc.describe()}", file=sys.stderr)
+        print(f"chuan: {exc.describe(getattr(args, 'lang', 'vi'))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130

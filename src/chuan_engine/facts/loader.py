@@ -10,8 +10,9 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from ..errors import FactsError
+from ..errors import FactsError, Text
 from ..yamlio import pydantic_location, read_data
+from .messages import validation_text
 from .models import (
     Cluster,
     Entity,
@@ -41,13 +42,13 @@ _FIELDS = sorted({name for model in (School, Unit, Staff, Cluster, SchoolYear, U
                   for name in model.model_fields})
 
 
-def _unknown_field(name: object) -> str:
+def _unknown_field(name: object) -> Text:
     """'trường không có trong mẫu dữ kiện / unknown field', with the nearest known field when one is close."""
-    msg = "trường không có trong mẫu dữ kiện / unknown field"
     close = difflib.get_close_matches(str(name), _FIELDS, n=1, cutoff=0.75)
     if close:
-        msg += f"; có phải là '{close[0]}'? / did you mean '{close[0]}'?"
-    return msg
+        return Text(f"trường không có trong mẫu dữ kiện; có phải là '{close[0]}'?",
+                    f"unknown field; did you mean '{close[0]}'?")
+    return Text("trường không có trong mẫu dữ kiện", "unknown field")
 
 
 def _files(paths: Iterable[str | Path]) -> list[Path]:
@@ -56,12 +57,12 @@ def _files(paths: Iterable[str | Path]) -> list[Path]:
         if p.is_dir():
             found = sorted(f for f in p.rglob("*") if f.suffix.lower() in SUFFIXES and f.is_file())
             if not found:
-                raise FactsError("folder holds no .yaml/.yml/.json facts", file=str(p))
+                raise FactsError(Text("thư mục không có tệp dữ kiện .yaml/.yml/.json", "folder holds no .yaml/.yml/.json facts"), file=str(p))
             out.extend(found)
         elif p.is_file():
             out.append(p)
         else:
-            raise FactsError("no such file or folder", file=str(p))
+            raise FactsError(Text("không có tệp hay thư mục này", "no such file or folder"), file=str(p))
     return out
 
 
@@ -72,16 +73,16 @@ def _entities_in(data: Any, file: str) -> list[dict[str, Any]]:
         items = data.get("entities") or []
         extra = set(data) - {"entities", "schema_version"}
         if extra:
-            raise FactsError(f"unexpected top-level keys {sorted(extra)}", file=file)
+            raise FactsError(Text(f"khóa cấp ngoài cùng không hợp lệ {sorted(extra)}", f"unexpected top-level keys {sorted(extra)}"), file=file)
         if data.get("schema_version", "1") != "1":
-            raise FactsError(f"unsupported schema_version {data.get('schema_version')!r}", file=file)
+            raise FactsError(Text(f"schema_version không được hỗ trợ {data.get('schema_version')!r}", f"unsupported schema_version {data.get('schema_version')!r}"), file=file)
     elif isinstance(data, dict):
         items = [data]
     else:
-        raise FactsError("expected an entity, a list of entities, or {entities: [...]}", file=file)
+        raise FactsError(Text("cần một đối tượng, một danh sách đối tượng, hoặc {entities: [...]}", "expected an entity, a list of entities, or {entities: [...]}"), file=file)
     for i, item in enumerate(items):
         if not isinstance(item, dict):
-            raise FactsError(f"entry {i} is not a mapping", file=file)
+            raise FactsError(Text(f"mục {i} không phải một bản ghi (khóa: giá trị)", f"entry {i} is not a mapping"), file=file)
     return items
 
 
@@ -105,17 +106,8 @@ def parse_entity(item: dict[str, Any], file: str | None = None) -> School | Clus
                 break
             if isinstance(node, dict) and "id" in node and node is not item:
                 entity = f"{item.get('id', '?')}/{node['id']}"
-        msg = err["msg"]
-        if err["type"] == "missing" and not loc:
-            msg = "missing 'kind' (school, cluster, unit or staff)"
-        elif err["type"] == "union_tag_not_found":
-            msg = "missing 'kind' (school, cluster, unit or staff)"
-        elif err["type"] == "union_tag_invalid":
-            msg = f"unknown 'kind' {item.get('kind')!r} (school, cluster, unit or staff)"
-        elif err["type"] == "value_error" and "error" in err.get("ctx", {}):
-            msg = str(err["ctx"]["error"])  # our own message, without pydantic's "Value error, "
-        elif err["type"] == "extra_forbidden" and loc:
-            msg = _unknown_field(loc[-1])
+        msg = _unknown_field(loc[-1]) if err["type"] == "extra_forbidden" and loc else \
+            validation_text({**err, "loc": tuple(loc)}, item.get("kind"))
         raise FactsError(msg, file=file, entity=entity, field=path or None) from None
 
 
@@ -169,7 +161,7 @@ def _admit(parse: Callable[[], School | Cluster | Staff | Unit], file: str, keep
     try:
         e = parse()
         if e.id in origin:
-            raise FactsError(f"duplicate entity id (first in {origin[e.id]})", file=file, entity=e.id)
+            raise FactsError(Text(f"mã đối tượng trùng (lần đầu ở {origin[e.id]})", f"duplicate entity id (first in {origin[e.id]})"), file=file, entity=e.id)
     except FactsError as exc:
         if not keep_going:
             raise

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ChuanError, FactsError
+from ..errors import ChuanError, FactsError, Text
 from . import cells
 from .headers import Column, Frame, is_ignored_sheet, match_column, match_frame
 from .vocab import ascii_key
@@ -27,17 +27,22 @@ EXCEL_INSTALL = "pip install openpyxl  (hoặc / or: pip install chuan-engine)"
 class SheetError(FactsError):
     """A bad cell, row or sheet, located as the spreadsheet numbers it (rows from 1, the header's name)."""
 
-    def __init__(self, message: str, *, file: str | None, sheet: str, row: int | None = None,
+    def __init__(self, message: str | Text, *, file: str | None, sheet: str, row: int | None = None,
                  column: str | None = None, letter: str | None = None, entity: str | None = None) -> None:
         self.entity = entity
         self.field = column
-        self.sheet, self.row, self.column = sheet, row, column
-        where = f"Sheet {sheet}"
-        if row is not None:
-            where += f", dòng {row}"
-        if column is not None:
-            where += f", cột {column}" + (f" ({letter})" if letter else "")
-        ChuanError.__init__(self, message, file=file, where=where)
+        self.sheet, self.row, self.column, self.letter = sheet, row, column, letter
+        ChuanError.__init__(self, message, file=file, where=self.located("vi"))
+
+    def located(self, lang: str | None) -> str | None:
+        """As Excel shows it: "Sheet Cán bộ, dòng 14, cột Ngày tuyển dụng (F)" (English: row, column)."""
+        row_word, col_word = ("row", "column") if lang == "en" else ("dòng", "cột")
+        where = f"Sheet {self.sheet}"
+        if self.row is not None:
+            where += f", {row_word} {self.row}"
+        if self.column is not None:
+            where += f", {col_word} {self.column}" + (f" ({self.letter})" if self.letter else "")
+        return where
 
 
 class MissingDependencyError(ChuanError):
