@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,9 +20,10 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..lang import ast
-from ..lang.ops import FUNCTIONS, Form, GapShape, Law, Op, Tally
+from ..lang.ops import Form, GapShape, Law, Op, Tally
 from ..lang.types import BOOL, DATE
 from ..pack.plan import Plan
+from ..run.interpreter import Walk, evaluate
 from .cols import (
     Col,
     NotVectorisable,
@@ -40,8 +42,6 @@ from .cols import (
 )
 from .tables import Rec, Rel, Table, ranges
 
-Value = Col | Rec | Rel
-
 
 @dataclasses.dataclass
 class PartCols:
@@ -52,6 +52,22 @@ class PartCols:
     n: np.ndarray
     d: np.ndarray
     k: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class Lits:
+    """A list of literals, the right side of ``x in ['a', 'b']`` (the only list literal vectorised)."""
+
+    items: tuple[Any, ...]
+
+
+Value = Col | Rec | Rel | Lits
+
+
+def _col(c: Value, what: str) -> Col:
+    if not isinstance(c, Col):
+        raise NotVectorisable(what)
+    return c
 
 
 def _bool(c: Value, what: str) -> Col:
@@ -136,12 +152,18 @@ class Vectoriser:
         return out
 
     def ev(self, node: ast.Node, table: Table) -> Value:
-        key = (id(table), self.shape(node))
+        """The column of an expression over a table (run/interpreter.py walks the tree)."""
+        return evaluate(self, node, table)
+
+    def around(self, node: ast.Node, t: Table, ranged: bool, walk: Walk[Value, Table]) -> Value:
+        """Each subexpression once per table, by its shape. A column keeps its range bounds (``rng``)
+        wherever it goes: only comparisons read them, so ``ranged`` changes nothing here."""
+        key = (id(t), self.shape(node))
         hit = self._cache.get(key)
         if hit is None:
-            hit = getattr(self, "_e_" + type(node).__name__)(node, table)
+            hit = walk(self, node, t)
             self._cache[key] = hit
-            self._keep.append(table)
+            self._keep.append(t)
         return hit
 
     def _operands(self, node: ast.Binary, t: Table, supplied: np.ndarray) -> PartCols | None:
@@ -152,13 +174,20 @@ class Vectoriser:
         return None
 
     # -- leaves -------------------------------------------------------------------
-    def _e_Literal(self, node: ast.Literal, t: Table) -> Value:
+    def literal(self, node: ast.Literal, t: Table) -> Value:
         return const(node.value, t.n)
 
-    def _e_ListLit(self, node: ast.ListLit, t: Table) -> Value:
-        raise NotVectorisable("a list literal outside 'in'")
+    def list_of(self, node: ast.ListLit, t: Table, items: list[Value]) -> Value:
+        """Only ``x in [literals]`` is vectorised: the values are kept for ``membership``, every other
+        operation refuses them."""
+        if not all(isinstance(it, ast.Literal) for it in node.items):
+            raise NotVectorisable("a list literal of non-literals")
+        return Lits(tuple(it.value for it in node.items if isinstance(it, ast.Literal)))
 
-    def param(self, name: str, t: Table) -> Col:
+    def param(self, node: ast.Param, t: Table) -> Value:
+        return self.parameter(node.name, t)
+
+    def parameter(self, name: str, t: Table) -> Col:
         """A dated parameter at each row's date; a date with no value is an error on that row."""
         key = (id(t), "$" + name)
         hit = self._vars.get(key)
@@ -195,10 +224,7 @@ class Vectoriser:
         arr = np.array(vals, dtype=object)[inv] if t.n else np.zeros(0, dtype=object)
         return Col("str", arr, known, err)
 
-    def _e_Param(self, node: ast.Param, t: Table) -> Value:
-        return self.param(node.name, t)
-
-    def _e_RuleRef(self, node: ast.RuleRef, t: Table) -> Value:
+    def rule_ref(self, node: ast.RuleRef, t: Table) -> Value:
         versions = self.pack.versions(node.name)
         n = t.n
         v = np.zeros(n, dtype=bool)
@@ -218,10 +244,11 @@ class Vectoriser:
             todo &= ~covers
         return Col("bool", v, k, err)
 
-    def _e_Name(self, node: ast.Name, t: Table) -> Value:
-        return self.name(node.name, t)
+    def name(self, node: ast.Name, t: Table) -> Value:
+        return self.named(node.name, t)
 
-    def name(self, name: str, t: Table) -> Value:
+    def named(self, name: str, t: Table) -> Col | Rec | Rel:
+        """A variable, a field, the evaluation year or date, or a link of the table's kind."""
         if (t.kind, name) in self.pack.variables:
             return self.variable(name, t)
         col = t.field(name)
@@ -277,15 +304,14 @@ class Vectoriser:
         return out
 
     # -- structure ---------------------------------------------------------------
-    def _e_Attr(self, node: ast.Attr, t: Table) -> Value:
-        obj = self.ev(node.obj, t)
+    def attr(self, node: ast.Attr, t: Table, obj: Value) -> Value:
         if isinstance(obj, Col):
             if obj.k.any():
                 raise NotVectorisable(f"'.{node.name}' on a {obj.t}")
             return unknown(t.n)
         if not isinstance(obj, Rec):
             raise NotVectorisable(f"'.{node.name}' on a list")
-        target = self.name(node.name, obj.table)
+        target = self.named(node.name, obj.table)
         if isinstance(target, Col):
             out = gather(target, obj.idx, obj.k)
             out.err = merge_err(obj.err, out.err)
@@ -305,46 +331,43 @@ class Vectoriser:
         k = obj.k & (target.k[safe] if target.n else False)
         return Rel(target.table, t.n, k, p, child[pos])
 
-    def _e_Unary(self, node: ast.Unary, t: Table) -> Value:
-        if node.op == "not":
-            return k_not(_bool(self.ev(node.operand, t), "operand"))
-        v = self.ev(node.operand, t)
-        assert isinstance(v, Col)
-        return Col("num", -v.v.astype(float), v.k, v.err)
+    # -- operators ------------------------------------------------------------------
+    def negation(self, op: Op, node: ast.Unary, t: Table, v: Value) -> Value:
+        return k_not(_bool(v, "operand"))
 
-    def _e_Binary(self, node: ast.Binary, t: Table) -> Value:
-        op = node.op
-        if op in ("and", "or"):
-            left = _bool(self.ev(node.left, t), "left side")
-            right = _bool(self.ev(node.right, t), "right side")
-            return k_and(left, right) if op == "and" else k_or(left, right)
-        if op in ("in", "not in"):
-            return self._in(node, t)
-        a = self.ev(node.left, t)
-        b = self.ev(node.right, t)
-        if not isinstance(a, Col) or not isinstance(b, Col):
-            raise NotVectorisable(f"'{op}' on records or lists")
-        if op in ("+", "-", "*", "/"):
-            return arith(op, a, b)
-        return compare(op, a, b)
+    def negative(self, op: Op, node: ast.Unary, t: Table, v: Value) -> Value:
+        c = _col(v, "'-' of a record or list")
+        return Col("num", -c.v.astype(float), c.k, c.err)
 
-    def _in(self, node: ast.Binary, t: Table) -> Col:
-        a = self.ev(node.left, t)
+    def decides(self, a: Value, dominant: bool) -> bool:
+        """Columns evaluate both sides of and/or: some rows may be decided by the left side, not all."""
+        return False
+
+    def short_circuit(self, node: ast.Binary, t: Table, a: Value) -> Value:
+        raise AssertionError("columns never short-circuit")  # pragma: no cover - decides() is False
+
+    def logic(self, op: Op, node: ast.Binary, t: Table, a: Value, b: Value) -> Value:
+        left, right = _bool(a, "left side"), _bool(b, "right side")
+        return k_and(left, right) if node.op == "and" else k_or(left, right)
+
+    def arithmetic(self, op: Op, node: ast.Binary, t: Table, a: Value, b: Value) -> Value:
+        what = f"'{node.op}' on records or lists"
+        return arith(node.op, _col(a, what), _col(b, what))
+
+    def comparison(self, op: Op, node: ast.Binary, t: Table, a: Value, b: Value) -> Value:
+        what = f"'{node.op}' on records or lists"
+        return compare(node.op, _col(a, what), _col(b, what))
+
+    def membership(self, op: Op, node: ast.Binary, t: Table, a: Value, b: Value) -> Value:
         if not isinstance(a, Col):
             raise NotVectorisable("'in' on a record")
-        if isinstance(node.right, ast.ListLit):
-            items = []
-            for it in node.right.items:
-                if not isinstance(it, ast.Literal):
-                    raise NotVectorisable("a list literal of non-literals")
-                items.append(it.value)
+        if isinstance(b, Lits):
             hit = np.zeros(t.n, dtype=bool)
-            for x in items:
+            for x in b.items:
                 c = compare("==", a, const(x, t.n))
                 hit |= c.v & c.k
             out = hit if node.op == "in" else ~hit
             return Col("bool", out & a.k, a.k.copy(), a.err)
-        b = self.ev(node.right, t)
         if not isinstance(b, Col) or b.t not in ("strlist", "any"):
             raise NotVectorisable("'in' on a non-literal list")
         k = a.k & b.k
@@ -357,21 +380,10 @@ class Vectoriser:
         return Col("bool", out & k, k, merge_err(a.err, b.err))
 
     # -- calls ------------------------------------------------------------------
-    def _e_Call(self, node: ast.Call, t: Table) -> Value:
-        """A function call, by its entry in the operator table (lang/ops)."""
-        op = FUNCTIONS[node.func]
-        match op.form:
-            case Form.TALLY | Form.FOLD | Form.FILTER | Form.STREAK:
-                return self._aggregate(op, node, t)
-            case Form.FIRST_KNOWN | Form.BRANCH | Form.KNOWN:
-                return self._lazy(op, node, t)
-            case Form.WINDOW:
-                return self._window(op, node, t)
-        args = [self.ev(a, t) for a in node.args]
-        if not all(isinstance(a, Col) for a in args):
-            raise NotVectorisable(f"{op.name}() of records or lists")
-        cols: list[Col] = args  # type: ignore[assignment]
-        # the same fact (e.g. recruited_on) is read by many rules: compute once per table and column
+    def strict_call(self, op: Op, node: ast.Call, t: Table, args: list[Value]) -> Value:
+        """A function unknown when any argument is; the same fact (e.g. recruited_on) is read by many
+        rules, so it is computed once per table and argument columns."""
+        cols = [_col(a, f"{op.name}() of records or lists") for a in args]
         key = (id(t), f"{op.name}#" + ",".join(str(id(c)) for c in cols))
         hit = self._vars.get(key)
         if hit is None:
@@ -379,29 +391,27 @@ class Vectoriser:
             self._keep.append(cols)
         return hit
 
-    def _lazy(self, op: Op, node: ast.Call, t: Table) -> Col:
+    def lazy(self, op: Op, node: ast.Call, t: Table, arg: Callable[[int], Value]) -> Value:
         """coalesce / if / known: every argument is a column; the kernel combines their (v, k) pairs."""
         match op.form:
             case Form.FIRST_KNOWN:
-                cols = [self.ev(a, t) for a in node.args]
-                if not all(isinstance(c, Col) for c in cols):
-                    raise NotVectorisable("coalesce of records or lists")
-                return coalesce(cols)  # type: ignore[arg-type]
+                return coalesce([_col(arg(i), "coalesce of records or lists") for i in range(len(node.args))])
             case Form.BRANCH:
-                c = _bool(self.ev(node.args[0], t), "condition")
-                x, y = self.ev(node.args[1], t), self.ev(node.args[2], t)
+                c = _bool(arg(0), "condition")
+                x, y = arg(1), arg(2)
                 if not isinstance(x, Col) or not isinstance(y, Col):
                     raise NotVectorisable("if() of records or lists")
                 return where(c, x, y)
             case _:  # Form.KNOWN
-                z = self.ev(node.args[0], t)
+                z = arg(0)
+                if isinstance(z, Lits):
+                    raise NotVectorisable("a list literal outside 'in'")
                 v, k = op.column(z.k)
                 return Col("bool", v, k, z.err)
 
-    def _window(self, op: Op, node: ast.Call, t: Table) -> Value:
+    def window(self, op: Op, node: ast.Call, t: Table, coll: Value, n: Value) -> Value:
         """window(history, n): the history ranges narrowed to their last n rows (one row per year)."""
-        rel = self.ev(node.args[0], t)
-        n = self.ev(node.args[1], t)
+        rel = coll
         if not isinstance(rel, Rel) or rel.start is None or rel.end is None:
             raise NotVectorisable("window() over a list that is not a history")
         if not isinstance(n, Col) or n.t not in ("num", "any"):
@@ -430,35 +440,37 @@ class Vectoriser:
             return Col("bool", out & k, k, err)
         return Col("num", np.where(k, out.astype(float), np.nan), k, err)
 
-    def _aggregate(self, op: Op, node: ast.Call, t: Table) -> Value:
+    def aggregate(self, op: Op, node: ast.Call, t: Table, coll: Value, each: Callable[[Table], Value] | None,
+                  cap: Callable[[], Value] | None) -> Value:
+        """count/share/any/all/sum/min/max/filter/streak over (parent, child) pairs or history ranges."""
         f = op.name
-        rel = self.ev(node.args[0], t)
+        rel = coll
         if isinstance(rel, Col):
             if not rel.k.any():
                 return unknown(t.n, "bool" if op.signature.returns is BOOL else "num")
             raise NotVectorisable(f"{f}() of a non-list")
         if not isinstance(rel, Rel):
             raise NotVectorisable(f"{f}() of a record")
-        if len(node.args) == 1:  # count(list): every element counts
+        if each is None:  # count(list): every element counts
             g = _Groups(rel, ranges=False)
             v, kn, _ = op.column(Tally(g.total.astype(float), 0, 0, g.total))
             return Col("num", v, rel.k & kn, rel.err)
-        c = self.ev(node.args[1], rel.table)
+        c = each(rel.table)
         if not isinstance(c, Col):
             raise NotVectorisable(f"{f}() of records or lists")
         if op.form is Form.STREAK:
             if rel.start is None or rel.end is None:
                 raise NotVectorisable("streak() over a list that is not a history")
             c = _bool(c, "streak condition")
-            cap: list[np.ndarray] = []
+            years: list[np.ndarray] = []
             cap_err = None
-            if len(node.args) == 3:  # the years needed, read at the row (§8a.7)
-                n = self.ev(node.args[2], t)
+            if cap is not None:  # the years needed, read at the row (§8a.7)
+                n = cap()
                 if not isinstance(n, Col) or n.t not in ("num", "any"):
                     raise NotVectorisable("streak() with a non-numeric n")
-                cap = [n.v.astype(float), n.k]
+                years = [n.v.astype(float), n.k]
                 cap_err = n.err
-            v, kn = op.column(rel.start, rel.end, c.v.astype(bool), c.k, *cap)
+            v, kn = op.column(rel.start, rel.end, c.v.astype(bool), c.k, *years)
             return Col("num", v, rel.k & kn, merge_err(merge_err(rel.err, _range_err(rel, c.err)), cap_err))
         g = _Groups(rel, ranges=rel.start is not None and op.form is not Form.FILTER)
         e = g.elements(c)
@@ -486,7 +498,6 @@ class Vectoriser:
         if bounds is not None:  # count / share with unknown elements: a range where the list is known (issue 12)
             bounds = (np.where(known, bounds[0], np.nan), np.where(known, bounds[1], np.nan))
         return Col("bool" if op.signature.returns is BOOL else "num", v, known & kn, err, rng=bounds)
-
 
     def _record_tally(self, op: Op, node: ast.Call, t: Table, n_true: np.ndarray, total: np.ndarray) -> None:
         """Keep a count's or share's numerator and denominator for the gap analysis (``parts``)."""

@@ -150,7 +150,7 @@ class RuleRunner:
                 arr[app_unk] = UNK
                 mg = np.full(n, np.nan)
                 if name is not None:
-                    p = lv_threshold[lv] = self.vec.param(name, t)
+                    p = lv_threshold[lv] = self.vec.parameter(name, t)
                     err = merge_err(err, p.err, active)
                     cmpc = compare(rule.op, m, p)
                     oc = np.where(cmpc.k, np.where(cmpc.v, PASS, FAIL), UNK).astype(np.int8)  # ranges too
