@@ -256,7 +256,7 @@ class Speaker:
                 except ChuanError:
                     return f"${name}"
             case ast.RuleRef(name=name):
-                return self.w(f"đạt {self.title(name)}", f"{self.title(name)}")
+                return self.w(f"đạt {self.title(name)}", f"meeting {self.title(name)}")
             case ast.Unary(op="not", operand=inner):
                 return self.w("không ", "not ") + self.phrase(inner, kind, text)
             case ast.Binary(op="and", left=ast.Param() as p, right=b) if self.flag(p) is True:
@@ -311,7 +311,7 @@ class Speaker:
             case "count":
                 return self.w(f"Số {coll_word} {cond}".rstrip(), f"Number of {coll_word} {cond}".rstrip())
             case "streak":
-                return self.w(f"Số năm liên tục {cond}", f"Consecutive years {cond}")
+                return self.w(f"Số năm liên tục {cond}", f"Consecutive years with {cond}")
             case "any":
                 return self.w(f"Có {coll_word} {cond}", f"Some {coll_word} {cond}")
             case "all":
@@ -382,8 +382,8 @@ class Speaker:
         match node:
             case ast.Binary(op="and" | "or" as op):
                 parts = self.chain(node, step, op)
-                head = self.w("Cần đủ các điều kiện", "All of") if op == "and" else self.w(
-                    "Cần một trong các điều kiện", "One of")
+                head = self.w("Cần đủ các điều kiện", "All of the following") if op == "and" else self.w(
+                    "Cần một trong các điều kiện", "One of the following")
                 verdict = self.verdict(out or Outcome.unknown)
                 return Sentence(f"{head} — {verdict}", out, tuple(
                     self.say(n, s, kind, text, depth + 1) for n, s in parts))
@@ -529,7 +529,7 @@ class Speaker:
             now, broken = self.value(sa.value), sa.detail.get("broken_by")
             return self.w(f"cần {self.value(t)} năm liên tục {cond} (hiện {now}"
                           + (f", chuỗi dừng ở năm {broken})" if broken else ")"),
-                          f"needs {self.value(t)} consecutive years {cond} (now {now}"
+                          f"needs {self.value(t)} consecutive years with {cond} (now {now}"
                           + (f", broken in {broken})" if broken else ")"))
         v = sa.value
         if op in (">=", ">") and isinstance(v, int) and not isinstance(v, bool) and isinstance(t, int | float):
