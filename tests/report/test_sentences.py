@@ -82,6 +82,27 @@ def test_cb_01_grassroots_fighter_fails_on_rating_initiatives_and_research(thi_d
                      "not met, 1 short")
 
 
+def test_unknown_names_the_missing_fact(thi_dua):
+    # phong_qlkh: cb_thieu_du_lieu_2024 has no record for 2024, so its discipline is unknown; the other 6 members
+    # have none: "no member warned" is undecided (the verdict is unknown, not fail).
+    vi = _said(thi_dua, "phong_qlkh", "thi_dua.tap_the_lao_dong_tien_tien", "vi")
+    assert vi[0] == "Tập thể lao động tiên tiến — chưa đủ dữ liệu"
+    assert ("  Không có thành viên nào có hình thức kỷ luật từ Cảnh cáo trở lên: chưa có dữ liệu về hình thức kỷ luật "
+            "của 1 thành viên — chưa đủ dữ liệu") in vi
+    en = _said(thi_dua, "phong_qlkh", "thi_dua.tap_the_lao_dong_tien_tien", "en")
+    assert ("  No members with disciplinary measure of Warning or above: no data on disciplinary measure for 1 members "
+            "— insufficient data") in en
+
+
+def test_a_step_it_cannot_phrase_reads_as_its_text(thi_dua):
+    from chuan_engine.report.trace import Step
+
+    speaker = Speaker(thi_dua.pack, thi_dua.as_of, "vi")
+    odd = Step("frobnicate(x) >> 3", False, [Step("x", 1)])
+    assert speaker.say(speaker.tree(odd.text), odd, "staff", odd.text).text == "frobnicate(x) >> 3 — chưa đạt"
+    assert speaker.lacks(None, odd, "staff", odd.text) == []
+
+
 def test_sentences_carry_no_rule_code(thi_dua):
     # The complaint: "Vì sao?" showed `@lao_dong_tien_tien and (rating == 'hoan_thanh_xuat_sac' or …)`.
     for lang in ("vi", "en"):

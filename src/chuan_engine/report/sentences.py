@@ -353,7 +353,10 @@ class Speaker:
         d = step.detail
         if isinstance(node, ast.Call) and node.args and d.get("unknown"):
             elem = self.element_kind(node.args[0], kind)
-            cond = self.phrase(node.args[1], elem, text) if len(node.args) > 1 else ""
+            read = node.args[1] if len(node.args) > 1 else node.args[0]
+            if isinstance(read, ast.Binary) and read.op in NEED:
+                read = read.left  # the fact a comparison reads is what is missing: 'hình thức kỷ luật'
+            cond = self.phrase(read, elem, text)
             coll = self.phrase(node.args[0], kind, text)
             return self.w(f"chưa có dữ liệu về {cond} của {d['unknown']} {coll}",
                           f"no data on {cond} for {d['unknown']} {coll}")
