@@ -161,7 +161,7 @@ def test_json_contract_documents_every_key(demo_pack, demo_facts) -> None:
     text = (DOCS / "json_contract.md").read_text(encoding="utf-8")
     undocumented = sorted(k for k in keys - data_ids if f"`{k}`" not in text)
     assert undocumented == []
-    assert '`schema_version` | string | `"1.0"`' in text
+    assert '`schema_version` | string | `"1.1"`' in text
 
 
 def test_authoring_cookbook_pack(tmp_path: Path, demo_facts) -> None:

@@ -17,7 +17,7 @@ def report(demo_pack, demo_facts):
 
 def test_json_contract(report):
     data = json.loads(report.to_json())
-    assert data["schema_version"] == SCHEMA_VERSION == "1.0"
+    assert data["schema_version"] == SCHEMA_VERSION == "1.1"
     assert data["pack"] == {"id": "demo", "version": "1.0.0", "title": "Bộ quy tắc minh họa (trường chuẩn và thi đua)"}
     assert data["as_of"] == "2025-12-31"
     ids = [e["id"] for e in data["entities"]]

@@ -88,7 +88,7 @@ def test_kind_sheets_hold_only_rules_in_force_with_reasons(thi_dua_book: Path) -
     assert len([r for r in staff if r["Mã"] == "cb_01"]) == 7
     assert "Không áp dụng" not in {r["Kết quả"] for r in staff if r["Mã"] != "cb_moi_2024"}
     failed = next(r for r in staff if r["Mã"] == "cb_khien_trach_2023" and r["Nội dung"] == "Lao động tiên tiến")
-    assert failed["Kết quả"] == "Không đạt" and "discipline" in failed["Lý do"]
+    assert failed["Kết quả"] == "Không đạt" and "hình thức kỷ luật" in failed["Lý do"]  # the reason in words (issue 14)
 
 
 def test_formats_frozen_header_filter_and_print(thi_dua_book: Path) -> None:

@@ -29,6 +29,7 @@ from ..report.common import fmt_date
 from ..report.gap_text import INCREASING, Gap
 from ..report.outcome import MeasureParts, Outcome, RuleResult
 from ..report.results import SCHEMA_VERSION
+from ..report.sentences import Speaker
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -232,13 +233,30 @@ def _entity_gaps(report: Report, e: Any, lang: str) -> dict[str, Any]:
             "headline": s.get("headline_" + lang, s.get("headline_vi")), "levels": levels}
 
 
+def _title_gaps(report: Report, e: Any, lang: str, speaker: Speaker) -> dict[str, Any]:
+    """For a person or unit (no levels): per title or reward not reached, what it still lacks, in words."""
+    s = e.summary
+    items = []
+    for r in e.results:
+        if r.outcome not in (Outcome.failed, Outcome.unknown):
+            continue
+        items.append({"rule": r.rule, "title": pick(r.title_vi, r.title_en, lang), "group": r.group,
+                      "outcome": r.outcome.value, "provenance": r.provenance.value, "citation": r.citation.short(),
+                      "lacks": speaker.lacking(r, e.kind)})
+    return {"id": e.id, "kind": e.kind, "name": e.name, "error": e.error, "verdict": s.get("verdict"),
+            "verdict_text": s.get("verdict_" + lang, s.get("verdict_vi")),
+            "headline": s.get("headline_" + lang, s.get("headline_vi")), "levels": {}, "titles": items}
+
+
 def gaps_dict(report: Report, lang: str | None = None) -> dict[str, Any]:
-    """JSON-ready gap report for every entity evaluated against levels (schools under 11-QĐ/TW)."""
+    """JSON-ready gap report: per level for entities graded against levels (schools under 11-QĐ/TW), per title
+    not reached for the others (people and units under thi đua: ``titles``, each with what it ``lacks``)."""
 
     lang = lang or report.lang
     h = report.pack.header
-    entities = [_entity_gaps(report, e, lang) for e in report.entities
-                if e.error is not None or report.pack.graded(e.kind)]
+    speaker = Speaker(report.pack, report.as_of, lang)
+    entities = [_entity_gaps(report, e, lang) if e.error is not None or report.pack.graded(e.kind)
+                else _title_gaps(report, e, lang, speaker) for e in report.entities]
     return {"schema_version": SCHEMA_VERSION, "kind": "gaps",
             "pack": {"id": h.id, "version": h.version, "title": pick(h.title_vi, h.title_en, lang)},
             "as_of": report.as_of.isoformat(), "lang": lang, "entities": entities}
@@ -274,7 +292,12 @@ def render_gaps(report: Report, lang: str | None = None) -> str:
         if ent["error"]:
             lines.append(f"  ⚠ {ent['error']}")
             continue
-        lines.append(f"  {ent['verdict_text']}: {ent['headline']}")
+        lines.append(f"  {ent['headline']}" if "titles" in ent else f"  {ent['verdict_text']}: {ent['headline']}")
+        for it in ent.get("titles", []):
+            mark = "?" if it["outcome"] == "unknown" else "✘"
+            flag = (" [TẠM THỜI]" if vi else " [PROVISIONAL]") if it["provenance"] == "provisional" else ""
+            lines.append(f"  {mark} {'Để đạt' if vi else 'To reach'} {it['title']}{flag}:")
+            lines.extend(f"        → {x}" for x in it["lacks"])
         for info in ent["levels"].values():
             head = "Để đạt" if vi else "To reach"
             if not info["items"]:

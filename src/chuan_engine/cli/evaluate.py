@@ -20,6 +20,8 @@ def register(sub: Any) -> None:
     ev = sub.add_parser("evaluate", help="đánh giá dữ kiện theo bộ quy tắc / evaluate facts")
     evaluation_args(ev, formats=["table", "json", "html", "xlsx", "docx"])
     ev.add_argument("--strict", action="store_true", help="exit 1 when any verdict fails")
+    ev.add_argument("--explain", choices=["text", "expr"], default="text",
+                    help="vì sao: câu chữ (text) hay biểu thức của quy tắc (expr) / why: sentences or rule expressions")
     gp = sub.add_parser("gaps", help="còn thiếu gì để đạt từng mức / what remains to reach each level")
     evaluation_args(gp, formats=["table", "json"])
 
@@ -32,13 +34,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         case "json":
             emit(report.to_json(), args.out)
         case "html":
-            emit(report.to_html(), args.out)
+            emit(report.to_html(explain=args.explain), args.out)
         case "xlsx":
             write_workbook(report, args.out, args.lang)
         case "docx":
             write_docx(report, args.out, args.lang)
         case _:
-            emit(report.to_table(width=table_width(args.out)) + extras_text(report, args.lang), args.out)
+            emit(report.to_table(width=table_width(args.out), explain=args.explain) + extras_text(report, args.lang),
+                 args.out)
     print_entity_errors(report)
     if report.errors:
         return 2

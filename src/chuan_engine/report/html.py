@@ -17,6 +17,7 @@ from ..i18n import pick, t
 from .common import citation_link, fmt_date, fmt_margin, fmt_threshold, fmt_value, indicator_number
 from .outcome import Outcome, RuleResult
 from .proposals import in_force
+from .sentences import Sentence, Speaker
 from .trace import Step, plain
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ _L: dict[str, dict[str, str]] = {
     "indicators": {"vi": "Kết quả từng quy tắc", "en": "Result of each rule"},
     "legend": {"vi": "Chú giải", "en": "Legend"},
     "why": {"vi": "Vì sao?", "en": "Why?"},
+    "expression": {"vi": "Biểu thức của quy tắc", "en": "Rule expressions"},
     "status": {"vi": "Trạng thái", "en": "Status"},
     "passed_of": {"vi": "Đạt / yêu cầu", "en": "Passed / required"},
     "chart": {"vi": "Biểu đồ", "en": "Chart"},
@@ -206,8 +208,25 @@ def _group_table(s: dict[str, Any], lang: str) -> str:
             + "</tbody></table>")
 
 
+def _sentences(s: Sentence) -> str:
+    kids = "".join(_sentences(c) for c in s.children)
+    cls = f" class='{s.outcome.value}'" if s.outcome is not None else ""
+    return f"<li{cls}>{escape(s.text)}" + (f"<ul>{kids}</ul>" if kids else "") + "</li>"
+
+
+def _why(r: RuleResult, lang: str, said: Sentence | None, explain: str) -> str:
+    """'Vì sao?': the sentences, with the expression form behind a toggle (open with ``explain='expr'``)."""
+    expr = f"<ul>{_explain(r.explanation)}</ul>"
+    if said is None:
+        return f"<details class='why' open><summary>{_l('why', lang)}</summary>{expr}</details>"
+    words = f"<ul class='sentences'>{''.join(_sentences(c) for c in said.children) or _sentences(said)}</ul>"
+    opened = " open" if explain == "expr" else ""
+    return (f"<details class='why' open><summary>{_l('why', lang)}</summary>{words}"
+            f"<details class='expr'{opened}><summary>{_l('expression', lang)}</summary>{expr}</details></details>")
+
+
 def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, str],
-         level_labels: dict[str, str] | None = None) -> str:
+         level_labels: dict[str, str] | None = None, said: Sentence | None = None, explain: str = "text") -> str:
     provisional = r.provenance.value == "provisional"
     flag = f" <span class='badge prov'>{escape(t('provisional', lang))}</span>" if provisional else ""
     extra = ""
@@ -223,7 +242,7 @@ def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, st
     if r.reason and r.outcome in (Outcome.not_applicable, Outcome.unknown) and not extra:
         extra = f"<br><small>{escape(t(r.reason, lang))}</small>"
     if r.explanation is not None and r.outcome in (Outcome.failed, Outcome.unknown):
-        extra += f"<details class='why' open><summary>{_l('why', lang)}</summary><ul>{_explain(r.explanation)}</ul></details>"
+        extra += _why(r, lang, said, explain)
     cells = "".join(
         f"<td class='{r.levels[lv].outcome.value}'>{escape(t(r.levels[lv].outcome.value, lang))}</td>"
         if lv in r.levels else "<td></td>" for lv in levels
@@ -293,7 +312,7 @@ def _quotas(report: Report, lang: str) -> str:
 
 
 def _entity_section(e: EntityReport, lang: str, report: Report | None = None,
-                    image: str | None = None) -> str:
+                    image: str | None = None, explain: str = "text") -> str:
     s = e.summary
     title = (escape(t(e.kind, lang)) + " " + escape(e.name or e.id)
              + (f" <small class='id'>{escape(e.id)}</small>" if e.name else ""))
@@ -332,7 +351,10 @@ def _entity_section(e: EntityReport, lang: str, report: Report | None = None,
                + "".join(f"<th{' class=screen' if i in screen_only else ''}>{escape(h)}</th>"
                          for i, h in enumerate(heads)) + "</tr></thead><tbody>")
     level_labels = {lv.id: pick(lv.label_vi, lv.label_en, lang) for lv in pack_levels}
-    out.extend(_row(r, lang, levels, group_labels, level_labels) for r in e.results if in_force(r))
+    speaker = Speaker(report.pack, report.as_of, lang) if report is not None else None
+    out.extend(_row(r, lang, levels, group_labels, level_labels,
+                    speaker.explain(r, e.kind) if speaker is not None else None, explain)
+               for r in e.results if in_force(r))
     out.append("</tbody></table></section>")
     return "".join(out)
 
@@ -364,7 +386,7 @@ def _legend(lang: str) -> str:
 
 
 def render_html(report: Report, lang: str = "vi", standalone: bool = True, *,
-                images: Mapping[str, str] | None = None) -> str:
+                images: Mapping[str, str] | None = None, explain: str = "text") -> str:
     """The report as HTML; ``images`` maps entity ids to ``data:image/png;base64,...`` charts to embed."""
     h = report.pack.header
     body = [f"<div class='chuan'><h1>{escape(pick(h.title_vi, h.title_en, lang))}</h1>",
@@ -372,7 +394,7 @@ def render_html(report: Report, lang: str = "vi", standalone: bool = True, *,
             f"{t('as_of', lang)}: {fmt_date(report.as_of, lang)}</p>", _legend(lang)]
     if len(report.entities) > 1:
         body.append(_overview(report, lang))
-    body.extend(_entity_section(e, lang, report, (images or {}).get(e.id)) for e in report.entities)
+    body.extend(_entity_section(e, lang, report, (images or {}).get(e.id), explain) for e in report.entities)
     body.append(_ledger(report, lang) + _quotas(report, lang))
     body.append("</div>")
     inner = f"<style>{CSS}</style>" + "".join(body)

@@ -16,6 +16,7 @@ from ..lang.ops import EPS
 from ..pack.provenance import Provenance
 from .html import render_html
 from .outcome import Outcome, RuleResult
+from .sentences import Speaker
 from .table import render_table
 from .trace import plain
 from .verdict import eligibility_verdict, level_status, level_verdict
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from ..pack.plan import Plan
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: explanation_text (the explanation in sentences)
 
 
 @dataclass
@@ -146,7 +147,8 @@ def _level_summary(pack: Plan, results: list[RuleResult]) -> dict[str, Any]:
             "headline_en": head_en}
 
 
-def result_dict(r: RuleResult, lang: str) -> dict[str, Any]:
+def result_dict(r: RuleResult, lang: str, speaker: Speaker | None = None, kind: str = "") -> dict[str, Any]:
+    tree = speaker.explain(r, kind) if speaker is not None else None
     return {
         "rule": r.rule,
         "concept": r.concept,
@@ -168,6 +170,7 @@ def result_dict(r: RuleResult, lang: str) -> dict[str, Any]:
         "missing": r.missing,
         "gap": r.gap,
         "explanation": r.explanation.to_dict() if r.explanation is not None else None,
+        "explanation_text": "\n".join(tree.lines()) if tree is not None else None,
     }
 
 
@@ -205,6 +208,7 @@ class Report:
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         lang = lang or self.lang
         h = self.pack.header
+        speaker = Speaker(self.pack, self.as_of, lang)
         out: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "pack": {"id": h.id, "version": h.version, "title": pick(h.title_vi, h.title_en, lang)},
@@ -212,7 +216,7 @@ class Report:
             "lang": lang,
             "entities": [
                 {"id": e.id, "kind": e.kind, "name": e.name, "school": e.school, "error": e.error,
-                 "results": [result_dict(r, lang) for r in e.results], "summary": e.summary}
+                 "results": [result_dict(r, lang, speaker, e.kind) for r in e.results], "summary": e.summary}
                 for e in self.entities
             ],
         }
@@ -232,11 +236,12 @@ class Report:
 
         return summary_frame(self, lang or self.lang)
 
-    def to_table(self, lang: str | None = None, width: int = 120) -> str:
-        return render_table(self, lang or self.lang, width)
+    def to_table(self, lang: str | None = None, width: int = 120, explain: str = "text") -> str:
+        """``explain``: ``text`` (sentences) or ``expr`` (the rule expressions, for pack authors)."""
+        return render_table(self, lang or self.lang, width, explain)
 
-    def to_html(self, lang: str | None = None) -> str:
-        return render_html(self, lang or self.lang)
+    def to_html(self, lang: str | None = None, explain: str = "text") -> str:
+        return render_html(self, lang or self.lang, explain=explain)
 
     def _repr_html_(self) -> str:
         return render_html(self, self.lang, standalone=False)

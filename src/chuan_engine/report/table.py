@@ -8,6 +8,7 @@ from ..i18n import pick, t
 from .common import fmt_date, fmt_margin, fmt_threshold, fmt_value
 from .outcome import Outcome
 from .reasons import reasons
+from .sentences import Speaker
 
 if TYPE_CHECKING:
     from .results import Report
@@ -19,8 +20,10 @@ def _cut(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def render_table(report: Report, lang: str = "vi", width: int = 120) -> str:
+def render_table(report: Report, lang: str = "vi", width: int = 120, explain: str = "text") -> str:
+    """``explain``: why a condition failed in sentences (``text``) or as its expressions (``expr``)."""
     h = report.pack.header
+    speaker = Speaker(report.pack, report.as_of, lang)
     lines = [f"{t('pack', lang)}: {pick(h.title_vi, h.title_en, lang)} ({h.id} {h.version})",
              f"{t('as_of', lang)}: {fmt_date(report.as_of, lang)}", ""]
     for e in report.entities:
@@ -53,7 +56,7 @@ def render_table(report: Report, lang: str = "vi", width: int = 120) -> str:
             if r.outcome is Outcome.unknown and r.missing:
                 lines.append(f"      {t('missing', lang)}: {', '.join(r.missing[:6])}")
             if r.outcome is Outcome.failed and r.kind == "condition":
-                for why in reasons(r.explanation):
+                for why in (reasons(r.explanation) if explain == "expr" else speaker.why(r, e.kind)):
                     lines.append(f"      ✘ {why}")
             if r.gap and r.outcome is Outcome.failed:
                 lines.append(f"      → {r.gap.get('text_' + lang, r.gap.get('text_vi', ''))}")

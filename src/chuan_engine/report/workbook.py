@@ -22,6 +22,7 @@ from .formatting import EXCEL_DATE, EXCEL_INTEGER, EXCEL_NUMBER, EXCEL_PERCENT
 from .outcome import Outcome, RuleResult
 from .proposals import TitleList, in_force, proposal_lists
 from .reasons import reasons
+from .sentences import Speaker
 
 if TYPE_CHECKING:
     from .results import EntityReport, Report
@@ -173,9 +174,9 @@ def _share_format(r: RuleResult) -> str | None:
     return EXCEL_PERCENT if r.unit in ("ratio", "share") else None
 
 
-def _reason(r: RuleResult, lang: str) -> str:
-    if r.outcome is Outcome.failed:
-        return "; ".join(reasons(r.explanation))
+def _reason(r: RuleResult, lang: str, speaker: Speaker | None = None, kind: str = "") -> str:
+    if r.outcome is Outcome.failed:  # in sentences ('Xếp loại năm 2024: …; cần … — chưa đạt')
+        return "; ".join(speaker.why(r, kind) if speaker is not None else reasons(r.explanation))
     if r.outcome is Outcome.unknown and r.missing:
         return f"{t('missing', lang)}: {', '.join(r.missing)}"
     if r.reason:
@@ -242,6 +243,7 @@ def _kind_sheet(wb: Any, report: Report, kind: str, entities: list[EntityReport]
     sh = _Sheet(wb, sheet_title(label, used), f"{_l('rules_of', lang)} — {label}", subtitle, heads,
                 report.as_of, lang)
     names = {(e.kind, e.id): _name(e) for e in report.entities}
+    speaker = Speaker(report.pack, report.as_of, lang)
     for e in entities:
         if e.error is not None:
             sh.add([_name(e), "", "", t("error", lang), None, None, None, "", e.error, "", "", e.id, ""])
@@ -257,7 +259,8 @@ def _kind_sheet(wb: Any, report: Report, kind: str, entities: list[EntityReport]
             sh.add([_name(e), first, pick(r.title_vi, r.title_en, lang), t(r.outcome.value, lang), value,
                     threshold if isinstance(threshold, int | float) else fmt_threshold(r, lang),
                     r.margin if r.margin is not None and pct else (fmt_margin(r, lang) or None),
-                    _gap(r, lang), _reason(r, lang), t(r.provenance.value, lang), r.citation.short(), e.id, r.rule],
+                    _gap(r, lang), _reason(r, lang, speaker, e.kind), t(r.provenance.value, lang), r.citation.short(),
+                    e.id, r.rule],
                    [None, None, None, None, pct, pct, pct])
     sh.close()
 

@@ -63,6 +63,7 @@ RESULT: dict[str, Any] = {
         "missing": {"type": "array", "items": {"type": "string"}},
         "gap": _GAP,
         "explanation": {"anyOf": [{"$ref": "#/$defs/explanation"}, {"type": "null"}]},
+        "explanation_text": _TEXT_OR_NULL,  # since 1.1
     },
 }
 

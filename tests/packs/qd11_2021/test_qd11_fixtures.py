@@ -137,7 +137,7 @@ def test_cli_evaluate_json_follows_the_contract():
     out = _run("evaluate", "fixtures/schools", "--pack", "qd11_2021", "--date", "2025-06-30", "--format", "json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert data["schema_version"] == "1.0" and data["as_of"] == "2025-06-30"
+    assert data["schema_version"] == "1.1" and data["as_of"] == "2025-06-30"
     assert data["pack"]["id"] == "qd11_2021"
     ents = {e["id"]: e for e in data["entities"]}
     assert {k: ents[k]["summary"]["verdict"] for k in ents} == {

@@ -20,7 +20,7 @@ def test_json_2024_follows_contract_and_carries_ledger_and_quotas(capsys):
     code, out, _ = _run(capsys, "--year", "2024", "--format", "json")
     assert code == 0
     doc = json.loads(out)
-    assert doc["schema_version"] == "1.0" and doc["as_of"] == "2024-12-31"
+    assert doc["schema_version"] == "1.1" and doc["as_of"] == "2024-12-31"
     ents = {e["id"]: e for e in doc["entities"]}
     assert len([e for e in doc["entities"] if e["kind"] == "staff"]) == 60
     assert len([e for e in doc["entities"] if e["kind"] == "unit"]) == 8
