@@ -55,3 +55,25 @@ def test_a_table_of_names_per_title(document) -> None:
     signatures = document.tables[-1].rows[0].cells
     assert "NGƯỜI LẬP DANH SÁCH" in signatures[0].text and "(Ký, ghi rõ họ tên)" in signatures[1].text
     assert "CHỦ TỊCH HỘI ĐỒNG THI ĐUA, KHEN THƯỞNG" in signatures[1].text
+
+
+def _date_line(tmp_path: Path, facts: Path, *extra: str) -> str:
+    out = tmp_path / "de_nghi.docx"
+    code = main(["evaluate", str(facts), "--pack", "thi_dua", "--year", "2023", "--format", "docx",
+                 "--out", str(out), *extra])
+    assert code == 0
+    return next(p.text for p in docx.Document(str(out)).paragraphs if ", ngày " in p.text)
+
+
+def test_place_on_the_date_line_from_option_facts_or_blank(tmp_path: Path) -> None:
+    facts = ROOT / "fixtures/thi_dua/truong_chinh_tri_mau.yaml"
+    # --place wins; the administrative line is "<place>, ngày dd tháng m năm yyyy" (31/12 for --year 2023)
+    assert _date_line(tmp_path, facts, "--place", "Hà Nội") == "Hà Nội, ngày 31 tháng 12 năm 2023"
+    # without it, the school's province in the facts (the fixture's school has province: Mẫu)
+    assert _date_line(tmp_path, facts) == "Mẫu, ngày 31 tháng 12 năm 2023"
+    # no province in the facts: a dotted blank the office fills by hand
+    text = facts.read_text(encoding="utf-8")
+    assert "\n  province: Mẫu\n" in text
+    bare = tmp_path / "khong_tinh.yaml"
+    bare.write_text(text.replace("\n  province: Mẫu\n", "\n"), encoding="utf-8")
+    assert _date_line(tmp_path, bare) == "……………, ngày 31 tháng 12 năm 2023"

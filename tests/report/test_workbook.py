@@ -28,6 +28,7 @@ import pytest
 
 from chuan_engine import load_facts, load_pack
 from chuan_engine.cli import main
+from chuan_engine.facts.vocab import SHORT_TITLES
 from chuan_engine.report.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,8 +78,22 @@ def test_a_sheet_per_title_with_who_and_why(thi_dua_book: Path) -> None:
     cap_line = wb["Đề nghị Chiến sĩ thi đua cơ sở"]["C2"].value
     assert "floor(0.15 × 57) = 8" in cap_line
 
-    bo = next(n for n in wb.sheetnames if n.startswith("Đề nghị Chiến sĩ thi đua cấp b"))
-    assert [r["Mã"] for r in _table(wb[bo])[1]] == ["cb_chuoi_cstd"]
+    assert [r["Mã"] for r in _table(wb["Đề nghị CSTĐ cấp bộ, tỉnh"])[1]] == ["cb_chuoi_cstd"]
+
+
+def test_title_sheets_have_short_whole_names_unique_within_31_characters(thi_dua_book: Path) -> None:
+    # Excel refuses a sheet name over 31 characters; a cut name ("…") or a "(2)" suffix is unreadable,
+    # so every proposal sheet carries the short name of its title (SHORT_TITLES), whole.
+    for short in SHORT_TITLES.values():
+        assert len(f"Đề nghị {short['vi']}") <= 31 and len(f"Proposed {short['en']}") <= 31
+    wb = openpyxl.load_workbook(thi_dua_book)
+    names = wb.sheetnames
+    assert len({n.lower() for n in names}) == len(names)
+    assert all(len(n) <= 31 and "…" not in n and "(2)" not in n for n in names)
+    # 2023 in thi_dua: the individual and collective Bằng khen are two sheets, told apart by the short name
+    assert {"Đề nghị BK bộ, tỉnh (cá nhân)", "Đề nghị BK bộ, tỉnh (tập thể)"} <= set(names)
+    # the title row keeps the full official title
+    assert wb["Đề nghị CSTĐ cấp bộ, tỉnh"]["A1"].value.startswith("Danh sách đề nghị: Chiến sĩ thi đua cấp bộ")
 
 
 def test_kind_sheets_hold_only_rules_in_force_with_reasons(thi_dua_book: Path) -> None:

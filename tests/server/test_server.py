@@ -207,13 +207,16 @@ def test_html_and_excel_outputs(client: TestClient) -> None:
     assert "<table class='verdicts'>" in html.text and "data-rule='demo.de_tai_cap_tinh'" in html.text
     xlsx = client.post("/v1/evaluate", json=req | {"format": "xlsx"})
     assert xlsx.status_code == 200 and "attachment" in xlsx.headers["content-disposition"]
+    # the same filed workbook as `chuan evaluate --format xlsx`: summary first, a sheet per kind (schools, staff)
+    # (title row, subtitle row, header on row 3); demo_a by hand: 2 provincial topics < 3 -> Không đạt,
+    # 9 of 10 lecturers with a master's = 90 % >= 90 % -> Đạt
     wb = openpyxl.load_workbook(io.BytesIO(xlsx.content), read_only=True)
-    assert wb.sheetnames == ["Tong_hop", "Ket_qua"]
-    rows = list(wb["Ket_qua"].iter_rows(values_only=True))
+    assert wb.sheetnames[0] == "Tổng hợp" and "Trường" in wb.sheetnames
+    rows = list(wb["Trường"].iter_rows(min_row=3, values_only=True))
     header = rows[0]
-    found = {(r[header.index("entity")], r[header.index("rule")]): r[header.index("outcome")] for r in rows[1:]}
-    assert found[("demo_a", "demo.de_tai_cap_tinh")] == "fail"
-    assert found[("demo_a", "demo.giang_vien_thac_si")] == "pass"
+    found = {(r[header.index("Mã")], r[header.index("Mã quy tắc")]): r[header.index("Kết quả")] for r in rows[1:]}
+    assert found[("demo_a", "demo.de_tai_cap_tinh")] == "Không đạt"
+    assert found[("demo_a", "demo.giang_vien_thac_si")] == "Đạt"
 
 
 def test_page_is_vietnamese_and_lists_packs_and_examples(client: TestClient) -> None:

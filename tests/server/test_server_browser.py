@@ -57,11 +57,13 @@ def test_upload_workbook_read_verdicts_and_download_excel(tmp_path: Path) -> Non
             saved = tmp_path / "bao_cao.xlsx"
             info.value.save_as(saved)
             assert info.value.suggested_filename == "bao_cao_demo_2025-12-31.xlsx"
-            rows = list(openpyxl.load_workbook(saved, read_only=True)["Ket_qua"].iter_rows(values_only=True))
+            # the filed workbook of the CLI: the schools' sheet, header on row 3, outcomes as labels
+            rows = list(openpyxl.load_workbook(saved, read_only=True)["Trường"].iter_rows(min_row=3,
+                                                                                         values_only=True))
             head = rows[0]
-            outcome = {r[head.index("rule")]: r[head.index("outcome")] for r in rows[1:]
-                       if r[head.index("entity")] == "demo_a"}
-            assert outcome == EXPECTED_A
+            outcome = {r[head.index("Mã quy tắc")]: r[head.index("Kết quả")] for r in rows[1:]
+                       if r[head.index("Mã")] == "demo_a"}
+            assert outcome == {rule: {"pass": "Đạt", "fail": "Không đạt"}[o] for rule, o in EXPECTED_A.items()}
             out = ROOT / "out"
             out.mkdir(exist_ok=True)
             page.screenshot(path=str(out / "server_page.png"), full_page=False)

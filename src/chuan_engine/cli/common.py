@@ -100,6 +100,11 @@ def emit(text: str, out: str | None) -> None:
 
 def evaluate(args: argparse.Namespace, extras: bool = True) -> Report:
     """Load the pack and facts named on the command line and evaluate them (--keep-going lists bad input)."""
+    return evaluate_facts(args, extras)[0]
+
+
+def evaluate_facts(args: argparse.Namespace, extras: bool = True) -> tuple[Report, Facts]:
+    """As ``evaluate``, with the facts read (a document takes its place line from them)."""
     if args.out:
         check_output_path(args.out)  # a folder or a too-long name is refused before any work
     pack = open_pack(args.pack, args.params)
@@ -110,7 +115,7 @@ def evaluate(args: argparse.Namespace, extras: bool = True) -> Report:
     with progress_bar(pack, facts, args.lang) as tick:
         report = pack.evaluate(facts, on, lang=args.lang, extras=extras, keep_going=args.keep_going, progress=tick)
     report.add_input_errors(bad)
-    return report
+    return report, facts
 
 
 @contextmanager

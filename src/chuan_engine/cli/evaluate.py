@@ -10,10 +10,11 @@ from typing import Any
 
 from ..analysis.gaps import gaps_dict, render_gaps
 from ..errors import OutputError
+from ..facts.store import Facts
 from ..report.docx import write_docx
 from ..report.extras_text import extras_text
 from ..report.workbook import write_workbook
-from .common import emit, evaluate, evaluation_args, print_entity_errors
+from .common import emit, evaluate, evaluate_facts, evaluation_args, print_entity_errors
 
 
 def register(sub: Any) -> None:
@@ -22,6 +23,9 @@ def register(sub: Any) -> None:
     ev.add_argument("--strict", action="store_true", help="exit 1 when any verdict fails")
     ev.add_argument("--explain", choices=["text", "expr"], default="text",
                     help="vì sao: câu chữ (text) hay biểu thức của quy tắc (expr) / why: sentences or rule expressions")
+    ev.add_argument("--place", help="địa danh ở dòng ngày tháng của văn bản docx (mặc định: tỉnh của trường trong "
+                                    "dữ kiện, không có thì để trống để điền tay) / the place on the docx date line "
+                                    "(default: the school's province in the facts, else a blank to fill by hand)")
     gp = sub.add_parser("gaps", help="còn thiếu gì để đạt từng mức / what remains to reach each level")
     evaluation_args(gp, formats=["table", "json"])
 
@@ -29,7 +33,7 @@ def register(sub: Any) -> None:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.format in ("xlsx", "docx") and not args.out:
         raise OutputError(f"--format {args.format} cần --out TỆP / needs --out FILE")
-    report = evaluate(args)
+    report, facts = evaluate_facts(args)
     match args.format:
         case "json":
             emit(report.to_json(), args.out)
@@ -38,7 +42,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         case "xlsx":
             write_workbook(report, args.out, args.lang)
         case "docx":
-            write_docx(report, args.out, args.lang)
+            write_docx(report, args.out, args.lang, place=args.place or default_place(facts))
         case _:
             emit(report.to_table(width=table_width(args.out), explain=args.explain) + extras_text(report, args.lang),
                  args.out)
@@ -46,6 +50,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if report.errors:
         return 2
     return 1 if args.strict and report.has_failures() else 0
+
+
+def default_place(facts: Facts) -> str | None:
+    """The province of the schools in the facts when they share one; else None (a blank on the document)."""
+    provinces = {s.province.strip() for s in facts.schools if s.id != "_loose" and s.province}
+    return provinces.pop() if len(provinces) == 1 else None
 
 
 def table_width(out: str | None) -> int:

@@ -219,6 +219,27 @@ Title._aliases = {
 }
 
 
+# Short official-style names of the titles and rewards (rule concepts), Vietnamese and English, for places
+# with little room: an Excel sheet name is at most 31 characters ("Đề nghị " + at most 23).
+SHORT_TITLES: dict[str, dict[str, str]] = {
+    "lao_dong_tien_tien": {"vi": "Lao động tiên tiến", "en": "Advanced worker"},
+    "chien_si_thi_dua_co_so": {"vi": "Chiến sĩ thi đua cơ sở", "en": "Base emulation fighter"},
+    "chien_si_thi_dua_cap_bo": {"vi": "CSTĐ cấp bộ, tỉnh", "en": "Prov. emul. fighter"},
+    "chien_si_thi_dua_toan_quoc": {"vi": "CSTĐ toàn quốc", "en": "National emul. fighter"},
+    "tap_the_lao_dong_tien_tien": {"vi": "Tập thể LĐ tiên tiến", "en": "Advanced collective"},
+    "tap_the_lao_dong_xuat_sac": {"vi": "Tập thể LĐ xuất sắc", "en": "Excellent collective"},
+    "co_thi_dua_cap_bo": {"vi": "Cờ thi đua cấp bộ, tỉnh", "en": "Provincial flag"},
+    "co_thi_dua_chinh_phu": {"vi": "Cờ thi đua Chính phủ", "en": "Government flag"},
+    "giay_khen": {"vi": "Giấy khen (cá nhân)", "en": "Certificate (person)"},
+    "giay_khen_tap_the": {"vi": "Giấy khen (tập thể)", "en": "Certificate (group)"},
+    "bang_khen_cap_bo": {"vi": "BK bộ, tỉnh (cá nhân)", "en": "Prov. merit (person)"},
+    "bang_khen_cap_bo_tap_the": {"vi": "BK bộ, tỉnh (tập thể)", "en": "Prov. merit (group)"},
+    "bang_khen_thu_tuong": {"vi": "Bằng khen Thủ tướng", "en": "PM's merit"},
+    "huan_chuong_lao_dong_hang_ba": {"vi": "HCLĐ hạng Ba", "en": "Labour Order 3rd class"},
+    "huan_chuong_lao_dong_hang_nhi": {"vi": "HCLĐ hạng Nhì", "en": "Labour Order 2nd class"},
+    "huan_chuong_lao_dong_hang_nhat": {"vi": "HCLĐ hạng Nhất", "en": "Labour Order 1st class"},
+}
+
 class Reward(OrderedVocab):
     """Hình thức khen thưởng (Luật TĐKT 2022, Điều 30–75), lowest first."""
 

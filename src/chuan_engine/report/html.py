@@ -51,14 +51,25 @@ CSS = """
 .chuan table.verdicts td,.chuan table.verdicts th{overflow-wrap:anywhere;word-break:break-word}
 .chuan small.id{color:#777;font-size:11px}
 .chuan ul.titles{margin:2px 0 8px 18px;padding:0}
-@page{size:A4;margin:12mm 10mm}
-@media print{.chuan{max-width:none;font-size:10px}.chuan h1{font-size:16px}.chuan h2{font-size:13px}
-.chuan h3{font-size:11px}.chuan td.cite{font-size:9px;min-width:0}.chuan td code{font-size:9px}
-.chuan th,.chuan td{padding:1px 3px}.chuan table{margin:3px 0 6px}
-.chuan section.entity[data-kind='school']{break-before:page}.chuan tr{break-inside:avoid}
-.chuan .screen{display:none}.chuan details.why summary{display:none}.chuan details.why ul ul ul{display:none}
-.chuan td.cite>:not(.short){display:none}.chuan td.cite>.short{display:inline}.chuan td small.id.num{display:none}
-.chuan .bar{height:8px}.chuan p{margin:2px 0}.chuan td small{font-size:9px}.chuan .bar{width:120px}
+@page{size:A4;margin:10mm 8mm}
+@media print{.chuan{max-width:none;font-size:8px;line-height:1.2}.chuan h1{font-size:12px;margin:0}
+.chuan h2{font-size:10px;margin:0 0 1px;border-bottom-width:1px}.chuan h3{font-size:8px;margin:2px 0 0}
+.chuan th,.chuan td{padding:0 2px;line-height:1.15}.chuan table{margin:1px 0 2px}
+.chuan table.verdicts{font-size:7px}.chuan table.verdicts td{line-height:1.08}.chuan h3:has(+table.verdicts){display:none}
+.chuan section.entity>p.verdict,.chuan section.entity>p.verdict+p,.chuan section.entity>p.verdict+p+p{display:inline;margin-right:8px}.chuan table.verdicts td:first-child,.chuan table.verdicts td.pass,.chuan table.verdicts td.fail,.chuan table.verdicts td.unknown{white-space:nowrap}.chuan td.cite{font-size:6.5px;min-width:0;white-space:nowrap}
+.chuan td code{font-size:6.5px}.chuan td small{font-size:6.5px;line-height:1.1}
+.chuan section.entity[data-kind='school']~section.entity[data-kind='school']{break-before:page}.chuan tr{break-inside:avoid}
+.chuan .screen{display:none}.chuan td.cite>:not(.short){display:none}.chuan td.cite>.short{display:inline}
+.chuan td small.id.num{display:none}.chuan p{margin:0}.chuan .verdict{font-size:9px;padding:0 3px}
+.chuan .warn{padding:0 4px;border-left-width:2px}.chuan .bar{height:6px;width:40px}
+.chuan .badge{font-size:5.5px;padding:0 1px;line-height:1}
+.chuan table.levels,.chuan table.groups{width:auto;display:inline-table;vertical-align:top;margin-right:4px}
+.chuan h3:has(+table.groups){display:none}.chuan table.levels,.chuan table.groups{font-size:6.5px}
+.chuan table.verdicts td br{display:none}.chuan table.verdicts small.gap:before{content:' '}
+.chuan details.why summary{display:none}.chuan details.why ul ul,.chuan details.why small{display:none}
+.chuan details.why,.chuan details.why ul,.chuan details.why li{display:inline;margin:0;padding:0;font-size:6.5px}
+.chuan details.why li+li:before{content:'; '}.chuan details.why ul ul:before{content:' ('}
+.chuan details.why ul ul:after{content:')'}.chuan details.why:before{content:' · '}
 .chuan *{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 """
 
@@ -255,7 +266,7 @@ def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, st
         f"{'<br>' if number else ''}<small class='id{' num' if number else ''}'>{escape(r.rule)}</small></td>"
         f"<td>{escape(pick(r.title_vi, r.title_en, lang))}{flag}{extra}</td>"
         f"<td class='screen'>{escape(group_labels.get(r.group or '', r.group or ''))}</td>"
-        f"<td class='outcome'>{escape(t(r.outcome.value, lang))}</td>{cells}"
+        f"<td class='outcome{' screen' if levels else ''}'>{escape(t(r.outcome.value, lang))}</td>{cells}"
         f"<td class='num'>{escape(fmt_value(r.value, r.unit, lang) if r.kind == 'indicator' else '')}</td>"
         f"<td class='num'>{escape(fmt_threshold(r, lang))}</td><td class='num'>{escape(fmt_margin(r, lang))}</td>"
         f"<td{prov_cls}>{escape(t(r.provenance.value, lang))}</td>"
@@ -347,6 +358,8 @@ def _entity_section(e: EntityReport, lang: str, report: Report | None = None,
         out.append(_titles_reached(e, lang))
     out.append(_documents(e.results, lang))
     screen_only = {2, len(heads) - 2}  # group and provenance: in the tables above and the badge, when printed
+    if levels:  # the outcome is the first level's, shown in its column
+        screen_only.add(3)
     out.append(f"<h3>{_l('indicators', lang)}</h3><table class='verdicts'><thead><tr>"
                + "".join(f"<th{' class=screen' if i in screen_only else ''}>{escape(h)}</th>"
                          for i, h in enumerate(heads)) + "</tr></thead><tbody>")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..atomic import atomic_path
 from ..errors import OutputError
+from ..facts.vocab import SHORT_TITLES
 from ..i18n import pick, t
 from .common import fmt_margin, fmt_threshold, indicator_number
 from .formatting import EXCEL_DATE, EXCEL_INTEGER, EXCEL_NUMBER, EXCEL_PERCENT
@@ -221,7 +222,8 @@ def _title_sheet(wb: Any, tl: TitleList, lang: str, subtitle: str, used: set[str
         heads += [_l("rank", lang), _l("cap", lang), _l("status", lang), _l("vote", lang)]
     heads.append(_l("id", lang))
     sub = f"{_l('cap_line', lang)}: {tl.cap_text}" if tl.capped else subtitle
-    sh = _Sheet(wb, sheet_title(f"{_l('propose', lang)} {tl.title}", used),
+    short = SHORT_TITLES.get(tl.concept, {}).get(lang, tl.title)  # the full title is the sheet's title row
+    sh = _Sheet(wb, sheet_title(f"{_l('propose', lang)} {short}", used),
                 f"{_l('list_of', lang)}: {tl.title}", sub, heads, on, lang)
     for i, p in enumerate(tl.rows, start=1):
         row: list[Any] = [i, _name(p.entity), p.unit, p.basis, p.citation]

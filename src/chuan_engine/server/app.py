@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import difflib
-import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from ..facts.loader import facts_json_schema, load_facts
 from ..facts.models import FactsDocument
 from ..pack.find import pack_search_path
 from ..report.results import Report
+from ..report.workbook import workbook_bytes
 from . import schemas
 from .catalog import pack_info, rule_brief, rule_info
 from .inputs import Upload, facts_from_json, facts_from_uploads, parameters_from, parse_date, scratch
@@ -278,13 +278,8 @@ async def _in_time(app: FastAPI, work: Callable[[], Response]) -> Response:
 
 
 def _xlsx(report: Report) -> bytes:
-    import pandas as pd
-
-    buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="openpyxl") as xl:
-        report.summary_frame().to_excel(xl, sheet_name="Tong_hop", index=False)
-        report.to_frame().to_excel(xl, sheet_name="Ket_qua", index=False)
-    return buf.getvalue()
+    """The filed workbook of the CLI (summary, a sheet per title proposed, a sheet per kind)."""
+    return workbook_bytes(report)
 
 
 def _render(report: Report, fmt: str) -> Response:
