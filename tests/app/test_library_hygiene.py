@@ -38,6 +38,22 @@ def test_import_starts_no_thread_and_reads_no_pack():
     assert proc.stdout.strip() == "clean"
 
 
+def test_import_loads_nothing_until_a_name_is_read():
+    """Cold start (issue 13): ``import chuan_engine`` binds its public names lazily (PEP 562); reading one
+    loads its module, and the names still resolve to the real objects."""
+    code = (
+        "import sys\n"
+        "import chuan_engine\n"
+        "print(sorted(m for m in ('pydantic', 'yaml', 'numpy', 'pandas') if m in sys.modules))\n"
+        "from chuan_engine import load_pack\n"
+        "from chuan_engine.api import load_pack as real\n"
+        "print(load_pack is real, 'pydantic' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split("\n")[:2] == ["[]", "True True"]
+
+
 def test_one_school_run_never_loads_numpy():
     """Cold start (issue 13): the explaining path of one school reads no column kernel, so numpy (about 0.1 s
     of import) stays unloaded; the operator table binds it lazily (lang/ops/lazy.py)."""
