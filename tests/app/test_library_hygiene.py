@@ -21,6 +21,13 @@ def test_no_eval_exec_compile_in_src():
     assert offenders == []
 
 
+def fresh_python(code: str) -> str:
+    """What ``code`` prints in a new interpreter (nothing imported yet), run from the checkout's root."""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=SRC.parents[1])
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout.strip()
+
+
 def test_import_starts_no_thread_and_reads_no_pack():
     code = (
         "import threading, builtins\n"
@@ -33,9 +40,7 @@ def test_import_starts_no_thread_and_reads_no_pack():
         "assert not [f for f in opened if f.endswith(('.yaml', '.yml', '.json'))], opened\n"
         "print('clean')\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "clean"
+    assert fresh_python(code) == "clean"
 
 
 def test_import_loads_nothing_until_a_name_is_read():
@@ -49,9 +54,7 @@ def test_import_loads_nothing_until_a_name_is_read():
         "from chuan_engine.api import load_pack as real\n"
         "print(load_pack is real, 'pydantic' in sys.modules)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split("\n")[:2] == ["[]", "True True"]
+    assert fresh_python(code).split("\n") == ["[]", "True True"]
 
 
 def test_one_school_run_never_loads_numpy():
@@ -66,9 +69,7 @@ def test_one_school_run_never_loads_numpy():
         "report.to_table()\n"
         "print('numpy._core' in sys.modules)\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=SRC.parents[1])
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "False"
+    assert fresh_python(code) == "False"
 
 
 def test_py_typed_marker():
