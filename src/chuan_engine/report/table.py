@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+from itertools import zip_longest
 from typing import TYPE_CHECKING
 
 from ..i18n import pick, t
@@ -16,8 +18,12 @@ if TYPE_CHECKING:
 MARK = {Outcome.passed: "✔", Outcome.failed: "✘", Outcome.unknown: "?", Outcome.not_applicable: "·"}
 
 
-def _cut(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
+CITE_W = 26
+"""Width of the citation column; the title takes what the terminal leaves (issue 15: wrap, never cut)."""
+
+
+def _wrap(text: str, n: int) -> list[str]:
+    return textwrap.wrap(text, n, break_on_hyphens=False) or [""]
 
 
 def render_table(report: Report, lang: str = "vi", width: int = 120, explain: str = "text") -> str:
@@ -43,16 +49,19 @@ def render_table(report: Report, lang: str = "vi", width: int = 120, explain: st
         for gid, g in s.get("groups", {}).items():
             lines.append(f"    [{gid}] {pick(g['label_vi'], g['label_en'], lang)}: "
                          f"{g['pass']} ✔  {g['fail']} ✘  {g['unknown']} ?  ({g['exceeded']} {t('exceeded', lang)})")
-        title_w = max(20, width - 62)
+        title_w = max(20, width - 40 - CITE_W)
         for r in e.results:
             if r.outcome is Outcome.not_applicable:
                 continue
             flag = " [TẠM THỜI]" if r.provenance.value == "provisional" and lang == "vi" else (
                 " [PROVISIONAL]" if r.provenance.value == "provisional" else "")
-            title = _cut(pick(r.title_vi, r.title_en, lang) + flag, title_w)
+            titles = _wrap(pick(r.title_vi, r.title_en, lang) + flag, title_w)
+            cites = _wrap(r.citation.short(), CITE_W)
             val = fmt_value(r.value, r.unit, lang) if r.kind == "indicator" else ""
-            lines.append(f"  {MARK[r.outcome]} {title:<{title_w}} {val:>8} {fmt_threshold(r, lang):>10} "
-                         f"{fmt_margin(r, lang):>13}  {_cut(r.citation.short(), 30)}")
+            lines.append(f"  {MARK[r.outcome]} {titles[0]:<{title_w}} {val:>8} {fmt_threshold(r, lang):>10} "
+                         f"{fmt_margin(r, lang):>13}  {cites[0]}")
+            for title, cite in zip_longest(titles[1:], cites[1:], fillvalue=""):  # long titles wrap below
+                lines.append(f"    {title:<{title_w}} {'':>8} {'':>10} {'':>13}  {cite}".rstrip())
             if r.outcome is Outcome.unknown and r.missing:
                 lines.append(f"      {t('missing', lang)}: {', '.join(r.missing[:6])}")
             if r.outcome is Outcome.failed and r.kind == "condition":
