@@ -2,7 +2,7 @@
 (English on request), with the facts, the thresholds and the verdict in it.
 
 'Xếp loại năm 2024: Hoàn thành tốt nhiệm vụ; cần Hoàn thành xuất sắc nhiệm vụ — chưa đạt'. The rule's own
-expressions are parsed again (the parser, never eval) and walked beside their steps, whose children follow
+expressions (the plan's compiled syntax trees) are walked beside their steps, whose children follow
 the syntax tree: [left, right] for an operator, [left] when and/or decided on the left, [list] for an
 aggregate with its numbers in ``detail``. What cannot be phrased reads as its expression text, never a
 traceback. ``lacks`` says what a failing condition still needs ('cần thêm 1 sáng kiến …'), for the gaps.
@@ -22,14 +22,13 @@ from ..i18n import VOCAB as VOCAB_EN
 from ..lang import ast
 from ..lang.logic import undecided
 from ..lang.ops import compare
-from ..lang.parser import parse
 from ..lang.types import LINKS
 from . import formatting
 from .outcome import Outcome, RuleResult
 from .trace import Step
 
 if TYPE_CHECKING:
-    from ..pack.plan import Plan, Rule
+    from ..pack.plan import Expression, Plan, Rule
 
 FIELD_LABELS_EN: dict[str, str] = {
     "rating": "Rating", "party_rating": "Party member rating", "discipline": "Disciplinary measure",
@@ -137,7 +136,6 @@ class Speaker:
         self.plan = plan
         self.on = on
         self.lang = lang if lang in ("vi", "en") else "vi"
-        self._trees: dict[str, ast.Node | None] = {}
 
     # -- words ----------------------------------------------------------------------------------
     def w(self, vi: str, en: str) -> str:
@@ -146,14 +144,6 @@ class Speaker:
     def verdict(self, o: Outcome) -> str:
         vi, en = VERDICT[o]
         return self.w(vi, en)
-
-    def tree(self, text: str) -> ast.Node | None:
-        if text not in self._trees:
-            try:
-                self._trees[text] = parse(text)
-            except ChuanError:
-                self._trees[text] = None
-        return self._trees[text]
 
     def vocab(self, value: Any) -> str | None:
         """The official wording of a vocabulary code, or None when the value is not one."""
@@ -548,15 +538,15 @@ class Speaker:
         return next((r for r in self.plan.versions_of(result.rule)
                      if r.effective.start.isoformat() == result.effective_from), None)
 
-    def parts(self, result: RuleResult) -> list[tuple[str, str, Step]]:
-        """(role, expression text, step) of a result's explanation: applies_if, condition or measure."""
+    def parts(self, result: RuleResult) -> list[tuple[str, Expression, Step]]:
+        """(role, the plan's compiled expression, step) of a result's explanation: applies_if, condition or
+        measure; the syntax tree is the one the evaluation ran, never parsed again."""
         rule, root = self.rule_of(result), result.explanation
         if rule is None or root is None:
             return []
-        texts = {e.text: role for role, e in rule.expressions()}
-        if root.text in texts:
-            return [(texts[root.text], root.text, root)]
-        return [(texts[c.text], c.text, c) for c in root.children if c.text in texts]
+        by_text = {e.text: (role, e) for role, e in rule.expressions()}
+        steps = [root] if root.text in by_text else [c for c in root.children if c.text in by_text]
+        return [(*by_text[step.text], step) for step in steps]
 
     def explain(self, result: RuleResult, kind: str) -> Sentence | None:
         """The explanation of one result in words: its title and verdict, then each part's sentences."""
@@ -566,8 +556,8 @@ class Speaker:
         if result.kind == "indicator":
             return self.indicator(result, kind, title)
         kids = []
-        for role, text, step in self.parts(result):
-            s = self.say(self.tree(text), step, kind, text)
+        for role, expr, step in self.parts(result):
+            s = self.say(expr.tree, step, kind, expr.text)
             if role == "applies_if":
                 s = Sentence(self.w("Áp dụng khi: ", "Applies when: ") + s.text, s.outcome, s.children)
             kids.append(s)
@@ -585,8 +575,9 @@ class Speaker:
         measure = next((p for p in self.parts(result) if p[0] == "measure"), None)
         if rule is None or measure is None or rule.op is None:
             return Sentence(f"{title} — {self.verdict(result.outcome)}", result.outcome, (self.fallback(root, None),))
-        _, text, step = measure
-        node = self.tree(text)
+        _, expr, step = measure
+        node: ast.Node | None = expr.tree
+        text = expr.text
         share = node is not None and self.is_share(node, kind) or result.unit in ("ratio", "share")
         if rule.gap is not None:
             subject = _cap(self.w(rule.gap.noun_vi, rule.gap.noun_en))
@@ -657,12 +648,12 @@ class Speaker:
     def lacking(self, result: RuleResult, kind: str) -> list[str]:
         """What a title not reached still needs, one phrase per missing condition."""
         out: list[str] = []
-        for role, text, step in self.parts(result):
+        for role, expr, step in self.parts(result):
             if role == "applies_if" and step.value is True:
                 continue
             if result.kind == "indicator":
                 continue
-            out.extend(x for x in self.lacks(self.tree(text), step, kind, text) if x not in out)
+            out.extend(x for x in self.lacks(expr.tree, step, kind, expr.text) if x not in out)
         if result.kind == "indicator" and result.gap:
             said = result.gap.get("text_" + self.lang)
             if said:
