@@ -158,7 +158,7 @@ def test_schools_on_different_dates_use_their_regime_and_parameters(stress: Any)
 
 def test_invalid_school_date_makes_its_entities_errors(demo_pack: Any) -> None:
     fr = demo_frames()
-    fr["schools"] = pd.DataFrame([{"school_id": "s1", "on": "31/12/2025"}])  # not ISO
+    fr["schools"] = pd.DataFrame([{"school_id": "s1", "on": "31/13/2025"}])  # month 13: no such date
     out = evaluate_batch(demo_pack, fr, ON)
     assert set(out.summary.verdict) == {"error"} and len(out.summary) == 5
     assert "on" in out.summary.set_index("entity").loc["s1", "error"]

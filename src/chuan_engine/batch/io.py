@@ -6,6 +6,7 @@ Reports are written atomically: to a temporary file beside the target, then
 
 from __future__ import annotations
 
+import csv
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,6 +18,7 @@ from ..atomic import atomic_path
 from ..errors import FactsError
 from ..i18n import t as label
 from .layout import FRAMES, KEY_COLUMNS
+from .rows import SOURCE
 
 if TYPE_CHECKING:
     from .run import BatchResult
@@ -34,21 +36,37 @@ HEADERS_VI = {
 
 
 def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
-    """One frame from a CSV (UTF-8), an .xlsx sheet (openpyxl) or a Parquet file; key columns read as text."""
+    """One frame from a CSV (UTF-8, with or without BOM; comma, semicolon or tab), an .xlsx sheet (openpyxl)
+    or a Parquet file. CSV cells stay text, so the layout reads numbers by the column's convention ("25.000"
+    is 25 000 where the column writes numbers the Vietnamese way) instead of pandas' guess (25.0)."""
     p = Path(path)
     if not p.exists():
         raise FactsError("không tìm thấy tệp / file not found", file=str(p))
-    keys = {c: str for c in KEY_COLUMNS}
     try:
         if p.suffix == ".csv":
-            return pd.read_csv(p, dtype=keys, encoding="utf-8")
-        if p.suffix == ".xlsx":
-            return _read_sheet(p, sheet)
-        if p.suffix == ".parquet":
-            return pd.read_parquet(p)
+            frame = pd.read_csv(p, dtype=str, encoding="utf-8-sig", sep=_delimiter(p), keep_default_na=False,
+                                na_values=[""])
+        elif p.suffix == ".xlsx":
+            frame = _read_sheet(p, sheet)
+        elif p.suffix == ".parquet":
+            frame = pd.read_parquet(p)
+        else:
+            raise FactsError(f"định dạng không hỗ trợ (dùng {', '.join(SUFFIXES)}) / unsupported format",
+                             file=str(p))
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise FactsError(f"không đọc được tệp / cannot read: {exc}", file=str(p)) from None
-    raise FactsError(f"định dạng không hỗ trợ (dùng {', '.join(SUFFIXES)}) / unsupported format", file=str(p))
+    frame.attrs[SOURCE] = f"{p.name}, Sheet {sheet}" if p.suffix == ".xlsx" and sheet else p.name
+    return frame
+
+
+def _delimiter(p: Path) -> str:
+    """The CSV's delimiter: Excel in a Vietnamese locale writes ';' (the comma is the decimal mark)."""
+    with p.open(encoding="utf-8-sig", errors="replace") as fh:
+        head = fh.read(4096)
+    try:
+        return csv.Sniffer().sniff(head, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
 
 
 def _read_sheet(p: Path, sheet: str | None) -> pd.DataFrame:

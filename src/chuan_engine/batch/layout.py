@@ -35,8 +35,8 @@ and the bad cell is read as unknown by the units and schools aggregating it.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, get_args
@@ -46,9 +46,12 @@ import pandas as pd
 from pydantic import BaseModel
 
 from ..errors import FactsError
-from ..facts import models
+from ..facts import models, numerals
+from ..facts.cells import to_date
+from ..facts.vocab import conferred_code
 from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS, Type
-from .cols import NONE
+from .cols import NONE, not_none
+from .rows import ROW, where
 
 FRAMES = ("schools", "school_years", "units", "unit_years", "staff", "staff_years", "initiatives", "research")
 
@@ -198,6 +201,7 @@ def normalize(series: pd.Series, t: Type, col: str, model: type[BaseModel] | Non
     k = ~null
     kind = t.kind
     if kind == "num":
+        series, unread = _text_numbers(series, col)
         num = pd.to_numeric(series, errors="coerce")
         if series.dtype == bool or series.dtype == object:
             isbool = np.array([isinstance(x, bool | np.bool_) for x in raw], dtype=bool)
@@ -216,6 +220,7 @@ def normalize(series: pd.Series, t: Type, col: str, model: type[BaseModel] | Non
         for i in np.flatnonzero(wrong):
             bad[int(i)] = _bad_msg(col, raw[i], "không phải số hợp lệ / not a valid number"
                               + (f" (≥ {ge})" if ge is not None else "") + (f" (≤ {le})" if le is not None else ""))
+        bad.update(unread)
         k = k & ~wrong
         return Column(t, np.where(k, v, np.nan), k, bad)
     if kind == "bool":
@@ -253,30 +258,65 @@ def normalize(series: pd.Series, t: Type, col: str, model: type[BaseModel] | Non
             return Column(t, series.to_numpy().astype("datetime64[D]"), k, bad)
 
         def as_date(x: Any) -> Any:
-            try:
-                if isinstance(x, dt.datetime | pd.Timestamp):
-                    return np.datetime64(x.date(), "D")
-                if isinstance(x, dt.date):
-                    return np.datetime64(x, "D")
-                return np.datetime64(dt.date.fromisoformat(str(x).strip()[:10]), "D")
+            try:  # an Excel date, ISO text or dd/mm/yyyy, as the facts reader takes them
+                return np.datetime64(to_date(x.date() if isinstance(x, pd.Timestamp) else x), "D")
             except ValueError:
                 return None
 
-        return _by_unique(series, t, col, as_date, "datetime64[D]", "không phải ngày (YYYY-MM-DD) / not a date")
+        return _by_unique(series, t, col, as_date, "datetime64[D]",
+                          "không phải ngày hợp lệ; dùng YYYY-MM-DD hoặc dd/mm/yyyy / not a valid date; use "
+                          "YYYY-MM-DD or dd/mm/yyyy")
     if kind == "list":
+        conferred = models.CONFERRED_FIELDS.get(col)
         v = np.full(n, None, dtype=object)
         for i in np.flatnonzero(k):
             x = raw[i]
-            if isinstance(x, list | tuple | np.ndarray):
-                v[i] = [str(s).strip() for s in x]
-            else:
-                v[i] = [s.strip() for s in str(x).split(";") if s.strip()]
+            items = [str(s).strip() for s in x] if isinstance(x, list | tuple | np.ndarray) \
+                else [s.strip() for s in re.split(r"[;\n]", str(x)) if s.strip()]
+            if conferred is not None:  # "Chiến sĩ thi đua cơ sở" is the code chien_si_thi_dua_co_so, as in facts
+                try:
+                    items = [str(conferred_code(conferred, s)) for s in items]
+                except ValueError as exc:
+                    bad[int(i)] = _bad_msg(col, x, str(exc))
+                    k[i] = False
+                    continue
+            v[i] = items
         return Column(t, v, k, bad)
     # str
     fast = _fast_str(series)
     if fast is not None:
         return Column(t, fast, k, bad)
     return _by_unique(series, t, col, _as_str, object, "")
+
+
+def _text_numbers(series: pd.Series, col: str) -> tuple[pd.Series, dict[int, str]]:
+    """Text cells of a numeric column read by the column's convention (facts/numerals.py): "25.000" is
+    25 000 where the column writes numbers the Vietnamese way. Returns the column with numbers in place of the
+    text it could read, and the message of each text cell it could not."""
+    if not (series.dtype == object or isinstance(series.dtype, pd.StringDtype)):
+        return series, {}
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    texts = [u for u in uniques if isinstance(u, str)]
+    if not texts:
+        return series, {}
+    conv = numerals.convention(texts)
+    values = np.empty(len(uniques) + 1, dtype=object)
+    values[-1] = np.nan
+    why: dict[int, str] = {}
+    for j, u in enumerate(uniques):
+        if not isinstance(u, str):
+            values[j] = u
+            continue
+        try:
+            values[j] = numerals.read(u, conv)
+        except ValueError as exc:
+            values[j] = np.nan
+            why[j] = _bad_msg(col, u, str(exc.args[0]))
+    bad = {}
+    if why:
+        for i in np.flatnonzero(np.isin(codes, list(why))):
+            bad[int(i)] = why[int(codes[i])]
+    return pd.Series(values[codes], index=series.index, dtype=object), bad
 
 
 def _fast_str(series: pd.Series) -> np.ndarray | None:
@@ -302,8 +342,8 @@ def _iso_dates(uniques: Any) -> list[Any] | None:
     """Parse distinct ISO date strings in one vectorised call; None when they are not all text."""
     if not len(uniques) or not all(isinstance(u, str) for u in uniques[:50]):
         return None
-    parsed = pd.to_datetime(pd.Series(np.asarray(uniques, dtype=object)).str.strip().str[:10],
-                            format="%Y-%m-%d", errors="coerce")
+    text = pd.Series(np.asarray(uniques, dtype=object)).str.strip().str.replace(r"[ T]00:00:00$", "", regex=True)
+    parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")  # the whole cell: not "2012-09-01xyz"
     arr = parsed.to_numpy().astype("datetime64[D]")
     return [None if np.isnat(x) else x for x in arr]
 
@@ -314,6 +354,8 @@ def _by_unique(series: pd.Series, t: Type, col: str, conv: Any, dtype: Any, why:
     vals = _iso_dates(uniques) if dtype == "datetime64[D]" else None
     if vals is None:
         vals = [conv(u) for u in uniques]
+    else:  # the vectorised ISO pass leaves other spellings (dd/mm/yyyy) to the converter
+        vals = [v if v is not None else conv(u) for v, u in zip(vals, uniques, strict=True)]
     ok = np.array([v is not None for v in vals] + [False], dtype=bool)
     if dtype == "datetime64[D]":
         table = np.array([v if v is not None else np.datetime64("NaT") for v in vals]
@@ -368,7 +410,9 @@ def _keys(df: pd.DataFrame, name: str) -> dict[str, Key]:
 def prepare(name: str, df: pd.DataFrame, input_types: dict[str, Type]) -> Frame:
     """Validate one frame: keys, typed fact columns, pack inputs; unknown columns are an error."""
     kind, model, idcol, extra = SPECS[name]
+    attrs = dict(df.attrs)
     df = df.reset_index(drop=True)
+    numbers = df.pop(ROW).to_numpy() if ROW in df.columns else np.arange(len(df))
     types = field_types(name)
     keys = _keys(df, name)
     year = None
@@ -400,6 +444,8 @@ def prepare(name: str, df: pd.DataFrame, input_types: dict[str, Type]) -> Frame:
         for row, msg in c.bad.items():
             if row_bad[row] is None:
                 row_bad[row] = msg
+    for i in np.flatnonzero(not_none(row_bad)):  # where the official finds the cell: file, row
+        row_bad[i] = f"{where(attrs, name, int(numbers[i]))}, {row_bad[i]}"
     frame.row_bad = row_bad
     return frame
 
@@ -413,14 +459,14 @@ def _normalize_input(series: pd.Series, t: Type, col: str) -> Column:
     kind = t.kind
     if kind == "num":
         v = np.full(n, np.nan)
+        texts, unread = _text_numbers(series, col)
+        bad.update(unread)
+        read = texts.to_numpy(dtype=object)
         for i in np.flatnonzero(k):
-            x = raw[i]
-            if isinstance(x, str):  # a spreadsheet cell is text: "3,5" or "3.5"
-                try:
-                    x = float(x.strip().replace(",", "."))
-                except ValueError:
-                    pass
-            if isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool | np.bool_) \
+            x = read[i] if isinstance(raw[i], str) else raw[i]  # text read by the column's convention
+            if int(i) in unread:
+                k[i] = False
+            elif isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool | np.bool_) \
                     and math.isfinite(float(x)):
                 v[i] = float(x)
             else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import warnings
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,7 @@ from .extras import batch_extras, input_facts
 from .gaps import GAP_COLUMNS, gap_cells, no_gaps
 from .io import read_inputs, read_table, write_excel
 from .layout import FRAMES, SPECS, prepare
+from .rows import tidy
 from .rules import FAIL, NA, PASS, UNK, RuleRunner
 from .tables import Chunk
 
@@ -48,7 +49,18 @@ class BatchResult:
     summary: pd.DataFrame
     fallback: dict[str, str] = field(default_factory=dict)  # rule id -> why it was not vectorised
     chunks: int = 0
-    extras: dict[str, Any] = field(default_factory=dict)  # ledger, quotas, ranking (as Report.extras)
+    notes: list[str] = field(default_factory=list)  # rows set aside: total rows ("Tổng cộng")
+    # The ledger, quota and ranking sections are built from the verdicts the first time they are read:
+    # they rebuild per-entity reports, ten times the cost of the verdicts themselves (benchmarks/bench_batch.py).
+    make_extras: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
+    _extras: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def extras(self) -> dict[str, Any]:
+        """Ledger, quotas, ranking (as ``Report.extras``); empty when the pack has no side files."""
+        if self._extras is None:
+            self._extras = self.make_extras() if self.make_extras is not None else {}
+        return self._extras
 
     def to_excel(self, path: str | Path) -> None:
         write_excel(path, [self])
@@ -84,9 +96,10 @@ def empty_summary() -> pd.DataFrame:
 # inputs
 
 
-def _as_frames(frames_or_files: Any) -> dict[str, pd.DataFrame]:
+def _as_frames(frames_or_files: Any, notes: list[str]) -> dict[str, pd.DataFrame]:
+    """The input frames, blank and total rows set aside (a note per total row in ``notes``)."""
     if isinstance(frames_or_files, str | Path):
-        return read_inputs(frames_or_files)
+        frames_or_files = read_inputs(frames_or_files)
     if not isinstance(frames_or_files, Mapping):
         raise FactsError("evaluate_batch cần một dict {tên khung: DataFrame hoặc tệp} / expects a mapping of frames")
     out: dict[str, pd.DataFrame] = {}
@@ -101,11 +114,15 @@ def _as_frames(frames_or_files: Any) -> dict[str, pd.DataFrame]:
             raise FactsError(f"khung '{name}' không phải DataFrame / frame '{name}' is not a DataFrame")
         out[name] = value
     for name, df in out.items():
+        out[name], found = tidy(name, df, SPECS[name][2])
+        notes.extend(found)
+    for name, df in out.items():
         if "school_id" not in df.columns and name in ("staff_years", "initiatives", "research") and "staff" in out:
             st = out["staff"]
             if not st["staff_id"].is_unique:
                 raise FactsError(f"khung '{name}' thiếu 'school_id' và mã cán bộ không duy nhất / lacks school_id")
             out[name] = df.merge(st[["staff_id", "school_id"]], on="staff_id", how="left")
+            out[name].attrs = dict(df.attrs)  # merge drops attrs: keep the file the rows came from
     return out
 
 
@@ -186,9 +203,11 @@ def evaluate_batch(
 
     With ``extras`` (the default), when the pack has side files, ``BatchResult.extras`` holds the
     ledger, quota and ranking sections of ``report.extras``, built from the batch verdicts on ``on``
-    (batch.extras); the frames hold no clusters: pass them as ``clusters`` for the ranking.
+    (batch.extras) the first time it is read; the frames hold no clusters: pass them as ``clusters``
+    for the ranking.
     """
-    frames = _as_frames(frames_or_files)
+    notes: list[str] = []
+    frames = _as_frames(frames_or_files, notes)
     types = _input_types(pack)
     results: list[pd.DataFrame] = []
     summaries: list[pd.DataFrame] = []
@@ -213,10 +232,13 @@ def evaluate_batch(
                       f"time: {fallback}", FallbackWarning, stacklevel=2)
     res = pd.concat(results, ignore_index=True) if results else empty_results(pack)
     summ = pd.concat(summaries, ignore_index=True) if summaries else empty_summary()
-    sections: dict[str, Any] = {}
+    make = None
     if extras and pack.sidecars:
-        sections = batch_extras(pack, res, input_facts(frames, on, types, clusters), on, lang)
-    return BatchResult(pack, res, summ, fallback, n_parts, sections)
+        clusters = list(clusters)
+
+        def make() -> dict[str, Any]:
+            return batch_extras(pack, res, input_facts(frames, on, types, clusters), on, lang)
+    return BatchResult(pack, res, summ, fallback, n_parts, notes, make)
 
 
 def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,
@@ -235,6 +257,7 @@ def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types:
     for kind in ("school", "unit", "staff"):
         rules = [pack.versions_of(rid) for rid in pack.rule_ids if pack.rule(rid).subject == kind]
         if not rules:
+            summ.append(_unreported_errors(chunk, kind, lang))
             continue
         r, s = _outputs(pack, runner, chunk, kind, rules, lang, every_year)
         res.append(r)
@@ -244,6 +267,27 @@ def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types:
     results = pd.concat(res, ignore_index=True) if res else empty_results(pack)
     summary = pd.concat(summ, ignore_index=True) if summ else empty_summary()
     return results.reindex(columns=result_columns(pack)), summary, fallback
+
+
+def _unreported_errors(chunk: Chunk, kind: str, lang: str) -> pd.DataFrame:
+    """Summary rows for the bad entities of a kind the pack has no rule for (a qd11 lecturer with an
+    impossible degree): the school reads the cell as unknown, and the bad cell is listed, not lost."""
+    ent = chunk.ent.get(kind)
+    if ent is None or not len(ent.ids):
+        return empty_summary()
+    bad = np.flatnonzero(not_none(ent.bad))
+    n = len(bad)
+    zeros = np.zeros(n, dtype=np.int64)
+    summary = pd.DataFrame({
+        "entity": _obj(ent.ids[bad]), "kind": _obj(np.full(n, kind, dtype=object)),
+        "name": _obj(np.full(n, None, dtype=object)), "school": _obj(chunk.ids["school"][ent.school[bad]]),
+        "on": _obj(np.full(n, None, dtype=object)), "verdict": _obj(np.full(n, "error", dtype=object)),
+        "verdict_text": _obj(np.full(n, label("error", lang), dtype=object)),
+        "level_reached": _obj(np.full(n, None, dtype=object)),
+        "pass": zeros, "fail": zeros, "unknown": zeros, "not_applicable": zeros, "exceeded": zeros,
+        "provisional": zeros, "error": _obj(ent.bad[bad]),
+    })
+    return summary.reindex(columns=SUMMARY_COLUMNS)
 
 
 def _nones(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:

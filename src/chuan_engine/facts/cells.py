@@ -25,6 +25,15 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def is_total_row(row: tuple[object, ...]) -> bool:
+    """A "Tổng cộng" / "Cộng" / "Total" row under a list: its first non-blank cell says so."""
+    first = next((c for c in row if not is_blank(c)), None)
+    if not isinstance(first, str):
+        return False
+    key = ascii_key(first)
+    return key.startswith("tong") or key == "cong" or key.startswith("cong_") or key == "total"
+
+
 def to_bool(value: object) -> bool:
     if isinstance(value, bool):
         return value

@@ -75,6 +75,8 @@ def _conferred(vocab: type[Title] | type[Reward]) -> BeforeValidator:
 
 Titles = Annotated[list[str], _conferred(Title)]
 Rewards = Annotated[list[str], _conferred(Reward)]
+# The list fields whose entries are conferred titles or rewards, for readers that do not go through the models.
+CONFERRED_FIELDS: dict[str, type[Title] | type[Reward]] = {"titles": Title, "rewards": Reward}
 
 InputValue = Annotated[bool | int | float | str | None, AfterValidator(_finite)]
 Inputs = dict[str, InputValue]

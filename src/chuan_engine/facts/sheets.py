@@ -18,7 +18,6 @@ from typing import Any
 from ..errors import ChuanError, FactsError, Text
 from . import cells
 from .headers import Column, Frame, is_ignored_sheet, match_column, match_frame
-from .vocab import ascii_key
 
 HEADER_SEARCH_ROWS = 10
 EXCEL_INSTALL = "pip install openpyxl  (hoặc / or: pip install chuan-engine)"
@@ -125,14 +124,6 @@ def csv_rows(path: Path) -> list[tuple[Any, ...]]:
     return [tuple(r) for r in csv.reader(io.StringIO(text), dialect)]
 
 
-def _is_total(cells_: tuple[Any, ...]) -> bool:
-    first = next((c for c in cells_ if not cells.is_blank(c)), None)
-    if not isinstance(first, str):
-        return False
-    key = ascii_key(first)
-    return key.startswith("tong") or key == "cong" or key.startswith("cong_") or key == "total"
-
-
 def _header_row(frame: Frame, rows: list[tuple[Any, ...]]) -> int | None:
     for i, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         if any(isinstance(c, str) and match_column(frame, c) is not None for c in row):
@@ -167,7 +158,7 @@ def read_table(sheet: str, frame: Frame, rows: list[tuple[Any, ...]], file: str)
         row = rows[i]
         if all(cells.is_blank(c) for c in row):
             continue
-        if _is_total(row):
+        if cells.is_total_row(row):
             notes.append(f"Sheet {sheet}, dòng {i + 1}: bỏ qua dòng tổng cộng / total row skipped")
             continue
         stray = [j for j, c in enumerate(row) if j not in by_index and not cells.is_blank(c)]
