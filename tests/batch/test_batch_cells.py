@@ -148,3 +148,23 @@ def test_a_bad_staff_cell_in_a_pack_without_staff_rules_is_listed_not_lost() -> 
     assert rows.loc["b", "school"] == "s1"
     assert "chỉ mục 1" in rows.loc["b", "error"] and "degree" in rows.loc["b", "error"]
     assert "a" not in rows.index  # a valid staff member of a school-only pack has no row of its own
+
+
+def test_batch_inputs_follow_the_type_the_pack_declares() -> None:
+    # qd11_2021 declares ty_le_gv_tham_gia_nckh a share (rules/qd11_2021/4_nckh/03_giang_vien_tham_gia_nckh.yaml)
+    # and so_hoi_thao_toa_dam an integer count (04_hoi_thao_toa_dam.yaml), as facts/inputs.py checks them.
+    # s0: 0.85 and 12 are fine. s1: 85 is a percentage written for a share (85 %: write 0.85). s2: -1 seminars.
+    # s3: 2.5 seminars is no whole count.
+    schools = pd.DataFrame([
+        {"school_id": "s0", "on": "2025-06-30", "ty_le_gv_tham_gia_nckh": 0.85, "so_hoi_thao_toa_dam": 12},
+        {"school_id": "s1", "on": "2025-06-30", "ty_le_gv_tham_gia_nckh": 85, "so_hoi_thao_toa_dam": 12},
+        {"school_id": "s2", "on": "2025-06-30", "ty_le_gv_tham_gia_nckh": 0.5, "so_hoi_thao_toa_dam": -1},
+        {"school_id": "s3", "on": "2025-06-30", "ty_le_gv_tham_gia_nckh": 0.5, "so_hoi_thao_toa_dam": 2.5},
+    ])
+    out = evaluate_batch(load_pack("qd11_2021"), {"schools": schools}, ON)
+    rows = out.summary.set_index("entity")
+    assert rows.loc["s0", "verdict"] != "error"
+    assert rows.loc["s1", "verdict"] == "error" and "0.85 cho 85 %" in rows.loc["s1", "error"]
+    assert "ty_le_gv_tham_gia_nckh" in rows.loc["s1", "error"]
+    assert rows.loc["s2", "verdict"] == "error" and "so_hoi_thao_toa_dam" in rows.loc["s2", "error"]
+    assert rows.loc["s3", "verdict"] == "error" and "số nguyên" in rows.loc["s3", "error"]

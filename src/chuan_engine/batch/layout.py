@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, get_args
 
@@ -48,8 +48,10 @@ from pydantic import BaseModel
 from ..errors import FactsError
 from ..facts import models, numerals
 from ..facts.cells import to_date
+from ..facts.inputs import input_problem
 from ..facts.vocab import conferred_code
 from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS, Type
+from ..pack.plan import Plan, Variable
 from .cols import NONE, not_none
 from .rows import ROW, where
 
@@ -319,6 +321,18 @@ def _text_numbers(series: pd.Series, col: str) -> tuple[pd.Series, dict[int, str
     return pd.Series(values[codes], index=series.index, dtype=object), bad
 
 
+def _outside(declared: str | None, v: np.ndarray) -> np.ndarray:
+    """Rows whose number the declared type refuses (the vectorised prefilter of ``input_problem``)."""
+    with np.errstate(invalid="ignore"):
+        match declared:
+            case "share":
+                return np.asarray((v < 0) | (v > 1))
+            case "integer":
+                return np.asarray((v < 0) | (np.floor(v) != v))
+            case _:
+                return np.zeros(len(v), dtype=bool)
+
+
 def _fast_str(series: pd.Series) -> np.ndarray | None:
     """Text columns without a per-cell Python loop (pandas/Arrow string kernels)."""
     if series.dtype.kind in "iu":
@@ -407,7 +421,15 @@ def _keys(df: pd.DataFrame, name: str) -> dict[str, Key]:
     return out
 
 
-def prepare(name: str, df: pd.DataFrame, input_types: dict[str, Type]) -> Frame:
+def input_variables(pack: Plan) -> dict[str, dict[str, Variable]]:
+    """Per kind of entity, the pack variables a frame may supply as columns (by name)."""
+    out: dict[str, dict[str, Variable]] = {}
+    for (kind, name), var in pack.variables.items():
+        out.setdefault(kind, {})[name] = var
+    return out
+
+
+def prepare(name: str, df: pd.DataFrame, input_types: Mapping[str, Variable]) -> Frame:
     """Validate one frame: keys, typed fact columns, pack inputs; unknown columns are an error."""
     kind, model, idcol, extra = SPECS[name]
     attrs = dict(df.attrs)
@@ -450,8 +472,10 @@ def prepare(name: str, df: pd.DataFrame, input_types: dict[str, Type]) -> Frame:
     return frame
 
 
-def _normalize_input(series: pd.Series, t: Type, col: str) -> Column:
-    """Inputs follow the engine's typing of supplied figures (engine._check_input)."""
+def _normalize_input(series: pd.Series, var: Variable, col: str) -> Column:
+    """Inputs follow the engine's typing of supplied figures and the type the pack declares (facts/inputs.py:
+    a share lies in [0, 1], 85 for 85 % is refused with the way to write it; a count is a whole number)."""
+    t = var.type
     n = len(series)
     raw = series.to_numpy(dtype=object)
     k = ~pd.isna(series).to_numpy()
@@ -472,6 +496,9 @@ def _normalize_input(series: pd.Series, t: Type, col: str) -> Column:
             else:
                 bad[int(i)] = f"input '{col}' must be num, got {type(x).__name__} {x!r}"
                 k[i] = False
+        for i in np.flatnonzero(k & _outside(var.declared, v)):
+            bad[int(i)] = _bad_msg(col, raw[i], input_problem(var.declared, float(v[i])) or "")
+            k[i] = False
         return Column(t, v, k, bad)
     if kind == "bool":
         v = np.zeros(n, dtype=bool)

@@ -24,7 +24,7 @@ from .cols import else_none, not_none
 from .extras import batch_extras, input_facts
 from .gaps import GAP_COLUMNS, gap_cells, no_gaps
 from .io import read_inputs, read_table, write_excel
-from .layout import FRAMES, SPECS, prepare
+from .layout import FRAMES, SPECS, input_variables, prepare
 from .rows import tidy
 from .rules import FAIL, NA, PASS, UNK, RuleRunner
 from .tables import Chunk
@@ -127,10 +127,7 @@ def _as_frames(frames_or_files: Any, notes: list[str]) -> dict[str, pd.DataFrame
 
 
 def _input_types(pack: Plan) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for (kind, name), var in pack.variables.items():
-        out.setdefault(kind, {})[name] = var.type
-    return out
+    return dict(input_variables(pack))
 
 
 def _chunks(frames: dict[str, pd.DataFrame], chunk_rows: int) -> tuple[int, Iterator[dict[str, pd.DataFrame]]]:

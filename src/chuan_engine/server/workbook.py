@@ -17,7 +17,7 @@ import numpy as np
 
 from ..batch.convert import chunk_models
 from ..batch.io import read_inputs, read_table
-from ..batch.layout import FRAMES, SPECS, prepare
+from ..batch.layout import FRAMES, SPECS, input_variables, prepare
 from ..batch.tables import Chunk
 from ..errors import FactsError
 from ..facts.loader import load_facts
@@ -27,10 +27,7 @@ from ..pack.plan import Plan
 
 
 def _input_types(pack: Plan) -> dict[str, dict[str, Any]]:
-    out: dict[str, dict[str, Any]] = {}
-    for (kind, name), var in pack.variables.items():
-        out.setdefault(kind, {})[name] = var.type
-    return out
+    return dict(input_variables(pack))
 
 
 def _read(path: Path) -> dict[str, Any]:
