@@ -543,61 +543,91 @@ _COMPILE_CODES: list[tuple[type[ChuanError], str]] = [
 ]
 
 
+@dataclass
+class _Specs:
+    """What the pack's files say, read without compiling: the static checks run on it before the plan."""
+
+    files: list[Path] = field(default_factory=list)
+    header: PackHeader | None = None
+    params: dict[str, Parameter] = field(default_factory=dict)
+    variables: dict[tuple[str, str], tuple[VariableSpec, str]] = field(default_factory=dict)
+    rules: list[tuple[RuleSpec, str]] = field(default_factory=list)
+    side: dict[str, tuple[dict[str, Any], str]] = field(default_factory=dict)
+
+
+def _read_specs(root: Path) -> _Specs:
+    out = _Specs(files=_pack_files(root), side=read_side_files(root))
+    for f in out.files:
+        pf = _read_pack_file(f)
+        out.header = out.header or pf.pack
+        for name, p in pf.parameters.items():
+            values = tuple(sorted((ParameterValue(v.start, v.value, v.source, v.provenance, v.end)
+                                   for v in p.values), key=lambda v: v.start))
+            out.params[name] = Parameter(name, p.label_vi, p.label_en, p.unit, values, str(f))
+        for name, v in pf.variables.items():
+            out.variables[(v.subject, name)] = (v, str(f))
+        out.rules.extend((r, str(f)) for r in pf.rules)
+    return out
+
+
+def _count(res: PackCheck, specs: _Specs) -> None:
+    """Rules and provisional values, as the summary line shows them (a rule with several versions counts once)."""
+    params, rules = specs.params.values(), specs.rules
+    res.rules = len({spec.id for spec, _ in rules})
+    res.provisional_values = sum(v.provenance is Provenance.provisional for p in params for v in p.values)
+    res.provisional_parameters = sum(any(v.provenance is Provenance.provisional for v in p.values) for p in params)
+    res.provisional_rules = len({spec.id for spec, _ in rules if spec.provenance is Provenance.provisional})
+
+
+def _compile_code(exc: ChuanError) -> str:
+    """The finding code of a compile error: by its class, else by what its message says."""
+    code = next((c for t, c in _COMPILE_CODES if isinstance(exc, t)), None)
+    if "unknown parameter" in exc.message:
+        return "undefined_parameter"
+    if code is None:
+        return "overlapping_versions" if "overlap" in exc.message else "load_error"
+    return code
+
+
+def _compiled(res: PackCheck, specs: _Specs, root: Path) -> RulePack | None:
+    """The compiled pack with its side files, or None (with the finding) when it does not compile."""
+    assert specs.header is not None
+    try:
+        pack = RulePack.of(_compile(specs.header, specs.params, specs.variables, specs.rules, str(root),
+                                    tuple(str(f) for f in specs.files)))
+    except ChuanError as exc:
+        code = _compile_code(exc)
+        if code not in res.codes():
+            res.add(code, f"bộ quy tắc không nạp được: {exc.message}", f"the pack does not load: {exc.message}",
+                    rule=getattr(exc, "rule", None), file=exc.file)
+        return None
+    try:
+        return replace(pack, sidecars=compile_side_files(pack, specs.side))
+    except ChuanError as exc:
+        res.add("side_file", f"tệp phụ của bộ quy tắc không hợp lệ: {exc.message}",
+                f"a side file of the pack is invalid: {exc.message}", file=exc.file)
+        return pack
+
+
 def check_pack(path: str | Path, *, examples: int = 40, seed: int = 0) -> PackCheck:
     """Check one pack folder (or file); never raises for a defect of the pack, only reports it."""
     root = Path(path)
     res = PackCheck(str(root))
-    header: PackHeader | None = None
-    params: dict[str, Parameter] = {}
-    variables: dict[tuple[str, str], tuple[VariableSpec, str]] = {}
-    rules: list[tuple[RuleSpec, str]] = []
-    side: dict[str, tuple[dict[str, Any], str]] = {}
     try:
-        files = _pack_files(root)
-        side = read_side_files(root)
-        for f in files:
-            pf = _read_pack_file(f)
-            if pf.pack is not None:
-                header = header or pf.pack
-            for name, p in pf.parameters.items():
-                values = tuple(sorted((ParameterValue(v.start, v.value, v.source, v.provenance, v.end)
-                                       for v in p.values), key=lambda v: v.start))
-                params[name] = Parameter(name, p.label_vi, p.label_en, p.unit, values, str(f))
-            for name, v in pf.variables.items():
-                variables[(v.subject, name)] = (v, str(f))
-            rules.extend((r, str(f)) for r in pf.rules)
+        specs = _read_specs(root)
     except ChuanError as exc:
         res.add("load_error", f"không đọc được bộ quy tắc: {exc.describe()}", f"cannot read the pack: {exc.describe()}")
         return res
-    if header is not None:
-        res.pack_id, res.version = header.id, header.version
-    res.rules = len({spec.id for spec, _ in rules})  # a rule with several versions counts once
-    res.provisional_values = sum(v.provenance is Provenance.provisional for p in params.values() for v in p.values)
-    res.provisional_parameters = sum(any(v.provenance is Provenance.provisional for v in p.values)
-                                     for p in params.values())
-    res.provisional_rules = len({spec.id for spec, _ in rules if spec.provenance is Provenance.provisional})
-    _spec_checks(res, params, variables, rules, side_params(side))
-    if header is None:
+    if specs.header is not None:
+        res.pack_id, res.version = specs.header.id, specs.header.version
+    _count(res, specs)
+    _spec_checks(res, specs.params, specs.variables, specs.rules, side_params(specs.side))
+    if specs.header is None:
         res.add("load_error", "không tệp nào có phần đầu 'pack:'", "no file has the 'pack:' header", file=str(root))
         return res
-    try:
-        pack = RulePack.of(_compile(header, params, variables, rules, str(root), tuple(str(f) for f in files)))
-    except ChuanError as exc:
-        code = next((c for t, c in _COMPILE_CODES if isinstance(exc, t)), None)
-        if "unknown parameter" in exc.message:
-            code = "undefined_parameter"
-        if code is None:
-            code = "overlapping_versions" if "overlap" in exc.message else "load_error"
-        if code not in res.codes():
-            rule = getattr(exc, "rule", None)
-            res.add(code, f"bộ quy tắc không nạp được: {exc.message}", f"the pack does not load: {exc.message}",
-                    rule=rule, file=exc.file)
+    pack = _compiled(res, specs, root)
+    if pack is None:
         return res
-    try:
-        pack = replace(pack, sidecars=compile_side_files(pack, side))
-    except ChuanError as exc:
-        res.add("side_file", f"tệp phụ của bộ quy tắc không hợp lệ: {exc.message}",
-                f"a side file of the pack is invalid: {exc.message}", file=exc.file)
     _pack_checks(res, pack)
     _graded_checks(res, pack)
     if examples > 0:
