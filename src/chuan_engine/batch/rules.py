@@ -1,4 +1,5 @@
-"""Rule verdicts over a row table: vectorised, or by the explaining evaluator for a rule the compiler cannot take.
+"""Rule verdicts over a row table: vectorised (the one verdict procedure, run/verdict.py, over column kernels),
+or by the explaining evaluator for a rule the compiler cannot take.
 
 Outcome codes: 0 pass, 1 fail, 2 unknown, 3 not_applicable (the order of Outcome).
 """

@@ -26,7 +26,7 @@ from ..report.trace import Step, plain
 from . import verdict
 from .interpreter import evaluate as evaluate_node
 from .parts import measure_parts
-from .scalar import At, ScalarAlgebra, coerce_like
+from .scalar import At, ScalarAlgebra, Traced, coerce_like
 from .verdict import Verdict
 from .views import View, recruited_after
 
@@ -57,7 +57,6 @@ class Evaluation(ScalarAlgebra):
         self._vars: dict[tuple[Any, ...], tuple[Any, Step]] = {}
         self._rules: dict[tuple[Any, ...], RuleResult] = {}
         self._active: set[tuple[Any, ...]] = set()
-        self._provenance: dict[tuple[str, dt.date, dt.date], Provenance] = {}
         self._verdicts = ScalarVerdicts(self)
 
     # -- rules -------------------------------------------------------------------
@@ -76,32 +75,8 @@ class Evaluation(ScalarAlgebra):
         self._rules[key] = result
         return result
 
-    def _rule_provenance(self, rule: Rule, on: dt.date) -> Provenance:
-        """The plan's provenance of a rule version on a date, computed once per run (it is the same for every entity)."""
-        key = (rule.id, rule.effective.start, on)
-        if key not in self._provenance:
-            self._provenance[key] = self.pack.rule_provenance(rule, on)
-        return self._provenance[key]
-
-    def _base(self, rule: Rule, view: View, outcome: Outcome, **kw: Any) -> RuleResult:
-        return RuleResult(
-            rule=rule.id,
-            concept=rule.concept,
-            title_vi=rule.title_vi,
-            title_en=rule.title_en,
-            kind=rule.kind,
-            group=rule.group,
-            outcome=outcome,
-            citation=rule.citation,
-            provenance=self._rule_provenance(rule, view.on),
-            effective_from=rule.effective.start.isoformat(),
-            effective_to=rule.effective.end.isoformat() if rule.effective.end else None,
-            op=rule.op,
-            unit=rule.unit,
-            **kw,
-        )
-
     def _rule_result(self, rule: Rule, view: View) -> RuleResult:
+        """The one verdict procedure (run/verdict.py) over this entity's values (``ScalarVerdicts``)."""
         return verdict.rule_verdict(self._verdicts, rule, view)
 
     # -- expressions ---------------------------------------------------------------
@@ -173,7 +148,6 @@ class Evaluation(ScalarAlgebra):
         return value, Step(var.formula.text, value, [step])
 
 
-Traced = tuple[Any, Step]
 Threshold = tuple[ParameterValue, Step]
 ScalarVerdict = Verdict[bool, Traced, Threshold, Outcome, float | None]
 
@@ -182,10 +156,11 @@ class ScalarVerdicts:
     """The verdict algebra of one entity (run/verdict.py): the row set is a bool, values carry their trace
     step; the result is a ``RuleResult`` with its explanation, missing facts and measure parts."""
 
-    __slots__ = ("run",)
+    __slots__ = ("run", "_provenances")
 
     def __init__(self, run: Evaluation) -> None:
         self.run = run
+        self._provenances: dict[tuple[str, dt.date, dt.date], Provenance] = {}
 
     @property
     def level_keys(self) -> tuple[str, ...]:
@@ -239,35 +214,61 @@ class ScalarVerdicts:
         return margin_of(op, v, thr)
 
     def pick(self, rows: bool, unknown: bool, outcome: Outcome | None) -> Outcome:
-        if rows and outcome is not None:
-            return outcome
-        return Outcome.unknown if unknown and not rows else Outcome.not_applicable
+        if rows:
+            return Outcome.not_applicable if outcome is None else outcome
+        return Outcome.unknown if unknown else Outcome.not_applicable
 
     def result(self, rule: Rule, ctx: View, verdict: ScalarVerdict) -> RuleResult:
-        run, v = self.run, verdict
+        """The result with its explanation: the steps of applies_if, the condition or measure, each threshold."""
+        v = verdict
         levels = {lv: _level(lv, out, v.thresholds.get(lv), v.margins.get(lv)) for lv, out in v.levels.items()}
         steps = [t[1] for t in (v.applies, v.value) if t is not None] + [p[1] for p in v.thresholds.values()]
         match v.reason:
             case "not_in_force" | "not_yet_recruited" | "no_threshold":
-                return run._base(rule, ctx, v.outcome, reason=v.reason, levels=levels)
+                return self._base(rule, ctx, v.outcome, reason=v.reason, levels=levels)
             case "not_for_subject" | "applicability_unknown":
                 assert v.applies is not None
                 missing = v.applies[1].missing_facts() if v.outcome is Outcome.unknown else []
-                return run._base(rule, ctx, v.outcome, reason=v.reason, levels=levels, missing=missing,
-                                 explanation=Step("applies_if", v.applies[0], steps))
+                return self._base(rule, ctx, v.outcome, reason=v.reason, levels=levels, missing=missing,
+                                  explanation=Step("applies_if", v.applies[0], steps))
         assert v.value is not None
         value, step = v.value
         if rule.kind == "condition":
-            return run._base(rule, ctx, v.outcome, value=plain(value), levels=levels,
-                             explanation=step if len(steps) == 1 else Step(rule.id, value, steps),
-                             missing=step.missing_facts())
+            return self._base(rule, ctx, v.outcome, value=plain(value), levels=levels,
+                              explanation=step if len(steps) == 1 else Step(rule.id, value, steps),
+                              missing=step.missing_facts())
         assert rule.measure is not None and v.base is not None
-        base = levels[v.base]
+        base, run = levels[v.base], self.run
         parts = measure_parts(run.pack, rule, ctx.kind, step, lambda name: run.formula_step(ctx, name))
-        return run._base(rule, ctx, base.outcome, value=plain(value), threshold=base.threshold,
-                         margin=base.margin, levels=levels, explanation=Step(f"{rule.measure.text} {rule.op} threshold",
-                                                                             value, steps),
-                         missing=step.missing_facts() if base.outcome is Outcome.unknown else [], parts=parts)
+        return self._base(rule, ctx, base.outcome, value=plain(value), threshold=base.threshold,
+                          margin=base.margin, levels=levels,
+                          explanation=Step(f"{rule.measure.text} {rule.op} threshold", value, steps),
+                          missing=step.missing_facts() if base.outcome is Outcome.unknown else [], parts=parts)
+
+    def _rule_provenance(self, rule: Rule, on: dt.date) -> Provenance:
+        """The plan's provenance of a rule version on a date, computed once per run (it is the same for every entity)."""
+        key = (rule.id, rule.effective.start, on)
+        if key not in self._provenances:
+            self._provenances[key] = self.run.pack.rule_provenance(rule, on)
+        return self._provenances[key]
+
+    def _base(self, rule: Rule, view: View, outcome: Outcome, **kw: Any) -> RuleResult:
+        return RuleResult(
+            rule=rule.id,
+            concept=rule.concept,
+            title_vi=rule.title_vi,
+            title_en=rule.title_en,
+            kind=rule.kind,
+            group=rule.group,
+            outcome=outcome,
+            citation=rule.citation,
+            provenance=self._rule_provenance(rule, view.on),
+            effective_from=rule.effective.start.isoformat(),
+            effective_to=rule.effective.end.isoformat() if rule.effective.end else None,
+            op=rule.op,
+            unit=rule.unit,
+            **kw,
+        )
 
 
 def _level(level: str, outcome: Outcome, threshold: Threshold | None, margin: float | None) -> LevelResult:
