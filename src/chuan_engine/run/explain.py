@@ -237,8 +237,14 @@ class ScalarVerdicts:
             return self._base(rule, ctx, v.outcome, value=plain(value), levels=levels,
                               explanation=step if len(steps) == 1 else Step(rule.id, value, steps),
                               missing=step.missing_facts())
-        assert rule.measure is not None and v.base is not None
-        base, run = levels[v.base], self.run
+        assert v.base is not None
+        return self._indicator(rule, ctx, levels[v.base], levels, v.value, steps)
+
+    def _indicator(self, rule: Rule, ctx: View, base: LevelResult, levels: dict[str, LevelResult], measured: Traced,
+                   steps: list[Step]) -> RuleResult:
+        """An indicator's result: its value, threshold and margin at the base level, its measure's parts."""
+        assert rule.measure is not None
+        run, (value, step) = self.run, measured
         parts = measure_parts(run.pack, rule, ctx.kind, step, lambda name: run.formula_step(ctx, name))
         return self._base(rule, ctx, base.outcome, value=plain(value), threshold=base.threshold,
                           margin=base.margin, levels=levels,

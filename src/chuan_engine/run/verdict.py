@@ -105,36 +105,49 @@ class VerdictAlgebra(Protocol[X_contra, R, V, P, C, M, Out_co]):
 
 def rule_verdict(alg: VerdictAlgebra[X_contra, R, V, P, C, M, Out_co], rule: Rule, ctx: X_contra) -> Out_co:
     """A rule version's verdict in a context, in the algebra's values."""
-    levels = alg.level_keys
     none = alg.nothing(ctx)
-
-    def aside(reason: str, gate: R, unknown: R, applies: V | None = None) -> Out_co:
-        """Decided before the condition or measure: every level the same."""
-        out = alg.pick(none, unknown, None)
-        return alg.result(rule, ctx, Verdict(reason, gate, none, unknown, out,
-                                             {lv: alg.pick(none, unknown, None) for lv in levels}, applies))
-
     gate = alg.in_force(rule, ctx)
     if not alg.some(gate):
-        return aside("not_in_force", gate, none)
+        return _aside(alg, rule, ctx, "not_in_force", gate, none)
     gate = alg.both(gate, alg.recruited(ctx))
     if not alg.some(gate):
-        return aside("not_yet_recruited", gate, none)
+        return _aside(alg, rule, ctx, "not_yet_recruited", gate, none)
     rows, unknown, applies = gate, none, None
     if rule.applies_if is not None:
         applies = alg.truth(rule.applies_if, ctx, "applies_if")
         rows, unknown = alg.split(applies, gate)
         if not alg.some(rows):
             reason = "applicability_unknown" if alg.some(unknown) else "not_for_subject"
-            return aside(reason, gate, unknown, applies)
+            return _aside(alg, rule, ctx, reason, gate, unknown, applies)
     if rule.kind == "condition":
-        assert rule.condition is not None
-        value = alg.truth(rule.condition, ctx, "condition")
-        oc = alg.outcome(value)
-        required = rule.levels or levels
-        return alg.result(rule, ctx, Verdict(
-            None, gate, rows, unknown, alg.pick(rows, unknown, oc),
-            {lv: alg.pick(rows, unknown, oc if lv in required else None) for lv in levels}, applies, value))
+        return _conditioned(alg, rule, ctx, gate, rows, unknown, applies)
+    return _measured(alg, rule, ctx, gate, rows, unknown, applies)
+
+
+def _aside(alg: VerdictAlgebra[X_contra, R, V, P, C, M, Out_co], rule: Rule, ctx: X_contra, reason: str, gate: R,
+           unknown: R, applies: V | None = None) -> Out_co:
+    """Decided before the condition or measure: not applicable, or unknown on ``unknown``, at every level."""
+    none = alg.nothing(ctx)
+    levels = {lv: alg.pick(none, unknown, None) for lv in alg.level_keys}
+    return alg.result(rule, ctx, Verdict(reason, gate, none, unknown, alg.pick(none, unknown, None), levels, applies))
+
+
+def _conditioned(alg: VerdictAlgebra[X_contra, R, V, P, C, M, Out_co], rule: Rule, ctx: X_contra, gate: R, rows: R,
+                 unknown: R, applies: V | None) -> Out_co:
+    """A condition: its outcome at the levels that require it (``rule.levels``, or all), not applicable at the others."""
+    assert rule.condition is not None
+    value = alg.truth(rule.condition, ctx, "condition")
+    oc = alg.outcome(value)
+    levels = alg.level_keys
+    required = rule.levels or levels
+    return alg.result(rule, ctx, Verdict(
+        None, gate, rows, unknown, alg.pick(rows, unknown, oc),
+        {lv: alg.pick(rows, unknown, oc if lv in required else None) for lv in levels}, applies, value))
+
+
+def _measured(alg: VerdictAlgebra[X_contra, R, V, P, C, M, Out_co], rule: Rule, ctx: X_contra, gate: R, rows: R,
+              unknown: R, applies: V | None) -> Out_co:
+    """An indicator: its measure against each level's threshold; its own verdict is the base level's."""
     assert rule.measure is not None and rule.op is not None
     value = alg.measure(rule.measure, ctx)
     thresholds: dict[str, P] = {}
