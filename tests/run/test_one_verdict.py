@@ -3,7 +3,8 @@ evaluator) and for a row table (batch), and a rule not in force costs nothing: n
 
 The test pack has two staff rules: ``t.xep_loai_tot`` (in force from 2018: rating at least hoàn thành tốt)
 and ``t.tu_2030`` (in force from 01/01/2030 only, with a threshold that has no value before 2030, so
-evaluating it earlier would be an error). Expectations by hand in the comments.
+evaluating it earlier would be an error, and a measure the column compiler cannot take: a streak over a
+filtered history, as in tests/batch_packs/fallback). Expectations by hand in the comments.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pandas as pd
 import pytest
 
 from chuan_engine import School, load_pack
-from chuan_engine.batch import evaluate_batch
+from chuan_engine.batch import FallbackWarning, evaluate_batch
 from chuan_engine.report.outcome import Outcome
 from chuan_engine.run import interpreter, verdict
 
@@ -66,7 +67,7 @@ FUTURE = """\
     provenance: reported
     kind: indicator
     applies_if: "rating >= 'hoan_thanh'"
-    measure: "streak(history, rating >= 'hoan_thanh_tot')"
+    measure: "streak(filter(history, known(rating)), rating >= 'hoan_thanh_tot')"
     op: ">="
     unit: count
     thresholds: {dat: t.so_nam}
@@ -78,22 +79,25 @@ def _pack(tmp_path: Path, *parts: str) -> Any:
     return load_pack(tmp_path)
 
 
-def _school() -> School:
+RATED_2025 = ((2025, "hoan_thanh_tot"),)
+
+
+def _school(years: tuple[tuple[int, str], ...] = RATED_2025) -> School:
     return School.model_validate({
         "id": "s1", "units": [{"id": "k1"}],
-        "staff": [{"id": "p1", "unit_id": "k1", "years": [{"year": 2025, "rating": "hoan_thanh_tot"}]}]})
+        "staff": [{"id": "p1", "unit_id": "k1", "years": [{"year": y, "rating": r} for y, r in years]}]})
 
 
-def _frames() -> dict[str, pd.DataFrame]:
+def _frames(years: tuple[tuple[int, str], ...]) -> dict[str, pd.DataFrame]:
     return {"staff": pd.DataFrame([{"school_id": "s1", "staff_id": "p1", "unit_id": "k1"}]),
-            "staff_years": pd.DataFrame([{"school_id": "s1", "staff_id": "p1", "year": 2025,
-                                          "rating": "hoan_thanh_tot"}])}
+            "staff_years": pd.DataFrame([{"school_id": "s1", "staff_id": "p1", "year": y, "rating": r}
+                                         for y, r in years])}
 
 
-def _batch(pack: Any, on: dt.date) -> Any:
+def _batch(pack: Any, on: dt.date, years: tuple[tuple[int, str], ...] = RATED_2025) -> Any:
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # no rule may fall back to the explaining evaluator here
-        return evaluate_batch(pack, _frames(), on)
+        warnings.simplefilter("error")  # a rule evaluated one row at a time would say so: an error here
+        return evaluate_batch(pack, _frames(years), on)
 
 
 def _outcomes(out: Any) -> dict[str, str]:
@@ -145,7 +149,8 @@ def test_both_paths_call_the_one_procedure(tmp_path: Path, calls: Counter[tuple[
 
 def test_a_rule_not_in_force_evaluates_nothing(tmp_path: Path, walks: Counter[str]) -> None:
     # the pack holds only t.tu_2030; on 31/12/2025 it is not in force: not applicable in both paths, and the
-    # interpreter walks no node (neither applies_if, nor the measure, nor the threshold without a value in 2025)
+    # interpreter walks no node (neither applies_if, nor the measure, nor the threshold without a value in 2025);
+    # the batch does not even try its measure, so it is not listed as evaluated one row at a time
     pack = _pack(tmp_path, FUTURE)
     r = pack.evaluate([_school()], ON).entity("p1").result("t.tu_2030")
     assert (r.outcome, r.reason, r.explanation, r.missing) == (Outcome.not_applicable, "not_in_force", None, [])
@@ -153,15 +158,31 @@ def test_a_rule_not_in_force_evaluates_nothing(tmp_path: Path, walks: Counter[st
     out = _batch(pack, ON)
     assert _outcomes(out) == {"t.tu_2030": "not_applicable"}
     assert out.results["error"].isna().all()
+    assert out.fallback == {}
     assert walks == {}
 
 
 def test_the_counter_sees_a_rule_in_force(tmp_path: Path, walks: Counter[str]) -> None:
-    # the control: on 31/12/2030 the rule is in force; p1 has no rating for 2030, so applies_if
-    # (rating >= 'hoan_thanh') is unknown: the verdict is unknown in both paths, and nodes were walked
+    # the control, on 31/12/2030 when the rule is in force. p1 has no rating for 2030: applies_if
+    # (rating >= 'hoan_thanh') is unknown, so the verdict is unknown in both paths and nodes were walked
     pack = _pack(tmp_path, FUTURE)
     r = pack.evaluate([_school()], LATER).entity("p1").result("t.tu_2030")
     assert (r.outcome, r.reason) == (Outcome.unknown, "applicability_unknown")
     assert walks["Evaluation"] > 0
     assert _outcomes(_batch(pack, LATER)) == {"t.tu_2030": "unknown"}
     assert walks["Vectoriser"] > 0
+
+
+def test_a_rule_in_force_reaches_its_measure(tmp_path: Path) -> None:
+    # rated hoàn thành in 2030: applies_if holds (hoan_thanh >= hoan_thanh); the rated years, newest first,
+    # start with 2030, which is not >= hoan_thanh_tot, so the streak is 0; 0 >= 2 fails, margin 0 - 2 = -2.
+    # The batch reaches the measure, cannot vectorise it, and says so (the explaining evaluator gives the rows).
+    years = ((2025, "hoan_thanh_tot"), (2030, "hoan_thanh"))
+    pack = _pack(tmp_path, FUTURE)
+    r = pack.evaluate([_school(years)], LATER).entity("p1").result("t.tu_2030")
+    assert (r.outcome, r.value, r.threshold, r.margin) == (Outcome.failed, 0, 2, -2)
+    with pytest.warns(FallbackWarning):
+        out = evaluate_batch(pack, _frames(years), LATER)
+    assert list(out.fallback) == ["t.tu_2030"]
+    row = out.results.iloc[0]
+    assert (str(row.outcome), row.value, row.threshold, row.margin) == ("fail", 0, 2, -2)
