@@ -1,4 +1,5 @@
-"""Rule verdicts over a row table: vectorised, or by the explaining evaluator for a rule the compiler cannot take.
+"""Rule verdicts over a row table: vectorised (the one verdict procedure, run/verdict.py, over column kernels),
+or by the explaining evaluator for a rule the compiler cannot take.
 
 Outcome codes: 0 pass, 1 fail, 2 unknown, 3 not_applicable (the order of Outcome).
 """
@@ -14,9 +15,11 @@ import numpy as np
 from ..analysis.gaps import measure_shape
 from ..errors import ChuanError
 from ..lang.ops import EPS
-from ..pack.plan import Plan, Rule
+from ..pack.plan import Expression, Plan, Rule
 from ..report.outcome import MeasureParts, Outcome
+from ..run import verdict
 from ..run.explain import Evaluation
+from ..run.verdict import Verdict
 from ..run.views import View
 from .cols import Col, NotVectorisable, compare, gather, merge_err, not_none
 from .compiler import PartCols, Vectoriser, _bool
@@ -73,6 +76,7 @@ class RuleRunner:
 
     def __post_init__(self) -> None:
         self.vec = Vectoriser(self.pack, self.rule_cols)
+        self._columns = ColumnVerdicts(self.vec)
 
     def close(self) -> None:
         """Drop every cached column and the chunk's tables (they form reference cycles)."""
@@ -99,79 +103,7 @@ class RuleRunner:
 
     # -- vectorised ---------------------------------------------------------------
     def _vectorised(self, rule: Rule, t: Table) -> RuleCols:
-        n = t.n
-        levels = self.pack.level_keys
-        # not applicable outside the rule's period, and to staff not yet recruited in the row's year (issue 12)
-        inforce = t.covers(rule.effective.start, rule.effective.end) & ~t.recruited_after()
-        outcome = np.full(n, NA, dtype=np.int8)
-        err: np.ndarray | None = None
-        active = inforce.copy()
-        app_unk = np.zeros(n, dtype=bool)
-        if rule.applies_if is not None:
-            a = _bool(self.vec.ev(rule.applies_if.tree, t), "applies_if")
-            err = merge_err(None, a.err, inforce)
-            app_unk = inforce & ~a.k
-            active = inforce & a.k & a.v.astype(bool)
-            outcome[app_unk] = UNK
-        value: Col | np.ndarray = np.full(n, None, dtype=object)
-        threshold: Col | np.ndarray = np.full(n, None, dtype=object)
-        value_mask = threshold_mask = None
-        margin = np.full(n, np.nan)
-        lv_out: dict[str, np.ndarray] = {}
-        lv_margin: dict[str, np.ndarray] = {}
-        lv_threshold: dict[str, Col | np.ndarray] = {}
-        parts: PartCols | None = None
-        if rule.kind == "condition":
-            assert rule.condition is not None
-            c = _bool(self.vec.ev(rule.condition.tree, t), "condition")
-            err = merge_err(err, c.err, active)
-            oc = np.where(c.k, np.where(c.v.astype(bool), PASS, FAIL), UNK).astype(np.int8)
-            outcome[active] = oc[active]
-            value, value_mask = c, active & c.k
-            required = rule.levels or levels
-            for lv in levels:
-                arr = np.full(n, NA, dtype=np.int8)
-                arr[app_unk] = UNK
-                if lv in required:
-                    arr[active] = oc[active]
-                lv_out[lv] = arr
-                lv_margin[lv] = np.full(n, np.nan)
-        else:
-            assert rule.measure is not None and rule.op is not None
-            m = self.vec.ev(rule.measure.tree, t)
-            if not isinstance(m, Col):
-                raise NotVectorisable("a measure that is a list or record")
-            err = merge_err(err, m.err, active)
-            parts = self.vec.parts(rule, t)
-            base: str | None = None
-            base_p: Col | None = None
-            for lv, name in rule.level_thresholds:
-                arr = np.full(n, NA, dtype=np.int8)
-                arr[app_unk] = UNK
-                mg = np.full(n, np.nan)
-                if name is not None:
-                    p = lv_threshold[lv] = self.vec.parameter(name, t)
-                    err = merge_err(err, p.err, active)
-                    cmpc = compare(rule.op, m, p)
-                    oc = np.where(cmpc.k, np.where(cmpc.v, PASS, FAIL), UNK).astype(np.int8)  # ranges too
-                    arr[active] = oc[active]
-                    if m.t == "num" and p.t == "num":
-                        mg = _margin(rule.op, m.v.astype(float), p.v.astype(float))
-                        mg = np.where(active & m.k & p.k, mg, np.nan)
-                    if base is None:
-                        base, base_p = lv, p
-                lv_out[lv] = arr
-                lv_margin[lv] = mg
-            if base is None:
-                outcome[active] = NA
-            else:
-                assert base_p is not None
-                outcome[active] = lv_out[base][active]
-                margin = lv_margin[base]
-                threshold, threshold_mask = base_p, active
-                value, value_mask = m, active & m.k
-        return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, err, "vectorised", value_mask,
-                        threshold_mask, parts, lv_threshold)
+        return verdict.rule_verdict(self._columns, rule, t)
 
     # -- fallback -----------------------------------------------------------------
     def _fallback(self, rule: Rule, t: Table) -> RuleCols:
@@ -221,6 +153,103 @@ class RuleRunner:
         has = not_none(err).any()
         return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, err if has else None, "fallback",
                         parts=parts, level_threshold=lv_threshold)
+
+
+ColumnVerdict = Verdict[np.ndarray, Col, Col, np.ndarray, np.ndarray]
+
+
+class ColumnVerdicts:
+    """The verdict algebra over a row table (run/verdict.py): the row set is a boolean mask, values are
+    columns, outcomes int8 codes; the result is a ``RuleCols``. Errors count only on the rows evaluated."""
+
+    __slots__ = ("vec",)
+
+    def __init__(self, vec: Vectoriser) -> None:
+        self.vec = vec
+
+    @property
+    def level_keys(self) -> tuple[str, ...]:
+        return self.vec.pack.level_keys
+
+    def nothing(self, ctx: Table) -> np.ndarray:
+        return np.zeros(ctx.n, dtype=bool)
+
+    def in_force(self, rule: Rule, ctx: Table) -> np.ndarray:
+        return ctx.covers(rule.effective.start, rule.effective.end)
+
+    def recruited(self, ctx: Table) -> np.ndarray:
+        return ~ctx.recruited_after()
+
+    def both(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out: np.ndarray = a & b
+        return out
+
+    def some(self, rows: np.ndarray) -> bool:
+        return bool(rows.any())
+
+    def truth(self, expr: Expression, ctx: Table, what: str) -> Col:
+        return _bool(self.vec.ev(expr.tree, ctx), what)
+
+    def measure(self, expr: Expression, ctx: Table) -> Col:
+        m = self.vec.ev(expr.tree, ctx)
+        if not isinstance(m, Col):
+            raise NotVectorisable("a measure that is a list or record")
+        return m
+
+    def split(self, applies: Col, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return rows & applies.k & applies.v.astype(bool), rows & ~applies.k
+
+    def outcome(self, value: Col) -> np.ndarray:
+        return _codes(value)
+
+    def threshold(self, rule: Rule, level: str, name: str, ctx: Table) -> Col:
+        return self.vec.parameter(name, ctx)
+
+    def compare(self, op: str, value: Col, threshold: Col) -> np.ndarray:
+        return _codes(compare(op, value, threshold))  # ranges too
+
+    def margin(self, op: str, value: Col, threshold: Col, rows: np.ndarray) -> np.ndarray:
+        if value.t != "num" or threshold.t != "num":
+            return np.full(value.n, np.nan)
+        mg = _margin(op, value.v.astype(float), threshold.v.astype(float))
+        return np.where(rows & value.k & threshold.k, mg, np.nan)
+
+    def pick(self, rows: np.ndarray, unknown: np.ndarray, outcome: np.ndarray | None) -> np.ndarray:
+        arr = np.full(len(rows), NA, dtype=np.int8)
+        arr[unknown] = UNK
+        if outcome is not None:
+            arr[rows] = outcome[rows]
+        return arr
+
+    def result(self, rule: Rule, ctx: Table, verdict: ColumnVerdict) -> RuleCols:
+        v, n = verdict, ctx.n
+        err = None if v.applies is None else merge_err(None, v.applies.err, v.gate)
+        if v.value is not None:
+            err = merge_err(err, v.value.err, v.rows)
+        for p in v.thresholds.values():
+            err = merge_err(err, p.err, v.rows)
+        value: Col | np.ndarray = np.full(n, None, dtype=object)
+        threshold: Col | np.ndarray = np.full(n, None, dtype=object)
+        value_mask = threshold_mask = None
+        margin = np.full(n, np.nan)
+        parts: PartCols | None = None
+        if v.value is not None and rule.kind == "condition":
+            value, value_mask = v.value, v.rows & v.value.k
+        elif v.value is not None:
+            parts = self.vec.parts(rule, ctx)
+            if v.base is not None:
+                value, value_mask = v.value, v.rows & v.value.k
+                threshold, threshold_mask = v.thresholds[v.base], v.rows
+                margin = v.margins[v.base]
+        lv_margin = {lv: v.margins[lv] if lv in v.margins else np.full(n, np.nan) for lv in v.levels}
+        lv_threshold: dict[str, Col | np.ndarray] = dict(v.thresholds)
+        return RuleCols(v.outcome, value, threshold, margin, v.levels, lv_margin, err, "vectorised", value_mask,
+                        threshold_mask, parts, lv_threshold)
+
+
+def _codes(c: Col) -> np.ndarray:
+    """Outcome codes of a truth column: pass, fail, unknown where not known."""
+    return np.where(c.k, np.where(c.v.astype(bool), PASS, FAIL), UNK).astype(np.int8)
 
 
 def _empty_gap_inputs(pack: Plan, rule: Rule, levels: list[str], n: int

@@ -17,14 +17,17 @@ from ..lang import ast
 from ..lang.logic import UNKNOWN, Range, undecided
 from ..lang.ops import COMPARISONS, EPS, compare, difference
 from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS
-from ..pack.plan import Plan, Rule
+from ..pack.parameters import ParameterValue
+from ..pack.plan import Expression, Plan, Rule
 from ..pack.provenance import Provenance
 from ..report.outcome import LevelResult, Outcome, RuleResult
 from ..report.results import EntityReport, Report
 from ..report.trace import Step, plain
+from . import verdict
 from .interpreter import evaluate as evaluate_node
 from .parts import measure_parts
-from .scalar import At, ScalarAlgebra, coerce_like
+from .scalar import At, ScalarAlgebra, Traced, coerce_like
+from .verdict import Verdict
 from .views import View, recruited_after
 
 
@@ -54,7 +57,7 @@ class Evaluation(ScalarAlgebra):
         self._vars: dict[tuple[Any, ...], tuple[Any, Step]] = {}
         self._rules: dict[tuple[Any, ...], RuleResult] = {}
         self._active: set[tuple[Any, ...]] = set()
-        self._provenance: dict[tuple[str, dt.date, dt.date], Provenance] = {}
+        self._verdicts = ScalarVerdicts(self)
 
     # -- rules -------------------------------------------------------------------
     def rule_result(self, rule: Rule, view: View) -> RuleResult:
@@ -72,93 +75,9 @@ class Evaluation(ScalarAlgebra):
         self._rules[key] = result
         return result
 
-    def _rule_provenance(self, rule: Rule, on: dt.date) -> Provenance:
-        """The plan's provenance of a rule version on a date, computed once per run (it is the same for every entity)."""
-        key = (rule.id, rule.effective.start, on)
-        if key not in self._provenance:
-            self._provenance[key] = self.pack.rule_provenance(rule, on)
-        return self._provenance[key]
-
-    def _base(self, rule: Rule, view: View, outcome: Outcome, **kw: Any) -> RuleResult:
-        return RuleResult(
-            rule=rule.id,
-            concept=rule.concept,
-            title_vi=rule.title_vi,
-            title_en=rule.title_en,
-            kind=rule.kind,
-            group=rule.group,
-            outcome=outcome,
-            citation=rule.citation,
-            provenance=self._rule_provenance(rule, view.on),
-            effective_from=rule.effective.start.isoformat(),
-            effective_to=rule.effective.end.isoformat() if rule.effective.end else None,
-            op=rule.op,
-            unit=rule.unit,
-            **kw,
-        )
-
     def _rule_result(self, rule: Rule, view: View) -> RuleResult:
-        levels = self.pack.level_keys
-        if not rule.in_force(view.on):
-            return self._base(rule, view, Outcome.not_applicable, reason="not_in_force",
-                              levels={lv: LevelResult(lv, Outcome.not_applicable) for lv in levels})
-        if view.kind == "staff" and recruited_after(view.model, view.on.year):
-            return self._base(rule, view, Outcome.not_applicable, reason="not_yet_recruited",
-                              levels={lv: LevelResult(lv, Outcome.not_applicable) for lv in levels})
-        steps: list[Step] = []
-        if rule.applies_if is not None:
-            applies, step = self.value_of(rule.applies_if.tree, view, rule.applies_if.text)
-            steps.append(step)
-            if applies is False:
-                return self._base(rule, view, Outcome.not_applicable, reason="not_for_subject",
-                                  explanation=Step("applies_if", False, steps),
-                                  levels={lv: LevelResult(lv, Outcome.not_applicable) for lv in levels})
-            if applies is UNKNOWN:
-                return self._base(rule, view, Outcome.unknown, reason="applicability_unknown",
-                                  explanation=Step("applies_if", UNKNOWN, steps), missing=step.missing_facts(),
-                                  levels={lv: LevelResult(lv, Outcome.unknown) for lv in levels})
-        if rule.kind == "condition":
-            assert rule.condition is not None
-            value, step = self.value_of(rule.condition.tree, view, rule.condition.text)
-            steps.append(step)
-            outcome = Outcome.of(value)
-            required = rule.levels or levels
-            level_results = {
-                lv: LevelResult(lv, outcome if lv in required else Outcome.not_applicable) for lv in levels
-            }
-            return self._base(rule, view, outcome, value=plain(value), levels=level_results,
-                              explanation=step if len(steps) == 1 else Step(rule.id, value, steps),
-                              missing=step.missing_facts())
-        assert rule.measure is not None and rule.op is not None
-        value, step = self.value_of(rule.measure.tree, view, rule.measure.text, ranged=True)
-        steps.append(step)
-        level_results = {}
-        for lv, threshold_name in rule.level_thresholds:
-            if threshold_name is None:
-                level_results[lv] = LevelResult(lv, Outcome.not_applicable)
-                continue
-            try:
-                pv = self.pack.parameters.at(threshold_name, view.on)
-            except ParameterError as exc:
-                raise EvaluationError(f"rule '{rule.id}': {exc.message}", where=view.model.id) from None
-            steps.append(Step(f"${threshold_name}", pv.value, detail={
-                "level": lv, "from": pv.start, "source": pv.source, "provenance": pv.provenance.value}))
-            if value is UNKNOWN:
-                level_results[lv] = LevelResult(lv, Outcome.unknown, pv.value, None, pv.source, pv.provenance)
-            else:  # a range (count or share with unknown elements) decides only when it falls on one side
-                ok = compare(rule.op, value, pv.value)
-                thr = pv.value
-                margin = (margin_of(rule.op, value, thr) if isinstance(thr, int | float) and not isinstance(value, Range)
-                          else None)
-                level_results[lv] = LevelResult(lv, Outcome.of(ok), pv.value, margin, pv.source, pv.provenance)
-        base = next((lr for lr in level_results.values() if lr.outcome is not Outcome.not_applicable), None)
-        if base is None:
-            return self._base(rule, view, Outcome.not_applicable, reason="no_threshold", levels=level_results)
-        text = f"{rule.measure.text} {rule.op} threshold"
-        parts = measure_parts(self.pack, rule, view.kind, step, lambda name: self.formula_step(view, name))
-        return self._base(rule, view, base.outcome, value=plain(value), threshold=base.threshold,
-                          margin=base.margin, levels=level_results, explanation=Step(text, value, steps),
-                          missing=step.missing_facts() if base.outcome is Outcome.unknown else [], parts=parts)
+        """The one verdict procedure (run/verdict.py) over this entity's values (``ScalarVerdicts``)."""
+        return verdict.rule_verdict(self._verdicts, rule, view)
 
     # -- expressions ---------------------------------------------------------------
     def value_of(self, node: ast.Node, view: View, text: str, ranged: bool = False) -> tuple[Any, Step]:
@@ -227,6 +146,142 @@ class Evaluation(ScalarAlgebra):
             return UNKNOWN, Step(name, UNKNOWN, detail={"missing": f"{view.kind}.{name}", "input": True})
         value, step = self.value_of(var.formula.tree, view, var.formula.text, ranged=True)
         return value, Step(var.formula.text, value, [step])
+
+
+Threshold = tuple[ParameterValue, Step]
+ScalarVerdict = Verdict[bool, Traced, Threshold, Outcome, float | None]
+
+
+class ScalarVerdicts:
+    """The verdict algebra of one entity (run/verdict.py): the row set is a bool, values carry their trace
+    step; the result is a ``RuleResult`` with its explanation, missing facts and measure parts."""
+
+    __slots__ = ("run", "_provenances")
+
+    def __init__(self, run: Evaluation) -> None:
+        self.run = run
+        self._provenances: dict[tuple[str, dt.date, dt.date], Provenance] = {}
+
+    @property
+    def level_keys(self) -> tuple[str, ...]:
+        return self.run.pack.level_keys
+
+    def nothing(self, ctx: View) -> bool:
+        return False
+
+    def in_force(self, rule: Rule, ctx: View) -> bool:
+        return rule.in_force(ctx.on)
+
+    def recruited(self, ctx: View) -> bool:
+        return not (ctx.kind == "staff" and recruited_after(ctx.model, ctx.on.year))
+
+    def both(self, a: bool, b: bool) -> bool:
+        return a and b
+
+    def some(self, rows: bool) -> bool:
+        return rows
+
+    def truth(self, expr: Expression, ctx: View, what: str) -> Traced:
+        return self.run.value_of(expr.tree, ctx, expr.text)
+
+    def measure(self, expr: Expression, ctx: View) -> Traced:
+        return self.run.value_of(expr.tree, ctx, expr.text, ranged=True)
+
+    def split(self, applies: Traced, rows: bool) -> tuple[bool, bool]:
+        value = applies[0]
+        return rows and value is not False and value is not UNKNOWN, rows and value is UNKNOWN
+
+    def outcome(self, value: Traced) -> Outcome:
+        return Outcome.of(value[0])
+
+    def threshold(self, rule: Rule, level: str, name: str, ctx: View) -> Threshold:
+        try:
+            pv = self.run.pack.parameters.at(name, ctx.on)
+        except ParameterError as exc:
+            raise EvaluationError(f"rule '{rule.id}': {exc.message}", where=ctx.model.id) from None
+        return pv, Step(f"${name}", pv.value, detail={
+            "level": level, "from": pv.start, "source": pv.source, "provenance": pv.provenance.value})
+
+    def compare(self, op: str, value: Traced, threshold: Threshold) -> Outcome:
+        if value[0] is UNKNOWN:
+            return Outcome.unknown
+        return Outcome.of(compare(op, value[0], threshold[0].value))  # a range decides only wholly on one side
+
+    def margin(self, op: str, value: Traced, threshold: Threshold, rows: bool) -> float | None:
+        v, thr = value[0], threshold[0].value
+        if v is UNKNOWN or isinstance(v, Range) or not isinstance(thr, int | float):
+            return None
+        return margin_of(op, v, thr)
+
+    def pick(self, rows: bool, unknown: bool, outcome: Outcome | None) -> Outcome:
+        if rows:
+            return Outcome.not_applicable if outcome is None else outcome
+        return Outcome.unknown if unknown else Outcome.not_applicable
+
+    def result(self, rule: Rule, ctx: View, verdict: ScalarVerdict) -> RuleResult:
+        """The result with its explanation: the steps of applies_if, the condition or measure, each threshold."""
+        v = verdict
+        levels = {lv: _level(lv, out, v.thresholds.get(lv), v.margins.get(lv)) for lv, out in v.levels.items()}
+        steps = [t[1] for t in (v.applies, v.value) if t is not None] + [p[1] for p in v.thresholds.values()]
+        match v.reason:
+            case "not_in_force" | "not_yet_recruited" | "no_threshold":
+                return self._base(rule, ctx, v.outcome, reason=v.reason, levels=levels)
+            case "not_for_subject" | "applicability_unknown":
+                assert v.applies is not None
+                missing = v.applies[1].missing_facts() if v.outcome is Outcome.unknown else []
+                return self._base(rule, ctx, v.outcome, reason=v.reason, levels=levels, missing=missing,
+                                  explanation=Step("applies_if", v.applies[0], steps))
+        assert v.value is not None
+        value, step = v.value
+        if rule.kind == "condition":
+            return self._base(rule, ctx, v.outcome, value=plain(value), levels=levels,
+                              explanation=step if len(steps) == 1 else Step(rule.id, value, steps),
+                              missing=step.missing_facts())
+        assert v.base is not None
+        return self._indicator(rule, ctx, levels[v.base], levels, v.value, steps)
+
+    def _indicator(self, rule: Rule, ctx: View, base: LevelResult, levels: dict[str, LevelResult], measured: Traced,
+                   steps: list[Step]) -> RuleResult:
+        """An indicator's result: its value, threshold and margin at the base level, its measure's parts."""
+        assert rule.measure is not None
+        run, (value, step) = self.run, measured
+        parts = measure_parts(run.pack, rule, ctx.kind, step, lambda name: run.formula_step(ctx, name))
+        return self._base(rule, ctx, base.outcome, value=plain(value), threshold=base.threshold,
+                          margin=base.margin, levels=levels,
+                          explanation=Step(f"{rule.measure.text} {rule.op} threshold", value, steps),
+                          missing=step.missing_facts() if base.outcome is Outcome.unknown else [], parts=parts)
+
+    def _rule_provenance(self, rule: Rule, on: dt.date) -> Provenance:
+        """The plan's provenance of a rule version on a date, computed once per run (it is the same for every entity)."""
+        key = (rule.id, rule.effective.start, on)
+        if key not in self._provenances:
+            self._provenances[key] = self.run.pack.rule_provenance(rule, on)
+        return self._provenances[key]
+
+    def _base(self, rule: Rule, view: View, outcome: Outcome, **kw: Any) -> RuleResult:
+        return RuleResult(
+            rule=rule.id,
+            concept=rule.concept,
+            title_vi=rule.title_vi,
+            title_en=rule.title_en,
+            kind=rule.kind,
+            group=rule.group,
+            outcome=outcome,
+            citation=rule.citation,
+            provenance=self._rule_provenance(rule, view.on),
+            effective_from=rule.effective.start.isoformat(),
+            effective_to=rule.effective.end.isoformat() if rule.effective.end else None,
+            op=rule.op,
+            unit=rule.unit,
+            **kw,
+        )
+
+
+def _level(level: str, outcome: Outcome, threshold: Threshold | None, margin: float | None) -> LevelResult:
+    if threshold is None:
+        return LevelResult(level, outcome)
+    pv = threshold[0]
+    return LevelResult(level, outcome, pv.value, margin, pv.source, pv.provenance)
 
 
 def _input(view: View, name: str) -> tuple[Any, bool]:
