@@ -59,7 +59,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -174,32 +174,40 @@ def _results(report: Report) -> dict[tuple[str, str, str], RuleResult]:
 
 
 def implications(pack: RulePack, facts: Facts, on: dt.date, report: Report | None = None) -> list[Violation]:
+    """Declared implications (TTLĐXS ⇒ TTLĐTT…) and nested levels (mức 2 ⇒ mức 1) broken by a report."""
     report = report or pack.evaluate(facts, on)
     out: list[Violation] = []
     for imp in pack.header.implications:
-        if imp.effective is not None and not imp.effective.covers(on):
-            continue
-        a, b = pack.resolve(imp.if_, on), pack.resolve(imp.then, on)
-        if a is None or b is None or a.subject != b.subject:
-            continue
-        for e in report.entities:
-            if e.error is not None:
-                continue
-            ra = next((r for r in e.results if r.rule == a.id), None)
-            rb = next((r for r in e.results if r.rule == b.id), None)
-            if ra is not None and rb is not None and ra.outcome is Outcome.passed and rb.outcome is not Outcome.passed:
-                out.append(Violation("implication", e.id, a.id, f"passes but '{b.id}' is {rb.outcome.value}"))
-    levels = pack.level_ids
+        if imp.effective is None or imp.effective.covers(on):
+            out.extend(_implication(pack, report, pack.resolve(imp.if_, on), pack.resolve(imp.then, on)))
     for e in report.entities:
-        summary = e.summary.get("levels") or {}
-        for lo, hi in zip(levels, levels[1:], strict=False):
-            if lo in summary and hi in summary and summary[hi]["status"] == "pass" and summary[lo]["status"] != "pass":
-                out.append(Violation("levels", e.id, "_summary", f"meets {hi} but {lo} is {summary[lo]['status']}"))
-            for r in e.results:
-                if (r.required_at(lo) and r.required_at(hi) and r.levels[hi].outcome is Outcome.passed
-                        and r.levels[lo].outcome is not Outcome.passed):
-                    out.append(Violation("levels", e.id, r.rule, f"passes {hi} but {lo} is {r.levels[lo].outcome.value}"))
+        out.extend(_nested_levels(pack.level_ids, e))
     return out
+
+
+def _implication(pack: RulePack, report: Report, a: Any, b: Any) -> Iterator[Violation]:
+    """Entities passing ``a`` without passing ``b`` (rules of one subject in force on the date)."""
+    if a is None or b is None or a.subject != b.subject:
+        return
+    for e in report.entities:
+        if e.error is not None:
+            continue
+        ra = next((r for r in e.results if r.rule == a.id), None)
+        rb = next((r for r in e.results if r.rule == b.id), None)
+        if ra is not None and rb is not None and ra.outcome is Outcome.passed and rb.outcome is not Outcome.passed:
+            yield Violation("implication", e.id, a.id, f"passes but '{b.id}' is {rb.outcome.value}")
+
+
+def _nested_levels(levels: Sequence[str], e: Any) -> Iterator[Violation]:
+    """A higher level met while the lower is not, in the entity's summary or in one of its rules."""
+    summary = e.summary.get("levels") or {}
+    for lo, hi in zip(levels, levels[1:], strict=False):
+        if lo in summary and hi in summary and summary[hi]["status"] == "pass" and summary[lo]["status"] != "pass":
+            yield Violation("levels", e.id, "_summary", f"meets {hi} but {lo} is {summary[lo]['status']}")
+        for r in e.results:
+            if (r.required_at(lo) and r.required_at(hi) and r.levels[hi].outcome is Outcome.passed
+                    and r.levels[lo].outcome is not Outcome.passed):
+                yield Violation("levels", e.id, r.rule, f"passes {hi} but {lo} is {r.levels[lo].outcome.value}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -232,42 +240,44 @@ def _mutate_person(person: Staff, name: str, on: dt.date, pick: int) -> Staff | 
     return None
 
 
+def _raised(value: Any, share: bool) -> Any:
+    """A variable's value one step up (false → true, +1, a share +0.1 up to 1), None when it cannot rise."""
+    if value is UNKNOWN or value is True:
+        return None
+    if value is False:
+        return True
+    if not isinstance(value, int | float):
+        return None
+    if share and 0 <= value <= 1 and isinstance(value, float):
+        return None if value >= 1 else min(1.0, value + 0.1)
+    return value + 1
+
+
 def increase(pack: RulePack, facts: Facts, kind: str, model: Any, school: School | None, name: str,
              on: dt.date, pick: int = 0) -> Facts | None:
     """``facts`` with ``name`` increased for one entity, or None when it cannot increase (unknown, at top)."""
     if (kind, name) in pack.variables:
         value, _ = Evaluation(pack, facts).lookup(View(kind, model, on, school, facts), name)
-        if value is UNKNOWN or value is True:
-            return None
-        if value is False:
-            new: Any = True
-        elif isinstance(value, int | float):
-            ratio = pack.variables[(kind, name)].type.kind == "num" and 0 <= value <= 1 and isinstance(value, float)
-            if ratio:
-                if value >= 1:
-                    return None
-                new = min(1.0, value + 0.1)
-            else:
-                new = value + 1
-        else:
-            return None
-        return replace_model(facts, model, _with_input(model, name, new, on.year))
+        new = _raised(value, pack.variables[(kind, name)].type.kind == "num")
+        return None if new is None else replace_model(facts, model, _with_input(model, name, new, on.year))
     if name == "research" and kind == "school" and model.research is not None:
         item = Research(id=f"_added_{len(model.research)}", level=Level.bo_tinh, year=on.year, accepted=True, applied=True)
         return replace_model(facts, model, model.model_copy(update={"research": [*model.research, item]}))
-    if kind == "staff":
-        new_p = _mutate_person(model, name, on, pick)
-        return replace_model(facts, model, new_p) if new_p is not None else None
-    if kind in ("unit", "school") and name in FACT_MUTATIONS:
-        roster = (school.staff if kind == "unit" and school else model.staff) or []
-        if kind == "unit":
-            roster = [p for p in roster if unit_of(p, on.year) == model.id]
-        if not roster:
-            return None
-        person = roster[pick % len(roster)]
-        new_p = _mutate_person(person, name, on, pick)
-        return replace_model(facts, person, new_p) if new_p is not None else None
-    return None
+    person = model if kind == "staff" else _member(kind, model, school, name, on, pick)
+    if person is None:
+        return None
+    new_p = _mutate_person(person, name, on, pick)
+    return replace_model(facts, person, new_p) if new_p is not None else None
+
+
+def _member(kind: str, model: Any, school: School | None, name: str, on: dt.date, pick: int) -> Staff | None:
+    """The staff member of a unit or school whose fact is raised to raise the unit's or school's."""
+    if kind not in ("unit", "school") or name not in FACT_MUTATIONS:
+        return None
+    roster = (school.staff if kind == "unit" and school else model.staff) or []
+    if kind == "unit":
+        roster = [p for p in roster if unit_of(p, on.year) == model.id]
+    return roster[pick % len(roster)] if roster else None
 
 
 def monotonicity(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> list[Violation]:
