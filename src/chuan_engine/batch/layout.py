@@ -196,99 +196,115 @@ class _LazyRaw:
 
 def normalize(series: pd.Series, t: Type, col: str, model: type[BaseModel] | None = None) -> Column:
     """Validate a column against a fact type, vectorised where the dtype allows."""
-    n = len(series)
-    bad: dict[int, str] = {}
+    match t.kind:
+        case "num":
+            return _numbers(series, t, col, model)
+        case "bool":
+            if series.dtype == bool:
+                return Column(t, series.to_numpy(dtype=bool), np.ones(len(series), dtype=bool), {})
+            return _by_unique(series, t, col, _as_bool, bool, "không phải đúng/sai / not a boolean")
+        case "enum":
+            return _enums(series, t, col)
+        case "date":
+            if series.dtype.kind == "M":
+                return Column(t, series.to_numpy().astype("datetime64[D]"), ~pd.isna(series).to_numpy(), {})
+            return _by_unique(series, t, col, _as_date, "datetime64[D]",
+                              "không phải ngày hợp lệ; dùng YYYY-MM-DD hoặc dd/mm/yyyy / not a valid date; use "
+                              "YYYY-MM-DD or dd/mm/yyyy")
+        case "list":
+            return _lists(series, t, col)
+        case _:  # str
+            fast = _fast_str(series)
+            if fast is not None:
+                return Column(t, fast, ~pd.isna(series).to_numpy(), {})
+            return _by_unique(series, t, col, _as_str, object, "")
+
+
+def _numbers(series: pd.Series, t: Type, col: str, model: type[BaseModel] | None) -> Column:
+    """Numbers (text read by the column's convention) within the model's bounds; bools are not numbers."""
     raw = _LazyRaw(series)
-    null = pd.isna(series).to_numpy()
-    k = ~null
-    kind = t.kind
-    if kind == "num":
-        series, unread = _text_numbers(series, col)
-        num = pd.to_numeric(series, errors="coerce")
-        if series.dtype == bool or series.dtype == object:
-            isbool = np.array([isinstance(x, bool | np.bool_) for x in raw], dtype=bool)
-        else:
-            isbool = np.zeros(n, dtype=bool)
-        v = num.to_numpy(dtype=float, na_value=np.nan)
-        wrong = k & (np.isnan(v) | isbool | ~np.isfinite(np.where(np.isnan(v), 0.0, v)))
-        ge, le, integer = _bounds(model, col) if model is not None else (None, None, False)
-        with np.errstate(invalid="ignore"):
-            if ge is not None:
-                wrong |= k & (v < ge)
-            if le is not None:
-                wrong |= k & (v > le)
-            if integer:
-                wrong |= k & (np.floor(v) != v)
-        for i in np.flatnonzero(wrong):
-            bad[int(i)] = _bad_msg(col, raw[i], "không phải số hợp lệ / not a valid number"
-                              + (f" (≥ {ge})" if ge is not None else "") + (f" (≤ {le})" if le is not None else ""))
-        bad.update(unread)
-        k = k & ~wrong
-        return Column(t, np.where(k, v, np.nan), k, bad)
-    if kind == "bool":
-        if series.dtype == bool:
-            return Column(t, series.to_numpy(dtype=bool), np.ones(n, dtype=bool), bad)
+    k = ~pd.isna(series).to_numpy()
+    series, unread = _text_numbers(series, col)
+    num = pd.to_numeric(series, errors="coerce")
+    if series.dtype == bool or series.dtype == object:
+        isbool = np.array([isinstance(x, bool | np.bool_) for x in raw], dtype=bool)
+    else:
+        isbool = np.zeros(len(series), dtype=bool)
+    v = num.to_numpy(dtype=float, na_value=np.nan)
+    wrong = k & (np.isnan(v) | isbool | ~np.isfinite(np.where(np.isnan(v), 0.0, v)))
+    ge, le, integer = _bounds(model, col) if model is not None else (None, None, False)
+    with np.errstate(invalid="ignore"):
+        if ge is not None:
+            wrong |= k & (v < ge)
+        if le is not None:
+            wrong |= k & (v > le)
+        if integer:
+            wrong |= k & (np.floor(v) != v)
+    why = "không phải số hợp lệ / not a valid number" + (f" (≥ {ge})" if ge is not None else "") \
+        + (f" (≤ {le})" if le is not None else "")
+    bad = {int(i): _bad_msg(col, raw[i], why) for i in np.flatnonzero(wrong)}
+    bad.update(unread)
+    k = k & ~wrong
+    return Column(t, np.where(k, v, np.nan), k, bad)
 
-        def as_bool(x: Any) -> bool | None:
-            if isinstance(x, bool | np.bool_):
-                return bool(x)
-            if isinstance(x, int | float | np.number):
-                return {0.0: False, 1.0: True}.get(float(x))
-            key = str(x).strip().lower()
-            return True if key in _TRUE else False if key in _FALSE else None
 
-        return _by_unique(series, t, col, as_bool, bool, "không phải đúng/sai / not a boolean")
-    if kind == "enum":
-        assert t.vocab is not None
-        ranks = {m.value: i for i, m in enumerate(t.vocab)}
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-        mapped = np.full(len(uniques) + 1, -1, dtype=np.int64)
-        allowed = ", ".join(m.value for m in t.vocab)
-        for j, u in enumerate(uniques):
+def _as_bool(x: Any) -> bool | None:
+    if isinstance(x, bool | np.bool_):
+        return bool(x)
+    if isinstance(x, int | float | np.number):
+        return {0.0: False, 1.0: True}.get(float(x))
+    key = str(x).strip().lower()
+    return True if key in _TRUE else False if key in _FALSE else None
+
+
+def _as_date(x: Any) -> Any:
+    try:  # an Excel date, ISO text or dd/mm/yyyy, as the facts reader takes them
+        return np.datetime64(to_date(x.date() if isinstance(x, pd.Timestamp) else x), "D")
+    except ValueError:
+        return None
+
+
+def _enums(series: pd.Series, t: Type, col: str) -> Column:
+    """Vocabulary values (codes or Vietnamese spellings) as ranks; -1 where unknown or invalid."""
+    assert t.vocab is not None
+    raw = _LazyRaw(series)
+    ranks = {m.value: i for i, m in enumerate(t.vocab)}
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    mapped = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    allowed = ", ".join(m.value for m in t.vocab)
+    for j, u in enumerate(uniques):
+        try:
+            mapped[j] = ranks[t.vocab(str(u).strip()).value]
+        except ValueError:
+            mapped[j] = -2
+    v = mapped[codes]
+    wrong = v == -2
+    bad = {int(i): _bad_msg(col, raw[i], f"không thuộc danh mục / not one of: {allowed}") for i in np.flatnonzero(wrong)}
+    k = ~pd.isna(series).to_numpy() & ~wrong
+    return Column(t, np.where(k, v, -1), k, bad)
+
+
+def _lists(series: pd.Series, t: Type, col: str) -> Column:
+    """Lists ("a; b" in one cell); titles and rewards as their codes ("Chiến sĩ thi đua cơ sở" is
+    chien_si_thi_dua_co_so, as in facts), an unknown one a bad cell."""
+    raw = _LazyRaw(series)
+    k = ~pd.isna(series).to_numpy()
+    conferred = models.CONFERRED_FIELDS.get(col)
+    v = np.full(len(series), None, dtype=object)
+    bad: dict[int, str] = {}
+    for i in np.flatnonzero(k):
+        x = raw[i]
+        items = [str(s).strip() for s in x] if isinstance(x, list | tuple | np.ndarray) \
+            else [s.strip() for s in re.split(r"[;\n]", str(x)) if s.strip()]
+        if conferred is not None:
             try:
-                mapped[j] = ranks[t.vocab(str(u).strip()).value]
-            except ValueError:
-                mapped[j] = -2
-        v = mapped[codes]
-        wrong = v == -2
-        for i in np.flatnonzero(wrong):
-            bad[int(i)] = _bad_msg(col, raw[i], f"không thuộc danh mục / not one of: {allowed}")
-        k = k & ~wrong
-        return Column(t, np.where(k, v, -1), k, bad)
-    if kind == "date":
-        if series.dtype.kind == "M":
-            return Column(t, series.to_numpy().astype("datetime64[D]"), k, bad)
-
-        def as_date(x: Any) -> Any:
-            try:  # an Excel date, ISO text or dd/mm/yyyy, as the facts reader takes them
-                return np.datetime64(to_date(x.date() if isinstance(x, pd.Timestamp) else x), "D")
-            except ValueError:
-                return None
-
-        return _by_unique(series, t, col, as_date, "datetime64[D]",
-                          "không phải ngày hợp lệ; dùng YYYY-MM-DD hoặc dd/mm/yyyy / not a valid date; use "
-                          "YYYY-MM-DD or dd/mm/yyyy")
-    if kind == "list":
-        conferred = models.CONFERRED_FIELDS.get(col)
-        v = np.full(n, None, dtype=object)
-        for i in np.flatnonzero(k):
-            x = raw[i]
-            items = [str(s).strip() for s in x] if isinstance(x, list | tuple | np.ndarray) \
-                else [s.strip() for s in re.split(r"[;\n]", str(x)) if s.strip()]
-            if conferred is not None:  # "Chiến sĩ thi đua cơ sở" is the code chien_si_thi_dua_co_so, as in facts
-                try:
-                    items = [str(conferred_code(conferred, s)) for s in items]
-                except ValueError as exc:
-                    bad[int(i)] = _bad_msg(col, x, str(exc))
-                    k[i] = False
-                    continue
-            v[i] = items
-        return Column(t, v, k, bad)
-    # str
-    fast = _fast_str(series)
-    if fast is not None:
-        return Column(t, fast, k, bad)
-    return _by_unique(series, t, col, _as_str, object, "")
+                items = [str(conferred_code(conferred, s)) for s in items]
+            except ValueError as exc:
+                bad[int(i)] = _bad_msg(col, x, str(exc))
+                k[i] = False
+                continue
+        v[i] = items
+    return Column(t, v, k, bad)
 
 
 def _text_numbers(series: pd.Series, col: str) -> tuple[pd.Series, dict[int, str]]:
