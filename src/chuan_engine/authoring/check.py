@@ -209,6 +209,8 @@ def _param_refs(text: str) -> tuple[set[str], str | None]:
 
 def _spec_checks(res: PackCheck, params: dict[str, Parameter], variables: dict[tuple[str, str], tuple[VariableSpec, str]],
                  rules: list[tuple[RuleSpec, str]], side_used: Iterable[str] = ()) -> None:
+    """Checks on the specs before compiling: citations, parameters read but undefined or defined but unused,
+    versions (of one rule, or one concept) in force on the same day."""
     used: set[str] = set(side_used)
     for (_, name), (v, f) in variables.items():
         if v.formula:
@@ -218,19 +220,8 @@ def _spec_checks(res: PackCheck, params: dict[str, Parameter], variables: dict[t
                 res.add("undefined_parameter", f"biến '{name}' đọc tham số chưa định nghĩa '{p}'",
                         f"variable '{name}' reads undefined parameter '{p}'", file=f)
     for spec, f in rules:
-        doc = spec.citation.document.strip()
-        if not doc:
-            res.add("citation_missing", "quy tắc không trích dẫn văn bản nào", "rule cites no document",
-                    rule=spec.id, file=f)
-        elif not (spec.citation.article or spec.citation.clause or spec.citation.url):
-            res.add("citation_vague", "trích dẫn thiếu điều, khoản hoặc đường dẫn",
-                    "citation names no article, clause or url", rule=spec.id, file=f, severity="warning")
-        refs: set[str] = set()
-        for text in (spec.applies_if, spec.measure, spec.condition):
-            if text:
-                r, _ = _param_refs(text)
-                refs |= r
-        refs |= set((spec.thresholds or {}).values())
+        _citation_check(res, spec, f)
+        refs = _rule_param_refs(spec)
         used |= refs
         for p in sorted(refs - set(params)):
             res.add("undefined_parameter", f"tham số '{p}' chưa được định nghĩa", f"parameter '{p}' is not defined",
@@ -238,22 +229,41 @@ def _spec_checks(res: PackCheck, params: dict[str, Parameter], variables: dict[t
     for name in sorted(set(params) - used):
         res.add("unused_parameter", f"tham số '{name}' được định nghĩa nhưng không quy tắc nào dùng",
                 f"parameter '{name}' is defined but never used", file=params[name].file)
-    # Versions: same id, or same concept, must not be in force on the same day.
-    for key, label in (("id", "overlapping_versions"), ("concept", "overlapping_concept")):
-        groups: dict[str, list[tuple[RuleSpec, str]]] = {}
-        for spec, f in rules:
-            k = spec.id if key == "id" else (spec.concept or spec.id)
-            groups.setdefault(k, []).append((spec, f))
-        for k, items in groups.items():
-            items = sorted(items, key=lambda x: x[0].effective.start)
-            for i, (a, _) in enumerate(items):
-                for b, fb in items[i + 1:]:
-                    if key == "concept" and a.id == b.id:
-                        continue
-                    if (a.effective.end or FAR) >= b.effective.start:
-                        res.add(label, f"hai phiên bản của '{k}' cùng có hiệu lực từ {b.effective.start}",
-                                f"two versions of '{k}' are both in force from {b.effective.start}",
-                                rule=b.id, file=fb)
+    _overlap_checks(res, rules, "id", "overlapping_versions")
+    _overlap_checks(res, rules, "concept", "overlapping_concept")
+
+
+def _citation_check(res: PackCheck, spec: RuleSpec, f: str) -> None:
+    if not spec.citation.document.strip():
+        res.add("citation_missing", "quy tắc không trích dẫn văn bản nào", "rule cites no document",
+                rule=spec.id, file=f)
+    elif not (spec.citation.article or spec.citation.clause or spec.citation.url):
+        res.add("citation_vague", "trích dẫn thiếu điều, khoản hoặc đường dẫn",
+                "citation names no article, clause or url", rule=spec.id, file=f, severity="warning")
+
+
+def _rule_param_refs(spec: RuleSpec) -> set[str]:
+    """The parameters a rule's expressions and thresholds name."""
+    refs: set[str] = set((spec.thresholds or {}).values())
+    for text in (spec.applies_if, spec.measure, spec.condition):
+        if text:
+            refs |= _param_refs(text)[0]
+    return refs
+
+
+def _overlap_checks(res: PackCheck, rules: list[tuple[RuleSpec, str]], key: str, label: str) -> None:
+    """Versions with the same id (or, for ``concept``, different rules of one concept) in force on one day."""
+    groups: dict[str, list[tuple[RuleSpec, str]]] = {}
+    for spec, f in rules:
+        groups.setdefault(spec.id if key == "id" else (spec.concept or spec.id), []).append((spec, f))
+    for k, items in groups.items():
+        items = sorted(items, key=lambda x: x[0].effective.start)
+        for i, (a, _) in enumerate(items):
+            for b, fb in items[i + 1:]:
+                if (key == "concept" and a.id == b.id) or (a.effective.end or FAR) < b.effective.start:
+                    continue
+                res.add(label, f"hai phiên bản của '{k}' cùng có hiệu lực từ {b.effective.start}",
+                        f"two versions of '{k}' are both in force from {b.effective.start}", rule=b.id, file=fb)
 
 
 def _uncovered(param: Parameter, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
