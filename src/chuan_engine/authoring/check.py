@@ -318,6 +318,17 @@ def _pack_checks(res: PackCheck, pack: RulePack) -> None:
         _threshold_order(res, pack, rule)
 
 
+def _laxer(op: str, lo: float, hi: float) -> bool:
+    """The higher level's threshold is easier to meet than the lower's under ``op``."""
+    match op:
+        case ">=" | ">":
+            return hi < lo
+        case "<=" | "<":
+            return hi > lo
+        case _:
+            return hi != lo
+
+
 def _threshold_order(res: PackCheck, pack: RulePack, rule: Any) -> None:
     if rule.kind != "indicator" or len(rule.thresholds) < 2 or rule.op not in (">=", ">", "<=", "<", "=="):
         return
@@ -331,10 +342,7 @@ def _threshold_order(res: PackCheck, pack: RulePack, rule: Any) -> None:
             a, b = base[lo_p].at(day), base[hi_p].at(day)
             if a is None or b is None or not all(isinstance(x.value, int | float) for x in (a, b)):
                 continue
-            lo, hi = float(a.value), float(b.value)
-            bad = (rule.op in (">=", ">") and hi < lo) or (rule.op in ("<=", "<") and hi > lo) or (
-                rule.op == "==" and hi != lo)
-            if bad:
+            if _laxer(rule.op, float(a.value), float(b.value)):
                 res.add("threshold_order",
                         f"ngưỡng {hi_lv} ({hi_p} = {b.value}) lỏng hơn ngưỡng {lo_lv} ({lo_p} = {a.value}) "
                         f"với phép so sánh '{rule.op}' vào ngày {day}",
@@ -421,19 +429,12 @@ def _graded_checks(res: PackCheck, pack: RulePack) -> None:
 
 
 def _family_day(res: PackCheck, measure: str, ivs: list[Any], day: dt.date, reported: set[str]) -> None:
-    def lo_key(item: Any) -> tuple[float, int]:
-        lo = item[1]
-        return (-float("inf"), 0) if lo is None else (lo.value, 0 if lo.closed else 1)
-
-    ivs = sorted(ivs, key=lo_key)
+    """Overlaps and gaps between the grades of one measure on one day (each reported once)."""
+    ivs = sorted(ivs, key=_lower_key)
     for i, (ra, _, ha) in enumerate(ivs):
         for rb, lb, _ in ivs[i + 1:]:
-            # rb starts at or after ra; they overlap when rb's lower bound is below ra's upper bound.
-            top = float("inf") if ha is None else ha.value
-            bottom = -float("inf") if lb is None else lb.value
-            overlap = bottom < top or (bottom == top and (ha is None or ha.closed) and (lb is None or lb.closed))
             key = f"overlap {ra.id} {rb.id}"
-            if overlap and key not in reported:
+            if _overlaps(ha, lb) and key not in reported:
                 reported.add(key)
                 res.add("graded_overlap",
                         f"hai mức '{ra.id}' và '{rb.id}' chồng lên nhau trên '{measure}' (ngày {day})",
@@ -443,17 +444,33 @@ def _family_day(res: PackCheck, measure: str, ivs: list[Any], day: dt.date, repo
     for rb, lb, hb in ivs[1:]:
         if reach is None:
             break
-        if lb is not None and (lb.value > reach.value or (lb.value == reach.value and not lb.closed and not reach.closed)):
-            key = f"gap {reach_rule.id} {rb.id}"
-            if key not in reported:
-                reported.add(key)
-                res.add("graded_gap",
-                        f"giữa '{reach_rule.id}' và '{rb.id}' có khoảng giá trị của '{measure}' không thuộc mức nào "
-                        f"({reach.value:g} – {lb.value:g}, ngày {day})",
-                        f"between '{reach_rule.id}' and '{rb.id}' some values of '{measure}' get no grade "
-                        f"({reach.value:g} – {lb.value:g}, on {day})", rule=rb.id, file=rb.file)
+        key = f"gap {reach_rule.id} {rb.id}"
+        if lb is not None and _above(lb, reach) and key not in reported:
+            reported.add(key)
+            res.add("graded_gap",
+                    f"giữa '{reach_rule.id}' và '{rb.id}' có khoảng giá trị của '{measure}' không thuộc mức nào "
+                    f"({reach.value:g} – {lb.value:g}, ngày {day})",
+                    f"between '{reach_rule.id}' and '{rb.id}' some values of '{measure}' get no grade "
+                    f"({reach.value:g} – {lb.value:g}, on {day})", rule=rb.id, file=rb.file)
         if hb is None or hb.value > reach.value or (hb.value == reach.value and hb.closed):
             reach, reach_rule = hb, rb
+
+
+def _lower_key(item: Any) -> tuple[float, int]:
+    lo = item[1]
+    return (-float("inf"), 0) if lo is None else (lo.value, 0 if lo.closed else 1)
+
+
+def _overlaps(high: _Bound | None, low: _Bound | None) -> bool:
+    """An interval ending at ``high`` overlaps one starting at ``low`` (which starts at or after it)."""
+    top = float("inf") if high is None else high.value
+    bottom = -float("inf") if low is None else low.value
+    return bottom < top or (bottom == top and (high is None or high.closed) and (low is None or low.closed))
+
+
+def _above(low: _Bound, reach: _Bound) -> bool:
+    """A lower bound beyond what the grades so far reach: the values between belong to no grade."""
+    return low.value > reach.value or (low.value == reach.value and not low.closed and not reach.closed)
 
 
 # ---------------------------------------------------------------------------------------------
