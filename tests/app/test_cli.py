@@ -163,3 +163,15 @@ def test_rules_lint_of_nothing_is_a_named_error_not_a_traceback(capsys, tmp_path
     code, out, err = run(capsys, "rules", "lint", "khong_co_goi_nay")
     assert code == 2 and out == ""
     assert "no pack 'khong_co_goi_nay'" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("content", [{}, {"a.yaml": "x: 1\n"}])
+def test_rules_lint_of_a_folder_without_pack_yaml_is_a_named_error(capsys, tmp_path, content):
+    # Issue 12 part 3: "chuan rules lint DIR on a folder without pack.yaml prints nothing and exits 0"; an empty
+    # folder or one holding a stray YAML file has no pack to lint: exit 2 naming the folder, as `rules check` does.
+    for name, text in content.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "rules", "lint", str(tmp_path))
+    assert code == 2 and out == ""
+    assert f"{tmp_path}: không có pack.yaml trong thư mục này / no pack.yaml under this folder" in err
+    assert "Traceback" not in err

@@ -12,9 +12,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chuan_engine import ChuanError, load_facts
 from chuan_engine.cli import main
+from chuan_engine.testing import strategies as S
 from chuan_engine.yamlio import read_data
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,3 +92,56 @@ def test_loader_and_schema_agree(validator, tmp_path, text, valid):
     data = read_data(f)
     assert loaded is valid
     assert validator.is_valid(data) is valid, [e.message for e in validator.iter_errors(data)]
+
+
+# -- generated files: the loader and the schema agree on every one (issue 12, Done when) -------------------
+
+# One bad value each, placed in a generated staff member (path inside the staff dict, value): every one is
+# outside what the models define (a malformed date, a gender not in the list, a negative count, an unknown
+# field, a rating not in the list, a year before the range, a text for a bool).
+MUTATIONS = [
+    (("recruited_on",), "2012-09-01xyz"),
+    (("gender",), "N"),
+    (("years", 0, "absent_days"), -1),
+    (("xyz",), 1),
+    (("years", 0, "rating"), "tuyệt vời"),
+    (("years", 0, "year"), 1800),
+    (("is_lecturer",), "maybe"),
+]
+
+
+def _document(facts) -> dict:
+    return {"schema_version": "1",
+            "entities": [e.model_dump(mode="json") for e in [*facts.schools, *facts.clusters]]}
+
+
+def _agree(validator, tmp_path, doc: dict) -> tuple[bool, bool]:
+    f = tmp_path / "generated.json"
+    f.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    try:
+        load_facts(f)
+        loaded = True
+    except ChuanError:
+        loaded = False
+    return loaded, validator.is_valid(read_data(f))
+
+
+@settings(max_examples=30, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(facts=S.facts(), mutation=st.sampled_from([None, *MUTATIONS]), pick=st.integers(0, 100))
+def test_loader_and_schema_agree_on_generated_files(validator, tmp_path, facts, mutation, pick):
+    doc = _document(facts)
+    staff = [s for e in doc["entities"] if e["kind"] == "school" for s in e.get("staff") or []]
+    if mutation is not None and staff:
+        path, value = mutation
+        target = staff[pick % len(staff)]
+        if path[0] == "years":
+            if not target["years"]:
+                target["years"] = [{"year": 2024}]
+            target["years"][0][path[2]] = value
+        else:
+            target[path[0]] = value
+        expected = False
+    else:
+        expected = True  # what the strategies build passes the models (tests/authoring: valid models)
+    assert _agree(validator, tmp_path, doc) == (expected, expected), (mutation, doc)

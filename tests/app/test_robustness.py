@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from chuan_engine import ChuanError, load_facts, load_pack
 from chuan_engine.atomic import write_atomic
 from chuan_engine.cli import main
+from chuan_engine.errors import ExpressionSyntaxError
 from chuan_engine.facts.loader import MAX_FILE_BYTES
 from chuan_engine.facts.vocab import Degree, DisciplineForm, Level, Rating
 from chuan_engine.lang.checker import CheckContext, Checker
@@ -218,6 +219,33 @@ def test_a_pack_with_a_too_deep_expression_exits_2(capsys, tmp_path):
     code = main(["evaluate", str(ROOT / "fixtures" / "demo"), "--pack", str(pack), "--date", "2025-12-31"])
     out, err = capsys.readouterr()
     assert code == 2 and "nested deeper" in err and "demo.quy_tac_ung_xu" in err and "school.yaml" in err
+    assert out == "" and "Traceback" not in err
+
+
+def test_a_number_too_long_for_python_is_a_syntax_error_at_its_column():
+    # Issue 12 part 3: int("9" * 5000) raises ValueError (Python refuses integer strings over 4300 digits),
+    # which escaped as a traceback. "1 + " is 4 characters, so the number starts at position 4.
+    with pytest.raises(ExpressionSyntaxError) as err:
+        parse("1 + " + "9" * 5000 + " > 1")
+    assert err.value.position == 4 and "number too long (more than 4300 digits)" in err.value.message
+    assert parse("9" * 4300 + " > 1") is not None  # 4300 digits is still a number Python reads
+
+
+@pytest.mark.parametrize("command", [["evaluate", str(ROOT / "fixtures" / "demo"), "--date", "2025-12-31", "--pack"],
+                                     ["rules", "lint"]])
+def test_a_pack_with_a_5000_digit_number_in_an_expression_exits_2(capsys, tmp_path, command):
+    pack = tmp_path / "p"
+    pack.mkdir()
+    for f in (ROOT / "rules" / "demo").glob("*.yaml"):
+        (pack / f.name).write_text(f.read_text(encoding="utf-8"), encoding="utf-8")
+    school = pack / "school.yaml"
+    text = school.read_text(encoding="utf-8")
+    assert "condition: has_code_of_conduct" in text
+    school.write_text(text.replace("condition: has_code_of_conduct", "condition: " + "9" * 5000 + " > 1"),
+                      encoding="utf-8")
+    code = main([*command, str(pack)])
+    out, err = capsys.readouterr()
+    assert code == 2 and "number too long" in err and "demo.quy_tac_ung_xu" in err and "school.yaml" in err
     assert out == "" and "Traceback" not in err
 
 

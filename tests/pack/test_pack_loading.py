@@ -158,3 +158,36 @@ def test_a_bundled_pack_loads_by_name_from_any_folder(tmp_path, monkeypatch):
     assert pack.id == "qd11_2021" and len(pack.rule_ids) == 55
     with pytest.raises(PackNotFoundError, match="qd11_202'"):
         load_pack("qd11_202")
+
+
+# -- issue 12 part 3: "the loader follows a symlink to a YAML file outside the pack" --------------------
+
+_DEMO = Path(__file__).resolve().parents[2] / "rules" / "demo"
+
+
+@pytest.mark.parametrize("name", ["zz_rules.yaml", "_quotas.yaml"])
+def test_a_link_to_a_yaml_file_outside_the_pack_is_refused(capsys, tmp_path, name):
+    from chuan_engine.cli import main
+
+    pack = tmp_path / "p"
+    shutil.copytree(_DEMO, pack)
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text("rules: []\n", encoding="utf-8")  # harmless content: refused for where it is, not what
+    (pack / name).symlink_to(outside)
+    with pytest.raises(RuleError) as err:
+        load_pack(pack)
+    assert err.value.file == str(pack / name) and "outside the pack folder" in err.value.message
+    code = main(["evaluate", str(_DEMO.parents[1] / "fixtures" / "demo"), "--pack", str(pack), "--date", "2025-12-31"])
+    out, err_text = capsys.readouterr()
+    assert code == 2 and out == "" and "Traceback" not in err_text
+    assert f"{pack / name}: tệp là liên kết tới một tệp ngoài thư mục bộ quy tắc" in err_text
+
+
+def test_links_inside_the_pack_and_a_linked_pack_folder_still_load(tmp_path):
+    # A link to a file within the pack stays within what is reviewed; so does a pack reached through a link.
+    pack = tmp_path / "p"
+    shutil.copytree(_DEMO, pack)
+    (pack / "school.yaml").rename(pack / "school.real.yaml.txt")
+    (pack / "school.yaml").symlink_to(pack / "school.real.yaml.txt")
+    (tmp_path / "link").symlink_to(pack)
+    assert {r.id for r in load_pack(tmp_path / "link").rules} == {r.id for r in load_pack(_DEMO).rules}

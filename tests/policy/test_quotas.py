@@ -101,3 +101,35 @@ def test_bad_quota_file_is_a_clear_cli_error(tmp_path, capsys):
     assert code == 2
     assert "_quotas.yaml" in err and "khong_co" in err
     assert not out.exists()  # no half-written output
+
+
+_Q = "{id: x, concept: chien_si_thi_dua_co_so, base: lao_dong_tien_tien, cap_parameter: thi_dua.quota.cstdcs_share_of_ldtt"
+
+
+@pytest.mark.parametrize(("text", "needle"), [
+    # issue 12 part 3, "a malformed _quotas.yaml": each once a traceback or silently no quotas
+    ("caps: 5\n", "unknown keys ['caps']"),
+    ("quotas: 5\n", "quotas: phải là danh sách các mục / must be a list of mappings"),
+    ("quotas: [5]\n", "must be a list of mappings"),
+    (f"quotas:\n  - {_Q}, roundng: ceil}}\n", "quotas[0]: khóa không hợp lệ / unknown keys ['roundng']"),
+    ("ordering: [{expr: rating, label_vi: x, effective: {from: '2024-13-01'}}]\n",
+     "ordering[0].effective.from: không phải ngày YYYY-MM-DD / not a date YYYY-MM-DD: '2024-13-01'"),
+    ("ordering: [{expr: rating, label_vi: x, effective: {form: 2024-01-01}}]\n", "unknown keys ['form']"),
+    ("ordering: [{expr: rating, label_vi: x, direction: up}]\n", "ordering[0].direction must be asc or desc"),
+    ("ordering: {expr: rating}\n", "ordering: phải là danh sách"),
+])
+def test_malformed_quota_file_is_a_named_error(tmp_path, capsys, text, needle):
+    import shutil
+
+    from chuan_engine.cli import main
+
+    pack_dir = tmp_path / "thi_dua"
+    shutil.copytree(ROOT / "rules" / "thi_dua", pack_dir)
+    (pack_dir / "_quotas.yaml").write_text(text, encoding="utf-8")
+    out = tmp_path / "out.json"
+    code = main(["evaluate", str(ROOT / "fixtures" / "thi_dua"), "--pack", str(pack_dir), "--year", "2023",
+                 "--format", "json", "--out", str(out)])
+    stdout, err = capsys.readouterr()
+    assert code == 2 and stdout == "" and "Traceback" not in err
+    assert f"{pack_dir / '_quotas.yaml'}: " in err and needle in err, err
+    assert not out.exists()

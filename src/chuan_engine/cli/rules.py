@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..api import load_pack
-from ..errors import ChuanError
+from ..errors import ChuanError, RuleError
 from ..i18n import pick
 from ..pack.find import find_pack
 from ..report.rule_card import rule_card_json, rule_card_text
@@ -68,6 +68,8 @@ def _lint(root: Path) -> int:
     targets = [root] if (root / "pack.yaml").exists() or root.is_file() else sorted(
         d for d in root.iterdir() if d.is_dir() and not d.name.startswith(("_", "."))
     )
+    if not targets:  # an empty folder is not "every pack passed": say that nothing was linted (issue 12)
+        raise RuleError("không có pack.yaml trong thư mục này / no pack.yaml under this folder", file=str(root))
     failed = 0
     for target in targets:
         try:

@@ -216,6 +216,9 @@ class _Parser:
             self.i += 1
             if t.text.endswith("%"):
                 return ast.Literal(t.pos, end, float(t.text[:-1]) / 100)
+            if "." not in t.text and len(t.text) > _MAX_DIGITS:  # int() would raise ValueError (issue 12)
+                raise self.error(f"số quá dài (hơn {_MAX_DIGITS} chữ số) / number too long (more than {_MAX_DIGITS} digits)",
+                                 t.pos)
             return ast.Literal(t.pos, end, float(t.text) if "." in t.text else int(t.text))
         if t.kind == "string":
             self.i += 1
@@ -260,6 +263,8 @@ class _Parser:
             items.append(self.expr())
         return items
 
+
+_MAX_DIGITS = 4300  # Python's default limit on integer string conversion (sys.get_int_max_str_digits)
 
 def parse(text: str) -> ast.Node:
     """Parse expression text into a syntax tree, or raise ExpressionSyntaxError."""

@@ -24,7 +24,7 @@ from ..yamlio import pydantic_location, read_data
 from .find import did_you_mean
 from .parameters import Parameter, ParameterSet, ParameterValue, value_problem
 from .provenance import Provenance, weakest
-from .side_files import SideFile, compile_side_files, read_side_files
+from .side_files import SideFile, compile_side_files, inside_pack, read_side_files
 from .spec import Citation, GapSpec, PackFile, PackHeader, Period, RuleSpec, VariableSpec, expand_versions
 
 # The one level of a pack that defines none: every result carries it, so a condition has a level verdict.
@@ -255,6 +255,8 @@ def _pack_files(path: Path) -> list[Path]:
     files = [p for p in files if "tests" not in p.relative_to(path).parts]
     if not files:
         raise PackNotFoundError(f"no pack YAML files in {path}")
+    for p in files:
+        inside_pack(path, p)
     return files
 
 

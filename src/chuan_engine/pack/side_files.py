@@ -57,6 +57,7 @@ def read_side_files(root: str | Path) -> dict[str, tuple[dict[str, Any], str]]:
         path = root / f"_{name}.yaml"
         if not path.is_file():
             continue
+        inside_pack(root, path)
         data = read_data(path, RuleError)
         if data is None:
             data = {}
@@ -64,6 +65,13 @@ def read_side_files(root: str | Path) -> dict[str, tuple[dict[str, Any], str]]:
             raise RuleError(f"_{name}.yaml must be a mapping", file=str(path))
         out[name] = (data, str(path))
     return out
+
+
+def inside_pack(root: Path, file: Path) -> None:
+    """A pack is its folder: a link to a YAML file elsewhere would load rules nobody reviewed with it (issue 12)."""
+    if not file.resolve().is_relative_to(root.resolve()):
+        raise RuleError("tệp là liên kết tới một tệp ngoài thư mục bộ quy tắc / the file links to a file outside "
+                        f"the pack folder: {file.resolve()}", file=str(file))
 
 
 def side_expressions(name: str, data: dict[str, Any], file: str) -> list[SideExpression]:

@@ -57,10 +57,8 @@ def ledger_bases(data: dict[str, Any], file: str) -> list[Basis]:
         eff = b.get("effective") or {}
         if not isinstance(eff, dict) or set(eff) - {"from", "to"}:
             raise RuleError(f"bases[{i}].effective must be a mapping with 'from' and optional 'to'", file=file)
-        try:
-            start, end = _date(eff.get("from")), _date(eff.get("to"))
-        except ValueError:
-            raise RuleError(f"bases[{i}].effective: a date is not YYYY-MM-DD", file=file) from None
+        start = _date(eff.get("from"), f"bases[{i}].effective.from", file)
+        end = _date(eff.get("to"), f"bases[{i}].effective.to", file)
         out.append(Basis(tuple(map(str, rules)), needs, str(b["initiatives"]), b.get("research"),
                          b.get("without_initiative_if"), start, end))
     return out
@@ -115,10 +113,33 @@ class QuotaSpec:
     ordering: tuple[OrderKey, ...]
 
 
-def _date(v: Any) -> dt.date | None:
+def _date(v: Any, where: str = "effective", file: str | None = None) -> dt.date | None:
     if v is None or isinstance(v, dt.date):
         return v
-    return dt.date.fromisoformat(str(v))
+    try:
+        return dt.date.fromisoformat(str(v))
+    except ValueError:
+        raise RuleError(f"{where}: không phải ngày YYYY-MM-DD / not a date YYYY-MM-DD: {v!r}", file=file) from None
+
+
+_QUOTA_FILE_KEYS = ("quotas", "ordering")
+_QUOTA_KEYS = ("id", "concept", "base", "scope", "cap_parameter", "rounding", "label_vi", "label_en")
+_ORDER_KEYS = ("expr", "direction", "label_vi", "label_en", "citation", "provenance", "effective")
+
+
+def _only(entry: dict[str, Any], allowed: tuple[str, ...], where: str, file: str) -> None:
+    """A misspelt key is refused, not ignored: ``caps: 5`` once left a pack silently without quotas (issue 12)."""
+    unknown = sorted(str(k) for k in entry if k not in allowed)
+    if unknown:
+        raise RuleError(f"{where}: khóa không hợp lệ / unknown keys {unknown} (chỉ / only {', '.join(allowed)})",
+                        file=file)
+
+
+def _entries(data: dict[str, Any], key: str, file: str) -> list[dict[str, Any]]:
+    items = data.get(key) or []
+    if not isinstance(items, list) or not all(isinstance(x, dict) for x in items):
+        raise RuleError(f"{key}: phải là danh sách các mục / must be a list of mappings", file=file)
+    return items
 
 
 def _label_en(entry: dict[str, Any]) -> Any:
@@ -128,23 +149,32 @@ def _label_en(entry: dict[str, Any]) -> Any:
 
 def ordering_keys(data: dict[str, Any], file: str) -> list[OrderKey]:
     keys = []
-    for i, k in enumerate(data.get("ordering") or []):
-        if not isinstance(k, dict) or "expr" not in k or "label_vi" not in k:
+    for i, k in enumerate(_entries(data, "ordering", file)):
+        if "expr" not in k or "label_vi" not in k:
             raise RuleError(f"ordering[{i}] needs 'expr' and 'label_vi'", file=file)
+        _only(k, _ORDER_KEYS, f"ordering[{i}]", file)
+        if k.get("direction", "desc") not in ("asc", "desc"):
+            raise RuleError(f"ordering[{i}].direction must be asc or desc", file=file)
         eff = k.get("effective") or {}
+        if not isinstance(eff, dict):
+            raise RuleError(f"ordering[{i}].effective must be a mapping with from/to", file=file)
+        _only(eff, ("from", "to"), f"ordering[{i}].effective", file)
         keys.append(OrderKey(str(k["expr"]), k.get("direction", "desc") == "desc", k["label_vi"],
                              _label_en(k), k.get("citation"), k.get("provenance", "provisional"),
-                             _date(eff.get("from")), _date(eff.get("to"))))
+                             _date(eff.get("from"), f"ordering[{i}].effective.from", file),
+                             _date(eff.get("to"), f"ordering[{i}].effective.to", file)))
     return keys
 
 
 def quota_specs(data: dict[str, Any], file: str) -> list[QuotaSpec]:
+    _only(data, _QUOTA_FILE_KEYS, "tệp / file", file)
     keys = ordering_keys(data, file)
     out = []
-    for i, q in enumerate(data.get("quotas") or []):
-        missing = [f for f in ("id", "concept", "base", "cap_parameter") if f not in (q or {})]
+    for i, q in enumerate(_entries(data, "quotas", file)):
+        missing = [f for f in ("id", "concept", "base", "cap_parameter") if f not in q]
         if missing:
             raise RuleError(f"quotas[{i}] lacks {', '.join(missing)}", file=file)
+        _only(q, _QUOTA_KEYS, f"quotas[{i}]", file)
         scope = q.get("scope", "school")
         if scope not in ("school", "unit"):
             raise RuleError(f"quotas[{i}].scope must be school or unit", file=file)
