@@ -43,11 +43,12 @@ from ..facts.store import Facts
 from ..facts.vocab import OrderedVocab
 from ..lang import ast
 from ..lang.logic import UNKNOWN
-from ..lang.ops import BINARY, CORE_ONLY, EPS, FUNCTIONS, Form, Lowered, Refused, compare
+from ..lang.ops import CORE_ONLY, EPS, FUNCTIONS, Lowered, Op, Refused, compare
 from ..lang.types import LINKS, fact_field_type
 from ..pack.plan import Plan, Rule
 from ..report.outcome import Outcome
 from ..run.explain import Evaluation, _check_input, _coerce_like, _input, _num_compare
+from ..run.interpreter import Walk, evaluate
 from ..run.views import View, recruited_after
 
 MAX_ALTERNATIVES = 64
@@ -85,7 +86,10 @@ class EntityVerdicts:
 
 
 # ---------------------------------------------------------------------------------------------
-# Date-independent intermediate form, built once per pack. Building it IS the support check.
+# The durable algebra of the one interpreter (run/interpreter.py), walked once per rule version.
+# Its values are *dated*: constants and condition sets are functions of the evaluation date
+# (parameters change by date); ``_compile(on)`` applies the date. Refusing an operator is raising
+# ``_Unsupported`` inside the walk, so building the values IS the support check.
 
 
 class _Unsupported(Exception):
@@ -106,228 +110,323 @@ class _Term:
     var_kind: str | None = None  # declared type kind of a pack variable (input check)
 
 
-@dataclass(frozen=True)
-class _Side:
-    term: _Term | None = None
-    fn: str | None = None  # months_since | years_since on a date term
-    const: ast.Node | None = None
-
-
-IR = tuple[Any, ...]
+TF = tuple["DNF", "DNF"]  # (conditions proving true, conditions proving false); anything else is unknown
 
 
 @dataclass(frozen=True)
-class _RuleIR:
-    rule: Rule
-    applies: IR | None
-    body: IR | None  # condition rules
-    measure: _Side | None  # indicators
+class _Const:
+    """A value decided without facts: a literal, a parameter, eval_year, or arithmetic on those."""
+
+    at: Callable[[dt.date], Any]
 
 
-def _size(ir: IR) -> tuple[int, int]:
-    """Upper bound on the Rete rules needed for (true, false) of an expression."""
-    tag = ir[0]
-    if tag in ("const", "pconst", "truthy", "known", "ref", "cmpc", "inc"):
-        return 1, 1
-    if tag == "cmp":
-        side, op = ir[1], ir[2]
-        if side.term.domain in ("enum", "bool"):
-            n = len(side.term.vocab) if side.term.vocab else 2
-            return n, n
-        if side.term.domain == "str":
-            return 1, 1
-        return {"==": (1, 2), "!=": (2, 1)}.get(op, (1, 1))
-    if tag == "in":
-        term, n, negate = ir[1], len(ir[2].items), ir[3]
-        if term.domain in ("enum", "bool"):
-            d = len(term.vocab) if term.vocab else 2
-            t, f = d, d
-        elif term.domain == "str":
-            t, f = max(n, 1), 1
-        else:
-            t, f = max(n, 1), 2 ** n
-        return (f, t) if negate else (t, f)
-    if tag == "var":
-        t, f = _size(ir[3])
-        return 1 + t, 1 + f
-    if tag == "not":
-        t, f = _size(ir[1])
-        return f, t
-    ta, fa = _size(ir[1])
-    tb, fb = _size(ir[2])
-    if tag == "and":
-        return ta * tb, fa + fb
-    return ta + tb, fa * fb  # or
+@dataclass(frozen=True)
+class _Fact:
+    """A fact of the entity, or ``fn(fact)`` for a date-cut function (months_since / years_since)."""
+
+    term: _Term
+    fn: str | None = None
 
 
-class _Builder:
-    """AST -> intermediate form for one subject kind; raises _Unsupported with a reason."""
+@dataclass(frozen=True)
+class _Cond:
+    """A condition: its true/false condition sets on a date, an upper bound on their sizes (Rete rules)
+    and the rules whose verdicts it reads."""
 
-    def __init__(self, pack: Plan) -> None:
-        self.pack = pack
-        self.terms: dict[str, _Term] = {}
-        self.flags: dict[str, str] = {}  # s_ flag prop -> variable name (input supplied?)
+    at: Callable[[dt.date], TF]
+    size: tuple[int, int] = (1, 1)
+    refs: frozenset[str] = frozenset()
 
-    # -- leaves ---------------------------------------------------------------------
-    def _term(self, kind: str, name: str) -> _Term:
-        var = self.pack.variables.get((kind, name))
+
+_Val = _Const | _Fact | _Cond
+
+
+@dataclass
+class _Reads:
+    """The context of the walk: one rule version's subject kind, and the facts it reads."""
+
+    pack: Plan
+    kind: str
+    terms: dict[str, _Term] = field(default_factory=dict)
+    flags: dict[str, str] = field(default_factory=dict)  # s_ flag prop -> variable name (input supplied?)
+
+    def term(self, name: str) -> _Term:
+        var = self.pack.variables.get((self.kind, name))
         if var is not None:
-            if var.formula is not None:
-                raise _Unsupported(f"variable '{name}' is computed by a formula ({var.formula.text})")
             dom = {"num": "num", "bool": "bool", "str": "str", "date": "date"}.get(var.type.kind)
             if dom is None:
                 raise _Unsupported(f"variable '{name}' is a {var.type}")
             term = _Term(f"v_{name}", name, "var", dom, var_kind=var.type.kind)
         else:
-            if name in LINKS.get(kind, {}):
+            if name in LINKS.get(self.kind, {}):
                 raise _Unsupported(f"reads the link '{name}' (other records: aggregate or history)")
-            t = fact_field_type(kind, name)
+            t = fact_field_type(self.kind, name)
             if t is None:
-                raise _Unsupported(f"name '{name}' is not a fact of a {kind}")
+                raise _Unsupported(f"name '{name}' is not a fact of a {self.kind}")
             if t.kind not in ("num", "bool", "str", "enum", "date"):
                 raise _Unsupported(f"fact '{name}' is a {t} (not a scalar)")
             term = _Term(f"a_{name}", name, "field", t.kind, t.vocab)
         self.terms[term.prop] = term
         return term
 
-    def _is_const(self, node: ast.Node, kind: str) -> bool:
-        if isinstance(node, ast.Literal | ast.Param):
-            return True
-        if isinstance(node, ast.Name):
-            return node.name == "eval_year" and (kind, node.name) not in self.pack.variables \
-                and fact_field_type(kind, node.name) is None
-        if isinstance(node, ast.ListLit):
-            return all(self._is_const(i, kind) for i in node.items)
-        if isinstance(node, ast.Unary) and node.op == "-":
-            return self._is_const(node.operand, kind)
-        if isinstance(node, ast.Binary) and node.op in ("+", "-", "*", "/"):
-            return self._is_const(node.left, kind) and self._is_const(node.right, kind)
-        return False
 
-    def side(self, node: ast.Node, kind: str) -> _Side:
-        if self._is_const(node, kind):
-            return _Side(const=node)
-        if isinstance(node, ast.Name):
-            term = self._term(kind, node.name)
-            if term.domain == "date":
-                raise _Unsupported(f"compares the date '{node.name}' (only months_since/years_since of a date)")
-            return _Side(term=term)
-        if isinstance(node, ast.Call):
-            match FUNCTIONS[node.func].durable:
-                case Lowered(how="date_cut"):
-                    arg = node.args[0] if node.args else None
-                    if not isinstance(arg, ast.Name):
-                        raise _Unsupported(f"{node.func}() of something other than a date fact")
-                    term = self._term(kind, arg.name)
-                    if term.domain != "date":
-                        raise _Unsupported(f"{node.func}() of '{arg.name}', which is not a date")
-                    return _Side(term=term, fn=node.func)
-                case Refused(reason=reason):
-                    raise _Unsupported(f"function {node.func}() ({reason})")
-                case _:  # lowered only as a condition (known)
-                    raise _Unsupported(f"function {node.func}() ({CORE_ONLY.reason})")
-        if isinstance(node, ast.Attr):
+def _fold(value: Any) -> TF:
+    if value is UNKNOWN:
+        return FALSE, FALSE
+    return (TRUE, FALSE) if value else (FALSE, TRUE)
+
+
+def _cond(v: _Val, what: str) -> _Cond:
+    """A value read as a condition: a condition, a boolean fact, or a constant that is true/false on the date."""
+    match v:
+        case _Cond():
+            return v
+        case _Fact(term=term, fn=None) if term.domain == "bool":
+            p = term.prop
+            return _Cond(lambda on: (_tests(_known(p), (p, "==", 1)), _tests(_known(p), (p, "==", 0))))
+        case _Fact(term=term):
+            raise _Unsupported(f"'{term.name}' used as a condition is a {term.domain}")
+        case _Const(at=at):
+            def dated(on: dt.date) -> TF:
+                value = at(on)
+                if value is not UNKNOWN and not isinstance(value, bool):
+                    raise EvaluationError(f"{what} used as a condition is not true/false")
+                return _fold(value)
+            return _Cond(dated)
+    raise AssertionError(v)  # pragma: no cover
+
+
+def _value(v: _Val) -> _Const | _Fact:
+    match v:
+        case _Cond():
+            raise _Unsupported("a computed condition used as a value")
+        case _Fact(term=term, fn=None) if term.domain == "date":
+            raise _Unsupported(f"compares the date '{term.name}' (only months_since/years_since of a date)")
+    return v
+
+
+def _strict(kernel: Callable[..., Any], *values: Any) -> Any:
+    return UNKNOWN if any(v is UNKNOWN for v in values) else kernel(*values)
+
+
+def _test_size(f: _Fact, op: str) -> tuple[int, int]:
+    if f.term.domain in ("enum", "bool"):
+        n = len(f.term.vocab) if f.term.vocab else 2
+        return n, n
+    if f.term.domain == "str":
+        return 1, 1
+    return {"==": (1, 2), "!=": (2, 1)}.get(op, (1, 1))
+
+
+def _compare(op: str, a: _Const | _Fact, b: _Const | _Fact) -> _Cond:
+    """``a op b`` with at most one side a fact (the operator table's ``test`` lowering)."""
+    match a, b:
+        case _Const(at=x), _Const(at=y):
+            return _Cond(lambda on: _fold(_strict(lambda u, w: compare(op, u, _coerce_like(u, w)), x(on), y(on))))
+        case _Fact() as f, _Const(at=c):
+            return _Cond(lambda on: _cmp(f, op, c(on), True, on), _test_size(f, op))
+        case _Const(at=c), _Fact() as f:
+            return _Cond(lambda on: _cmp(f, op, c(on), False, on), _test_size(f, op))
+    raise _Unsupported("compares two facts with each other")
+
+
+class _Rete:
+    """The durable algebra: values are dated constants, facts and condition sets (see ``Algebra``)."""
+
+    def around(self, node: ast.Node, ctx: _Reads, ranged: bool, walk: Walk[_Val, _Reads]) -> _Val:
+        if isinstance(node, ast.Call):  # an operator the table refuses: say so before reading its arguments
+            lowering = FUNCTIONS[node.func].durable
+            if isinstance(lowering, Refused):
+                raise _Unsupported(f"function {node.func}() ({lowering.reason})")
+        if isinstance(node, ast.Attr):  # a linked record's field: other records than the entity's own
             raise _Unsupported("reads a field of a linked record")
-        if isinstance(node, ast.Unary | ast.Binary):
+        return walk(self, node, ctx)
+
+    def literal(self, node: ast.Literal, ctx: _Reads) -> _Val:
+        value = node.value
+        return _Const(lambda on: value)
+
+    def list_of(self, node: ast.ListLit, ctx: _Reads, items: list[_Val]) -> _Val:
+        consts = [i.at for i in items if isinstance(i, _Const)]
+        if len(consts) != len(items):
+            raise _Unsupported("membership in a list-valued fact")
+        return _Const(lambda on: [c(on) for c in consts])
+
+    def param(self, node: ast.Param, ctx: _Reads) -> _Val:
+        params, name = ctx.pack.parameters, node.name
+        return _Const(lambda on: params.at(name, on).value)
+
+    def rule_ref(self, node: ast.RuleRef, ctx: _Reads) -> _Val:
+        pack, name = ctx.pack, node.name
+
+        def dated(on: dt.date) -> TF:
+            rule = pack.resolve(name, on)
+            if rule is None:
+                return FALSE, FALSE
+            key = _verdict_key(rule)
+            return [_Conj(verdicts=frozenset({(key, "pass")}))], [_Conj(verdicts=frozenset({(key, "fail")}))]
+
+        return _Cond(dated, refs=frozenset({name}))
+
+    def name(self, node: ast.Name, ctx: _Reads) -> _Val:
+        var = ctx.pack.variables.get((ctx.kind, node.name))
+        if var is None and node.name == "eval_year" and fact_field_type(ctx.kind, node.name) is None:
+            return _Const(lambda on: on.year)
+        if var is None or var.formula is None:
+            return _Fact(ctx.term(node.name))
+        if var.type.kind != "bool":
+            raise _Unsupported(f"variable '{node.name}' is computed by a formula ({var.formula.text})")
+        # a computed condition the user may supply as an input: the input if supplied, else the formula
+        formula = _cond(evaluate(self, var.formula.tree, ctx), f"variable '{node.name}'")
+        term = _Term(f"v_{node.name}", node.name, "var", "bool", var_kind="bool")
+        ctx.terms[term.prop] = term
+        flag = f"s_{term.prop}"
+        ctx.flags[flag] = node.name
+        given = _cond(_Fact(term), node.name)
+
+        def dated(on: dt.date) -> TF:
+            (ft, ff), (it, if_) = formula.at(on), given.at(on)
+            supplied, computed = _tests((flag, "==", 1)), _tests((flag, "==", 0))
+            return _or(_and(supplied, it), _and(computed, ft)), _or(_and(supplied, if_), _and(computed, ff))
+
+        return _Cond(dated, (1 + formula.size[0], 1 + formula.size[1]), formula.refs)
+
+    def attr(self, node: ast.Attr, ctx: _Reads, obj: _Val) -> _Val:
+        raise _Unsupported("reads a field of a linked record")  # pragma: no cover - refused in around()
+
+    def negation(self, op: Op, node: ast.Unary, ctx: _Reads, v: _Val) -> _Val:
+        match op.durable:
+            case Lowered(how="not"):
+                c = _cond(v, "the operand of 'not'")
+                return _Cond(lambda on: c.at(on)[::-1], c.size[::-1], c.refs)
+        raise _Unsupported(f"operator '{op.name}'")  # pragma: no cover - 'not' is lowered
+
+    def negative(self, op: Op, node: ast.Unary, ctx: _Reads, v: _Val) -> _Val:
+        if not isinstance(v, _Const):
             raise _Unsupported("arithmetic on facts")
-        raise _Unsupported(f"expression {type(node).__name__} as a value")
+        a, kernel = v.at, op.scalar
+        return _Const(lambda on: _strict(kernel, a(on)))
 
-    # -- boolean expressions ----------------------------------------------------------
-    def boolean(self, node: ast.Node, kind: str) -> IR:
-        if isinstance(node, ast.Literal) and isinstance(node.value, bool):
-            return ("const", node.value)
-        if isinstance(node, ast.Param):  # a dated switch, e.g. "a pending review blocks rewards"
-            return ("pconst", node)
-        if isinstance(node, ast.RuleRef):
-            return ("ref", node.name)
-        if isinstance(node, ast.Unary) and node.op == "not":
-            return ("not", self.boolean(node.operand, kind))
-        if isinstance(node, ast.Name):
-            var = self.pack.variables.get((kind, node.name))
-            if var is not None and var.formula is not None:
-                if var.type.kind != "bool":
-                    raise _Unsupported(f"variable '{node.name}' is a computed {var.type}")
-                formula = self.boolean(var.formula.tree, kind)
-                term = _Term(f"v_{node.name}", node.name, "var", "bool", var_kind="bool")
-                self.terms[term.prop] = term
-                self.flags[f"s_{term.prop}"] = node.name
-                return ("var", term, f"s_{term.prop}", formula)
-            term = self._term(kind, node.name)
-            if term.domain != "bool":
-                raise _Unsupported(f"'{node.name}' used as a condition is a {term.domain}")
-            return ("truthy", term)
-        if isinstance(node, ast.Binary):
-            form = BINARY[node.op].form
-            if form is Form.LOGIC:
-                return (node.op, self.boolean(node.left, kind), self.boolean(node.right, kind))
-            if form is Form.MEMBERSHIP:
-                left = self.side(node.left, kind)
-                if not isinstance(node.right, ast.ListLit) or not self._is_const(node.right, kind):
-                    raise _Unsupported("membership in a list-valued fact")
-                if left.const is not None:
-                    return ("inc", left.const, node.right, node.op == "not in")
-                if left.fn is not None:
-                    raise _Unsupported(f"{left.fn}() inside 'in'")
-                return ("in", left.term, node.right, node.op == "not in")
-            if form in (Form.EQUALITY, Form.COMPARISON):
-                left, right = self.side(node.left, kind), self.side(node.right, kind)
-                if left.const is not None and right.const is not None:
-                    return ("cmpc", node.op, left.const, right.const)
-                if left.const is None and right.const is None:
-                    raise _Unsupported("compares two facts with each other")
-                if left.const is None:
-                    return ("cmp", left, node.op, right.const, True)
-                return ("cmp", right, node.op, left.const, False)
-        if isinstance(node, ast.Call):
-            match FUNCTIONS[node.func].durable:
-                case Lowered(how="presence"):
-                    arg = node.args[0]
-                    if not isinstance(arg, ast.Name):
-                        raise _Unsupported("known() of something other than a fact")
-                    var = self.pack.variables.get((kind, arg.name))
-                    if var is not None and var.formula is not None:
-                        raise _Unsupported(f"known() of the computed variable '{arg.name}'")
-                    return ("known", self._term(kind, arg.name))
-                case Refused(reason=reason):
-                    raise _Unsupported(f"function {node.func}() ({reason})")
-                case _:  # lowered only as a value compared with a constant (months_since)
-                    raise _Unsupported(f"function {node.func}() ({CORE_ONLY.reason})")
-        if isinstance(node, ast.Attr):
-            raise _Unsupported("reads a field of a linked record")
-        raise _Unsupported(f"expression {type(node).__name__} as a condition")
+    def decides(self, a: _Val, dominant: bool) -> bool:
+        return False  # both sides become condition sets: the Rete engine decides per entity
 
-    def rule(self, rule: Rule) -> _RuleIR:
-        kind = rule.subject
-        applies = self.boolean(rule.applies_if.tree, kind) if rule.applies_if is not None else None
-        at, af = _size(applies) if applies is not None else (1, 1)
-        if rule.kind == "condition":
-            assert rule.condition is not None
-            body = self.boolean(rule.condition.tree, kind)
-            bt, bf = _size(body)
-            if max(at * bt, at * bf, af) > MAX_ALTERNATIVES:
-                raise _Unsupported(f"needs more than {MAX_ALTERNATIVES} alternative Rete rules")
-            return _RuleIR(rule, applies, body, None)
-        assert rule.measure is not None
-        measure = self.side(rule.measure.tree, kind)
-        if measure.term is not None and measure.term.domain != "num" and measure.fn is None:
-            raise _Unsupported(f"the measure is a {measure.term.domain}")
-        if max(at, af) * 2 > MAX_ALTERNATIVES:
+    def short_circuit(self, node: ast.Binary, ctx: _Reads, a: _Val) -> _Val:  # pragma: no cover
+        raise AssertionError("the durable algebra never short-circuits")
+
+    def logic(self, op: Op, node: ast.Binary, ctx: _Reads, a: _Val, b: _Val) -> _Val:
+        """Kleene and/or from the law's dominant value: the dominant outcome is the union of the two sides'
+        condition sets, the other outcome their product (``and``: false dominates)."""
+        x, y = _cond(a, f"the left side of '{op.name}'"), _cond(b, f"the right side of '{op.name}'")
+        match op.durable, op.law.dominant:
+            case Lowered(how="and" | "or"), bool() as dominant:
+                def dated(on: dt.date) -> TF:
+                    (ta, fa), (tb, fb) = x.at(on), y.at(on)
+                    return (_or(ta, tb), _and(fa, fb)) if dominant else (_and(ta, tb), _or(fa, fb))
+                (sa, fa), (sb, fb) = x.size, y.size
+                size = (sa + sb, fa * fb) if dominant else (sa * sb, fa + fb)
+                return _Cond(dated, size, x.refs | y.refs)
+        raise _Unsupported(f"operator '{op.name}'")  # pragma: no cover - and/or are lowered
+
+    def arithmetic(self, op: Op, node: ast.Binary, ctx: _Reads, a: _Val, b: _Val) -> _Val:
+        if not (isinstance(a, _Const) and isinstance(b, _Const)):
+            raise _Unsupported("arithmetic on facts")
+        x, y, kernel = a.at, b.at, op.scalar
+        return _Const(lambda on: _strict(kernel, x(on), y(on)))
+
+    def comparison(self, op: Op, node: ast.Binary, ctx: _Reads, a: _Val, b: _Val) -> _Val:
+        return _compare(op.name, _value(a), _value(b))
+
+    def membership(self, op: Op, node: ast.Binary, ctx: _Reads, a: _Val, b: _Val) -> _Val:
+        if not isinstance(b, _Const):
+            raise _Unsupported("membership in a list-valued fact")
+        items, hit = b.at, op.scalar  # the kernel: the outcome from "the value is in the list"
+        match _value(a):
+            case _Const(at=x):
+                def folded(on: dt.date) -> TF:
+                    v = x(on)
+                    if v is UNKNOWN:
+                        return FALSE, FALSE
+                    return _fold(hit(any(compare("==", v, _coerce_like(v, i)) is True for i in items(on))))
+                return _Cond(folded)
+            case _Fact(fn=None, term=term):
+                n = len(node.right.items) if isinstance(node.right, ast.ListLit) else 1
+                return _Cond(lambda on: _in(term, items(on), hit), _in_size(term, n, hit))
+            case _Fact(fn=fn):
+                raise _Unsupported(f"{fn}() inside 'in'")
+        raise AssertionError(a)  # pragma: no cover
+
+    def strict_call(self, op: Op, node: ast.Call, ctx: _Reads, args: list[_Val]) -> _Val:
+        match op.durable, args:
+            case Lowered(how="date_cut"), [_Fact(term=term, fn=None)] if term.domain == "date":
+                return _Fact(term, op.name)
+            case Lowered(how="date_cut"), [_Fact(term=term, fn=None)]:
+                raise _Unsupported(f"{op.name}() of '{term.name}', which is not a date")
+            case Lowered(how="date_cut"), _:
+                raise _Unsupported(f"{op.name}() of something other than a date fact")
+        raise _Unsupported(f"function {op.name}() ({CORE_ONLY.reason})")
+
+    def aggregate(self, op: Op, node: ast.Call, ctx: _Reads, coll: _Val, each: Callable[[_Reads], _Val] | None,
+                  cap: Callable[[], _Val] | None) -> _Val:
+        raise _Unsupported(f"function {op.name}() ({CORE_ONLY.reason})")
+
+    def window(self, op: Op, node: ast.Call, ctx: _Reads, coll: _Val, n: _Val) -> _Val:
+        raise _Unsupported(f"function {op.name}() ({CORE_ONLY.reason})")
+
+    def lazy(self, op: Op, node: ast.Call, ctx: _Reads, arg: Callable[[int], _Val]) -> _Val:
+        match op.durable:
+            case Lowered(how="presence"):
+                match arg(0):
+                    case _Fact(term=term, fn=None):
+                        p = term.prop
+                        return _Cond(lambda on: (_tests(_known(p)), _tests((f"k_{p}", "==", 0))))
+                    case _Cond():
+                        raise _Unsupported(f"{op.name}() of a computed variable")
+                raise _Unsupported(f"{op.name}() of something other than a fact")
+        raise _Unsupported(f"function {op.name}() ({CORE_ONLY.reason})")
+
+
+def _in_size(term: _Term, n: int, hit: Callable[[bool], bool]) -> tuple[int, int]:
+    if term.domain in ("enum", "bool"):
+        d = len(term.vocab) if term.vocab else 2
+        t, f = d, d
+    elif term.domain == "str":
+        t, f = max(n, 1), 1
+    else:
+        t, f = max(n, 1), 2 ** n
+    return (t, f) if hit(True) else (f, t)
+
+
+@dataclass(frozen=True)
+class _RuleIR:
+    rule: Rule
+    applies: _Cond | None
+    body: _Cond | None  # condition rules
+    levels: dict[str, _Cond]  # indicators: level -> the measure against its threshold parameter
+    refs: frozenset[str]
+
+
+def _walk_rule(pack: Plan, rule: Rule) -> tuple[_RuleIR, _Reads]:
+    """One rule version as dated condition sets, from the plan's compiled trees; raises _Unsupported."""
+    alg, ctx = _Rete(), _Reads(pack, rule.subject)
+    applies = None if rule.applies_if is None else _cond(evaluate(alg, rule.applies_if.tree, ctx), "applies_if")
+    at, af = applies.size if applies is not None else (1, 1)
+    refs = applies.refs if applies is not None else frozenset()
+    if rule.kind == "condition":
+        assert rule.condition is not None
+        body = _cond(evaluate(alg, rule.condition.tree, ctx), "the condition")
+        bt, bf = body.size
+        if max(at * bt, at * bf, af) > MAX_ALTERNATIVES:
             raise _Unsupported(f"needs more than {MAX_ALTERNATIVES} alternative Rete rules")
-        return _RuleIR(rule, applies, None, measure)
-
-
-def _refs(ir: IR | None) -> set[str]:
-    if ir is None:
-        return set()
-    if ir[0] == "ref":
-        return {ir[1]}
-    if ir[0] == "var":
-        return _refs(ir[3])
-    if ir[0] == "not":
-        return _refs(ir[1])
-    if ir[0] in ("and", "or"):
-        return _refs(ir[1]) | _refs(ir[2])
-    return set()
+        return _RuleIR(rule, applies, body, {}, refs | body.refs), ctx
+    assert rule.measure is not None and rule.op is not None
+    measure = _value(evaluate(alg, rule.measure.tree, ctx))
+    if isinstance(measure, _Fact) and measure.term.domain != "num" and measure.fn is None:
+        raise _Unsupported(f"the measure is a {measure.term.domain}")
+    if max(at, af) * 2 > MAX_ALTERNATIVES:
+        raise _Unsupported(f"needs more than {MAX_ALTERNATIVES} alternative Rete rules")
+    levels = {lv: _compare(rule.op, measure, _value(alg.param(ast.Param(0, 0, pname), ctx)))
+              for lv, pname in rule.level_thresholds if pname is not None}
+    return _RuleIR(rule, applies, None, levels, refs), ctx
 
 
 # ---------------------------------------------------------------------------------------------
@@ -482,170 +581,84 @@ def _int_set(op: str, c: float, term_left: bool) -> tuple[str, int | None]:
     return ("ne", misses[0]) if misses else ("all", None)
 
 
-class _DateCompiler:
-    """Folds parameters and turns the intermediate form into Rete condition sets for one date."""
-
-    def __init__(self, pack: Plan, on: dt.date, verdict_key: Callable[[Rule], str]) -> None:
-        self.pack = pack
-        self.on = on
-        self.verdict_key = verdict_key
-
-    def const(self, node: ast.Node) -> Any:
-        if isinstance(node, ast.Literal):
-            return node.value
-        if isinstance(node, ast.Param):
-            return self.pack.parameters.at(node.name, self.on).value
-        if isinstance(node, ast.Name):  # eval_year
-            return self.on.year
-        if isinstance(node, ast.ListLit):
-            return [self.const(i) for i in node.items]
-        if isinstance(node, ast.Unary):
-            v = self.const(node.operand)
-            return UNKNOWN if v is UNKNOWN else -v
-        assert isinstance(node, ast.Binary)
-        a, b = self.const(node.left), self.const(node.right)
-        if a is UNKNOWN or b is UNKNOWN:
-            return UNKNOWN
-        if node.op == "/":
-            return UNKNOWN if b == 0 else a / b
-        return {"+": a + b, "-": a - b, "*": a * b}[node.op]
-
-    def tf(self, ir: IR) -> tuple[DNF, DNF]:
-        """(conditions proving true, conditions proving false); anything else is unknown."""
-        tag = ir[0]
-        if tag == "const":
-            return (TRUE, FALSE) if ir[1] else (FALSE, TRUE)
-        if tag == "pconst":
-            value = self.const(ir[1])
-            if not isinstance(value, bool):
-                raise _Unsupported(f"parameter '${ir[1].name}' used as a condition is not true/false")
-            return (TRUE, FALSE) if value else (FALSE, TRUE)
-        if tag == "truthy":
-            p = ir[1].prop
-            return _tests(_known(p), (p, "==", 1)), _tests(_known(p), (p, "==", 0))
-        if tag == "known":
-            p = ir[1].prop
-            return _tests(_known(p)), _tests((f"k_{p}", "==", 0))
-        if tag == "ref":
-            rule = self.pack.resolve(ir[1], self.on)
-            if rule is None:
-                return FALSE, FALSE
-            key = self.verdict_key(rule)
-            return [_Conj(verdicts=frozenset({(key, "pass")}))], [_Conj(verdicts=frozenset({(key, "fail")}))]
-        if tag == "not":
-            t, f = self.tf(ir[1])
-            return f, t
-        if tag in ("and", "or"):
-            ta, fa = self.tf(ir[1])
-            tb, fb = self.tf(ir[2])
-            if tag == "and":
-                return _and(ta, tb), _or(fa, fb)
-            return _or(ta, tb), _and(fa, fb)
-        if tag == "var":
-            term, flag, formula = ir[1], ir[2], ir[3]
-            ft, ff = self.tf(formula)
-            supplied, computed = _tests((flag, "==", 1)), _tests((flag, "==", 0))
-            it, if_ = self.tf(("truthy", term))
-            return _or(_and(supplied, it), _and(computed, ft)), _or(_and(supplied, if_), _and(computed, ff))
-        if tag == "cmpc":
-            a, b = self.const(ir[2]), self.const(ir[3])
-            return self._fold(compare(ir[1], a, _coerce_like(a, b)) if UNKNOWN not in (a, b) else UNKNOWN)
-        if tag == "inc":
-            a, items = self.const(ir[1]), self.const(ir[2])
-            if a is UNKNOWN:
-                return FALSE, FALSE
-            hit = any(compare("==", a, _coerce_like(a, x)) is True for x in items)
-            return self._fold(hit != ir[3])
-        if tag == "cmp":
-            return self._cmp(ir[1], ir[2], self.const(ir[3]), ir[4])
-        if tag == "in":
-            return self._in(ir[1], self.const(ir[2]), ir[3])
-        raise AssertionError(tag)  # pragma: no cover
-
-    @staticmethod
-    def _fold(value: Any) -> tuple[DNF, DNF]:
-        if value is UNKNOWN:
-            return FALSE, FALSE
-        return (TRUE, FALSE) if value else (FALSE, TRUE)
-
-    def _cmp(self, side: _Side, op: str, c: Any, term_left: bool) -> tuple[DNF, DNF]:
-        term = side.term
-        assert term is not None
-        if c is UNKNOWN:
-            return FALSE, FALSE
-        p = term.prop
-        if side.fn is not None:
-            if not isinstance(c, int | float) or isinstance(c, bool):
-                raise EvaluationError(f"{side.fn}({term.name}) compared with {c!r}, not a number")
-            return self._date_cmp(side.fn, p, op, c, term_left)
-        if term.domain in ("enum", "bool"):
-            hits: list[int] = []
-            misses: list[int] = []
-            for value, code in _members(term):
-                a, b = (value, c) if term_left else (c, value)
-                ok = compare(op, a, _coerce_like(a, b))
-                (hits if ok else misses).append(code)
-            domain = [code for _, code in _members(term)]
-            return _code_set(p, hits, domain), _code_set(p, misses, domain)
-        if term.domain == "str":
-            if op not in ("==", "!="):
-                raise EvaluationError(f"'{term.name}' (text) cannot be ordered with '{op}'")
-            k = _known(p)
-            if not isinstance(c, str):  # text never equals a number: the core says False / True
-                eq_t, eq_f = FALSE, _tests(k)
-            else:
-                eq_t, eq_f = _tests(k, (p, "==", c)), _tests(k, (p, "!=", c))
-            return (eq_t, eq_f) if op == "==" else (eq_f, eq_t)
+def _cmp(side: _Fact, op: str, c: Any, term_left: bool, on: dt.date) -> TF:
+    """``fact op c`` (or ``c op fact``) as condition sets, with the core's coercions and tolerance."""
+    term = side.term
+    if c is UNKNOWN:
+        return FALSE, FALSE
+    p = term.prop
+    if side.fn is not None:
         if not isinstance(c, int | float) or isinstance(c, bool):
-            raise EvaluationError(f"'{term.name}' (number) compared with {c!r}, which is not a number")
-        return _num_tests(p, op if term_left else FLIP[op], float(c))
-
-    def _date_cmp(self, fn: str, p: str, op: str, c: float, term_left: bool) -> tuple[DNF, DNF]:
-        shape, k = _int_set(op, float(c), term_left)
-        cut = _DateCut(fn, self.on).cut
-        known = _known(p)
-
-        def ge(n: int) -> DNF:  # f(date) >= n
-            return _tests(known, (p, "<=", cut(n)))
-
-        def lt(n: int) -> DNF:  # f(date) < n
-            return _tests(known, (p, ">", cut(n)))
-
-        if shape == "none":
-            return FALSE, _tests(known)
-        if shape == "all":
-            return _tests(known), FALSE
-        assert k is not None
-        if shape == "ge":
-            return ge(k), lt(k)
-        if shape == "le":
-            return lt(k + 1), ge(k + 1)
-        eq = _and(ge(k), lt(k + 1))
-        ne = _or(lt(k), ge(k + 1))
-        return (eq, ne) if shape == "eq" else (ne, eq)
-
-    def _in(self, term: _Term, items: list[Any], negate: bool) -> tuple[DNF, DNF]:
-        p = term.prop
+            raise EvaluationError(f"{side.fn}({term.name}) compared with {c!r}, not a number")
+        return _date_cmp(side.fn, p, op, c, term_left, on)
+    if term.domain in ("enum", "bool"):
+        hits: list[int] = []
+        misses: list[int] = []
+        for value, code in _members(term):
+            a, b = (value, c) if term_left else (c, value)
+            ok = compare(op, a, _coerce_like(a, b))
+            (hits if ok else misses).append(code)
+        domain = [code for _, code in _members(term)]
+        return _code_set(p, hits, domain), _code_set(p, misses, domain)
+    if term.domain == "str":
+        if op not in ("==", "!="):
+            raise EvaluationError(f"'{term.name}' (text) cannot be ordered with '{op}'")
         k = _known(p)
-        if term.domain in ("enum", "bool"):
-            hits: list[int] = []
-            misses: list[int] = []
-            for value, code in _members(term):
-                hit = any(compare("==", value, _coerce_like(value, x)) is True for x in items)
-                (hits if hit else misses).append(code)
-            domain = [code for _, code in _members(term)]
-            t, f = _code_set(p, hits, domain), _code_set(p, misses, domain)
-        elif term.domain == "str":
-            strs = [x for x in items if isinstance(x, str)]
-            t = _or(*[_tests(k, (p, "==", x)) for x in strs])
-            f = _tests(k, *[(p, "!=", x) for x in strs])
+        if not isinstance(c, str):  # text never equals a number: the core says False / True
+            eq_t, eq_f = FALSE, _tests(k)
         else:
-            nums = [float(x) for x in items if isinstance(x, int | float) and not isinstance(x, bool)]
-            t, f = FALSE, _tests(k)
-            for x in nums:
-                eq, ne = _num_tests(p, "==", x)
-                t, f = _or(t, eq), _and(f, ne)
-        return (f, t) if negate else (t, f)
+            eq_t, eq_f = _tests(k, (p, "==", c)), _tests(k, (p, "!=", c))
+        return (eq_t, eq_f) if op == "==" else (eq_f, eq_t)
+    if not isinstance(c, int | float) or isinstance(c, bool):
+        raise EvaluationError(f"'{term.name}' (number) compared with {c!r}, which is not a number")
+    return _num_tests(p, op if term_left else FLIP[op], float(c))
+
+def _date_cmp(fn: str, p: str, op: str, c: float, term_left: bool, on: dt.date) -> TF:
+    shape, k = _int_set(op, float(c), term_left)
+    cut = _DateCut(fn, on).cut
+    known = _known(p)
+
+    def ge(n: int) -> DNF:  # f(date) >= n
+        return _tests(known, (p, "<=", cut(n)))
+
+    def lt(n: int) -> DNF:  # f(date) < n
+        return _tests(known, (p, ">", cut(n)))
+
+    if shape == "none":
+        return FALSE, _tests(known)
+    if shape == "all":
+        return _tests(known), FALSE
+    assert k is not None
+    if shape == "ge":
+        return ge(k), lt(k)
+    if shape == "le":
+        return lt(k + 1), ge(k + 1)
+    eq = _and(ge(k), lt(k + 1))
+    ne = _or(lt(k), ge(k + 1))
+    return (eq, ne) if shape == "eq" else (ne, eq)
+
+def _in(term: _Term, items: list[Any], hit: Callable[[bool], bool]) -> TF:
+    p = term.prop
+    k = _known(p)
+    if term.domain in ("enum", "bool"):
+        hits: list[int] = []
+        misses: list[int] = []
+        for value, code in _members(term):
+            found = any(compare("==", value, _coerce_like(value, x)) is True for x in items)
+            (hits if found else misses).append(code)
+        domain = [code for _, code in _members(term)]
+        t, f = _code_set(p, hits, domain), _code_set(p, misses, domain)
+    elif term.domain == "str":
+        strs = [x for x in items if isinstance(x, str)]
+        t = _or(*[_tests(k, (p, "==", x)) for x in strs])
+        f = _tests(k, *[(p, "!=", x) for x in strs])
+    else:
+        nums = [float(x) for x in items if isinstance(x, int | float) and not isinstance(x, bool)]
+        t, f = FALSE, _tests(k)
+        for x in nums:
+            eq, ne = _num_tests(p, "==", x)
+            t, f = _or(t, eq), _and(f, ne)
+    return (t, f) if hit(True) else (f, t)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -726,9 +739,9 @@ class DurableBackend:
             irs, rule_reads = [], []
             try:
                 for rule in pack.versions_of(rid):
-                    builder = _Builder(pack)
-                    irs.append(builder.rule(rule))
-                    rule_reads.append((builder.terms, builder.flags))
+                    ir, reads_of = _walk_rule(pack, rule)
+                    irs.append(ir)
+                    rule_reads.append((reads_of.terms, reads_of.flags))
             except _Unsupported as exc:
                 reasons[rid] = exc.reason
                 continue
@@ -737,7 +750,7 @@ class DurableBackend:
         while changed:  # a rule reading an unsupported rule is unsupported
             changed = False
             for rid, irs in list(self._ir.items()):
-                refs = {ref for ir in irs for ref in _refs(ir.applies) | _refs(ir.body)}
+                refs = {ref for ir in irs for ref in ir.refs}
                 bad = sorted({v.id for ref in refs for v in pack.versions(ref) if v.id in reasons})
                 if bad:
                     reasons[rid] = f"reads the verdict of unsupported rule '{bad[0]}'"
@@ -841,7 +854,6 @@ class DurableBackend:
 
     def _compile(self, on: dt.date) -> _Compiled:
         pack = self.pack
-        dc = _DateCompiler(pack, on, _verdict_key)
         statics: dict[str, dict[str, Outcome]] = {}
         keys: dict[str, dict[str, str]] = {}
         kind_errors: dict[str, str] = {}
@@ -857,14 +869,13 @@ class DurableBackend:
                 statics[rid] = {lv: Outcome.not_applicable for lv in levels}
                 continue
             try:
-                at, af = dc.tf(ir.applies) if ir.applies is not None else (TRUE, FALSE)
+                at, af = ir.applies.at(on) if ir.applies is not None else (TRUE, FALSE)
                 bodies: dict[str, tuple[DNF, DNF]] = {}
                 if ir.body is not None:
-                    bodies[rule.id] = dc.tf(ir.body)
+                    bodies[rule.id] = ir.body.at(on)
                     keys[rid] = {lv: rule.id for lv in levels if lv in (rule.levels or levels)}
                     statics[rid] = {lv: Outcome.not_applicable for lv in levels if lv not in keys[rid]}
                 else:
-                    assert ir.measure is not None and rule.op is not None
                     keys[rid], statics[rid] = {}, {}
                     for lv, pname in rule.level_thresholds:
                         if pname is None:
@@ -872,11 +883,7 @@ class DurableBackend:
                             continue
                         key = f"{rule.id}@{lv}"
                         keys[rid][lv] = key
-                        param = ast.Param(0, 0, pname)
-                        if ir.measure.const is not None:
-                            bodies[key] = dc.tf(("cmpc", rule.op, ir.measure.const, param))
-                        else:
-                            bodies[key] = dc.tf(("cmp", ir.measure, rule.op, param, True))
+                        bodies[key] = ir.levels[lv].at(on)
             except ChuanError as exc:
                 kind_errors.setdefault(rule.subject, f"rule '{rid}': {exc.message}")
                 continue
