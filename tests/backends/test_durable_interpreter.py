@@ -1,7 +1,7 @@
 """The durable backend is an algebra of the one interpreter (issue 11): no walk of the syntax tree of its own.
 
-Two proofs: the source of backends/durable.py has no ``match`` on syntax-node classes and no recursive
-tree walker, and building a backend visits every node of a rule's compiled tree through
+Two proofs: the sources of the backend (backends/durable.py, rete_algebra.py, conditions.py) have no
+``match`` on syntax-node classes and no recursive tree walker, and building a backend visits every node of a rule's compiled tree through
 ``run.interpreter`` with the durable algebra; then a verdict worked out by hand, unknown included.
 """
 
@@ -23,13 +23,13 @@ pytest.importorskip(
 )
 
 from chuan_engine import Outcome, School, Staff, load_pack  # noqa: E402
-from chuan_engine.backends import durable  # noqa: E402
+from chuan_engine.backends import conditions, durable, rete_algebra  # noqa: E402
 from chuan_engine.backends.durable import DurableBackend  # noqa: E402
 from chuan_engine.lang import ast  # noqa: E402
 from chuan_engine.run import interpreter  # noqa: E402
 
 P, F, U = Outcome.passed, Outcome.failed, Outcome.unknown
-SOURCE = Path(durable.__file__).read_text(encoding="utf-8")
+SOURCE = "\n".join(Path(m.__file__).read_text(encoding="utf-8") for m in (durable, rete_algebra, conditions))
 
 PACK = textwrap.dedent("""
     pack:
@@ -60,8 +60,8 @@ def test_durable_has_no_tree_walk_of_its_own() -> None:
     node_classes = [name for name, obj in vars(ast).items() if isinstance(obj, type) and issubclass(obj, ast.Node)]
     assert "Binary" in node_classes  # the check below names real classes
     for name in node_classes:
-        assert not re.search(rf"case\s+(ast\.)?{name}\(", SOURCE), f"durable.py matches on ast.{name}"
-    assert "from ..run.interpreter import" in SOURCE and "evaluate(" in SOURCE
+        assert not re.search(rf"case\s+(ast\.)?{name}\(", SOURCE), f"the durable backend matches on ast.{name}"
+    assert "from ..run.interpreter import Walk, evaluate" in SOURCE and "evaluate(alg, rule" in SOURCE
     # the old walker's methods and its tuple-tagged intermediate form are gone
     for old in ("def boolean(", "def side(", "def tf(", "_DateCompiler", '("cmp",', '"pconst"'):
         assert old not in SOURCE, old
@@ -73,7 +73,7 @@ def test_building_the_backend_walks_every_node_through_the_interpreter(one_pack:
     walk = interpreter._walk
 
     def spy(alg: Any, node: ast.Node, ctx: Any) -> Any:
-        if type(alg).__module__ == durable.__name__:
+        if type(alg).__module__ == rete_algebra.__name__:
             seen.append(node)
         return walk(alg, node, ctx)
 
