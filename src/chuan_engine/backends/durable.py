@@ -88,6 +88,25 @@ class EntityVerdicts:
 
 _OUTCOMES = {"pass": Outcome.passed, "fail": Outcome.failed, "na": Outcome.not_applicable}
 
+def _bodies(ir: _RuleIR, levels: tuple[str, ...], on: dt.date) -> tuple[dict[str, tuple[DNF, DNF]], dict[str, str],
+                                                                    dict[str, Outcome]]:
+    """A rule in force on a date: its verdicts' condition sets by verdict key, the key of each level, and
+    the levels decided without facts (not required at that level)."""
+    rule = ir.rule
+    if ir.body is not None:
+        keys = {lv: rule.id for lv in levels if lv in (rule.levels or levels)}
+        return {rule.id: ir.body.at(on)}, keys, {lv: Outcome.not_applicable for lv in levels if lv not in keys}
+    bodies: dict[str, tuple[DNF, DNF]] = {}
+    keys, statics = {}, {}
+    for lv, pname in rule.level_thresholds:
+        if pname is None:
+            statics[lv] = Outcome.not_applicable
+            continue
+        keys[lv] = f"{rule.id}@{lv}"
+        bodies[keys[lv]] = ir.levels[lv].at(on)
+    return bodies, keys, statics
+
+
 @dataclass
 class _Compiled:
     """One pack on one date, registered in the private host."""
@@ -283,20 +302,7 @@ class DurableBackend:
                 continue
             try:
                 at, af = ir.applies.at(on) if ir.applies is not None else (TRUE, FALSE)
-                bodies: dict[str, tuple[DNF, DNF]] = {}
-                if ir.body is not None:
-                    bodies[rule.id] = ir.body.at(on)
-                    keys[rid] = {lv: rule.id for lv in levels if lv in (rule.levels or levels)}
-                    statics[rid] = {lv: Outcome.not_applicable for lv in levels if lv not in keys[rid]}
-                else:
-                    keys[rid], statics[rid] = {}, {}
-                    for lv, pname in rule.level_thresholds:
-                        if pname is None:
-                            statics[rid][lv] = Outcome.not_applicable
-                            continue
-                        key = f"{rule.id}@{lv}"
-                        keys[rid][lv] = key
-                        bodies[key] = ir.levels[lv].at(on)
+                bodies, keys[rid], statics[rid] = _bodies(ir, levels, on)
             except ChuanError as exc:
                 kind_errors.setdefault(rule.subject, f"rule '{rid}': {exc.message}")
                 continue
