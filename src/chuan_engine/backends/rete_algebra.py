@@ -254,9 +254,9 @@ class _Rete:
         return _compare(op.name, _value(a), _value(b))
 
     def membership(self, op: Op, node: ast.Binary, ctx: _Reads, a: _Val, b: _Val) -> _Val:
-        if not isinstance(b, _Const):
+        if not (isinstance(b, _Const) and isinstance(node.right, ast.ListLit)):  # a written list of constants
             raise _Unsupported("membership in a list-valued fact")
-        items, hit = b.at, op.scalar  # the kernel: the outcome from "the value is in the list"
+        n, items, hit = len(node.right.items), b.at, op.scalar  # the kernel: the outcome from "the value is in the list"
         match _value(a):
             case _Const(at=x):
                 def folded(on: dt.date) -> TF:
@@ -266,7 +266,6 @@ class _Rete:
                     return _fold(hit(any(compare("==", v, _coerce_like(v, i)) is True for i in items(on))))
                 return _Cond(folded)
             case _Fact(fn=None, term=term):
-                n = len(node.right.items) if isinstance(node.right, ast.ListLit) else 1
                 return _Cond(lambda on: _in(term, items(on), hit), _in_size(term, n, hit))
             case _Fact(fn=fn):
                 raise _Unsupported(f"{fn}() inside 'in'")
