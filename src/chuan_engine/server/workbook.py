@@ -19,7 +19,7 @@ from ..batch.convert import chunk_models
 from ..batch.io import read_inputs, read_table
 from ..batch.layout import FRAMES, SPECS, prepare
 from ..batch.tables import Chunk
-from ..errors import FactsError
+from ..errors import FactsError, Text
 from ..facts.loader import load_facts
 from ..facts.sheets import sheet_names
 from ..facts.store import Facts
@@ -40,8 +40,9 @@ def _read(path: Path) -> dict[str, Any]:
     frames = {}
     for f in sorted(path.iterdir()):
         if f.stem not in FRAMES:
-            raise FactsError(f"tên tệp CSV phải là tên một khung ({', '.join(FRAMES)}) / "
-                             "a CSV file is named after its frame", file=f.name)
+            frames_named = ", ".join(FRAMES)
+            raise FactsError(Text(f"tên tệp CSV phải là tên một khung ({frames_named})",
+                                  f"a CSV file is named after its frame ({frames_named})"), file=f.name)
         frames[f.stem] = read_table(f)
     return frames
 
