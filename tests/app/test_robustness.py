@@ -313,6 +313,9 @@ def test_bad_params_file_exits_2(capsys, tmp_path):
     p.write_text("demo.khong_co: 3\n", encoding="utf-8")
     code = main(["evaluate", str(ROOT / "fixtures" / "demo"), "--pack", DEMO, "--params", str(p)])
     _, err = capsys.readouterr()
+    assert code == 2 and "không có tham số 'demo.khong_co'" in err and "Traceback" not in err
+    code = main(["evaluate", str(ROOT / "fixtures" / "demo"), "--pack", DEMO, "--params", str(p), "--lang", "en"])
+    _, err = capsys.readouterr()
     assert code == 2 and "unknown parameter 'demo.khong_co'" in err and "Traceback" not in err
 
 

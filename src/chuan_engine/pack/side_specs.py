@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import RuleError
+from ..errors import RuleError, Text
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class SideExpression:
 
     text: str
     kind: str
-    what: str
+    what: Text
     boolean: bool = False
 
 
@@ -49,18 +49,22 @@ def ledger_bases(data: dict[str, Any], file: str) -> list[Basis]:
     out = []
     for i, b in enumerate(data.get("bases") or []):
         if not isinstance(b, dict) or "rules" not in b or "initiatives" not in b:
-            raise RuleError(f"bases[{i}] needs 'rules' and 'initiatives'", file=file)
+            raise RuleError(Text(f"bases[{i}] cần 'rules' và 'initiatives'", f"bases[{i}] needs 'rules' and 'initiatives'"),
+                            file=file)
         rules = b["rules"] if isinstance(b["rules"], list) else [b["rules"]]
         needs = b.get("needs", 1)
         if not isinstance(needs, int) or needs < 1:
-            raise RuleError(f"bases[{i}].needs must be a positive integer", file=file)
+            raise RuleError(Text(f"bases[{i}].needs phải là số nguyên dương, ví dụ 1",
+                                 f"bases[{i}].needs must be a positive integer, e.g. 1"), file=file)
         eff = b.get("effective") or {}
         if not isinstance(eff, dict) or set(eff) - {"from", "to"}:
-            raise RuleError(f"bases[{i}].effective must be a mapping with 'from' and optional 'to'", file=file)
+            raise RuleError(Text(f"bases[{i}].effective phải là bản ghi có 'from' và có thể có 'to'",
+                                 f"bases[{i}].effective must be a mapping with 'from' and optional 'to'"), file=file)
         try:
             start, end = _date(eff.get("from")), _date(eff.get("to"))
         except ValueError:
-            raise RuleError(f"bases[{i}].effective: a date is not YYYY-MM-DD", file=file) from None
+            raise RuleError(Text(f"bases[{i}].effective: có ngày không viết theo YYYY-MM-DD",
+                                 f"bases[{i}].effective: a date is not YYYY-MM-DD"), file=file) from None
         out.append(Basis(tuple(map(str, rules)), needs, str(b["initiatives"]), b.get("research"),
                          b.get("without_initiative_if"), start, end))
     return out
@@ -75,7 +79,7 @@ def ledger_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
     """The expressions of ``_ledger.yaml``, with the record each is read on (checked when the pack loads)."""
     out = []
     for b in ledger_bases(data, file):
-        what = f"ledger basis for {', '.join(b.rules)}"
+        what = Text(f"cơ sở sổ sáng kiến của {', '.join(b.rules)}", f"ledger basis for {', '.join(b.rules)}")
         if b.without_initiative_if:
             out.append(SideExpression(str(b.without_initiative_if), "staff", what, boolean=True))
         if b.research:
@@ -130,7 +134,8 @@ def ordering_keys(data: dict[str, Any], file: str) -> list[OrderKey]:
     keys = []
     for i, k in enumerate(data.get("ordering") or []):
         if not isinstance(k, dict) or "expr" not in k or "label_vi" not in k:
-            raise RuleError(f"ordering[{i}] needs 'expr' and 'label_vi'", file=file)
+            raise RuleError(Text(f"ordering[{i}] cần 'expr' và 'label_vi'", f"ordering[{i}] needs 'expr' and 'label_vi'"),
+                            file=file)
         eff = k.get("effective") or {}
         keys.append(OrderKey(str(k["expr"]), k.get("direction", "desc") == "desc", k["label_vi"],
                              _label_en(k), k.get("citation"), k.get("provenance", "provisional"),
@@ -144,13 +149,16 @@ def quota_specs(data: dict[str, Any], file: str) -> list[QuotaSpec]:
     for i, q in enumerate(data.get("quotas") or []):
         missing = [f for f in ("id", "concept", "base", "cap_parameter") if f not in (q or {})]
         if missing:
-            raise RuleError(f"quotas[{i}] lacks {', '.join(missing)}", file=file)
+            raise RuleError(Text(f"quotas[{i}] thiếu {', '.join(missing)}", f"quotas[{i}] lacks {', '.join(missing)}"),
+                            file=file)
         scope = q.get("scope", "school")
         if scope not in ("school", "unit"):
-            raise RuleError(f"quotas[{i}].scope must be school or unit", file=file)
+            raise RuleError(Text(f"quotas[{i}].scope phải là school hoặc unit", f"quotas[{i}].scope must be school or unit"),
+                            file=file)
         rounding = q.get("rounding", "floor")
         if rounding not in ("floor", "round", "ceil"):
-            raise RuleError(f"quotas[{i}].rounding must be floor, round or ceil", file=file)
+            raise RuleError(Text(f"quotas[{i}].rounding phải là floor, round hoặc ceil",
+                                 f"quotas[{i}].rounding must be floor, round or ceil"), file=file)
         out.append(QuotaSpec(q["id"], q["concept"], q["base"], scope, q["cap_parameter"], rounding,
                              q.get("label_vi", q["id"]), q.get("label_en", q["id"]), tuple(keys)))
     return out
@@ -159,7 +167,8 @@ def quota_specs(data: dict[str, Any], file: str) -> list[QuotaSpec]:
 def quota_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
     """The ordering expressions of ``_quotas.yaml``, read on staff (checked when the pack loads)."""
     quota_specs(data, file)  # the shape of the quotas themselves
-    return [SideExpression(k.expr, "staff", f"quota ordering '{k.expr}'") for k in ordering_keys(data, file)]
+    return [SideExpression(k.expr, "staff", Text(f"thứ tự xét chỉ tiêu '{k.expr}'", f"quota ordering '{k.expr}'"))
+            for k in ordering_keys(data, file)]
 
 
 # -- cluster ranking ------------------------------------------------------------------
@@ -179,22 +188,27 @@ class Criterion:
 def ranking_criteria(data: dict[str, Any], file: str) -> tuple[str, list[Criterion]]:
     method = data.get("method", "lexicographic")
     if method not in ("lexicographic", "weighted"):
-        raise RuleError("method must be lexicographic or weighted", file=file)
+        raise RuleError(Text("method phải là lexicographic hoặc weighted", "method must be lexicographic or weighted"),
+                        file=file)
     out = []
     for i, c in enumerate(data.get("criteria") or []):
         if not isinstance(c, dict) or "expr" not in c or "label_vi" not in c:
-            raise RuleError(f"criteria[{i}] needs 'expr' and 'label_vi'", file=file)
+            raise RuleError(Text(f"criteria[{i}] cần 'expr' và 'label_vi'", f"criteria[{i}] needs 'expr' and 'label_vi'"),
+                            file=file)
         weight = c.get("weight")
         if method == "weighted" and not isinstance(weight, int | float):
-            raise RuleError(f"criteria[{i}] needs a numeric 'weight' for the weighted method", file=file)
+            raise RuleError(Text(f"criteria[{i}] cần 'weight' là một số cho phương pháp weighted",
+                                 f"criteria[{i}] needs a numeric 'weight' for the weighted method"), file=file)
         out.append(Criterion(str(c["expr"]), c.get("direction", "desc") == "desc", weight, c["label_vi"],
                              _label_en(c), c.get("citation"), c.get("provenance", "provisional")))
     if not out:
-        raise RuleError("a ranking needs at least one criterion", file=file)
+        raise RuleError(Text("bảng xếp hạng cần ít nhất một tiêu chí (criteria)",
+                             "a ranking needs at least one criterion (criteria)"), file=file)
     return method, out
 
 
 def ranking_expressions(data: dict[str, Any], file: str) -> list[SideExpression]:
     """The criteria of ``_ranking.yaml``, read on each school of a cluster (checked when the pack loads)."""
     _, criteria = ranking_criteria(data, file)
-    return [SideExpression(c.expr, "school", f"ranking criterion '{c.expr}'") for c in criteria]
+    return [SideExpression(c.expr, "school", Text(f"tiêu chí xếp hạng '{c.expr}'", f"ranking criterion '{c.expr}'"))
+            for c in criteria]
