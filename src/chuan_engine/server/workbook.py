@@ -60,12 +60,14 @@ def facts_from_tables(path: Path, on: dt.date, pack: Plan) -> Facts:
         assert frame.row_bad is not None  # prepare() always marks every row
         for i, msg in enumerate(frame.row_bad):
             if msg is not None:
-                raise FactsError(f"trang '{fname}', dòng {i + 2} / sheet '{fname}', row {i + 2}: {msg}", file=name)
+                raise FactsError(Text(f"trang '{fname}', dòng {i + 2}: {msg}", f"sheet '{fname}', row {i + 2}: {msg}"),
+                                 file=name)
         frames[fname] = frame
     chunk = Chunk(frames, on, history=True)
     for ent in chunk.ent.values():
         for e in np.flatnonzero(np.asarray([b is not None for b in ent.bad], dtype=bool)):
-            raise FactsError(str(ent.bad[e]), file=name, entity=str(ent.ids[e]))
+            raise FactsError(Text(f"dữ kiện không hợp lệ: {ent.bad[e]}", f"invalid facts: {ent.bad[e]}"), file=name,
+                             entity=str(ent.ids[e]))
     facts, _, failed = chunk_models(chunk)
     for sid, msg in failed.items():
         raise FactsError(msg, file=name, entity=sid)
