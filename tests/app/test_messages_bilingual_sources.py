@@ -1,5 +1,6 @@
-"""Issue 15 item 4, by enumeration: every library error made in the pack loader and compiler, the side files,
-the policy layer, the batch inputs and the server carries its message in both languages.
+"""Issue 15 item 4, by enumeration: every library error made in the expression parser and checker, the pack
+loader and compiler, the side files, the policy layer, the batch inputs and the server carries its message in
+both languages (the parser's and checker's ``error``/``fail`` helpers take a ``Text``: mypy holds them to it).
 
 The source is read with ``ast``, not run: each call of a ``ChuanError`` class (``RuleError(...)``,
 ``ParameterError(...)``…) in those modules must give as its message a ``Text(vi, en)``, a helper that builds
@@ -19,7 +20,7 @@ import pytest
 from chuan_engine import errors
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "chuan_engine"
-AREAS = ("pack", "policy", "batch", "server")
+AREAS = ("lang", "pack", "policy", "batch", "server")
 ERROR_CLASSES = {name for name, obj in vars(errors).items()
                  if inspect.isclass(obj) and issubclass(obj, errors.ChuanError)}
 # Helpers that return a Text (validation_text: ours for every pydantic error type the models raise).

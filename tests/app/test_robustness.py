@@ -217,6 +217,10 @@ def test_a_pack_with_a_too_deep_expression_exits_2(capsys, tmp_path):
         encoding="utf-8")
     code = main(["evaluate", str(ROOT / "fixtures" / "demo"), "--pack", str(pack), "--date", "2025-12-31"])
     out, err = capsys.readouterr()
+    assert code == 2 and "lồng sâu quá" in err and "demo.quy_tac_ung_xu" in err and "school.yaml" in err
+    code = main(["evaluate", str(ROOT / "fixtures" / "demo"), "--pack", str(pack), "--date", "2025-12-31",
+                 "--lang", "en"])
+    out, err = capsys.readouterr()
     assert code == 2 and "nested deeper" in err and "demo.quy_tac_ung_xu" in err and "school.yaml" in err
     assert out == "" and "Traceback" not in err
 
