@@ -67,8 +67,8 @@ def read_inputs(path: str | Path) -> dict[str, pd.DataFrame]:
         for name in FRAMES:
             found = [p / f"{name}{suffix}" for suffix in SUFFIXES if (p / f"{name}{suffix}").exists()]
             if len(found) > 1:
-                raise FactsError(Text(f"khung '{name}' có nhiều tệp (cần đúng một {name}.csv hoặc .parquet)",
-                                      f"several files for frame '{name}' (expected one {name}.csv or .parquet)"),
+                raise FactsError(Text(f"khung '{name}' có nhiều tệp (cần đúng một: {name}.csv, .xlsx hoặc .parquet)",
+                                      f"several files for frame '{name}' (expected one of {name}.csv, .xlsx, .parquet)"),
                                  file=str(p))
             if found:
                 out[name] = read_table(found[0])

@@ -350,9 +350,10 @@ def _keys(df: pd.DataFrame, name: str) -> dict[str, Key]:
             col_s = col_s.astype(str)
         codes, uniq = pd.factorize(col_s, use_na_sentinel=True)
         if (codes < 0).any() and not (name == "research" and col == "staff_id"):
-            row = int(np.flatnonzero(codes < 0)[0])
-            raise FactsError(Text(f"khung '{name}': cột '{col}' có ô trống (dòng {row}); cần một mã",
-                                  f"frame '{name}': empty key cell in column '{col}' (row {row}); expected an id"))
+            raise FactsError(Text(f"khung '{name}': cột '{col}' có ô trống (dòng {int(np.flatnonzero(codes < 0)[0])}); "
+                                  "cần một mã",
+                                  f"frame '{name}': empty key cell in column '{col}' "
+                                  f"(row {int(np.flatnonzero(codes < 0)[0])}); expected an id"))
         u2 = np.asarray(uniq, dtype=object)
         if isinstance(col_s.dtype, pd.StringDtype) or col_s.dtype.kind in "iu":
             text = pd.Series(uniq, dtype=col_s.dtype).astype("string").str.strip().to_numpy(dtype=object)
