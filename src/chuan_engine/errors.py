@@ -30,6 +30,15 @@ class Text(NamedTuple):
                 return str(self)
 
 
+def at(where: str | Text, said: str | Text) -> str | Text:
+    """``where: message``, in both languages when either part has them (a plain string stands for both)."""
+    if not isinstance(where, Text) and not isinstance(said, Text):
+        return f"{where}: {said}"
+    w = where if isinstance(where, Text) else Text(where, where)
+    s = said if isinstance(said, Text) else Text(said, said)
+    return Text(f"{w.vi}: {s.vi}", f"{w.en}: {s.en}")
+
+
 _PLACES = {"entity": ("đối tượng", "entity"), "field": ("trường", "field"), "rule": ("quy tắc", "rule"),
            "column": ("cột", "column"), "parameter": ("tham số", "parameter")}
 

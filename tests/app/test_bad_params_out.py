@@ -31,24 +31,27 @@ COUNT = "demo.provincial_topics_min"
 
 
 def params_refused(capsys, tmp_path: Path, content: str, *needles: str, parameter: str | None,
-                   name: str = "params.yaml") -> ParameterError:
-    """The CLI refuses the parameter file (exit 2, nothing written); the library raises ParameterError naming it."""
+                   name: str = "params.yaml", en: tuple[str, ...] = ()) -> ParameterError:
+    """The CLI refuses the parameter file (exit 2, nothing written); the library raises ParameterError naming it.
+
+    ``needles`` are looked for in the default (Vietnamese) message, ``en`` in the one ``--lang en`` prints."""
     f = tmp_path / name
     f.write_text(content, encoding="utf-8")
     out_file = tmp_path / "report.json"
-    code = main(["evaluate", FACTS, "--pack", DEMO, "--date", "2025-12-31", "--format", "json",
-                 "--params", str(f), "--out", str(out_file)])
-    out, err = capsys.readouterr()
-    assert code == 2, err
-    assert "Traceback" not in out + err
-    assert out == ""
-    assert not out_file.exists()
-    assert list(tmp_path.iterdir()) == [f]  # no temporary file beside the output either
-    assert str(f) in err
-    if parameter is not None:
-        assert f"tham số '{parameter}'" in err, err
-    for needle in needles:
-        assert needle in err, err
+    for lang, wanted, word in ((None, needles, "tham số"), ("en", en, "parameter")):
+        code = main(["evaluate", FACTS, "--pack", DEMO, "--date", "2025-12-31", "--format", "json",
+                     "--params", str(f), "--out", str(out_file), *(["--lang", lang] if lang else [])])
+        out, err = capsys.readouterr()
+        assert code == 2, err
+        assert "Traceback" not in out + err
+        assert out == ""
+        assert not out_file.exists()
+        assert list(tmp_path.iterdir()) == [f]  # no temporary file beside the output either
+        assert str(f) in err
+        if parameter is not None:
+            assert f"{word} '{parameter}'" in err, err
+        for needle in wanted:
+            assert needle in err, err
     with pytest.raises(ParameterError) as info:
         load_pack(DEMO).with_parameters(read_parameter_file(f))
     assert info.value.file == str(f)
@@ -62,42 +65,42 @@ def params_refused(capsys, tmp_path: Path, content: str, *needles: str, paramete
 def test_share_written_as_a_percentage_is_refused_with_the_way_to_write_it(capsys, tmp_path, value):
     # 90 for 90 % once replaced a 0.9 threshold and made every school fail.
     params_refused(capsys, tmp_path, f"{SHARE}: {value}\n", "trông như phần trăm", "0.9 cho 90 %",
-                   "looks like a percentage", "0.9 for 90 %", parameter=SHARE)
+                   en=("looks like a percentage", "0.9 for 90 %"), parameter=SHARE)
 
 
 @pytest.mark.parametrize("value", ["-1", "-0.5", "150"])
 def test_share_outside_0_1_is_refused(capsys, tmp_path, value):
     params_refused(capsys, tmp_path, f"{SHARE}:\n  - {{value: {value}, from: 2021-05-19}}\n",
-                   "tỷ lệ phải từ 0 đến 1", "a share must be from 0 to 1", parameter=SHARE)
+                   "tỷ lệ phải từ 0 đến 1", en=("a share must be from 0 to 1",), parameter=SHARE)
 
 
 @pytest.mark.parametrize("param", [SHARE, COUNT])
 def test_true_for_a_numeric_parameter_is_refused(capsys, tmp_path, param):
-    params_refused(capsys, tmp_path, f"{param}: true\n", "phải là một số", "must be a number: True",
+    params_refused(capsys, tmp_path, f"{param}: true\n", "phải là một số", en=("must be a number: True",),
                    parameter=param)
 
 
 def test_text_for_a_number_is_refused(capsys, tmp_path):
-    params_refused(capsys, tmp_path, f"{COUNT}: nhiều\n", "phải là một số", "must be a number: 'nhiều'",
+    params_refused(capsys, tmp_path, f"{COUNT}: nhiều\n", "phải là một số", en=("must be a number: 'nhiều'",),
                    parameter=COUNT)
 
 
 @pytest.mark.parametrize("value", ["2.5", "-1"])
 def test_count_must_be_a_whole_number_0_or_more(capsys, tmp_path, value):
-    params_refused(capsys, tmp_path, f"{COUNT}: {value}\n", "số nguyên không âm", "whole number, 0 or more",
+    params_refused(capsys, tmp_path, f"{COUNT}: {value}\n", "số nguyên không âm", en=("whole number, 0 or more",),
                    parameter=COUNT)
 
 
 def test_unknown_parameter_is_still_refused_and_names_the_file(capsys, tmp_path):
     params_refused(capsys, tmp_path, "demo.nope: 3\n", "không có tham số 'demo.nope'",
-                   "unknown parameter 'demo.nope'", parameter="demo.nope")
+                   en=("unknown parameter 'demo.nope'",), parameter="demo.nope")
 
 
 # -- what the file alone shows (checked when it is read) ------------------------------------------
 
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
 def test_nan_or_infinite_value_is_refused(capsys, tmp_path, value):
-    params_refused(capsys, tmp_path, f"{SHARE}: {value}\n", "số hữu hạn", "must be a finite number",
+    params_refused(capsys, tmp_path, f"{SHARE}: {value}\n", "số hữu hạn", en=("must be a finite number",),
                    parameter=SHARE)
 
 
@@ -110,32 +113,32 @@ def test_nan_in_json_is_refused(capsys, tmp_path):
 
 @pytest.mark.parametrize("value", ["'0.9'", "'90 %'", "'0,9'"])
 def test_number_in_quotes_is_refused(capsys, tmp_path, value):
-    params_refused(capsys, tmp_path, f"{SHARE}: {value}\n", "hãy bỏ dấu ngoặc", "write it without quotes",
+    params_refused(capsys, tmp_path, f"{SHARE}: {value}\n", "hãy bỏ dấu ngoặc", en=("write it without quotes",),
                    parameter=SHARE)
 
 
 def test_period_whose_to_precedes_from_is_refused(capsys, tmp_path):
     params_refused(capsys, tmp_path, f"{COUNT}:\n  - {{value: 2, from: 2025-01-01, to: 2024-12-31}}\n",
                    "kết thúc (2024-12-31) trước khi bắt đầu (2025-01-01)",
-                   "period ends (2024-12-31) before it starts (2025-01-01)", parameter=COUNT)
+                   en=("period ends (2024-12-31) before it starts (2025-01-01)",), parameter=COUNT)
 
 
 def test_overlapping_periods_are_refused(capsys, tmp_path):
     # [2024-01-01, 2025-06-30] and [2025-01-01, …) share the first half of 2025.
     params_refused(capsys, tmp_path, f"{COUNT}:\n  - {{value: 2, from: 2024-01-01, to: 2025-06-30}}\n"
                    "  - {value: 3, from: 2025-01-01}\n",
-                   "chồng nhau từ 2025-01-01", "two periods overlap from 2025-01-01", parameter=COUNT)
+                   "chồng nhau từ 2025-01-01", en=("two periods overlap from 2025-01-01",), parameter=COUNT)
 
 
 def test_two_periods_from_the_same_day_are_refused(capsys, tmp_path):
     params_refused(capsys, tmp_path, f"{COUNT}:\n  - {{value: 2, from: 2024-01-01}}\n  - {{value: 3, from: 2024-01-01}}\n",
-                   "two periods overlap from 2024-01-01", parameter=COUNT)
+                   "chồng nhau từ 2024-01-01", en=("two periods overlap from 2024-01-01",), parameter=COUNT)
 
 
 def test_misspelt_key_is_refused_not_ignored(capsys, tmp_path):
     # `form` for `from` once made the override apply from the beginning of time.
     params_refused(capsys, tmp_path, f"{COUNT}: {{value: 4, form: 2025-01-01}}\n", "khóa không hợp lệ ['form']",
-                   "unknown keys ['form']", parameter=COUNT)
+                   en=("unknown keys ['form']",), parameter=COUNT)
 
 
 def test_impossible_date_is_refused(capsys, tmp_path):

@@ -92,7 +92,9 @@ def test_bad_date_argument_exit_2(capsys):
 
 def test_missing_pack_exit_2(capsys):
     code, _, err = run(capsys, "evaluate", DEMO[0], "--pack", "khong_co")
-    assert code == 2 and "no pack 'khong_co'" in err
+    assert code == 2 and "không có bộ quy tắc 'khong_co'" in err and "no pack" not in err
+    code, _, err = run(capsys, "evaluate", DEMO[0], "--pack", "khong_co", "--lang", "en")
+    assert code == 2 and "no pack 'khong_co'" in err and "Traceback" not in err
 
 
 def test_rules_list_show_lint(capsys):
@@ -162,7 +164,7 @@ def test_rules_lint_of_nothing_is_a_named_error_not_a_traceback(capsys, tmp_path
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "rules", "lint", "khong_co_goi_nay")
     assert code == 2 and out == ""
-    assert "no pack 'khong_co_goi_nay'" in err and "Traceback" not in err
+    assert "không có bộ quy tắc 'khong_co_goi_nay'" in err and "Traceback" not in err  # Vietnamese by default
 
 
 @pytest.mark.parametrize("content", [{}, {"a.yaml": "x: 1\n"}])

@@ -218,6 +218,10 @@ def test_a_pack_with_a_too_deep_expression_exits_2(capsys, tmp_path):
         encoding="utf-8")
     code = main(["evaluate", str(ROOT / "fixtures" / "demo"), "--pack", str(pack), "--date", "2025-12-31"])
     out, err = capsys.readouterr()
+    assert code == 2 and "lồng sâu quá" in err and "demo.quy_tac_ung_xu" in err and "school.yaml" in err
+    code = main(["evaluate", str(ROOT / "fixtures" / "demo"), "--pack", str(pack), "--date", "2025-12-31",
+                 "--lang", "en"])
+    out, err = capsys.readouterr()
     assert code == 2 and "nested deeper" in err and "demo.quy_tac_ung_xu" in err and "school.yaml" in err
     assert out == "" and "Traceback" not in err
 
@@ -245,7 +249,7 @@ def test_a_pack_with_a_5000_digit_number_in_an_expression_exits_2(capsys, tmp_pa
                       encoding="utf-8")
     code = main([*command, str(pack)])
     out, err = capsys.readouterr()
-    assert code == 2 and "number too long" in err and "demo.quy_tac_ung_xu" in err and "school.yaml" in err
+    assert code == 2 and "số quá dài" in err and "demo.quy_tac_ung_xu" in err and "school.yaml" in err
     assert out == "" and "Traceback" not in err
 
 
@@ -340,6 +344,9 @@ def test_bad_params_file_exits_2(capsys, tmp_path):
     p = tmp_path / "params.yaml"
     p.write_text("demo.khong_co: 3\n", encoding="utf-8")
     code = main(["evaluate", str(ROOT / "fixtures" / "demo"), "--pack", DEMO, "--params", str(p)])
+    _, err = capsys.readouterr()
+    assert code == 2 and "không có tham số 'demo.khong_co'" in err and "Traceback" not in err
+    code = main(["evaluate", str(ROOT / "fixtures" / "demo"), "--pack", DEMO, "--params", str(p), "--lang", "en"])
     _, err = capsys.readouterr()
     assert code == 2 and "unknown parameter 'demo.khong_co'" in err and "Traceback" not in err
 

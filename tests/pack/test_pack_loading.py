@@ -68,9 +68,11 @@ def test_missing_citation_is_a_load_error(tmp_path):
     lines = rule("t.r", "true").splitlines(keepends=True)
     body = "rules:\n" + "".join(line for line in lines if "citation" not in line)
     d = write_pack(tmp_path, body)
-    with pytest.raises(RuleError, match=r"citation: Field required") as exc:
+    with pytest.raises(RuleError, match=r"citation: thiếu trường bắt buộc") as exc:
         load_pack(d)
     assert exc.value.rule == "t.r"
+    assert "rules[0].citation: required field missing" in exc.value.describe("en")
+    assert "required" not in exc.value.describe("vi")
 
 
 def test_rule_cycle_is_rejected(tmp_path):

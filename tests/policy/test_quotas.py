@@ -108,14 +108,14 @@ _Q = "{id: x, concept: chien_si_thi_dua_co_so, base: lao_dong_tien_tien, cap_par
 
 @pytest.mark.parametrize(("text", "needle"), [
     # issue 12 part 3, "a malformed _quotas.yaml": each once a traceback or silently no quotas
-    ("caps: 5\n", "unknown keys ['caps']"),
-    ("quotas: 5\n", "quotas: phải là danh sách các mục / must be a list of mappings"),
-    ("quotas: [5]\n", "must be a list of mappings"),
-    (f"quotas:\n  - {_Q}, roundng: ceil}}\n", "quotas[0]: khóa không hợp lệ / unknown keys ['roundng']"),
+    ("caps: 5\n", "khóa không hợp lệ ['caps']"),
+    ("quotas: 5\n", "quotas: phải là danh sách các mục"),
+    ("quotas: [5]\n", "phải là danh sách các mục"),
+    (f"quotas:\n  - {_Q}, roundng: ceil}}\n", "quotas[0]: khóa không hợp lệ ['roundng']"),
     ("ordering: [{expr: rating, label_vi: x, effective: {from: '2024-13-01'}}]\n",
-     "ordering[0].effective.from: không phải ngày YYYY-MM-DD / not a date YYYY-MM-DD: '2024-13-01'"),
-    ("ordering: [{expr: rating, label_vi: x, effective: {form: 2024-01-01}}]\n", "unknown keys ['form']"),
-    ("ordering: [{expr: rating, label_vi: x, direction: up}]\n", "ordering[0].direction must be asc or desc"),
+     "ordering[0].effective.from: không phải ngày YYYY-MM-DD: '2024-13-01'"),
+    ("ordering: [{expr: rating, label_vi: x, effective: {form: 2024-01-01}}]\n", "khóa không hợp lệ ['form']"),
+    ("ordering: [{expr: rating, label_vi: x, direction: up}]\n", "ordering[0].direction phải là asc hoặc desc"),
     ("ordering: {expr: rating}\n", "ordering: phải là danh sách"),
 ])
 def test_malformed_quota_file_is_a_named_error(tmp_path, capsys, text, needle):

@@ -168,10 +168,11 @@ def test_request_errors_are_problems(client: TestClient) -> None:
     body = _problem(client.post("/v1/evaluate", json={"pack": "demo", "date": "2025-12-31", "facts": bad}),
                     422, "FactsError")
     assert body["entity"] == "x/a" and body["field"] == "staff[0].degree"
-    body = _problem(client.post("/v1/evaluate", json={"pack": "demo", "date": "2025-12-31",
-                                                      "parameters": {"demo.provincial_topics_min": {}},
-                                                      "example": "demo"}), 422, "ParameterError")
-    assert "no value" in body["detail"]
+    empty = {"pack": "demo", "date": "2025-12-31", "parameters": {"demo.provincial_topics_min": {}}, "example": "demo"}
+    body = _problem(client.post("/v1/evaluate", json=empty), 422, "ParameterError")
+    assert "thiếu 'value'" in body["detail"] and "no value" not in body["detail"]  # Vietnamese by default
+    body = _problem(client.post("/v1/evaluate", json=empty | {"lang": "en"}), 422, "ParameterError")
+    assert "has no value" in body["detail"] and "thiếu" not in body["detail"]
     _problem(client.post("/v1/evaluate", content=b"pack=demo", headers={"content-type": "text/plain"}), 415,
              "UnsupportedMediaType")
     _problem(client.post("/v1/evaluate", content=b"{", headers={"content-type": "application/json"}), 422,

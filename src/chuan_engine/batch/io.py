@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..atomic import atomic_path
-from ..errors import FactsError
+from ..errors import FactsError, Text
 from ..i18n import t as label
 from .layout import FRAMES, KEY_COLUMNS
 from .rows import SOURCE
@@ -41,7 +41,7 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
     is 25 000 where the column writes numbers the Vietnamese way) instead of pandas' guess (25.0)."""
     p = Path(path)
     if not p.exists():
-        raise FactsError("không tìm thấy tệp / file not found", file=str(p))
+        raise FactsError(Text("không tìm thấy tệp", "file not found"), file=str(p))
     try:
         if p.suffix == ".csv":
             frame = pd.read_csv(p, dtype=str, encoding="utf-8-sig", sep=_delimiter(p), keep_default_na=False,
@@ -51,10 +51,10 @@ def read_table(path: str | Path, sheet: str | None = None) -> pd.DataFrame:
         elif p.suffix == ".parquet":
             frame = pd.read_parquet(p)
         else:
-            raise FactsError(f"định dạng không hỗ trợ (dùng {', '.join(SUFFIXES)}) / unsupported format",
-                             file=str(p))
+            raise FactsError(Text(f"định dạng không hỗ trợ (dùng {', '.join(SUFFIXES)})",
+                                  f"unsupported format (use {', '.join(SUFFIXES)})"), file=str(p))
     except (ValueError, OSError, UnicodeDecodeError) as exc:
-        raise FactsError(f"không đọc được tệp / cannot read: {exc}", file=str(p)) from None
+        raise FactsError(Text(f"không đọc được tệp: {exc}", f"cannot read the file: {exc}"), file=str(p)) from None
     frame.attrs[SOURCE] = f"{p.name}, Sheet {sheet}" if p.suffix == ".xlsx" and sheet else p.name
     return frame
 
@@ -84,11 +84,15 @@ def read_inputs(path: str | Path) -> dict[str, pd.DataFrame]:
         for name in FRAMES:
             found = [p / f"{name}{suffix}" for suffix in SUFFIXES if (p / f"{name}{suffix}").exists()]
             if len(found) > 1:
-                raise FactsError(f"khung '{name}' có nhiều tệp / several files for frame '{name}'", file=str(p))
+                raise FactsError(Text(f"khung '{name}' có nhiều tệp (cần đúng một: {name}.csv, .xlsx hoặc .parquet)",
+                                      f"several files for frame '{name}' (expected one of {name}.csv, .xlsx, .parquet)"),
+                                 file=str(p))
             if found:
                 out[name] = read_table(found[0])
         if not out:
-            raise FactsError(f"thư mục không có khung nào ({', '.join(FRAMES)}) / no frame files", file=str(p))
+            raise FactsError(Text(f"thư mục không có khung nào (cần tệp mang tên: {', '.join(FRAMES)})",
+                                  f"no frame files in the folder (expected files named: {', '.join(FRAMES)})"),
+                             file=str(p))
         return out
     if p.suffix == ".xlsx":
         import openpyxl
@@ -96,13 +100,15 @@ def read_inputs(path: str | Path) -> dict[str, pd.DataFrame]:
         try:
             sheets = openpyxl.load_workbook(p, read_only=True).sheetnames
         except (OSError, ValueError) as exc:
-            raise FactsError(f"không đọc được tệp / cannot read: {exc}", file=str(p)) from None
+            raise FactsError(Text(f"không đọc được tệp: {exc}", f"cannot read the file: {exc}"),
+                             file=str(p)) from None
         unknown = [s for s in sheets if s not in FRAMES]
         if unknown:
-            raise FactsError(f"trang tính không rõ {unknown} (các khung: {', '.join(FRAMES)}) / unknown sheets",
-                             file=str(p))
+            raise FactsError(Text(f"trang tính không rõ {unknown} (các khung: {', '.join(FRAMES)})",
+                                  f"unknown sheets {unknown} (the frames: {', '.join(FRAMES)})"), file=str(p))
         return {s: read_table(p, sheet=s) for s in sheets}
-    raise FactsError("cần một thư mục hoặc một tệp .xlsx / expects a directory or an .xlsx workbook", file=str(p))
+    raise FactsError(Text("cần một thư mục hoặc một tệp .xlsx", "expected a folder or an .xlsx workbook"),
+                     file=str(p))
 
 
 def report_sheet(result: BatchResult) -> pd.DataFrame:
@@ -142,8 +148,9 @@ def write_excel(path: str | Path, results: Iterable[BatchResult]) -> None:
     for res in results:
         df = report_sheet(res)
         if len(df) > EXCEL_MAX_ROWS:
-            raise FactsError(f"bộ '{res.pack.id}' có {len(df)} dòng, vượt giới hạn Excel; hãy xuất Parquet / "
-                             f"too many rows for Excel", file=str(target))
+            raise FactsError(Text(f"bộ '{res.pack.id}' có {len(df)} dòng, vượt giới hạn Excel; hãy xuất Parquet",
+                                  f"pack '{res.pack.id}' has {len(df)} rows, over Excel's limit; write Parquet"),
+                             file=str(target))
         sheets.append((_sheet_name(res.pack.id, used), df))
     import math
 

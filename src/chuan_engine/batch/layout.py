@@ -45,7 +45,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel
 
-from ..errors import FactsError
+from ..errors import FactsError, Text
 from ..facts import models, numerals
 from ..facts.cells import to_date
 from ..facts.inputs import input_problem
@@ -416,14 +416,16 @@ def _keys(df: pd.DataFrame, name: str) -> dict[str, Key]:
             if name == "research" and col == "staff_id":
                 out[col] = Key(np.full(len(df), -1, dtype=np.int64), np.zeros(0, dtype=object))
                 continue
-            raise FactsError(f"khung '{name}' thiếu cột '{col}' / frame '{name}' lacks column '{col}'")
+            raise FactsError(Text(f"khung '{name}' thiếu cột '{col}'", f"frame '{name}' lacks column '{col}'"))
         col_s = df[col]
         if col_s.dtype.kind in "iu":
             col_s = col_s.astype(str)
         codes, uniq = pd.factorize(col_s, use_na_sentinel=True)
         if (codes < 0).any() and not (name == "research" and col == "staff_id"):
-            raise FactsError(f"khung '{name}': cột '{col}' có ô trống (dòng {int(np.flatnonzero(codes < 0)[0])}) / "
-                             f"frame '{name}': empty key cell in '{col}'")
+            raise FactsError(Text(f"khung '{name}': cột '{col}' có ô trống (dòng {int(np.flatnonzero(codes < 0)[0])}); "
+                                  "cần một mã",
+                                  f"frame '{name}': empty key cell in column '{col}' "
+                                  f"(row {int(np.flatnonzero(codes < 0)[0])}); expected an id"))
         u2 = np.asarray(uniq, dtype=object)
         if isinstance(col_s.dtype, pd.StringDtype) or col_s.dtype.kind in "iu":
             text = pd.Series(uniq, dtype=col_s.dtype).astype("string").str.strip().to_numpy(dtype=object)
@@ -457,7 +459,7 @@ def prepare(name: str, df: pd.DataFrame, input_types: Mapping[str, Variable]) ->
     row_bad = np.full(len(df), None, dtype=object)
     if "year" in extra:
         if "year" not in df.columns:
-            raise FactsError(f"khung '{name}' thiếu cột 'year' / frame '{name}' lacks column 'year'")
+            raise FactsError(Text(f"khung '{name}' thiếu cột 'year'", f"frame '{name}' lacks column 'year'"))
         yc = normalize(df["year"], Type("num"), "year", model)
         missing = ~yc.k
         for i in np.flatnonzero(missing):
@@ -467,8 +469,10 @@ def prepare(name: str, df: pd.DataFrame, input_types: Mapping[str, Variable]) ->
     allowed = set(types) | set(input_types) | KEY_COLUMNS | {"year"} | ({"on"} if name == "schools" else set())
     unknown = [c for c in df.columns if c not in allowed]
     if unknown:
-        raise FactsError(f"khung '{name}': cột không rõ {unknown} (không phải dữ kiện hay biến của bộ quy tắc) / "
-                         f"unknown columns {unknown} (neither a fact field nor a pack variable of kind '{kind}')")
+        raise FactsError(Text(f"khung '{name}': cột không rõ {unknown} (không phải dữ kiện hay biến loại '{kind}' "
+                              "của bộ quy tắc)",
+                              f"frame '{name}': unknown columns {unknown} (neither a fact field nor a pack variable of "
+                              f"kind '{kind}')"))
     for col in df.columns:
         if col in types:
             c = normalize(df[col], types[col], col, model)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import FactsError
+from ..errors import FactsError, Text
 from ..facts.models import Cluster
 from ..i18n import t as label
 from ..lang import ast
@@ -101,17 +101,20 @@ def _as_frames(frames_or_files: Any, notes: list[str]) -> dict[str, pd.DataFrame
     if isinstance(frames_or_files, str | Path):
         frames_or_files = read_inputs(frames_or_files)
     if not isinstance(frames_or_files, Mapping):
-        raise FactsError("evaluate_batch cần một dict {tên khung: DataFrame hoặc tệp} / expects a mapping of frames")
+        raise FactsError(Text("evaluate_batch cần một dict {tên khung: DataFrame hoặc tệp}",
+                              "evaluate_batch expects a mapping {frame name: DataFrame or file}"))
     out: dict[str, pd.DataFrame] = {}
     for name, value in frames_or_files.items():
         if name not in FRAMES:
-            raise FactsError(f"khung không rõ '{name}' (các khung: {', '.join(FRAMES)}) / unknown frame '{name}'")
+            raise FactsError(Text(f"khung không rõ '{name}' (các khung: {', '.join(FRAMES)})",
+                                  f"unknown frame '{name}' (the frames: {', '.join(FRAMES)})"))
         if value is None:
             continue
         if isinstance(value, str | Path):
             value = read_table(value)
         if not isinstance(value, pd.DataFrame):
-            raise FactsError(f"khung '{name}' không phải DataFrame / frame '{name}' is not a DataFrame")
+            raise FactsError(Text(f"khung '{name}' không phải DataFrame hay đường dẫn tệp",
+                                  f"frame '{name}' is not a DataFrame or a file path"))
         out[name] = value
     for name, df in out.items():
         out[name], found = tidy(name, df, SPECS[name][2])
@@ -120,7 +123,8 @@ def _as_frames(frames_or_files: Any, notes: list[str]) -> dict[str, pd.DataFrame
         if "school_id" not in df.columns and name in ("staff_years", "initiatives", "research") and "staff" in out:
             st = out["staff"]
             if not st["staff_id"].is_unique:
-                raise FactsError(f"khung '{name}' thiếu 'school_id' và mã cán bộ không duy nhất / lacks school_id")
+                raise FactsError(Text(f"khung '{name}' thiếu cột 'school_id' và mã cán bộ (staff_id) không duy nhất",
+                                      f"frame '{name}' lacks column 'school_id' and staff ids are not unique"))
             out[name] = df.merge(st[["staff_id", "school_id"]], on="staff_id", how="left")
             out[name].attrs = dict(df.attrs)  # merge drops attrs: keep the file the rows came from
     return out
@@ -138,7 +142,7 @@ def _chunks(frames: dict[str, pd.DataFrame], chunk_rows: int) -> tuple[int, Iter
     """
     for name, df in frames.items():
         if "school_id" not in df.columns:
-            raise FactsError(f"khung '{name}' thiếu cột 'school_id' / frame '{name}' lacks column 'school_id'")
+            raise FactsError(Text(f"khung '{name}' thiếu cột 'school_id'", f"frame '{name}' lacks column 'school_id'"))
     if not frames:
         return 1, iter([dict(frames)])
     codes: dict[str, np.ndarray] = {}

@@ -59,7 +59,8 @@ def validation_text(err: dict[str, Any], kind: object = None) -> Text | str:
         case "union_tag_invalid":
             return Text(f"'kind' không hợp lệ {kind!r} ({KINDS})", f"unknown 'kind' {kind!r} ({KINDS})")
         case "value_error" if "error" in (err.get("ctx") or {}):
-            return str(err["ctx"]["error"])  # our own validators' message, without pydantic's "Value error, "
+            said = getattr(err["ctx"]["error"], "text", None)  # a validator's message in both languages
+            return said if isinstance(said, Text) else str(err["ctx"]["error"])  # without "Value error, "
         case t if t in _DATE_TYPES:  # the value as written, so "2023-02-30" is found at once
             value = err.get("input")
             return Text(f"không phải ngày hợp lệ ({value!r}); dùng YYYY-MM-DD hoặc dd/mm/yyyy",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..errors import ExpressionTypeError
+from ..errors import ExpressionTypeError, Text
 from . import ast
 from .ops import BINARY, FUNCTIONS, SAME, UNARY, Arg, Form, Signature
 from .types import ANY, BOOL, BUILTIN_NAMES, NUM, STR, Type, fact_field_type, fact_names, list_of
@@ -33,7 +33,7 @@ class Checker:
     def __init__(self, ctx: CheckContext) -> None:
         self.ctx = ctx
 
-    def fail(self, node: ast.Node, message: str) -> ExpressionTypeError:
+    def fail(self, node: ast.Node, message: Text) -> ExpressionTypeError:
         return ExpressionTypeError(message, position=node.pos, expression=self.ctx.text)
 
     def check(self, node: ast.Node, kind: str) -> Type:
@@ -61,7 +61,7 @@ class Checker:
     def expect(self, node: ast.Node, kind: str, want: Type, what: str) -> Type:
         got = self.check(node, kind)
         if got.kind != want.kind and got.kind != "any":
-            raise self.fail(node, f"{what} must be {want}, but this is {got}")
+            raise self.fail(node, Text(f"{what} phải có kiểu {want}, nhưng đây là {got}", f"{what} must be {want}, but this is {got}"))
         return got
 
     # -- leaves ------------------------------------------------------------
@@ -84,33 +84,36 @@ class Checker:
         if node.name in BUILTIN_NAMES:
             return BUILTIN_NAMES[node.name]
         known = ", ".join(fact_names(kind))
-        raise self.fail(node, f"unknown name '{node.name}' for a {kind}; facts are: {known}")
+        raise self.fail(node, Text(f"tên không rõ '{node.name}' với đối tượng {kind}; các dữ kiện là: {known}",
+                                   f"unknown name '{node.name}' for a {kind}; facts are: {known}"))
 
     def _param(self, node: ast.Param, kind: str) -> Type:
         if not self.ctx.has_parameter(node.name):
-            raise self.fail(node, f"unknown parameter '${node.name}'")
+            raise self.fail(node, Text(f"tham số không có trong bộ quy tắc '${node.name}'", f"unknown parameter '${node.name}'"))
         self.ctx.params_read.add(node.name)
         return ANY
 
     def _ruleref(self, node: ast.RuleRef, kind: str) -> Type:
         subject = self.ctx.rule_subject(node.name)
         if subject is None:
-            raise self.fail(node, f"unknown rule or concept '@{node.name}'")
+            raise self.fail(node, Text(f"không có quy tắc hay khái niệm '@{node.name}'", f"unknown rule or concept '@{node.name}'"))
         if subject != kind:
-            raise self.fail(node, f"'@{node.name}' is a rule about a {subject}, read here from a {kind}")
+            raise self.fail(node, Text(f"'@{node.name}' là quy tắc về {subject}, ở đây lại đọc từ {kind}",
+                                       f"'@{node.name}' is a rule about a {subject}, read here from a {kind}"))
         self.ctx.rules_read.add(node.name)
         return BOOL
 
     def _attr(self, node: ast.Attr, kind: str) -> Type:
         obj = self.check(node.obj, kind)
         if obj.kind != "record" or obj.record is None:
-            raise self.fail(node, f"'.{node.name}' needs a record, but this is {obj}")
+            raise self.fail(node, Text(f"'.{node.name}' cần một bản ghi, nhưng đây là {obj}",
+                                       f"'.{node.name}' needs a record, but this is {obj}"))
         return self.check(ast.Name(node.end - len(node.name), node.end, node.name), obj.record)
 
     def _listlit(self, node: ast.ListLit, kind: str) -> Type:
         item_types = {self.check(i, kind).kind for i in node.items}
         if len(item_types) > 1:
-            raise self.fail(node, "a list literal mixes types")
+            raise self.fail(node, Text("danh sách trộn nhiều kiểu giá trị", "a list literal mixes types"))
         item = {"num": NUM, "str": STR, "bool": BOOL}.get(next(iter(item_types), "any"), ANY)
         return list_of(item)
 
@@ -138,21 +141,24 @@ class Checker:
                 if right.kind == "any":
                     return BOOL
                 if right.kind != "list" or right.item is None:
-                    raise self.fail(node.right, f"the right side of '{op.name}' must be a list, but this is {right}")
+                    raise self.fail(node.right, Text(f"vế phải của '{op.name}' phải là danh sách, nhưng đây là {right}",
+                                                     f"the right side of '{op.name}' must be a list, but this is {right}"))
                 self._compatible(node, left, right.item, node.left, node.right)
             case Form.EQUALITY:
                 self._compatible(node, left, right, node.left, node.right)
             case _:  # an ordering comparison
                 self._compatible(node, left, right, node.left, node.right)
                 if left.kind in ("bool", "str", "list", "record") and not (left.kind == "str" and right.kind == "enum"):
-                    raise self.fail(node, f"'{op.name}' does not order values of type {left}")
+                    raise self.fail(node, Text(f"'{op.name}' không so thứ tự được giá trị kiểu {left}",
+                                               f"'{op.name}' does not order values of type {left}"))
         return BOOL
 
     def _compatible(self, node: ast.Node, a: Type, b: Type, na: ast.Node, nb: ast.Node) -> None:
         if "any" in (a.kind, b.kind):
             return
         if a.kind == "enum" and b.kind == "enum" and a.vocab is not b.vocab:
-            raise self.fail(node, f"cannot compare {a} with {b}: different vocabularies")
+            raise self.fail(node, Text(f"không so sánh được {a} với {b}: khác danh mục",
+                                       f"cannot compare {a} with {b}: different vocabularies"))
         if a.kind == "enum" and b.kind in ("str", "enum"):
             self._enum_literals(a, nb)
             return
@@ -160,7 +166,7 @@ class Checker:
             self._enum_literals(b, na)
             return
         if a.kind != b.kind:
-            raise self.fail(node, f"cannot compare {a} with {b}")
+            raise self.fail(node, Text(f"không so sánh được {a} với {b}", f"cannot compare {a} with {b}"))
 
     def _enum_literals(self, t: Type, node: ast.Node) -> None:
         assert t.vocab is not None
@@ -171,14 +177,16 @@ class Checker:
                     t.vocab(lit.value)
                 except ValueError:
                     allowed = ", ".join(m.value for m in t.vocab)
-                    raise self.fail(lit, f"'{lit.value}' is not a value of {t}; allowed: {allowed}") from None
+                    raise self.fail(lit, Text(f"'{lit.value}' không phải giá trị của {t}; được dùng: {allowed}",
+                                              f"'{lit.value}' is not a value of {t}; allowed: {allowed}")) from None
 
     # -- calls -------------------------------------------------------------
     def _call(self, node: ast.Call, kind: str) -> Type:
         op = FUNCTIONS.get(node.func)
         if op is None:
             names = ", ".join(sorted(FUNCTIONS))
-            raise self.fail(node, f"unknown function '{node.func}'; functions are: {names}")
+            raise self.fail(node, Text(f"hàm không rõ '{node.func}'; các hàm là: {names}",
+                                       f"unknown function '{node.func}'; functions are: {names}"))
         sig, args = op.signature, node.args
         n = len(args)
         self._arity(node, sig)
@@ -187,7 +195,8 @@ class Checker:
         if op.form is Form.WINDOW:  # window(history, n): the list itself, narrowed
             coll = self.check(args[0], kind)
             if coll.kind != "list":
-                raise self.fail(args[0], f"{node.func}() needs a list first, but this is {coll}")
+                raise self.fail(args[0], Text(f"{node.func}() cần một danh sách ở đối số đầu, nhưng đây là {coll}",
+                                              f"{node.func}() needs a list first, but this is {coll}"))
             self._argument(args[1], kind, sig.args[1])
             return coll
         specs = [sig.args[min(i, len(sig.args) - 1)] for i in range(n)]  # a variadic signature repeats its last
@@ -198,9 +207,10 @@ class Checker:
             if concrete and t.kind not in ("any", concrete[0].kind):
                 match op.form:
                     case Form.BRANCH:
-                        raise self.fail(node, f"if() branches differ: {same[0][0]} and {same[1][0]}")
+                        raise self.fail(node, Text(f"các nhánh của if() khác kiểu: {same[0][0]} và {same[1][0]}",
+                                                   f"if() branches differ: {same[0][0]} and {same[1][0]}"))
                     case _:
-                        raise self.fail(a, f"{node.func}() mixes {concrete[0]} and {t}")
+                        raise self.fail(a, Text(f"{node.func}() trộn {concrete[0]} với {t}", f"{node.func}() mixes {concrete[0]} and {t}"))
         if sig.returns is SAME:
             return concrete[0] if concrete else ANY
         assert isinstance(sig.returns, Type)
@@ -209,10 +219,11 @@ class Checker:
     def _arity(self, node: ast.Call, sig: Signature) -> None:
         n, lo, hi = len(node.args), sig.min_args, sig.max_args
         if hi is None and n < lo:
-            raise self.fail(node, f"{node.func}() takes at least {lo} arguments")
+            raise self.fail(node, Text(f"{node.func}() cần ít nhất {lo} đối số", f"{node.func}() takes at least {lo} arguments"))
         if hi is not None and not lo <= n <= hi:
             want = str(lo) if lo == hi else f"{lo} to {hi}"
-            raise self.fail(node, f"{node.func}() takes {want} argument(s), {n} given")
+            raise self.fail(node, Text(f"{node.func}() cần {want} đối số, đã cho {n}",
+                                       f"{node.func}() takes {want} argument(s), {n} given"))
 
     def _argument(self, node: ast.Node, kind: str, spec: Arg) -> Type:
         if isinstance(spec.type, Type):
@@ -223,7 +234,8 @@ class Checker:
         args = node.args
         coll = self.check(args[0], kind)
         if coll.kind != "list" or coll.item is None or coll.item.kind != "record":
-            raise self.fail(args[0], f"{node.func}() needs a list of records first, but this is {coll}")
+            raise self.fail(args[0], Text(f"{node.func}() cần một danh sách bản ghi ở đối số đầu, nhưng đây là {coll}",
+                                          f"{node.func}() needs a list of records first, but this is {coll}"))
         item_kind = coll.item.record
         assert item_kind is not None and sig.element is not None
         if len(args) >= 2:

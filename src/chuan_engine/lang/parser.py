@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ..errors import ExpressionSyntaxError
+from ..errors import ExpressionSyntaxError, Text
 from . import ast
 
 MAX_DEPTH = 60
@@ -59,8 +59,8 @@ def tokenize(text: str) -> list[Token]:
         m = _TOKEN.match(text, pos)
         if not m:
             raise ExpressionSyntaxError(
-                f"unexpected character {text[pos]!r}", position=pos, expression=text
-            )
+                Text(f"ký tự không mong đợi {text[pos]!r}", f"unexpected character {text[pos]!r}"),
+                position=pos, expression=text)
         kind = m.lastgroup or ""
         if kind != "ws":
             value = m.group()
@@ -84,7 +84,7 @@ class _Parser:
     def tok(self) -> Token:
         return self.tokens[self.i]
 
-    def error(self, message: str, pos: int | None = None) -> ExpressionSyntaxError:
+    def error(self, message: Text, pos: int | None = None) -> ExpressionSyntaxError:
         return ExpressionSyntaxError(
             message, position=self.tok.pos if pos is None else pos, expression=self.text
         )
@@ -100,21 +100,22 @@ class _Parser:
         t = self.accept(kind, text)
         if t is None:
             found = self.tok.text or "end of expression"
-            raise self.error(f"expected {what}, found {found!r}")
+            raise self.error(Text(f"cần {what}, gặp {found!r}", f"expected {what}, found {found!r}"))
         return t
 
     def enter(self) -> None:
         self.depth += 1
         if self.depth > MAX_DEPTH:
-            raise self.error(f"expression nested deeper than {MAX_DEPTH} levels")
+            raise self.error(Text(f"biểu thức lồng sâu quá {MAX_DEPTH} mức", f"expression nested deeper than {MAX_DEPTH} levels"))
 
     # -- grammar -----------------------------------------------------------
     def parse(self) -> ast.Node:
         if self.tok.kind == "eof":
-            raise self.error("empty expression")
+            raise self.error(Text("biểu thức trống", "empty expression"))
         node = self.expr()
         if self.tok.kind != "eof":
-            raise self.error(f"unexpected {self.tok.text!r} after a complete expression")
+            raise self.error(Text(f"thừa {self.tok.text!r} sau một biểu thức đã trọn",
+                                  f"unexpected {self.tok.text!r} after a complete expression"))
         return node
 
     def expr(self) -> ast.Node:
@@ -168,7 +169,8 @@ class _Parser:
         right = self.sum()
         nxt = self.tok
         if (nxt.kind == "op" and nxt.text in COMPARISONS) or nxt.kind == "in":
-            raise self.error("chained comparisons are not allowed; join them with 'and'")
+            raise self.error(Text("không được viết so sánh nối chuỗi; hãy nối chúng bằng 'and'",
+                                  "chained comparisons are not allowed; join them with 'and'"))
         return ast.Binary(left.pos, right.end, op, left, right)
 
     def sum(self) -> ast.Node:
@@ -205,7 +207,7 @@ class _Parser:
         while self.accept("op", "."):
             name = self.accept("name")
             if name is None:
-                raise self.error("expected a field name after '.'")
+                raise self.error(Text("cần tên trường sau '.'", "expected a field name after '.'"))
             node = ast.Attr(node.pos, name.pos + len(name.text), node, name.text)
         return node
 
@@ -217,8 +219,8 @@ class _Parser:
             if t.text.endswith("%"):
                 return ast.Literal(t.pos, end, float(t.text[:-1]) / 100)
             if "." not in t.text and len(t.text) > _MAX_DIGITS:  # int() would raise ValueError (issue 12)
-                raise self.error(f"số quá dài (hơn {_MAX_DIGITS} chữ số) / number too long (more than {_MAX_DIGITS} digits)",
-                                 t.pos)
+                raise self.error(Text(f"số quá dài (hơn {_MAX_DIGITS} chữ số)",
+                                      f"number too long (more than {_MAX_DIGITS} digits)"), t.pos)
             return ast.Literal(t.pos, end, float(t.text) if "." in t.text else int(t.text))
         if t.kind == "string":
             self.i += 1
@@ -227,7 +229,8 @@ class _Parser:
             self.i += 1
             return ast.Literal(t.pos, end, t.kind == "true")
         if t.kind == "null":
-            raise self.error("'null' is not a value: a missing fact is already unknown")
+            raise self.error(Text("'null' không phải một giá trị: dữ kiện bị thiếu đã là chưa rõ",
+                                  "'null' is not a value: a missing fact is already unknown"))
         if t.kind == "param":
             self.i += 1
             return ast.Param(t.pos, end, t.text[1:])
@@ -251,8 +254,8 @@ class _Parser:
             close = self.expect("op", "]", "']' to close the list")
             return ast.ListLit(t.pos, close.pos + 1, tuple(items))
         if t.kind == "eof":
-            raise self.error("expression ends too early")
-        raise self.error(f"unexpected {t.text!r}")
+            raise self.error(Text("biểu thức kết thúc quá sớm", "expression ends too early"))
+        raise self.error(Text(f"không mong đợi {t.text!r}", f"unexpected {t.text!r}"))
 
     def items(self, closing: str) -> list[ast.Node]:
         items: list[ast.Node] = []
@@ -269,7 +272,8 @@ _MAX_DIGITS = 4300  # Python's default limit on integer string conversion (sys.g
 def parse(text: str) -> ast.Node:
     """Parse expression text into a syntax tree, or raise ExpressionSyntaxError."""
     if not isinstance(text, str):
-        raise ExpressionSyntaxError(f"an expression must be text, not {type(text).__name__}", position=0)
+        raise ExpressionSyntaxError(Text(f"biểu thức phải là văn bản, không phải {type(text).__name__}",
+                                         f"an expression must be text, not {type(text).__name__}"), position=0)
     tree = _Parser(text).parse()
     _check_tree_depth(tree, text)
     return tree
@@ -282,8 +286,9 @@ def _check_tree_depth(tree: ast.Node, text: str) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_TREE_DEPTH:
-            raise ExpressionSyntaxError(f"expression nested deeper than {MAX_TREE_DEPTH} levels (split it into "
-                                        "variables)", position=node.pos, expression=text)
+            raise ExpressionSyntaxError(Text(f"biểu thức lồng sâu quá {MAX_TREE_DEPTH} mức (hãy tách thành biến)",
+                                             f"expression nested deeper than {MAX_TREE_DEPTH} levels (split it into "
+                                             "variables)"), position=node.pos, expression=text)
         if isinstance(node, ast.Attr):
             stack.append((node.obj, depth + 1))
         elif isinstance(node, ast.Unary):

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import PackNotFoundError, ParameterError
+from ..errors import PackNotFoundError, ParameterError, Text
 from ..yamlio import read_data
 from .param_sheet import read_parameter_sheet
 from .parameters import ParameterValue
@@ -46,10 +46,12 @@ def pack_names() -> dict[str, Path]:
     return found
 
 
-def did_you_mean(word: str, choices: list[str]) -> str:
-    """' — có phải ý bạn là 'x'? / did you mean 'x'?' for the nearest choice, or nothing when none is close."""
+def did_you_mean(word: str, choices: list[str]) -> Text:
+    """' — có phải ý bạn là 'x'?' / ' — did you mean 'x'?' for the nearest choice, or empty when none is close."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f" — có phải ý bạn là '{close[0]}'? / did you mean '{close[0]}'?" if close else ""
+    if not close:
+        return Text("", "")
+    return Text(f" — có phải ý bạn là '{close[0]}'?", f" — did you mean '{close[0]}'?")
 
 
 def find_pack(name_or_path: str) -> Path:
@@ -60,10 +62,10 @@ def find_pack(name_or_path: str) -> Path:
         candidate = base / name_or_path
         if candidate.is_dir():
             return candidate
-    raise PackNotFoundError(
-        f"không có bộ quy tắc '{name_or_path}' / no pack '{name_or_path}'"
-        f"{did_you_mean(name_or_path, list(pack_names()))} "
-        f"(đã tìm trong / looked in {', '.join(map(str, _search_folders()))})")
+    hint = did_you_mean(name_or_path, list(pack_names()))
+    folders = ", ".join(map(str, _search_folders()))
+    raise PackNotFoundError(Text(f"không có bộ quy tắc '{name_or_path}'{hint.vi} (đã tìm trong {folders})",
+                                 f"no pack '{name_or_path}'{hint.en} (looked in {folders})"))
 
 
 def read_parameter_file(path: str | Path) -> dict[str, tuple[ParameterValue, ...]]:
@@ -80,7 +82,8 @@ def read_parameter_file(path: str | Path) -> dict[str, tuple[ParameterValue, ...
         return _from_sheet(p)
     data = read_data(p, ParameterError)
     if not isinstance(data, dict):
-        raise ParameterError("tệp tham số ánh xạ tên tham số tới giá trị / a parameter file maps parameter names to values",
+        raise ParameterError(Text("tệp tham số phải ánh xạ tên tham số tới giá trị (tên.tham_số: 0.9)",
+                                  "a parameter file maps parameter names to values (name.parameter: 0.9)"),
                              file=str(p))
     out: dict[str, tuple[ParameterValue, ...]] = {}
     for name, spec in data.items():
@@ -108,34 +111,36 @@ _ENTRY_KEYS = {"value", "source", "from", "to"}
 
 
 def _override_value(name: str, entry: Any, file: Path) -> ParameterValue:
-    def refuse(message: str) -> ParameterError:
+    def refuse(message: Text) -> ParameterError:
         return ParameterError(message, file=str(file), parameter=name)
 
     if not isinstance(entry, dict):
         entry = {"value": entry}
     unknown = sorted(str(k) for k in entry if k not in _ENTRY_KEYS)
     if unknown:
-        raise refuse(f"khóa không hợp lệ {unknown} (chỉ value, source, from, to) / "
-                     f"unknown keys {unknown} (only value, source, from, to)")
+        raise refuse(Text(f"khóa không hợp lệ {unknown} (chỉ value, source, from, to)",
+                          f"unknown keys {unknown} (only value, source, from, to)"))
     if "value" not in entry:
-        raise refuse(f"giá trị ghi đè thiếu 'value' / override of '{name}' has no value")
+        raise refuse(Text(f"giá trị ghi đè của '{name}' thiếu 'value'", f"override of '{name}' has no value"))
     value = entry["value"]
     if not isinstance(value, int | float | bool | str):
-        raise refuse(f"giá trị phải là một số, true/false hoặc văn bản / override of '{name}' must be a number, "
-                     f"true/false or text: {value!r}")
+        raise refuse(Text(f"giá trị của '{name}' phải là một số, true/false hoặc văn bản: {value!r}",
+                          f"override of '{name}' must be a number, true/false or text: {value!r}"))
     if isinstance(value, float) and not math.isfinite(value):
-        raise refuse(f"giá trị phải là một số hữu hạn / override of '{name}' must be a finite number: {value!r}")
+        raise refuse(Text(f"giá trị của '{name}' phải là một số hữu hạn: {value!r}",
+                          f"override of '{name}' must be a finite number: {value!r}"))
     if isinstance(value, str) and _looks_numeric(value):
-        raise refuse(f"số viết trong dấu ngoặc là văn bản, hãy bỏ dấu ngoặc (0.9 cho 90 %) / a number in quotes is "
-                     f"text, write it without quotes (0.9 for 90 %): {value!r}")
+        raise refuse(Text(f"số viết trong dấu ngoặc là văn bản, hãy bỏ dấu ngoặc (0.9 cho 90 %): {value!r}",
+                          f"a number in quotes is text, write it without quotes (0.9 for 90 %): {value!r}"))
     try:
         start = _date(entry.get("from"), dt.date.min) or dt.date.min
         end = _date(entry.get("to"), None)
     except ValueError as exc:
-        raise refuse(f"ngày không hợp lệ, hãy viết YYYY-MM-DD / not a date (write YYYY-MM-DD): {exc}") from None
+        raise refuse(Text(f"ngày không hợp lệ, hãy viết YYYY-MM-DD: {exc}",
+                          f"not a date (write YYYY-MM-DD): {exc}")) from None
     if end is not None and end < start:
-        raise refuse(f"giai đoạn kết thúc ({end}) trước khi bắt đầu ({start}) / "
-                     f"period ends ({end}) before it starts ({start})")
+        raise refuse(Text(f"giai đoạn kết thúc ({end}) trước khi bắt đầu ({start})",
+                          f"period ends ({end}) before it starts ({start})"))
     source = str(entry.get("source") or f"tệp tham số {file.name}")
     return ParameterValue(start, value, source, Provenance.override, end, str(file))
 
@@ -145,7 +150,8 @@ def _no_overlap(name: str, values: list[ParameterValue], file: Path) -> None:
     for a, b in zip(values, values[1:], strict=False):
         if a.start == b.start or (a.end is not None and a.end >= b.start):
             raise ParameterError(
-                f"hai giai đoạn chồng nhau từ {b.start} / two periods overlap from {b.start}", file=str(file),
+                Text(f"hai giai đoạn chồng nhau từ {b.start}; mỗi ngày chỉ một giá trị",
+                     f"two periods overlap from {b.start}; expected one value per day"), file=str(file),
                 parameter=name)
 
 

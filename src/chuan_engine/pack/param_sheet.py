@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from ..errors import ParameterError
+from ..errors import ParameterError, Text
 from ..facts import cells
 from ..facts.sheets import column_letter, workbook_sheets
 from ..facts.vocab import ascii_key
@@ -32,7 +32,8 @@ def _sheet_rows(path: Path) -> tuple[str, list[tuple[Any, ...]]]:
     for name, rows in workbook_sheets(path):
         if ascii_key(name) == ascii_key(SHEET):
             return name, rows
-    raise ParameterError(f"không có trang '{SHEET}' / no sheet '{SHEET}'", file=str(path))
+    raise ParameterError(Text(f"không có trang '{SHEET}' (sổ tính do chuan params export tạo ra)",
+                              f"no sheet '{SHEET}' (the workbook chuan params export writes)"), file=str(path))
 
 
 def read_parameter_sheet(path: Path) -> list[tuple[str, ParameterValue]]:
@@ -41,13 +42,15 @@ def read_parameter_sheet(path: Path) -> list[tuple[str, ParameterValue]]:
     h = next((i for i, r in enumerate(rows[:10]) if any(isinstance(c, str) and ascii_key(c) == "ma_tham_so"
                                                          for c in r)), None)
     if h is None:
-        raise ParameterError(f"Sheet {sheet}: không có dòng tiêu đề với cột 'Mã tham số' / no header row",
+        raise ParameterError(Text(f"Sheet {sheet}: không có dòng tiêu đề với cột 'Mã tham số' (trong 10 dòng đầu)",
+                                  f"Sheet {sheet}: no header row with a 'Mã tham số' column (in the first 10 rows)"),
                              file=str(path))
     index = {_BY_KEY[ascii_key(str(c))]: j for j, c in enumerate(rows[h]) if isinstance(c, str)
              and ascii_key(c) in _BY_KEY}
     for needed in ("name", "new_value"):
         if needed not in index:
-            raise ParameterError(f"Sheet {sheet}: thiếu cột '{COLUMNS[needed]}' / missing column", file=str(path))
+            raise ParameterError(Text(f"Sheet {sheet}: thiếu cột '{COLUMNS[needed]}'",
+                                      f"Sheet {sheet}: missing column '{COLUMNS[needed]}'"), file=str(path))
     out = []
     for i in range(h + 1, len(rows)):
         row = rows[i]
@@ -65,16 +68,20 @@ def read_parameter_sheet(path: Path) -> list[tuple[str, ParameterValue]]:
 
         name = cell("name")
         if name is None:
-            raise ParameterError("thiếu mã tham số / missing parameter name", file=at("new_value"))
+            raise ParameterError(Text(f"thiếu mã tham số (cột '{COLUMNS['name']}')",
+                                      f"missing parameter name (column '{COLUMNS['name']}')"), file=at("new_value"))
         try:
             value = cells.to_auto(cell("new_value"))
         except ValueError as exc:
-            raise ParameterError(str(exc), file=at("new_value"), parameter=str(name)) from None
+            raise ParameterError(Text(f"giá trị chính thức không đọc được: {exc}",
+                                      f"the official value cannot be read: {exc}"),
+                                 file=at("new_value"), parameter=str(name)) from None
         start = _date(cell("new_from"), at) or _date(cell("start"), at) or dt.date.min
         end = _date(cell("new_to"), at)
         if end is not None and end < start:
-            raise ParameterError(f"giai đoạn kết thúc ({end}) trước khi bắt đầu ({start}) / period ends before "
-                                 "it starts", file=at("new_to"), parameter=str(name))
+            raise ParameterError(Text(f"giai đoạn kết thúc ({end}) trước khi bắt đầu ({start})",
+                                      f"period ends ({end}) before it starts ({start})"),
+                                 file=at("new_to"), parameter=str(name))
         source = str(cell("new_source") or f"bảng chỉ tiêu {path.name}, dòng {i + 1}")
         out.append((str(name), ParameterValue(start, value, source, Provenance.override, end, at("new_value"))))
     return out
@@ -86,4 +93,5 @@ def _date(value: Any, at: Any) -> dt.date | None:
     try:
         return cells.to_date(value)
     except ValueError as exc:
-        raise ParameterError(str(exc), file=at("new_from")) from None
+        raise ParameterError(Text(f"ngày không đọc được: {exc}", f"the date cannot be read: {exc}"),
+                             file=at("new_from")) from None

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from ..errors import ParameterError
+from ..errors import ParameterError, Text
 from .provenance import Provenance
 
 
@@ -71,28 +71,28 @@ class Parameter:
         return None
 
 
-def value_problem(kind: Kind | None, value: object) -> str | None:
-    """Why a value cannot stand for a parameter of this kind ("vi / en"), or None when it can."""
+def value_problem(kind: Kind | None, value: object) -> Text | None:
+    """Why a value cannot stand for a parameter of this kind (in both languages), or None when it can."""
     match kind:
         case "share" | "count" | "number":
             if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                return f"phải là một số / must be a number: {value!r}"
+                return Text(f"phải là một số: {value!r}", f"must be a number: {value!r}")
             return _number_problem(kind, value)
         case "bool" if not isinstance(value, bool):
-            return f"phải là true hoặc false / must be true or false: {value!r}"
+            return Text(f"phải là true hoặc false: {value!r}", f"must be true or false: {value!r}")
         case "text" if not isinstance(value, str):
-            return f"phải là văn bản / must be text: {value!r}"
+            return Text(f"phải là văn bản: {value!r}", f"must be text: {value!r}")
     return None
 
 
-def _number_problem(kind: Kind, value: int | float) -> str | None:
+def _number_problem(kind: Kind, value: int | float) -> Text | None:
     if kind == "share" and 1 < value <= 100:
-        return (f"{value!r} trông như phần trăm: tỷ lệ viết từ 0 đến 1, ví dụ 0.9 cho 90 % / "
-                f"{value!r} looks like a percentage: write a share from 0 to 1, e.g. 0.9 for 90 %")
+        return Text(f"{value!r} trông như phần trăm: tỷ lệ viết từ 0 đến 1, ví dụ 0.9 cho 90 %",
+                    f"{value!r} looks like a percentage: write a share from 0 to 1, e.g. 0.9 for 90 %")
     if kind == "share" and not 0 <= value <= 1:
-        return f"tỷ lệ phải từ 0 đến 1 / a share must be from 0 to 1: {value!r}"
+        return Text(f"tỷ lệ phải từ 0 đến 1: {value!r}", f"a share must be from 0 to 1: {value!r}")
     if kind == "count" and (value < 0 or value != int(value)):
-        return f"phải là một số nguyên không âm / must be a whole number, 0 or more: {value!r}"
+        return Text(f"phải là một số nguyên không âm: {value!r}", f"must be a whole number, 0 or more: {value!r}")
     return None
 
 
@@ -112,13 +112,15 @@ class ParameterSet:
     def at(self, name: str, on: dt.date) -> ParameterValue:
         param = self.base.get(name)
         if param is None:
-            raise ParameterError(f"unknown parameter '{name}'")
+            raise ParameterError(Text(f"bộ quy tắc không có tham số '{name}'", f"unknown parameter '{name}'"))
         for v in reversed(self.overrides.get(name, ())):
             if v.start <= on and (v.end is None or on <= v.end):
                 return v
         value = param.at(on)
         if value is None:
-            raise ParameterError(f"parameter '{name}' has no value in force on {on.isoformat()}", file=param.file)
+            raise ParameterError(Text(f"tham số '{name}' không có giá trị hiệu lực vào ngày {on.strftime('%d/%m/%Y')}",
+                                      f"parameter '{name}' has no value in force on {on.isoformat()}"),
+                                 file=param.file)
         return value
 
     def with_overrides(self, overrides: Mapping[str, tuple[ParameterValue, ...]]) -> ParameterSet:
@@ -127,13 +129,13 @@ class ParameterSet:
             file = next((v.file for v in values if v.file), None)
             param = self.base.get(name)
             if param is None:
-                raise ParameterError(f"bộ quy tắc không có tham số '{name}' / override names unknown parameter '{name}'",
-                                     file=file, parameter=name)
+                raise ParameterError(Text(f"bộ quy tắc không có tham số '{name}' (tên trong tệp ghi đè)",
+                                          f"override names unknown parameter '{name}'"), file=file, parameter=name)
             for v in values:
                 problem = value_problem(param.kind(), v.value)
                 if problem is not None:
-                    raise ParameterError(f"giá trị ghi đè không hợp lệ / bad override value: {problem}",
-                                         file=v.file, parameter=name)
+                    raise ParameterError(Text(f"giá trị ghi đè không hợp lệ: {problem.vi}",
+                                              f"bad override value: {problem.en}"), file=v.file, parameter=name)
         merged = dict(self.overrides)
         merged.update(overrides)
         return ParameterSet(self.base, merged)

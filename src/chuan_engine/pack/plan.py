@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import CycleError, ExpressionTypeError, PackNotFoundError, ParameterError, RuleError
+from ..errors import CycleError, ExpressionTypeError, PackNotFoundError, ParameterError, RuleError, Text, at
+from ..facts.messages import validation_text
 from ..lang import ast
 from ..lang.checker import CheckContext, Checker
 from ..lang.ops import BINARY, FUNCTIONS, GapShape
@@ -163,12 +164,16 @@ class Plan:
         """The levels every result carries: the pack's, or ``DEFAULT_LEVEL`` for a pack without levels."""
         return _level_keys(self.header)
 
+    def _no_rule(self, rule_id: str) -> RuleError:
+        hint = did_you_mean(rule_id, list(self.rule_ids))
+        return RuleError(Text(f"không có quy tắc '{rule_id}' trong bộ '{self.id}'{hint.vi}",
+                              f"no rule '{rule_id}' in pack '{self.id}'{hint.en}"))
+
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id; of a rule with several versions, the latest."""
         found = self.versions_of(rule_id)
         if not found:
-            raise RuleError(f"không có quy tắc '{rule_id}' trong bộ '{self.id}' / no rule '{rule_id}' in pack "
-                            f"'{self.id}'{did_you_mean(rule_id, list(self.rule_ids))}")
+            raise self._no_rule(rule_id)
         return found[-1]
 
     # -- versions ---------------------------------------------------------------
@@ -192,8 +197,7 @@ class Plan:
         (it is reported as not in force), else the first."""
         found = self.versions_of(rule_id)
         if not found:
-            raise RuleError(f"không có quy tắc '{rule_id}' trong bộ '{self.id}' / no rule '{rule_id}' in pack "
-                            f"'{self.id}'{did_you_mean(rule_id, list(self.rule_ids))}")
+            raise self._no_rule(rule_id)
         hit = self.version_on(rule_id, on)
         if hit is not None:
             return hit
@@ -254,7 +258,8 @@ def _pack_files(path: Path) -> list[Path]:
     files = sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml") and not p.name.startswith("_"))
     files = [p for p in files if "tests" not in p.relative_to(path).parts]
     if not files:
-        raise PackNotFoundError(f"no pack YAML files in {path}")
+        raise PackNotFoundError(Text(f"không có tệp YAML nào của bộ quy tắc trong {path} (cần *.yaml)",
+                                     f"no pack YAML files in {path} (expected *.yaml)"))
     for p in files:
         inside_pack(path, p)
     return files
@@ -263,7 +268,8 @@ def _pack_files(path: Path) -> list[Path]:
 def _read_pack_file(path: Path) -> PackFile:
     data = read_data(path, RuleError)
     if not isinstance(data, dict):
-        raise RuleError("a pack file must be a mapping with pack/parameters/variables/rules", file=str(path))
+        raise RuleError(Text("tệp bộ quy tắc phải là một bản ghi với pack/parameters/variables/rules",
+                             "a pack file must be a mapping with pack/parameters/variables/rules"), file=str(path))
     # A rule with ``versions:`` becomes one flat rule per version (sharing the rule's id); ``origin`` maps
     # each flat rule back to the rule written in the file, for error messages.
     rules = data.get("rules")
@@ -278,7 +284,7 @@ def _read_pack_file(path: Path) -> PackFile:
             try:
                 expanded = expand_versions(raw)
             except ValueError as exc:
-                raise RuleError(f"rules[{i}]: {exc}", file=str(path), rule=raw.get("id")) from None
+                raise RuleError(at(f"rules[{i}]", _said(exc)), file=str(path), rule=raw.get("id")) from None
             flat.extend(expanded)
             origin.extend((i, j if "versions" in raw else None) for j in range(len(expanded)))
         data = {**data, "rules": flat}
@@ -294,14 +300,25 @@ def _read_pack_file(path: Path) -> PackFile:
             if isinstance(raw, dict):
                 rule_id = raw.get("id")
             loc[1:2] = [i] if j is None else [i, "versions", j]
-        raise RuleError(f"{pydantic_location(tuple(loc))}: {err['msg']}", file=str(path), rule=rule_id) from None
+        raise RuleError(at(pydantic_location(tuple(loc)), validation_text(dict(err))), file=str(path),
+                        rule=rule_id) from None
+
+
+def _said(exc: ValueError) -> Text | str:
+    """A validator's message: both languages when it carries them (``spec.Invalid``)."""
+    text = getattr(exc, "text", None)
+    return text if isinstance(text, Text) else str(exc)
+
+
+
 
 
 def _parse(text: str, file: str, rule: str) -> Expression:
     try:
         return Expression(text, parse(text))
     except RuleError as exc:
-        raise type(exc)(exc.message, file=file, rule=rule, position=exc.position, expression=text) from None
+        raise type(exc)(exc.text or exc.message, file=file, rule=rule, position=exc.position,
+                        expression=text) from None
 
 
 def _checked(param: Parameter) -> Parameter:
@@ -309,8 +326,9 @@ def _checked(param: Parameter) -> Parameter:
     for v in param.values:
         problem = value_problem(param.kind(), v.value)
         if problem is not None:
-            raise ParameterError(f"giá trị tham số không hợp lệ / bad parameter value (from {v.start.isoformat()}): "
-                                 f"{problem}", file=param.file, parameter=param.name)
+            raise ParameterError(Text(f"giá trị tham số không hợp lệ (từ {v.start.isoformat()}): {problem.vi}",
+                                      f"bad parameter value (from {v.start.isoformat()}): {problem.en}"),
+                                 file=param.file, parameter=param.name)
     return param
 
 
@@ -318,7 +336,7 @@ def load_plan(path: str | Path) -> Plan:
     """Load and compile a pack folder (or single YAML file). Raises RuleError with file, rule and column."""
     root = Path(path)
     if not root.exists():
-        raise PackNotFoundError(f"no pack at {root}")
+        raise PackNotFoundError(Text(f"không có bộ quy tắc tại {root}", f"no pack at {root}"))
     header: PackHeader | None = None
     params: dict[str, Parameter] = {}
     var_specs: dict[tuple[str, str], tuple[VariableSpec, str]] = {}
@@ -328,11 +346,13 @@ def load_plan(path: str | Path) -> Plan:
         pf = _read_pack_file(f)
         if pf.pack is not None:
             if header is not None:
-                raise RuleError("a second 'pack:' header", file=str(f))
+                raise RuleError(Text("tiêu đề 'pack:' thứ hai; chỉ một tệp mang tiêu đề bộ quy tắc",
+                                     "a second 'pack:' header; only one file carries the pack header"), file=str(f))
             header = pf.pack
         for name, p in pf.parameters.items():
             if name in params:
-                raise ParameterError(f"parameter '{name}' defined twice", file=str(f))
+                raise ParameterError(Text(f"tham số '{name}' được khai báo hai lần", f"parameter '{name}' defined twice"),
+                                     file=str(f))
             values = tuple(
                 sorted(
                     (ParameterValue(v.start, v.value, v.source, v.provenance, v.end) for v in p.values),
@@ -343,11 +363,13 @@ def load_plan(path: str | Path) -> Plan:
         for name, v in pf.variables.items():
             key = (v.subject, name)
             if key in var_specs:
-                raise RuleError(f"variable '{name}' for {v.subject} defined twice", file=str(f))
+                raise RuleError(Text(f"biến '{name}' của {v.subject} được khai báo hai lần",
+                                     f"variable '{name}' for {v.subject} defined twice"), file=str(f))
             var_specs[key] = (v, str(f))
         rule_specs.extend((r, str(f)) for r in pf.rules)
     if header is None:
-        raise RuleError("no file has the 'pack:' header", file=str(root))
+        raise RuleError(Text("không tệp nào có tiêu đề 'pack:' (id, title_vi, levels…)",
+                             "no file has the 'pack:' header (id, title_vi, levels…)"), file=str(root))
     pack = _compile(header, params, var_specs, rule_specs, str(root), tuple(str(f) for f in files))
     return with_side_files(pack, root)
 
@@ -375,17 +397,21 @@ def _compile(
         if spec.concept and spec.concept != spec.id:
             by_ref.setdefault(spec.concept, []).append(spec)
         if spec.group is not None and group_ids and spec.group not in group_ids:
-            raise RuleError(f"unknown group '{spec.group}'", file=f, rule=spec.id)
+            raise RuleError(Text(f"nhóm không rõ '{spec.group}' (các nhóm: {sorted(group_ids)})",
+                                 f"unknown group '{spec.group}' (the groups: {sorted(group_ids)})"), file=f, rule=spec.id)
         for lvl in list(spec.thresholds or {}) + list(spec.levels or []):
             if lvl not in level_ids:
-                raise RuleError(f"unknown level '{lvl}'; the pack's levels are {level_ids}", file=f, rule=spec.id)
+                raise RuleError(Text(f"mức không rõ '{lvl}'; các mức của bộ quy tắc là {level_ids}",
+                                     f"unknown level '{lvl}'; the pack's levels are {level_ids}"), file=f, rule=spec.id)
         for name in (spec.thresholds or {}).values():
             if name not in params:
-                raise ParameterError(f"threshold names unknown parameter '{name}'", file=f, rule=spec.id)
+                raise ParameterError(Text(f"ngưỡng ghi tham số không có trong bộ quy tắc '{name}'",
+                                          f"threshold names unknown parameter '{name}'"), file=f, rule=spec.id)
     for ref, specs in by_ref.items():
         subjects = {s.subject for s in specs}
         if len(subjects) > 1:
-            raise RuleError(f"'{ref}' names rules about different subjects {sorted(subjects)}", rule=ref)
+            raise RuleError(Text(f"'{ref}' gọi tên các quy tắc về những đối tượng khác loại {sorted(subjects)}",
+                                 f"'{ref}' names rules about different subjects {sorted(subjects)}"), rule=ref)
     same_id: dict[str, list[tuple[RuleSpec, str]]] = {}
     for spec, f in rule_specs:
         same_id.setdefault(spec.id, []).append((spec, f))
@@ -393,9 +419,11 @@ def _compile(
         items = sorted(items, key=lambda x: x[0].effective.start)
         for (a, _), (b, fb) in zip(items, items[1:], strict=False):
             if a.effective.end is None or a.effective.end >= b.effective.start:
-                raise RuleError(
+                raise RuleError(Text(
+                    "hai phiên bản của quy tắc chồng nhau về giai đoạn hiệu lực "
+                    f"(từ {a.effective.start} và từ {b.effective.start})",
                     "two versions of the rule overlap in their effective periods "
-                    f"(from {a.effective.start} and from {b.effective.start})", file=fb, rule=rid)
+                    f"(from {a.effective.start} and from {b.effective.start})"), file=fb, rule=rid)
 
     # Variables: parse formulas, infer types lazily (detecting cycles).
     parsed_vars: dict[tuple[str, str], Expression | None] = {}
@@ -423,7 +451,8 @@ def _compile(
         spec, f = var_specs[key]
         if key in visiting:
             chain = " -> ".join(n for _, n in visiting[visiting.index(key):] + [key])
-            raise CycleError(f"variables depend on each other in a cycle: {chain}", file=f, rule=f"variable {name}")
+            raise CycleError(Text(f"các biến phụ thuộc nhau thành vòng: {chain}",
+                                  f"variables depend on each other in a cycle: {chain}"), file=f, rule=f"variable {name}")
         declared = DECLARED_TYPES[spec.type] if spec.type else None
         expr = parsed_vars[key]
         if expr is None:
@@ -439,15 +468,15 @@ def _compile(
         except ExpressionTypeError as exc:
             if exc.file is None:
                 raise ExpressionTypeError(
-                    exc.message, file=f, rule=f"variable {name}", position=exc.position, expression=expr.text
-                ) from None
+                    exc.text or exc.message, file=f, rule=f"variable {name}", position=exc.position,
+                    expression=expr.text) from None
             raise
         finally:
             visiting.pop()
         if declared is not None and inferred.kind not in ("any", declared.kind):
-            raise ExpressionTypeError(
-                f"declared {spec.type} but the formula gives {inferred}", file=f, rule=f"variable {name}"
-            )
+            raise ExpressionTypeError(Text(f"khai báo kiểu {spec.type} nhưng công thức cho {inferred}",
+                                           f"declared {spec.type} but the formula gives {inferred}"),
+                                      file=f, rule=f"variable {name}")
         var_types[key] = declared or inferred
         var_reads[key], var_param_reads[key], var_rule_reads[key] = reads, preads, rreads
         return var_types[key]
@@ -474,12 +503,13 @@ def _compile(
                 got = Checker(make_ctx(text, reads, preads, rreads)).check(expr.tree, spec.subject)
             except ExpressionTypeError as exc:
                 raise ExpressionTypeError(
-                    exc.message, file=f, rule=spec.id, position=exc.position, expression=text
+                    exc.text or exc.message, file=f, rule=spec.id, position=exc.position, expression=text
                 ) from None
             except CycleError as exc:
-                raise CycleError(exc.message, file=f, rule=spec.id) from None
+                raise CycleError(exc.text or exc.message, file=f, rule=spec.id) from None
             if got.kind not in ("any", want.kind):
-                raise ExpressionTypeError(f"{attr} must be {want}, but it is {got}", file=f, rule=spec.id,
+                raise ExpressionTypeError(Text(f"{attr} phải có kiểu {want}, nhưng là {got}",
+                                               f"{attr} must be {want}, but it is {got}"), file=f, rule=spec.id,
                                           position=0, expression=text)
             compiled[attr] = expr
         rules.append(_rule(spec, f, compiled, (reads, preads, rreads), level_keys, variables,
@@ -489,7 +519,8 @@ def _compile(
     for imp in header.implications:
         for ref in (imp.if_, imp.then):
             if not pack.versions(ref):
-                raise RuleError(f"implication names unknown rule or concept '{ref}'", file=source)
+                raise RuleError(Text(f"phép suy ra (implications) gọi quy tắc hay khái niệm không có '{ref}'",
+                                     f"implication names unknown rule or concept '{ref}'"), file=source)
     return pack
 
 
@@ -631,7 +662,9 @@ def _check_cycles(
             if state.get(nxt) == 1:
                 cycle = path[path.index(nxt):] + [nxt]
                 owner = next((r for r in pack.rules if r.id == nxt), None)
-                raise CycleError("rules depend on each other in a cycle: " + " -> ".join(cycle),
+                chain = " -> ".join(cycle)
+                raise CycleError(Text(f"các quy tắc phụ thuộc nhau thành vòng: {chain}",
+                                      f"rules depend on each other in a cycle: {chain}"),
                                  file=owner.file if owner else None, rule=nxt)
             if state.get(nxt) is None:
                 visit(nxt)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ChuanError, RuleError
+from ..errors import ChuanError, RuleError, Text, at
 from ..lang import ast
 from ..lang.checker import CheckContext, Checker
 from ..lang.parser import parse
@@ -62,7 +62,8 @@ def read_side_files(root: str | Path) -> dict[str, tuple[dict[str, Any], str]]:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            raise RuleError(f"_{name}.yaml must be a mapping", file=str(path))
+            raise RuleError(Text(f"_{name}.yaml phải là một bản ghi (khóa: giá trị)",
+                                 f"_{name}.yaml must be a mapping (key: value)"), file=str(path))
         out[name] = (data, str(path))
     return out
 
@@ -70,8 +71,8 @@ def read_side_files(root: str | Path) -> dict[str, tuple[dict[str, Any], str]]:
 def inside_pack(root: Path, file: Path) -> None:
     """A pack is its folder: a link to a YAML file elsewhere would load rules nobody reviewed with it (issue 12)."""
     if not file.resolve().is_relative_to(root.resolve()):
-        raise RuleError("tệp là liên kết tới một tệp ngoài thư mục bộ quy tắc / the file links to a file outside "
-                        f"the pack folder: {file.resolve()}", file=str(file))
+        raise RuleError(Text(f"tệp là liên kết tới một tệp ngoài thư mục bộ quy tắc: {file.resolve()}",
+                             f"the file links to a file outside the pack folder: {file.resolve()}"), file=str(file))
 
 
 def side_expressions(name: str, data: dict[str, Any], file: str) -> list[SideExpression]:
@@ -80,7 +81,7 @@ def side_expressions(name: str, data: dict[str, Any], file: str) -> list[SideExp
     return build(data, file)
 
 
-def check_expression(pack: Plan, text: str, kind: str, what: str, file: str,
+def check_expression(pack: Plan, text: str, kind: str, what: str | Text, file: str,
                      params_read: set[str] | None = None, boolean: bool = False) -> ast.Node:
     """Parse and type-check ``text`` for a record of ``kind`` against ``pack``; errors name the side file."""
 
@@ -98,9 +99,11 @@ def check_expression(pack: Plan, text: str, kind: str, what: str, file: str,
         ctx = CheckContext(text, variable_type, lambda n: n in pack.parameters, rule_subject, set(), preads, set())
         got = Checker(ctx).check(tree, kind)
     except RuleError as exc:
-        raise type(exc)(f"{what}: {exc.message}", file=file, position=exc.position, expression=text) from None
+        raise type(exc)(at(what, exc.text or exc.message), file=file, position=exc.position,
+                        expression=text) from None
     if boolean and got.kind not in ("any", "bool"):
-        raise RuleError(f"{what}: '{text}' must be true or false, but it is {got}", file=file)
+        raise RuleError(at(what, Text(f"'{text}' phải đúng hoặc sai (true/false), nhưng là {got}",
+                                      f"'{text}' must be true or false, but it is {got}")), file=file)
     return tree
 
 
@@ -116,16 +119,20 @@ def compile_side_files(pack: Plan, found: Mapping[str, tuple[dict[str, Any], str
         if name == "ledger":
             for ref in ledger_rules(data, file):
                 if not pack.versions(ref):
-                    raise RuleError(f"ledger basis names unknown rule or concept '{ref}'", file=file)
+                    raise RuleError(Text(f"cơ sở sổ sáng kiến gọi quy tắc hay khái niệm không có '{ref}'",
+                                         f"ledger basis names unknown rule or concept '{ref}'"), file=file)
         if name == "quotas":
             for q in data.get("quotas") or []:
                 cap = q["cap_parameter"]
                 if cap not in pack.parameters:
-                    raise RuleError(f"quota '{q['id']}' names unknown parameter '{cap}'", file=file)
+                    raise RuleError(Text(f"chỉ tiêu '{q['id']}' gọi tham số không có '{cap}'",
+                                         f"quota '{q['id']}' names unknown parameter '{cap}'"), file=file)
                 params.add(cap)
                 for key in ("concept", "base"):
                     if not pack.versions(str(q[key])):
-                        raise RuleError(f"quota '{q['id']}': {key} '{q[key]}' names no rule or concept of the pack",
+                        raise RuleError(Text(f"chỉ tiêu '{q['id']}': {key} '{q[key]}' không phải quy tắc hay khái "
+                                             "niệm nào của bộ quy tắc",
+                                             f"quota '{q['id']}': {key} '{q[key]}' names no rule or concept of the pack"),
                                         file=file)
         out[name] = SideFile(name, data, file, trees, frozenset(params))
     return out

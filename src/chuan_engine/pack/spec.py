@@ -11,9 +11,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from ..errors import Text
 from .provenance import Provenance
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$"
+
+
+class Invalid(ValueError):
+    """A pack's YAML shape is wrong; the message in both languages, for the loader to show the one asked for."""
+
+    def __init__(self, vi: str, en: str) -> None:
+        self.text = Text(vi, en)
+        super().__init__(str(self.text))
 
 
 class _Spec(BaseModel):
@@ -41,7 +50,10 @@ class Period(_Spec):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.end is not None and self.end < self.start:
-            raise ValueError(f"effective period ends ({self.end}) before it starts ({self.start})")
+            raise Invalid(f"giai đoạn hiệu lực kết thúc ({self.end}) trước khi bắt đầu ({self.start}); "
+                          "cần 'to' không sớm hơn 'from'",
+                          f"effective period ends ({self.end}) before it starts ({self.start}); "
+                          "expected 'to' no earlier than 'from'")
         return self
 
     def covers(self, on: dt.date) -> bool:
@@ -111,7 +123,8 @@ class VariableSpec(_Spec):
     @model_validator(mode="after")
     def _typed(self) -> VariableSpec:
         if self.formula is None and self.type is None:
-            raise ValueError("an input-only variable (no formula) must declare its type")
+            raise Invalid("biến chỉ nhập (không có công thức 'expr') phải khai báo 'type' (num, bool, str, date)",
+                          "an input-only variable (no formula 'expr') must declare its 'type' (num, bool, str, date)")
         return self
 
 
@@ -154,21 +167,25 @@ class RuleSpec(_Spec):
         if self.kind == "indicator":
             missing = [k for k in ("measure", "op", "thresholds") if getattr(self, k) in (None, {})]
             if missing:
-                raise ValueError(f"an indicator needs {', '.join(missing)}")
+                raise Invalid(f"quy tắc loại chỉ số (indicator) cần {', '.join(missing)}",
+                              f"an indicator needs {', '.join(missing)}")
             if self.condition is not None:
-                raise ValueError("an indicator has a measure, not a condition")
+                raise Invalid("quy tắc loại chỉ số có 'measure', không có 'condition'",
+                              "an indicator has a measure, not a condition")
         else:
             if self.condition is None:
-                raise ValueError("a condition rule needs 'condition'")
+                raise Invalid("quy tắc loại điều kiện cần 'condition'", "a condition rule needs 'condition'")
             if self.measure is not None or self.thresholds is not None:
-                raise ValueError("a condition rule has no measure or thresholds")
+                raise Invalid("quy tắc loại điều kiện không có 'measure' hay 'thresholds'",
+                              "a condition rule has no measure or thresholds")
         return self
 
     @field_validator("title_vi")
     @classmethod
     def _vietnamese(cls, v: str) -> str:
         if not v.strip():
-            raise ValueError("title_vi is empty")
+            raise Invalid("title_vi trống; cần tên quy tắc bằng tiếng Việt", "title_vi is empty; expected the "
+                          "rule's Vietnamese title")
         return v
 
 
@@ -190,20 +207,27 @@ def expand_versions(raw: dict[str, object]) -> list[dict[str, object]]:
         return [raw]
     versions = raw["versions"]
     if not isinstance(versions, list) or not versions:
-        raise ValueError("versions: must be a non-empty list, one entry per version of the rule")
+        raise Invalid("versions: phải là một danh sách không rỗng, mỗi mục một phiên bản của quy tắc",
+                      "versions: must be a non-empty list, one entry per version of the rule")
     if "effective" in raw:
-        raise ValueError("a rule with versions: gives its effective period in each version, not at rule level")
+        raise Invalid("quy tắc có versions: ghi giai đoạn hiệu lực trong từng phiên bản, không ở cấp quy tắc",
+                      "a rule with versions: gives its effective period in each version, not at rule level")
     shared = {k: v for k, v in raw.items() if k != "versions"}
     out: list[dict[str, object]] = []
     for i, version in enumerate(versions):
         if not isinstance(version, dict):
-            raise ValueError(f"versions[{i}]: a version must be a mapping")
+            raise Invalid(f"versions[{i}]: một phiên bản phải là một bản ghi (khóa: giá trị)",
+                          f"versions[{i}]: a version must be a mapping (key: value)")
         unknown = sorted(set(version) - VERSION_FIELDS)
         if unknown:
-            raise ValueError(f"versions[{i}]: '{unknown[0]}' is the rule's own field, not a version's "
-                             f"(a version may give {', '.join(sorted(VERSION_FIELDS))})")
+            allowed = ", ".join(sorted(VERSION_FIELDS))
+            raise Invalid(f"versions[{i}]: '{unknown[0]}' là trường của quy tắc, không phải của phiên bản "
+                          f"(một phiên bản có thể ghi {allowed})",
+                          f"versions[{i}]: '{unknown[0]}' is the rule's own field, not a version's "
+                          f"(a version may give {allowed})")
         if "effective" not in version:
-            raise ValueError(f"versions[{i}]: a version needs its effective period")
+            raise Invalid(f"versions[{i}]: phiên bản cần giai đoạn hiệu lực (effective: from/to)",
+                          f"versions[{i}]: a version needs its effective period (effective: from/to)")
         out.append({**shared, **version})
     return out
 

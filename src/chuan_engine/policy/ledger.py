@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..errors import Text
 from ..pack.side_files import side_file
 from ..pack.side_specs import Basis, ledger_bases
 from ..report.outcome import Outcome
@@ -100,7 +101,7 @@ def _claim(probe: Probe, view: View, rule_id: str, basis: Basis, year: int,
            claimed: dict[str, list[str]], flags: list[dict[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {"entity": view.model.id, "rule": rule_id, "needs": basis.needs,
                            "basis": "initiatives", "initiatives": [], "research": []}
-    what = f"ledger basis for {rule_id}"
+    what = Text(f"cơ sở sổ sáng kiến của {rule_id}", f"ledger basis for {rule_id}")
     if basis.without_initiative_if and probe.value(basis.without_initiative_if, view, what) is True:
         out["basis"] = "rating"
         return out
@@ -124,7 +125,7 @@ def _claim(probe: Probe, view: View, rule_id: str, basis: Basis, year: int,
 def _fresh_initiatives(probe: Probe, view: View, rule_id: str, basis: Basis, year: int,
                        flags: list[dict[str, Any]]) -> list[str]:
     """Initiatives that may serve ``rule_id`` this year; earlier-used ones are flagged and left out."""
-    what = f"ledger basis for {rule_id}"
+    what = Text(f"cơ sở sổ sáng kiến của {rule_id}", f"ledger basis for {rule_id}")
     fresh: list[str] = []
     for iv in probe.child_views(view, "initiatives"):
         if probe.value(basis.initiatives, iv, what) is not True:

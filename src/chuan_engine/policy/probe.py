@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ChuanError, RuleError
+from ..errors import ChuanError, RuleError, Text, at
 from ..facts.store import Facts
 from ..lang.logic import UNKNOWN
 from ..pack.side_files import check_expression
@@ -35,19 +35,19 @@ class Probe:
             if sf.file == self.file:
                 self._parsed.update(sf.trees)
 
-    def prepare(self, text: str, kind: str, what: str) -> Any:
+    def prepare(self, text: str, kind: str, what: str | Text) -> Any:
         """The checked tree of ``text`` for a record of ``kind`` (an ad-hoc configuration is checked here)."""
         key = (text, kind)
         if key not in self._parsed:
             self._parsed[key] = check_expression(self.pack, text, kind, what, self.file)
         return self._parsed[key]
 
-    def value(self, text: str, view: View, what: str) -> Any:
+    def value(self, text: str, view: View, what: str | Text) -> Any:
         tree = self.prepare(text, view.kind, what)
         try:
             value, _ = self._run.value_of(tree, view, text)
         except ChuanError as exc:
-            raise RuleError(f"{what}: {exc.message}", file=self.file, rule=None) from None
+            raise RuleError(at(what, exc.text or exc.message), file=self.file, rule=None) from None
         return value
 
     def views(self, kind: str) -> Iterator[View]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ParameterError, RuleError
+from ..errors import ParameterError, RuleError, Text
 from ..facts.vocab import OrderedVocab
 from ..lang.logic import UNKNOWN
 from ..lang.ops import EPS
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
 def _cap(report: Report, spec: QuotaSpec, base_count: int, file: str) -> dict[str, Any] | None:
     params = report.pack.parameters
     if spec.cap_parameter not in params:
-        raise RuleError(f"quota '{spec.id}' names unknown parameter '{spec.cap_parameter}'", file=file)
+        raise RuleError(Text(f"chỉ tiêu '{spec.id}' gọi tham số không có '{spec.cap_parameter}'",
+                             f"quota '{spec.id}' names unknown parameter '{spec.cap_parameter}'"), file=file)
     try:
         pv = params.at(spec.cap_parameter, report.as_of)
     except ParameterError:
@@ -142,7 +143,8 @@ def _candidates(probe: Probe, spec: QuotaSpec, keys: list[OrderKey],
     """The eligible, in the advisory order (unknown values last, then the keys, then the id)."""
     rows: list[dict[str, Any]] = []  # JSON objects of the report section
     for e, v in eligible:
-        values = [probe.value(k.expr, v, f"quota '{spec.id}' ordering '{k.expr}'") for k in keys]
+        values = [probe.value(k.expr, v, Text(f"thứ tự xét của chỉ tiêu '{spec.id}' '{k.expr}'",
+                                          f"quota '{spec.id}' ordering '{k.expr}'")) for k in keys]
         sort_key = tuple((-1 if k.descending else 1) * s[1] if s[0] == 0 and isinstance(s[1], float) else s[1]
                          for k, s in zip(keys, (_sort_value(x) for x in values), strict=True))
         unknown_first = tuple(_sort_value(x)[0] for x in values)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..errors import Text
 from ..facts.vocab import OrderedVocab
 from ..lang.logic import UNKNOWN
 from ..pack.side_files import side_file
@@ -59,7 +60,7 @@ def cluster_ranking(report: Report, facts: Facts, config: dict[str, Any] | None 
 
 def _row(probe: Probe, school: View, method: str, criteria: list[Criterion]) -> dict[str, Any]:
     """One school's values, score and sort key; a school with any unknown value is undetermined."""
-    values = [probe.value(c.expr, school, f"ranking criterion '{c.expr}'") for c in criteria]
+    values = [probe.value(c.expr, school, Text(f"tiêu chí xếp hạng '{c.expr}'", f"ranking criterion '{c.expr}'")) for c in criteria]
     nums = [_number(v) for v in values]
     known = all(n is not None for n in nums)
     score, key = _score(method, criteria, values, nums)

@@ -24,8 +24,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..analysis.gaps import gaps_dict
 from ..api import RulePack, open_pack
-from ..errors import ChuanError, FactsError, PackNotFoundError
+from ..errors import ChuanError, FactsError, PackNotFoundError, Text
 from ..facts.loader import facts_json_schema, load_facts
+from ..facts.messages import validation_text
 from ..facts.models import FactsDocument
 from ..pack.find import pack_search_path
 from ..report.results import Report
@@ -36,7 +37,7 @@ from .inputs import Upload, facts_from_json, facts_from_uploads, parameters_from
 from .limits import BodyLimit
 from .openapi import component, problem_responses, with_components
 from .page import EXAMPLES, page_html
-from .problems import from_chuan_error, problem
+from .problems import from_chuan_error, problem, request_lang
 
 API_VERSION = "1"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -158,17 +159,20 @@ def _document_packs(doc: dict[str, Any], packs: dict[str, RulePack]) -> None:
 
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(ChuanError)
-    async def chuan_error(_: Request, exc: ChuanError) -> JSONResponse:
-        return from_chuan_error(exc)
+    async def chuan_error(request: Request, exc: ChuanError) -> JSONResponse:
+        return from_chuan_error(exc, lang=request_lang(request))
 
     @app.exception_handler(RequestValidationError)
-    async def bad_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        lang = request_lang(request)
         errors = [{"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg"))} for e in exc.errors()]
         first = errors[0] if errors else {"loc": [], "msg": "?"}
-        return problem(422, "RequestError", f"{'.'.join(first['loc'])}: {first['msg']}", errors=errors)
+        said = validation_text(dict(exc.errors()[0])) if exc.errors() else "?"
+        msg = said.pick(lang) if isinstance(said, Text) else said
+        return problem(422, "RequestError", f"{'.'.join(first['loc'])}: {msg}", errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         names = {404: "NotFound", 405: "MethodNotAllowed", 415: "UnsupportedMediaType", 406: "NotAcceptable"}
         return problem(exc.status_code, names.get(exc.status_code, "RequestError"), str(exc.detail))
 
@@ -182,8 +186,10 @@ def _pack(app: FastAPI, pack_id: str) -> RulePack:
     if pack_id in packs:
         return packs[pack_id]
     near = difflib.get_close_matches(pack_id, list(packs), n=1)
-    hint = f"; có phải '{near[0]}'? / did you mean '{near[0]}'?" if near else ""
-    raise PackNotFoundError(f"không có bộ quy tắc '{pack_id}' (có: {', '.join(packs)}) / no pack '{pack_id}'{hint}")
+    vi_hint, en_hint = (f"; có phải '{near[0]}'?", f"; did you mean '{near[0]}'?") if near else ("", "")
+    have = ", ".join(packs)
+    raise PackNotFoundError(Text(f"không có bộ quy tắc '{pack_id}' (có: {have}){vi_hint}",
+                                 f"no pack '{pack_id}' (there are: {have}){en_hint}"))
 
 
 async def _job(request: Request, settings: Settings) -> Job:
@@ -193,7 +199,10 @@ async def _job(request: Request, settings: Settings) -> Job:
             try:
                 data = json.loads(await request.body())
             except (ValueError, RecursionError):
-                raise FactsError("nội dung không phải JSON hợp lệ / body is not valid JSON", file="request") from None
+                raise FactsError(Text("nội dung yêu cầu không phải JSON hợp lệ", "the request body is not valid JSON"),
+                                 file="request") from None
+            if isinstance(data, dict) and data.get("lang") in ("vi", "en"):
+                request.state.lang = data["lang"]  # the problem's detail follows it, even if the rest is bad
             try:
                 req = EvaluateRequest.model_validate(data)
             except ValidationError as exc:
@@ -202,11 +211,14 @@ async def _job(request: Request, settings: Settings) -> Job:
         case "multipart/form-data" | "application/x-www-form-urlencoded":
             return await _form_job(request, settings)
         case _:
-            raise StarletteHTTPException(415, "dùng application/json hoặc multipart/form-data / "
-                                              "send application/json or multipart/form-data")
+            said = Text("dùng application/json hoặc multipart/form-data (tiêu đề content-type)",
+                        "send application/json or multipart/form-data (the content-type header)")
+            raise StarletteHTTPException(415, said.pick(request_lang(request)))
 
 
 async def _form_job(request: Request, settings: Settings) -> Job:
+    if request.query_params.get("lang") in ("vi", "en"):
+        request.state.lang = request.query_params["lang"]
     form = await request.form(max_files=settings.max_files, max_fields=50, max_part_size=settings.max_body_bytes)
     try:
         text: dict[str, str] = {}
@@ -221,27 +233,36 @@ async def _form_job(request: Request, settings: Settings) -> Job:
                     if up.data or up.name:  # a browser sends an empty part for an empty file input
                         uploads.append(up)
                 else:
-                    raise FactsError(f"trường tệp không rõ '{key}' / unknown file field", field=key)
+                    raise FactsError(Text(f"trường tệp không rõ '{key}' (cần 'file' hoặc 'parameters')",
+                                          f"unknown file field '{key}' (expected 'file' or 'parameters')"), field=key)
             elif key == "parameters" and value.strip():
                 try:
                     params = json.loads(value)
                 except ValueError:
-                    raise FactsError("tham số phải là JSON / parameters must be JSON", field="parameters") from None
+                    raise FactsError(Text("tham số phải là JSON, ví dụ {\"tên.tham_số\": 2}",
+                                          "parameters must be JSON, e.g. {\"name.parameter\": 2}"),
+                                     field="parameters") from None
             else:
                 text[key] = value
+                if key == "lang" and value in ("vi", "en"):
+                    request.state.lang = value
     finally:
         await form.close()
     unknown = sorted(set(text) - {"pack", "date", "lang", "example", "format"})
     if unknown:
-        raise FactsError(f"trường không rõ {unknown} / unknown form fields", field=unknown[0])
+        raise FactsError(Text(f"trường biểu mẫu không rõ {unknown} (cần pack, date, lang, example, format)",
+                              f"unknown form fields {unknown} (expected pack, date, lang, example, format)"),
+                         field=unknown[0])
     lang = text.get("lang") or "vi"
     fmt = text.get("format") or "json"
     if lang not in ("vi", "en"):
-        raise FactsError("ngôn ngữ là 'vi' hoặc 'en' / lang is 'vi' or 'en'", field="lang")
+        raise FactsError(Text("ngôn ngữ phải là 'vi' hoặc 'en'", "lang must be 'vi' or 'en'"), field="lang")
     if fmt not in ("json", "html", "xlsx"):
-        raise FactsError("định dạng là json, html hoặc xlsx / format is json, html or xlsx", field="format")
+        raise FactsError(Text("định dạng phải là json, html hoặc xlsx", "format must be json, html or xlsx"),
+                         field="format")
     if "pack" not in text:
-        raise FactsError("thiếu bộ quy tắc / missing pack", field="pack")
+        raise FactsError(Text("thiếu bộ quy tắc (trường 'pack', ví dụ qd11_2021)",
+                              "missing pack (field 'pack', e.g. qd11_2021)"), field="pack")
     return Job(text["pack"], text.get("date", ""), lang, None, uploads, text.get("example") or None, params, fmt)
 
 
@@ -252,15 +273,16 @@ def _evaluate(app: FastAPI, job: Job, extras: bool = True) -> Report:
     on = parse_date(job.date)
     given = [x for x in (job.facts is not None, bool(job.uploads), job.example is not None) if x]
     if len(given) != 1:
-        raise FactsError("gửi đúng một trong: facts, tệp (file) hoặc example / "
-                         "give exactly one of facts, file or example", field="facts")
+        raise FactsError(Text("gửi đúng một trong: facts, tệp (file) hoặc example",
+                              "give exactly one of facts, file or example"), field="facts")
     with scratch() as folder:
         if job.parameters is not None:
             pack = RulePack.of(pack.with_parameters(parameters_from(folder, job.parameters)))
         if job.example is not None:
             if job.example not in settings.examples:
-                raise FactsError(f"không có ví dụ '{job.example}' (có: {', '.join(settings.examples) or '—'}) / "
-                                 "no such example", field="example")
+                have = ", ".join(settings.examples) or "—"
+                raise FactsError(Text(f"không có ví dụ '{job.example}' (có: {have})",
+                                      f"no example '{job.example}' (there are: {have})"), field="example")
             facts = load_facts(settings.examples[job.example])
         elif job.uploads:
             facts = facts_from_uploads(folder, job.uploads, on, pack)
@@ -269,12 +291,13 @@ def _evaluate(app: FastAPI, job: Job, extras: bool = True) -> Report:
         return pack.evaluate(facts, on, lang=job.lang, extras=extras)
 
 
-async def _in_time(app: FastAPI, work: Callable[[], Response]) -> Response:
+async def _in_time(app: FastAPI, work: Callable[[], Response], lang: str) -> Response:
     settings: Settings = app.state.settings
     try:
         return await asyncio.wait_for(asyncio.to_thread(work), timeout=settings.time_limit)
     except TimeoutError:
-        return problem(503, "Timeout", f"quá {settings.time_limit:g} giây / over {settings.time_limit:g} s")
+        said = Text(f"quá {settings.time_limit:g} giây xử lý", f"over {settings.time_limit:g} s of processing")
+        return problem(503, "Timeout", said.pick(lang))
 
 
 def _xlsx(report: Report) -> bytes:
@@ -342,12 +365,13 @@ def _routes(app: FastAPI) -> None:
     @app.get("/v1/rules/{rule_id}", tags=["packs"], responses={
         200: _json("#/components/schemas/RuleInfo", "one rule, with every version of its concept"),
         **problem_responses(404, 422)})
-    async def rule(rule_id: str) -> Any:
+    async def rule(rule_id: str, request: Request) -> Any:
         for pack in app.state.packs.values():
             for r in pack.rules:
                 if r.id == rule_id:
                     return rule_info(pack, r)
-        return problem(404, "RuleNotFound", f"không có quy tắc '{rule_id}' / no rule '{rule_id}'", rule=rule_id)
+        said = Text(f"không có quy tắc '{rule_id}'", f"no rule '{rule_id}'")
+        return problem(404, "RuleNotFound", said.pick(request_lang(request)), rule=rule_id)
 
     @app.get("/v1/schema/facts", tags=["schema"], responses={200: {"description": "JSON Schema of facts",
                                                                     "content": {"application/json": {}}}})
@@ -366,7 +390,7 @@ def _routes(app: FastAPI) -> None:
             XLSX: {"schema": {"type": "string", "format": "binary"}}}}, **_ERRORS})
     async def evaluate(request: Request) -> Response:
         job = await _job(request, app.state.settings)
-        out = await _in_time(app, lambda: _render(_evaluate(app, job), job.format))
+        out = await _in_time(app, lambda: _render(_evaluate(app, job), job.format), job.lang)
         return out
 
     @app.post("/v1/gaps", tags=["evaluate"], openapi_extra=_BODY, responses={
@@ -379,7 +403,7 @@ def _routes(app: FastAPI) -> None:
             body = json.dumps(gaps_dict(report, job.lang), ensure_ascii=False, default=str)
             return Response(body, media_type="application/json")
 
-        out = await _in_time(app, work)
+        out = await _in_time(app, work, job.lang)
         return out
 
     @app.get("/", tags=["page"], response_class=HTMLResponse)

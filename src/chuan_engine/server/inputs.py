@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import ChuanError, FactsError, ParameterError
+from ..errors import ChuanError, FactsError, ParameterError, Text
 from ..facts.loader import load_facts
 from ..facts.store import Facts
 from ..pack.find import read_parameter_file
@@ -61,8 +61,8 @@ def safe_name(name: str, default: str) -> str:
 def parse_date(text: str | None) -> dt.date:
     """An evaluation date as YYYY-MM-DD or dd/mm/yyyy; required (never a silent today)."""
     if text is None or not str(text).strip():
-        raise FactsError("thiếu ngày đánh giá (dùng YYYY-MM-DD hoặc dd/mm/yyyy) / "
-                         "missing evaluation date (use YYYY-MM-DD or dd/mm/yyyy)", field="date")
+        raise FactsError(Text("thiếu ngày đánh giá (dùng YYYY-MM-DD hoặc dd/mm/yyyy)",
+                              "missing evaluation date (use YYYY-MM-DD or dd/mm/yyyy)"), field="date")
     s = str(text).strip()
     try:
         if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", s):
@@ -72,8 +72,8 @@ def parse_date(text: str | None) -> dt.date:
             return dt.date.fromisoformat(s)
     except ValueError:
         pass
-    raise FactsError(f"ngày không hợp lệ {s!r} (dùng YYYY-MM-DD hoặc dd/mm/yyyy) / "
-                     f"not a date {s!r} (use YYYY-MM-DD or dd/mm/yyyy)", field="date")
+    raise FactsError(Text(f"ngày không hợp lệ {s!r} (dùng YYYY-MM-DD hoặc dd/mm/yyyy)",
+                          f"not a date {s!r} (use YYYY-MM-DD or dd/mm/yyyy)"), field="date")
 
 
 def facts_from_json(folder: Path, data: Any) -> Facts:
@@ -88,8 +88,8 @@ def parameters_from(folder: Path, data: Any, name: str = "parameters.json") -> d
     if isinstance(data, Upload):
         fname = safe_name(data.name, name)
         if Path(fname).suffix.lower() not in FACT_SUFFIXES:
-            raise ParameterError("tệp tham số phải là .yaml, .yml hoặc .json / parameter file must be YAML or JSON",
-                                 file=fname)
+            raise ParameterError(Text("tệp tham số phải là .yaml, .yml hoặc .json",
+                                      "a parameter file must be .yaml, .yml or .json"), file=fname)
         path = folder / fname
         path.write_bytes(data.data)
     else:
@@ -101,24 +101,27 @@ def parameters_from(folder: Path, data: Any, name: str = "parameters.json") -> d
 def facts_from_uploads(folder: Path, uploads: list[Upload], on: dt.date, pack: Plan) -> Facts:
     """Facts files (YAML/JSON), one .xlsx workbook (a sheet per frame) or CSV frames (``staff.csv``…)."""
     if not uploads:
-        raise FactsError("chưa gửi tệp dữ kiện nào / no facts file uploaded", field="file")
+        raise FactsError(Text("chưa gửi tệp dữ kiện nào (.xlsx, .csv, .yaml hoặc .json)",
+                              "no facts file uploaded (.xlsx, .csv, .yaml or .json)"), field="file")
     names: list[str] = []
     for up in uploads:
         name = safe_name(up.name, "facts")
         if name in names:
-            raise FactsError("hai tệp cùng tên / two files with the same name", file=name)
+            raise FactsError(Text("hai tệp cùng tên; đổi tên một tệp", "two files with the same name; rename one"),
+                             file=name)
         names.append(name)
     suffixes = {Path(n).suffix.lower() for n in names}
     unknown = suffixes - set(FACT_SUFFIXES) - set(TABLE_SUFFIXES)
     if unknown:
-        raise FactsError(f"định dạng không hỗ trợ {sorted(unknown)} (dùng .xlsx, .csv, .yaml, .json) / "
-                         "unsupported format", file=names[0])
+        raise FactsError(Text(f"định dạng không hỗ trợ {sorted(unknown)} (dùng .xlsx, .csv, .yaml, .json)",
+                              f"unsupported format {sorted(unknown)} (use .xlsx, .csv, .yaml, .json)"), file=names[0])
     tables = suffixes & set(TABLE_SUFFIXES)
     if tables and (suffixes - tables):
-        raise FactsError("không trộn bảng tính với tệp YAML/JSON trong một lần gửi / "
-                         "do not mix spreadsheets and YAML/JSON files in one request", file=names[0])
+        raise FactsError(Text("không trộn bảng tính với tệp YAML/JSON trong một lần gửi",
+                              "do not mix spreadsheets and YAML/JSON files in one request"), file=names[0])
     if ".xlsx" in suffixes and len(names) > 1:
-        raise FactsError("gửi một sổ tính .xlsx mỗi lần / send one .xlsx workbook at a time", file=names[0])
+        raise FactsError(Text("gửi một sổ tính .xlsx mỗi lần", "send one .xlsx workbook at a time"),
+                         file=names[0])
     sub = folder / "facts"
     sub.mkdir()
     for name, up in zip(names, uploads, strict=True):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from ..errors import (
@@ -59,6 +60,13 @@ def problem(status: int, error: str, detail: str, **fields: Any) -> JSONResponse
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
 
 
-def from_chuan_error(exc: ChuanError, status: int | None = None) -> JSONResponse:
+def request_lang(request: Request) -> str:
+    """The language a request asked for (its ``lang`` field or ``?lang=``), Vietnamese by default."""
+    said = getattr(request.state, "lang", None) or request.query_params.get("lang")
+    return "en" if said == "en" else "vi"
+
+
+def from_chuan_error(exc: ChuanError, status: int | None = None, lang: str = "vi") -> JSONResponse:
+    """The problem for a library error; ``detail`` in ``lang`` (Vietnamese by default)."""
     fields = {name: getattr(exc, name, None) for name in ("file", "where", "entity", "field", "rule")}
-    return problem(status or status_of(exc), type(exc).__name__, exc.describe(), **fields)
+    return problem(status or status_of(exc), type(exc).__name__, exc.describe(lang), **fields)

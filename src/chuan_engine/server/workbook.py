@@ -19,7 +19,7 @@ from ..batch.convert import chunk_models
 from ..batch.io import read_inputs, read_table
 from ..batch.layout import FRAMES, SPECS, input_variables, prepare
 from ..batch.tables import Chunk
-from ..errors import FactsError
+from ..errors import FactsError, Text
 from ..facts.loader import load_facts
 from ..facts.sheets import sheet_names
 from ..facts.store import Facts
@@ -37,8 +37,9 @@ def _read(path: Path) -> dict[str, Any]:
     frames = {}
     for f in sorted(path.iterdir()):
         if f.stem not in FRAMES:
-            raise FactsError(f"tên tệp CSV phải là tên một khung ({', '.join(FRAMES)}) / "
-                             "a CSV file is named after its frame", file=f.name)
+            frames_named = ", ".join(FRAMES)
+            raise FactsError(Text(f"tên tệp CSV phải là tên một khung ({frames_named})",
+                                  f"a CSV file is named after its frame ({frames_named})"), file=f.name)
         frames[f.stem] = read_table(f)
     return frames
 
@@ -56,12 +57,14 @@ def facts_from_tables(path: Path, on: dt.date, pack: Plan) -> Facts:
         assert frame.row_bad is not None  # prepare() always marks every row
         for i, msg in enumerate(frame.row_bad):
             if msg is not None:
-                raise FactsError(f"trang '{fname}', dòng {i + 2} / sheet '{fname}', row {i + 2}: {msg}", file=name)
+                raise FactsError(Text(f"trang '{fname}', dòng {i + 2}: {msg}", f"sheet '{fname}', row {i + 2}: {msg}"),
+                                 file=name)
         frames[fname] = frame
     chunk = Chunk(frames, on, history=True)
     for ent in chunk.ent.values():
         for e in np.flatnonzero(np.asarray([b is not None for b in ent.bad], dtype=bool)):
-            raise FactsError(str(ent.bad[e]), file=name, entity=str(ent.ids[e]))
+            raise FactsError(Text(f"dữ kiện không hợp lệ: {ent.bad[e]}", f"invalid facts: {ent.bad[e]}"), file=name,
+                             entity=str(ent.ids[e]))
     facts, _, failed = chunk_models(chunk)
     for sid, msg in failed.items():
         raise FactsError(msg, file=name, entity=sid)
