@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,10 +23,13 @@ from ..report.verdict import eligibility_verdict, level_status, level_verdict
 from .cols import else_none, not_none
 from .extras import batch_extras, input_facts
 from .gaps import GAP_COLUMNS, gap_cells, no_gaps
-from .io import read_inputs, read_table, write_excel
+from .io import read_inputs, read_table
 from .layout import FRAMES, SPECS, prepare
 from .rules import FAIL, NA, PASS, UNK, RuleRunner
 from .tables import Chunk
+
+if TYPE_CHECKING:
+    from ..report.results import Report
 
 RESULT_COLUMNS = ["entity", "kind", "name", "school", "on", "rule", "concept", "title", "group", "outcome",
                   "value", "threshold", "margin", "exceeded", "provenance", "citation", "effective_from",
@@ -49,9 +52,19 @@ class BatchResult:
     fallback: dict[str, str] = field(default_factory=dict)  # rule id -> why it was not vectorised
     chunks: int = 0
     extras: dict[str, Any] = field(default_factory=dict)  # ledger, quotas, ranking (as Report.extras)
+    lang: str = "vi"  # the language of the frames' titles and verdict texts
 
-    def to_excel(self, path: str | Path) -> None:
-        write_excel(path, [self])
+    def to_excel(self, path: str | Path, lang: str | None = None) -> None:
+        """The filed workbook of the explaining path (``report.workbook``), from this run's frames."""
+        from ..report.workbook import write_workbook  # openpyxl and the sentences load only when writing
+
+        write_workbook(self.to_report(lang), path)
+
+    def to_report(self, lang: str | None = None) -> Report:
+        """The run's frames as a Report on its latest date (no explanation trees), for the report writers."""
+        from ..report.batch_book import report_of_frames
+
+        return report_of_frames(self.pack, self.results, self.summary, self.extras, lang or self.lang)
 
 
 def _level_columns(pack: Plan, kind: str) -> list[str]:
@@ -216,7 +229,7 @@ def evaluate_batch(
     sections: dict[str, Any] = {}
     if extras and pack.sidecars:
         sections = batch_extras(pack, res, input_facts(frames, on, types, clusters), on, lang)
-    return BatchResult(pack, res, summ, fallback, n_parts, sections)
+    return BatchResult(pack, res, summ, fallback, n_parts, sections, lang)
 
 
 def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,

@@ -1,0 +1,106 @@
+"""A batch run's frames read back as a Report, so the batch export is the same filed workbook (one writer).
+
+``report`` sits below ``batch`` in the layers, so this module takes the frames of a ``BatchResult``
+(results: one row per entity × rule; summary: one per entity) without importing the batch package. The
+batch frames carry no explanation trees: a title's basis is what the initiative ledger says, and a failure's
+reason is the rule's gap text instead of the explaining path's sentences.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING, Any
+
+from ..errors import OutputError
+from ..pack.provenance import Provenance
+from .outcome import LevelResult, Outcome, RuleResult
+from .results import EntityReport, Report, summarize
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..pack.plan import Plan
+
+EXCEL_MAX_ROWS = 1_048_576
+_OUTCOMES = {o.value: o for o in Outcome}
+_GAP_KEYS = {"gap_level": "level", "gap_amount": "amount", "gap_unit": "unit", "gap_mode": "mode"}
+
+
+def _none(v: Any) -> Any:
+    """NaN and pandas' missing markers as None (a batch cell left empty is unknown, not zero)."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    try:
+        import pandas as pd
+
+        if v is pd.NA or v is pd.NaT:
+            return None
+    except ModuleNotFoundError:  # pragma: no cover - frames imply pandas
+        pass
+    return v
+
+
+def _date(v: Any) -> dt.date:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v)[:10])
+
+
+def _gap(row: dict[Any, Any], lang: str) -> dict[str, Any] | None:
+    text = _none(row.get("gap_text"))
+    if text is None:
+        return None
+    gap = {key: _none(row.get(col)) for col, key in _GAP_KEYS.items()}
+    gap["text_" + lang] = str(text)
+    return gap
+
+
+def _result(pack: Plan, row: dict[Any, Any], on: dt.date, lang: str) -> RuleResult:
+    rule = pack.version_shown(str(row["rule"]), on)
+    outcome = _OUTCOMES.get(str(row["outcome"]), Outcome.unknown)
+    reason = "not_in_force" if outcome is Outcome.not_applicable and not rule.in_force(on) else None
+    levels = {lv: LevelResult(lv, _OUTCOMES.get(str(_none(row.get(f"level_{lv}"))), Outcome.not_applicable))
+              for lv in pack.level_ids if f"level_{lv}" in row}
+    margin = _none(row.get("margin"))
+    prov = _none(row.get("provenance"))
+    return RuleResult(rule.id, rule.concept, rule.title_vi, rule.title_en, rule.kind, rule.group, outcome,
+                      rule.citation, Provenance(prov) if prov else pack.rule_provenance(rule, on), rule.effective.start.isoformat(),
+                      rule.effective.end.isoformat() if rule.effective.end else None, _none(row.get("value")),
+                      _none(row.get("threshold")), float(margin) if margin is not None else None, rule.op, rule.unit,
+                      levels, reason=reason, gap=_gap(row, lang))
+
+
+def report_of_frames(pack: Plan, results: pd.DataFrame, summary: pd.DataFrame, extras: dict[str, Any],
+                     lang: str = "vi", units: dict[str, str] | None = None) -> Report:
+    """The Report a batch run's frames stand for, on the run's latest date (one row per entity).
+
+    ``units`` maps a staff id to its unit id when known (the batch frames do not keep it).
+    """
+    if len(results) + len(summary) + 10 > EXCEL_MAX_ROWS:
+        raise OutputError(f"{len(results)} dòng vượt giới hạn của Excel; hãy xuất Parquet / "
+                          "too many rows for Excel, write Parquet instead")
+    dates = [_date(v) for v in summary["on"] if _none(v) is not None] if len(summary) else []
+    as_of = max(dates) if dates else dt.date.today()
+    by_entity: dict[tuple[str, str], list[RuleResult]] = {}
+    keep = results[results["on"].map(lambda v: _none(v) is not None and _date(v) == as_of)] if len(results) \
+        else results
+    for row in keep.to_dict("records"):
+        by_entity.setdefault((str(row["kind"]), str(row["entity"])), []).append(_result(pack, row, as_of, lang))
+    entities = []
+    for s in summary.to_dict("records"):
+        if _none(s.get("on")) is None or _date(s["on"]) != as_of:
+            continue
+        kind, eid = str(s["kind"]), str(s["entity"])
+        error = _none(s.get("error"))
+        rules = [] if error is not None else by_entity.get((kind, eid), [])
+        name = _none(s.get("name"))
+        school = _none(s.get("school"))
+        unit = (units or {}).get(eid) if kind == "staff" else None
+        entities.append(EntityReport(eid, kind, str(name) if name is not None else None,
+                                     str(school) if school is not None else None, rules,
+                                     summarize(pack, rules, str(error) if error is not None else None, kind),
+                                     str(error) if error is not None else None, unit))
+    return Report(pack, as_of, entities, lang, dict(extras))
