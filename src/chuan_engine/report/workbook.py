@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..atomic import atomic_path
 from ..errors import OutputError
-from ..facts.vocab import SHORT_TITLES
+from ..facts.vocab import SHORT_TITLES, vocab_label_any
 from ..i18n import pick, t
 from .common import fmt_margin, fmt_threshold, indicator_number
 from .formatting import EXCEL_DATE, EXCEL_INTEGER, EXCEL_NUMBER, EXCEL_PERCENT
@@ -162,13 +162,14 @@ def _default_format(v: Any) -> str | None:
     return None
 
 
-def _cell_value(v: Any) -> Any:
-    """A rule's value as a cell: numbers and dates stay numbers and dates; the rest is text."""
+def _cell_value(v: Any, lang: str = "vi") -> Any:
+    """A rule's value as a cell: numbers and dates stay numbers and dates; a vocabulary code is its wording in
+    the language; the rest is text."""
     if v is None or isinstance(v, bool):
         return None if v is None else v
     if isinstance(v, int | float | dt.date):
         return v
-    return str(getattr(v, "value", v))
+    return vocab_label_any(v, lang) or str(getattr(v, "value", v))
 
 
 def _share_format(r: RuleResult) -> str | None:
@@ -255,8 +256,8 @@ def _kind_sheet(wb: Any, report: Report, kind: str, entities: list[EntityReport]
             if not in_force(r):
                 continue
             pct = _share_format(r)
-            value = _cell_value(r.value) if r.kind == "indicator" else None
-            threshold = _cell_value(r.threshold)
+            value = _cell_value(r.value, lang) if r.kind == "indicator" else None
+            threshold = _cell_value(r.threshold, lang)
             first = indicator_number(r) if graded else second
             sh.add([_name(e), first, pick(r.title_vi, r.title_en, lang), t(r.outcome.value, lang), value,
                     threshold if isinstance(threshold, int | float) else fmt_threshold(r, lang),
