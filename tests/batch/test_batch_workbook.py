@@ -63,6 +63,9 @@ def test_per_title_sheets_hold_the_hand_computed_names(books: tuple[Any, Any, An
     assert len(staff) == 60
     _, ldtt = _table(wb["Đề nghị Lao động tiên tiến"])
     assert {r["Mã"] for r in ldtt} == set(staff) - NOT_LDTT_2024
+    # cb_01, a generic staff member of Khoa Lý luận cơ sở rated HTTNV in 2024
+    cb01 = next(r for r in ldtt if r["Mã"] == "cb_01")
+    assert (cb01["Đơn vị"], cb01["Căn cứ đề nghị"]) == ("Khoa Lý luận cơ sở", "Xếp loại năm 2024: Hoàn thành tốt nhiệm vụ")
     assert len(ldtt) == 53
     assert [r["STT"] for r in ldtt] == list(range(1, 54))
     heads, cs = _table(wb["Đề nghị Chiến sĩ thi đua cơ sở"])
@@ -85,6 +88,9 @@ def test_same_layout_as_the_explaining_path(books: tuple[Any, Any, Any]) -> None
             assert [c.value for c in wb[name][3]] == [c.value for c in ref[name][3]], name
             names = [r[1] for r in wb[name].iter_rows(min_row=4, values_only=True)]
             assert names == [r[1] for r in ref[name].iter_rows(min_row=4, values_only=True)], name
+            # and the whole rows: unit, basis (the year's rating, the ledger's initiatives), citation, order
+            assert list(wb[name].iter_rows(min_row=4, values_only=True)) == \
+                list(ref[name].iter_rows(min_row=4, values_only=True)), name
     assert [c.value for c in wb["Cán bộ"][3]] == [c.value for c in ref["Cán bộ"][3]]
 
 
@@ -115,7 +121,7 @@ def test_english_workbook_shows_english_vocabulary(tmp_path: Path) -> None:
     write_workbook(pack.evaluate(facts, ON, lang="en"), tmp_path / "ref_en.xlsx", "en")
     wb, ref = openpyxl.load_workbook(tmp_path / "en.xlsx"), openpyxl.load_workbook(tmp_path / "ref_en.xlsx")
     assert wb.sheetnames[0] == "Summary" and wb.sheetnames == ref.sheetnames
-    _, ldtt = _table(ref["Proposed Advanced worker"])
+    _, ldtt = _table(wb["Proposed Advanced worker"])
     # the basis names the 2024 rating in English: cb_01 is a generic staff member rated HTTNV
     basis = next(r["Basis"] for r in ldtt if r["Id"] == "cb_01")
     assert basis == "Rating 2024: Completed duties well"

@@ -53,6 +53,7 @@ class BatchResult:
     chunks: int = 0
     extras: dict[str, Any] = field(default_factory=dict)  # ledger, quotas, ranking (as Report.extras)
     lang: str = "vi"  # the language of the frames' titles and verdict texts
+    filing: dict[str, Any] = field(default_factory=dict)  # units and ratings for the filed lists (to_excel)
 
     def to_excel(self, path: str | Path, lang: str | None = None) -> None:
         """The filed workbook of the explaining path (``report.workbook``), from this run's frames."""
@@ -64,7 +65,7 @@ class BatchResult:
         """The run's frames as a Report on its latest date (no explanation trees), for the report writers."""
         from ..report.batch_book import report_of_frames
 
-        return report_of_frames(self.pack, self.results, self.summary, self.extras, lang or self.lang)
+        return report_of_frames(self.pack, self.results, self.summary, self.extras, lang or self.lang, self.filing)
 
 
 def _level_columns(pack: Plan, kind: str) -> list[str]:
@@ -229,7 +230,9 @@ def evaluate_batch(
     sections: dict[str, Any] = {}
     if extras and pack.sidecars:
         sections = batch_extras(pack, res, input_facts(frames, on, types, clusters), on, lang)
-    return BatchResult(pack, res, summ, fallback, n_parts, sections, lang)
+    from ..report.batch_book import filing_facts
+
+    return BatchResult(pack, res, summ, fallback, n_parts, sections, lang, filing_facts(frames, on))
 
 
 def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,

@@ -13,11 +13,15 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OutputError
+from ..lang import ast
 from ..pack.provenance import Provenance
 from .outcome import LevelResult, Outcome, RuleResult
 from .results import EntityReport, Report, summarize
+from .trace import Step
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
     from ..pack.plan import Plan
@@ -73,22 +77,79 @@ def _result(pack: Plan, row: dict[Any, Any], on: dt.date, lang: str) -> RuleResu
                       levels, reason=reason, gap=_gap(row, lang))
 
 
+_ID = {"school_years": ("school", "school_id"), "unit_years": ("unit", "unit_id"),
+       "staff_years": ("staff", "staff_id")}
+
+
+def _reads_rating(node: ast.Node) -> bool:
+    """Whether an expression reads the year's ``rating`` itself (not a past year's, inside a history call):
+    then the explaining path's trace holds the rating the title rests on."""
+    match node:
+        case ast.Name(name="rating"):
+            return True
+        case ast.Call(args=args):
+            if any(isinstance(a, ast.Name) and a.name == "history" for a in args):
+                return False
+            return any(_reads_rating(a) for a in args)
+        case ast.Attr(obj=obj):
+            return _reads_rating(obj)
+        case ast.Unary(operand=operand):
+            return _reads_rating(operand)
+        case ast.Binary(left=left, right=right):
+            return _reads_rating(left) or _reads_rating(right)
+        case ast.ListLit(items=items):
+            return any(_reads_rating(i) for i in items)
+        case _:
+            return False
+
+
+def filing_facts(frames: Mapping[str, pd.DataFrame], on: dt.date) -> dict[str, dict[str, str]]:
+    """What the filed lists show beside a name and the result frames do not keep: each person's unit
+    (``units``: staff id -> unit id) and the year's rating of each entity (``ratings``: 'kind:id' -> code)."""
+    units: dict[str, str] = {}
+    staff = frames.get("staff")
+    if staff is not None and "unit_id" in staff.columns:
+        for sid, uid in zip(staff["staff_id"], staff["unit_id"], strict=True):
+            if _none(uid) is not None:
+                units[str(sid)] = str(uid)
+    ratings: dict[str, str] = {}
+    for name, (kind, col) in _ID.items():
+        df = frames.get(name)
+        if df is None or not {"year", "rating", col} <= set(df.columns):
+            continue
+        year = df[df["year"] == on.year]
+        for eid, rating in zip(year[col], year["rating"], strict=True):
+            if _none(rating) is not None:
+                ratings[f"{kind}:{eid}"] = str(getattr(rating, "value", rating))
+    return {"units": units, "ratings": ratings}
+
+
 def report_of_frames(pack: Plan, results: pd.DataFrame, summary: pd.DataFrame, extras: dict[str, Any],
-                     lang: str = "vi", units: dict[str, str] | None = None) -> Report:
+                     lang: str = "vi", filing: Mapping[str, Mapping[str, str]] | None = None) -> Report:
     """The Report a batch run's frames stand for, on the run's latest date (one row per entity).
 
-    ``units`` maps a staff id to its unit id when known (the batch frames do not keep it).
+    ``filing`` (``filing_facts``) adds each person's unit and, to a title reached, the year's rating it rests
+    on (as the one step of its explanation), which the result frames do not keep.
     """
+    units = (filing or {}).get("units", {})
+    ratings = (filing or {}).get("ratings", {})
     if len(results) + len(summary) + 10 > EXCEL_MAX_ROWS:
         raise OutputError(f"{len(results)} dòng vượt giới hạn của Excel; hãy xuất Parquet / "
                           "too many rows for Excel, write Parquet instead")
     dates = [_date(v) for v in summary["on"] if _none(v) is not None] if len(summary) else []
     as_of = max(dates) if dates else dt.date.today()
     by_entity: dict[tuple[str, str], list[RuleResult]] = {}
+    reads: dict[str, bool] = {}  # rule id -> whether it reads the year's rating
     keep = results[results["on"].map(lambda v: _none(v) is not None and _date(v) == as_of)] if len(results) \
         else results
     for row in keep.to_dict("records"):
-        by_entity.setdefault((str(row["kind"]), str(row["entity"])), []).append(_result(pack, row, as_of, lang))
+        kind, eid = str(row["kind"]), str(row["entity"])
+        r = _result(pack, row, as_of, lang)
+        rating = ratings.get(f"{kind}:{eid}")
+        if r.outcome is Outcome.passed and rating is not None and reads.setdefault(
+                r.rule, any(_reads_rating(e.tree) for _, e in pack.version_shown(r.rule, as_of).expressions())):
+            r.explanation = Step(f"{kind}.rating", rating, detail={"fact": f"{kind}.rating"})
+        by_entity.setdefault((kind, eid), []).append(r)
     entities = []
     for s in summary.to_dict("records"):
         if _none(s.get("on")) is None or _date(s["on"]) != as_of:
@@ -98,7 +159,7 @@ def report_of_frames(pack: Plan, results: pd.DataFrame, summary: pd.DataFrame, e
         rules = [] if error is not None else by_entity.get((kind, eid), [])
         name = _none(s.get("name"))
         school = _none(s.get("school"))
-        unit = (units or {}).get(eid) if kind == "staff" else None
+        unit = units.get(eid) if kind == "staff" else None
         entities.append(EntityReport(eid, kind, str(name) if name is not None else None,
                                      str(school) if school is not None else None, rules,
                                      summarize(pack, rules, str(error) if error is not None else None, kind),
