@@ -12,8 +12,9 @@ import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..errors import OutputError
+from ..errors import ChuanError, OutputError
 from ..lang import ast
+from ..lang.ops import EPS
 from ..pack.provenance import Provenance
 from .outcome import LevelResult, Outcome, RuleResult
 from .results import EntityReport, Report, summarize
@@ -62,13 +63,45 @@ def _gap(row: dict[Any, Any], lang: str) -> dict[str, Any] | None:
     return gap
 
 
+def _level_margin(op: str | None, value: Any, threshold: Any) -> float | None:
+    """As run.explain.margin_of: how far above (positive) or below (negative) a level's threshold."""
+    if op is None or not isinstance(value, int | float) or not isinstance(threshold, int | float) \
+            or isinstance(value, bool) or isinstance(threshold, bool):
+        return None
+    m = value - threshold if op in (">=", ">") else threshold - value if op in ("<=", "<") else -abs(value - threshold)
+    return 0.0 if abs(m) < EPS else round(m, 9)
+
+
+def _levels(pack: Plan, rule: Any, row: dict[Any, Any], on: dt.date) -> dict[str, LevelResult]:
+    """Each level's outcome from the frame; an indicator's threshold and margin at each level from its
+    dated parameter (the headline counts 'vượt chuẩn' at the first level)."""
+    out: dict[str, LevelResult] = {}
+    names = dict(rule.level_thresholds) if rule.kind == "indicator" else {}
+    value = _none(row.get("value"))
+    for lv in pack.level_ids:
+        if f"level_{lv}" not in row:
+            continue
+        outcome = _OUTCOMES.get(str(_none(row.get(f"level_{lv}"))), Outcome.not_applicable)
+        name = names.get(lv)
+        if name is None or outcome is Outcome.not_applicable:
+            out[lv] = LevelResult(lv, outcome)
+            continue
+        try:
+            pv = pack.parameters.at(name, on)
+        except ChuanError:
+            out[lv] = LevelResult(lv, outcome)
+            continue
+        margin = None if outcome is Outcome.unknown else _level_margin(rule.op, value, pv.value)
+        out[lv] = LevelResult(lv, outcome, pv.value, margin, pv.source, pv.provenance)
+    return out
+
+
 def _result(pack: Plan, row: dict[Any, Any], on: dt.date, lang: str) -> RuleResult:
     rule = pack.version_shown(str(row["rule"]), on)
     outcome = _OUTCOMES.get(str(row["outcome"]), Outcome.unknown)
     reason = "not_in_force" if outcome is Outcome.not_applicable and not rule.in_force(on) else None
-    levels = {lv: LevelResult(lv, _OUTCOMES.get(str(_none(row.get(f"level_{lv}"))), Outcome.not_applicable))
-              for lv in pack.level_ids if f"level_{lv}" in row}
     margin = _none(row.get("margin"))
+    levels = _levels(pack, rule, row, on)
     prov = _none(row.get("provenance"))
     return RuleResult(rule.id, rule.concept, rule.title_vi, rule.title_en, rule.kind, rule.group, outcome,
                       rule.citation, Provenance(prov) if prov else pack.rule_provenance(rule, on), rule.effective.start.isoformat(),
