@@ -126,3 +126,33 @@ def test_english_workbook_shows_english_vocabulary(tmp_path: Path) -> None:
     basis = next(r["Basis"] for r in ldtt if r["Id"] == "cb_01")
     assert basis == "Rating 2024: Completed duties well"
 
+
+
+def test_qd11_one_row_per_indicator_with_number_value_threshold_margin(tmp_path: Path) -> None:
+    """lai_chau, qd11_2021.ty_le_giang_vien (Tiêu chí 2, chỉ tiêu 2.1) on 30/06/2025: fixtures/schools/lai_chau.yaml
+    lists 40 staff of whom 28 are lecturers (is_lecturer: true): 28/40 = 70 % against the level-1 threshold of 75 %,
+    margin 70 - 75 = -5 points: not met."""
+    pack = load_pack(ROOT / "rules/qd11_2021")
+    facts = load_facts(ROOT / "fixtures/schools")
+    on = dt.date(2025, 6, 30)
+    plan = pack.plan if hasattr(pack, "plan") else pack
+    evaluate_batch(plan, facts_to_frames(facts), on).to_excel(tmp_path / "qd11.xlsx")
+    write_workbook(pack.evaluate(facts, on), tmp_path / "ref.xlsx")
+    wb, ref = openpyxl.load_workbook(tmp_path / "qd11.xlsx"), openpyxl.load_workbook(tmp_path / "ref.xlsx")
+    assert wb.sheetnames == ref.sheetnames == ["Tổng hợp", "Trường"]  # a graded pack proposes no title
+    # the summary (verdicts, headline with its 'vượt chuẩn' count, pass/fail/unknown counts) is the same
+    assert list(wb["Tổng hợp"].iter_rows(min_row=3, values_only=True)) == \
+        list(ref["Tổng hợp"].iter_rows(min_row=3, values_only=True))
+    ws = wb["Trường"]
+    heads = [c.value for c in ws[3]]
+    rows = [r for r in ws.iter_rows(min_row=4) if r[heads.index("Mã")].value == "lai_chau"]
+    ids = [r[heads.index("Mã quy tắc")].value for r in rows]
+    # one row per rule of the pack about schools in force on the date (rules/qd11_2021)
+    assert len(ids) == len(set(ids)) == len({r.id for r in plan.rules if r.subject == "school" and r.in_force(on)})
+    row = next(r for r in rows if r[heads.index("Mã quy tắc")].value == "qd11_2021.ty_le_giang_vien")
+    cell = {h: row[i] for i, h in enumerate(heads)}
+    assert cell["Số chỉ tiêu"].value == "2.1"
+    assert cell["Kết quả"].value == "Không đạt"
+    assert cell["Giá trị"].value == pytest.approx(28 / 40) and cell["Giá trị"].number_format == "0.0%"
+    assert cell["Ngưỡng"].value == pytest.approx(0.75) and cell["Ngưỡng"].number_format == "0.0%"
+    assert cell["Chênh lệch"].value == pytest.approx(-0.05) and cell["Chênh lệch"].number_format == "0.0%"
