@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -23,11 +23,14 @@ from ..report.verdict import eligibility_verdict, level_status, level_verdict
 from .cols import else_none, not_none
 from .extras import batch_extras, input_facts
 from .gaps import GAP_COLUMNS, gap_cells, no_gaps
-from .io import read_inputs, read_table, write_excel
+from .io import read_inputs, read_table
 from .layout import FRAMES, SPECS, input_variables, prepare
 from .rows import tidy
 from .rules import FAIL, NA, PASS, UNK, RuleRunner
 from .tables import Chunk
+
+if TYPE_CHECKING:
+    from ..report.results import Report
 
 RESULT_COLUMNS = ["entity", "kind", "name", "school", "on", "rule", "concept", "title", "group", "outcome",
                   "value", "threshold", "margin", "exceeded", "provenance", "citation", "effective_from",
@@ -50,10 +53,14 @@ class BatchResult:
     fallback: dict[str, str] = field(default_factory=dict)  # rule id -> why it was not vectorised
     chunks: int = 0
     notes: list[str] = field(default_factory=list)  # rows set aside: total rows ("Tổng cộng")
-    # The ledger, quota and ranking sections are built from the verdicts the first time they are read:
-    # they rebuild per-entity reports, ten times the cost of the verdicts themselves (benchmarks/bench_batch.py).
+    lang: str = "vi"  # the language of the frames' titles and verdict texts
+    # The ledger, quota and ranking sections, and the units and ratings the filed lists show, are built from
+    # the run the first time they are read: the sections rebuild per-entity reports, ten times the cost of the
+    # verdicts themselves (benchmarks/bench_batch.py).
     make_extras: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
+    make_filing: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
     _extras: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+    _filing: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def extras(self) -> dict[str, Any]:
@@ -62,8 +69,24 @@ class BatchResult:
             self._extras = self.make_extras() if self.make_extras is not None else {}
         return self._extras
 
-    def to_excel(self, path: str | Path) -> None:
-        write_excel(path, [self])
+    @property
+    def filing(self) -> dict[str, Any]:
+        """Units and ratings for the filed lists (``to_excel``)."""
+        if self._filing is None:
+            self._filing = self.make_filing() if self.make_filing is not None else {}
+        return self._filing
+
+    def to_excel(self, path: str | Path, lang: str | None = None) -> None:
+        """The filed workbook of the explaining path (``report.workbook``), from this run's frames."""
+        from ..report.workbook import write_workbook  # openpyxl and the sentences load only when writing
+
+        write_workbook(self.to_report(lang), path)
+
+    def to_report(self, lang: str | None = None) -> Report:
+        """The run's frames as a Report on its latest date (no explanation trees), for the report writers."""
+        from ..report.batch_book import report_of_frames
+
+        return report_of_frames(self.pack, self.results, self.summary, self.extras, lang or self.lang, self.filing)
 
 
 def _level_columns(pack: Plan, kind: str) -> list[str]:
@@ -239,7 +262,12 @@ def evaluate_batch(
 
         def make() -> dict[str, Any]:
             return batch_extras(pack, res, input_facts(frames, on, types, clusters), on, lang)
-    return BatchResult(pack, res, summ, fallback, n_parts, notes, make)
+
+    def filing() -> dict[str, Any]:
+        from ..report.batch_book import filing_facts
+
+        return filing_facts(frames, on)
+    return BatchResult(pack, res, summ, fallback, n_parts, notes, lang, make, filing)
 
 
 def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,

@@ -328,3 +328,73 @@ for _vocab, _labels in LABELS_VI.items():
     _vocab._aliases = {**getattr(_vocab, "_aliases", {}),
                        **{ascii_key(text): member.value for member, text in _labels.items()
                           if ascii_key(text) != member.value}}
+
+
+# The English wording of every code, for ``--lang en`` documents (Vietnamese stays the default).
+LABELS_EN: dict[type[OrderedVocab], dict[OrderedVocab, str]] = {
+    Rating: {Rating.khong_hoan_thanh: "Did not complete duties", Rating.hoan_thanh: "Completed duties",
+             Rating.hoan_thanh_tot: "Completed duties well",
+             Rating.hoan_thanh_xuat_sac: "Completed duties excellently"},
+    Degree: {Degree.khac: "Other", Degree.cao_dang: "College", Degree.dai_hoc: "Bachelor's",
+             Degree.thac_si: "Master's", Degree.tien_si: "Doctorate"},
+    PoliticalTheory: {PoliticalTheory.chua_co: "None yet", PoliticalTheory.so_cap: "Elementary",
+                      PoliticalTheory.trung_cap: "Intermediate", PoliticalTheory.cao_cap: "Advanced"},
+    Grade: {Grade.khac: "Other", Grade.nhan_vien: "Staff member", Grade.chuyen_vien: "Specialist",
+            Grade.giang_vien: "Lecturer", Grade.giang_vien_chinh: "Principal lecturer",
+            Grade.giang_vien_cao_cap: "Senior lecturer"},
+    DisciplineForm: {DisciplineForm.khong: "None", DisciplineForm.khien_trach: "Reprimand",
+                     DisciplineForm.canh_cao: "Warning", DisciplineForm.ha_bac_luong: "Salary demotion",
+                     DisciplineForm.giang_chuc: "Demotion", DisciplineForm.cach_chuc: "Dismissal from office",
+                     DisciplineForm.buoc_thoi_viec: "Forced resignation", DisciplineForm.khai_tru: "Expulsion"},
+    Level: {Level.co_so: "Grassroots level", Level.bo_tinh: "Ministry/province level", Level.toan_quoc: "National"},
+    Gender: {Gender.nam: "Male", Gender.nu: "Female"},
+    Employment: {Employment.hop_dong: "Labour contract", Employment.vien_chuc: "Public employee",
+                 Employment.cong_chuc: "Civil servant"},
+    UnitKind: {UnitKind.khoa: "Faculty", UnitKind.phong: "Office", UnitKind.to: "Team"},
+    LecturerType: {LecturerType.kiem_nhiem: "Part-time", LecturerType.co_huu: "Permanent"},
+    Title: {Title.lao_dong_tien_tien: "Advanced worker", Title.chien_si_thi_dua_co_so: "Grassroots emulation fighter",
+            Title.chien_si_thi_dua_cap_bo: "Ministry/province emulation fighter",
+            Title.chien_si_thi_dua_toan_quoc: "National emulation fighter",
+            Title.tap_the_lao_dong_tien_tien: "Advanced collective",
+            Title.tap_the_lao_dong_xuat_sac: "Excellent collective",
+            Title.co_thi_dua_cap_bo: "Ministry/province emulation flag",
+            Title.co_thi_dua_chinh_phu: "Government emulation flag"},
+    Reward: {Reward.giay_khen: "Certificate of merit",
+             Reward.bang_khen_cap_bo: "Ministry/province certificate of merit",
+             Reward.bang_khen_thu_tuong: "Prime Minister's certificate of merit",
+             Reward.huan_chuong_lao_dong_hang_ba: "Labour Order, third class",
+             Reward.huan_chuong_lao_dong_hang_nhi: "Labour Order, second class",
+             Reward.huan_chuong_lao_dong_hang_nhat: "Labour Order, first class"},
+}
+
+# ``vocab_label`` kinds: the vocabulary class names and their snake_case spellings ('discipline_form').
+_KINDS: dict[str, type[OrderedVocab]] = {
+    **VOCABULARIES, **{re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower(): cls for name, cls in VOCABULARIES.items()},
+    "discipline": DisciplineForm,
+}
+
+
+def vocab_label(kind: str, code: object, lang: str = "vi") -> str:
+    """The wording of ``code`` in vocabulary ``kind`` ('rating', 'title', 'reward', 'degree', 'discipline_form'…)
+    in ``lang`` (Vietnamese unless 'en'); an alias reads as its code; an unknown kind or code is shown as given."""
+    cls = _KINDS.get(kind)
+    raw = code.value if isinstance(code, OrderedVocab) else code
+    if cls is None or not isinstance(raw, str):
+        return "" if raw is None else str(raw)
+    try:
+        member = cls(raw)
+    except ValueError:
+        return raw
+    labels = LABELS_EN if lang == "en" else LABELS_VI
+    return labels[cls][member]
+
+
+def vocab_label_any(code: object, lang: str = "vi") -> str | None:
+    """The wording of a code in whichever vocabulary holds it as a member (None when none does)."""
+    raw = code.value if isinstance(code, OrderedVocab) else code
+    if not isinstance(raw, str):
+        return None
+    for cls in LABELS_VI:
+        if raw in cls.__members__:
+            return vocab_label(cls.__name__, raw, lang)
+    return None

@@ -8,6 +8,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..facts.vocab import OrderedVocab, vocab_label
 from . import formatting
 from .outcome import RuleResult
 
@@ -32,6 +33,8 @@ def fmt_value(value: Any, unit: str | None, lang: str = "vi") -> str:
         return formatting.percent(value, lang)
     if isinstance(value, int | float):
         return formatting.number(value, lang)
+    if isinstance(value, OrderedVocab):  # a rating, title, degree…: its wording in the language, not its code
+        return vocab_label(type(value).__name__, value, lang)
     return str(value)
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..i18n import pick, vocab
+from ..facts.vocab import vocab_label
+from ..i18n import pick
 from .outcome import Outcome, RuleResult
 from .trace import Step
 
@@ -84,8 +85,8 @@ def _claim_text(claim: dict[str, Any], year: int, rating: str | None, lang: str)
     vi = lang == "vi"
     match claim.get("basis"):
         case "rating":
-            return (f"xếp loại {vocab(rating or 'hoan_thanh_xuat_sac', lang)} năm {year}" if vi else
-                    f"rated {vocab(rating or 'hoan_thanh_xuat_sac', lang)} in {year}")
+            return (f"xếp loại {vocab_label('rating', rating or 'hoan_thanh_xuat_sac', lang)} năm {year}" if vi else
+                    f"rated {vocab_label('rating', rating or 'hoan_thanh_xuat_sac', lang)} in {year}")
         case "research":
             return ("đề tài: " if vi else "research: ") + ", ".join(claim.get("research") or [])
         case "initiatives":
@@ -98,8 +99,8 @@ def _basis(report: Report, e: EntityReport, r: RuleResult, lang: str) -> str:
     rating = rating_of(r, e.kind)
     parts = []
     if rating:
-        parts.append(f"Xếp loại năm {year}: {vocab(rating, lang)}" if lang == "vi"
-                     else f"Rating {year}: {vocab(rating, lang)}")
+        parts.append(f"Xếp loại năm {year}: {vocab_label('rating', rating, lang)}" if lang == "vi"
+                     else f"Rating {year}: {vocab_label('rating', rating, lang)}")
     ledger = report.extras.get("ledger") or {}
     for claim in ledger.get("claims", []):
         if claim["entity"] == e.id and claim["rule"] == r.rule and claim.get("basis") != "rating":

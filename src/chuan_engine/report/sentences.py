@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ChuanError
 from ..facts.headers import LABELS as FIELD_LABELS_VI
-from ..facts.vocab import LABELS_VI
-from ..i18n import VOCAB as VOCAB_EN
+from ..facts.vocab import vocab_label_any
 from ..lang import ast
 from ..lang.logic import undecided
 from ..lang.ops import compare
@@ -48,13 +47,6 @@ LINK_LABELS: dict[str, tuple[str, str]] = {
     "research": ("đề tài", "research topics"), "initiatives": ("sáng kiến", "initiatives"),
     "history": ("năm", "years"), "schools": ("trường", "schools"), "school": ("trường", "school"),
     "unit": ("đơn vị", "unit"),
-}
-VOCAB_LABELS_EN: dict[str, str] = {
-    "khien_trach": "Reprimand", "canh_cao": "Warning", "ha_bac_luong": "Salary demotion", "giang_chuc": "Demotion",
-    "cach_chuc": "Dismissal from office", "buoc_thoi_viec": "Forced resignation", "khai_tru": "Expulsion",
-    "khong": "None", "co_so": "Grassroots level", "bo_tinh": "Ministry/province level", "toan_quoc": "National",
-    "thac_si": "Master's", "tien_si": "Doctorate", "dai_hoc": "Bachelor's", "cao_cap": "Advanced",
-    "trung_cap": "Intermediate", "so_cap": "Elementary",
 }
 
 # (vi, en) words of each comparison: what the threshold needs, and in a description ('from … up')
@@ -150,19 +142,7 @@ class Speaker:
         code = value.value if isinstance(value, Enum) else value
         if not isinstance(code, str):
             return None
-        if self.lang == "en":
-            if code in VOCAB_EN:
-                return VOCAB_EN[code]["en"]
-            if code in VOCAB_LABELS_EN:
-                return VOCAB_LABELS_EN[code]
-        for cls, labels in LABELS_VI.items():
-            if code in cls.__members__:
-                member = cls(code)
-                if self.lang == "vi":
-                    return labels[member]
-                rule = next(iter(self.plan.versions(code)), None)
-                return rule.title_en if rule is not None else code.replace("_", " ")
-        return None
+        return vocab_label_any(code, self.lang)
 
     def title(self, ref: str) -> str:
         rules = self.plan.versions(ref.lstrip("@"))

@@ -8,6 +8,7 @@ with Excel's quote prefix, never as a formula.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..atomic import atomic_path
 from ..errors import OutputError
-from ..facts.vocab import SHORT_TITLES
+from ..facts.vocab import SHORT_TITLES, vocab_label_any
 from ..i18n import pick, t
 from .common import fmt_margin, fmt_threshold, indicator_number
 from .formatting import EXCEL_DATE, EXCEL_INTEGER, EXCEL_NUMBER, EXCEL_PERCENT
@@ -86,7 +87,11 @@ def sheet_title(text: str, used: set[str]) -> str:
 
 
 class _Sheet:
-    """One table on one sheet: title, subtitle, header, rows; formats, widths, filter and printing."""
+    """One table on one sheet: title, subtitle, header, rows; formats, widths, filter and printing.
+
+    The workbook is write-only (rows stream to the file, a large batch stays in bounded memory): the column
+    widths are measured on the first ``_MEASURED`` rows, then those rows and every later one are written.
+    """
 
     def __init__(self, wb: Any, name: str, title: str, subtitle: str, headers: Sequence[str],
                  on: dt.date, lang: str, landscape: bool = True) -> None:
@@ -95,21 +100,22 @@ class _Sheet:
         self.ws = wb.create_sheet(title=name)
         self.headers = list(headers)
         self.widths = [len(h) + 2 for h in headers]
-        self._put(1, 1, title).font = styles.Font(bold=True, size=13)
-        self._put(2, 1, t("as_of", lang) + ":").font = styles.Font(italic=True)
-        self._put(2, 2, on, EXCEL_DATE).alignment = styles.Alignment(horizontal="left")
-        self._put(2, 3, subtitle).font = styles.Font(italic=True)
-        fill = styles.PatternFill("solid", fgColor="DDE6F0")
-        for i, h in enumerate(headers, start=1):
-            c = self._put(3, i, h)
-            c.font = styles.Font(bold=True)
-            c.fill = fill
-            c.alignment = styles.Alignment(wrap_text=True, vertical="top")
+        self.styles: dict[tuple[Any, ...], Any] = {}  # (number format, style objects) -> openpyxl StyleArray
+        self.wrap = styles.Alignment(wrap_text=True, vertical="top")
+        self.top: list[list[Any]] = [
+            [self._cell(title, font=styles.Font(bold=True, size=13))],
+            [self._cell(t("as_of", lang) + ":", font=styles.Font(italic=True)),
+             self._cell(on, EXCEL_DATE, alignment=styles.Alignment(horizontal="left")),
+             self._cell(subtitle, font=styles.Font(italic=True))],
+            [self._cell(h, font=styles.Font(bold=True), fill=styles.PatternFill("solid", fgColor="DDE6F0"),
+                        alignment=self.wrap) for h in headers],
+        ]
+        self.pending: list[list[Any]] | None = []  # rows held until the widths are known
         self.row = 3
         ws = self.ws
         ws.freeze_panes = "A4"
         ws.print_title_rows = "3:3"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.paperSize = "9"  # A4 (Worksheet.PAPERSIZE_A4; a write-only sheet has no such name)
         ws.page_setup.orientation = "landscape" if landscape else "portrait"
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
@@ -117,37 +123,60 @@ class _Sheet:
         ws.print_options.gridLines = True
         ws.page_margins.left = ws.page_margins.right = 0.5
 
-    def _put(self, row: int, col: int, value: Any, number_format: str | None = None) -> Any:
-        cell = self.ws.cell(row=row, column=col)
+    def _cell(self, value: Any, number_format: str | None = None, **style: Any) -> Any:
+        cell = self.openpyxl.cell.WriteOnlyCell(self.ws, value=value)
+        quote = False
         if isinstance(value, str):
-            cell.value = value
             cell.data_type = "s"  # never a formula, whatever the text starts with
-            if value.startswith(_FORMULA_START):
-                cell.quotePrefix = True  # Excel keeps it text when the cell is edited
-        else:
-            cell.value = value
+            quote = value.startswith(_FORMULA_START)  # Excel keeps it text when the cell is edited
+        key = (number_format, quote, tuple(sorted((k, id(v)) for k, v in style.items())))
+        known = self.styles.get(key)
+        if known is not None:  # registering a style is slow: a cell with the same look shares its style ids
+            cell._style = copy.copy(known)
+            return cell
+        if quote:
+            cell.quotePrefix = True
         if number_format:
             cell.number_format = number_format
+        for k, v in style.items():
+            setattr(cell, k, v)
+        self.styles[key] = copy.copy(cell._style)
         return cell
 
     def add(self, values: Sequence[Any], formats: Sequence[str | None] | None = None) -> None:
         self.row += 1
-        wrap = self.openpyxl.styles.Alignment(wrap_text=True, vertical="top")
+        cells = []
         for i, v in enumerate(values, start=1):
             fmt = (formats[i - 1] if formats and i <= len(formats) else None) or _default_format(v)
-            cell = self._put(self.row, i, v, fmt)
-            cell.alignment = wrap
-            shown = len(str(v)) if v is not None else 0
-            if isinstance(v, dt.date):
-                shown = 10
-            self.widths[i - 1] = max(self.widths[i - 1], min(shown + 2, 60))
+            cells.append(self._cell(v, fmt, alignment=self.wrap))
+            if self.pending is not None:
+                shown = 10 if isinstance(v, dt.date) else len(str(v)) if v is not None else 0
+                self.widths[i - 1] = max(self.widths[i - 1], min(shown + 2, 60))
+        if self.pending is None:
+            self.ws.append(cells)
+            return
+        self.pending.append(cells)
+        if len(self.pending) >= _MEASURED:
+            self._flush()
 
-    def close(self) -> None:
+    def _flush(self) -> None:
+        """Fix the column widths, then write the title rows and the rows held so far."""
+        if self.pending is None:
+            return
         letter = self.openpyxl.utils.get_column_letter
         for i, w in enumerate(self.widths, start=1):
             self.ws.column_dimensions[letter(i)].width = max(8, min(w, 60))
-        last = letter(len(self.headers))
+        for cells in self.top + self.pending:
+            self.ws.append(cells)
+        self.pending = None
+
+    def close(self) -> None:
+        self._flush()
+        last = self.openpyxl.utils.get_column_letter(len(self.headers))
         self.ws.auto_filter.ref = f"A3:{last}{max(self.row, 3)}"
+
+
+_MEASURED = 500
 
 
 def _default_format(v: Any) -> str | None:
@@ -162,13 +191,14 @@ def _default_format(v: Any) -> str | None:
     return None
 
 
-def _cell_value(v: Any) -> Any:
-    """A rule's value as a cell: numbers and dates stay numbers and dates; the rest is text."""
+def _cell_value(v: Any, lang: str = "vi") -> Any:
+    """A rule's value as a cell: numbers and dates stay numbers and dates; a vocabulary code is its wording in
+    the language; the rest is text."""
     if v is None or isinstance(v, bool):
         return None if v is None else v
     if isinstance(v, int | float | dt.date):
         return v
-    return str(getattr(v, "value", v))
+    return vocab_label_any(v, lang) or str(getattr(v, "value", v))
 
 
 def _share_format(r: RuleResult) -> str | None:
@@ -255,8 +285,8 @@ def _kind_sheet(wb: Any, report: Report, kind: str, entities: list[EntityReport]
             if not in_force(r):
                 continue
             pct = _share_format(r)
-            value = _cell_value(r.value) if r.kind == "indicator" else None
-            threshold = _cell_value(r.threshold)
+            value = _cell_value(r.value, lang) if r.kind == "indicator" else None
+            threshold = _cell_value(r.threshold, lang)
             first = indicator_number(r) if graded else second
             sh.add([_name(e), first, pick(r.title_vi, r.title_en, lang), t(r.outcome.value, lang), value,
                     threshold if isinstance(threshold, int | float) else fmt_threshold(r, lang),
@@ -271,8 +301,7 @@ def build_workbook(report: Report, lang: str | None = None) -> Any:
     """The openpyxl workbook of ``report`` (summary, a sheet per title proposed, a sheet per kind)."""
     lang = lang or report.lang
     openpyxl = _openpyxl()
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
+    wb = openpyxl.Workbook(write_only=True)
     used: set[str] = set()
     h = report.pack.header
     subtitle = f"{t('pack', lang)}: {pick(h.title_vi, h.title_en, lang)} ({h.id} {h.version})"
