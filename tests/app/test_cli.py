@@ -155,6 +155,8 @@ def test_rules_lint_and_check_accept_a_pack_name_as_evaluate_does(capsys, tmp_pa
     monkeypatch.chdir(tmp_path)  # outside the checkout: the names are found on the pack path
     code, out, _ = run(capsys, "rules", "lint", "qd11_2021")
     # Quy định 11-QĐ/TW: 55 level-1 indicators, one rule each
+    assert code == 0 and "qd11_2021 0.2.0, 55 quy tắc" in out
+    code, out, _ = run(capsys, "rules", "lint", "qd11_2021", "--lang", "en")
     assert code == 0 and "qd11_2021 0.2.0, 55 rules" in out
     code, out, _ = run(capsys, "rules", "check", "demo", "--examples", "0")
     assert code == 0 and "1/1" in out
@@ -175,5 +177,6 @@ def test_rules_lint_of_a_folder_without_pack_yaml_is_a_named_error(capsys, tmp_p
         (tmp_path / name).write_text(text, encoding="utf-8")
     code, out, err = run(capsys, "rules", "lint", str(tmp_path))
     assert code == 2 and out == ""
-    assert f"{tmp_path}: không có pack.yaml trong thư mục này / no pack.yaml under this folder" in err
-    assert "Traceback" not in err
+    assert f"{tmp_path}: không có pack.yaml trong thư mục này" in err and "Traceback" not in err
+    code, out, err = run(capsys, "rules", "lint", str(tmp_path), "--lang", "en")
+    assert code == 2 and f"{tmp_path}: no pack.yaml under this folder" in err and "không" not in err

@@ -72,6 +72,7 @@ from ..errors import (
     PackNotFoundError,
     ParameterError,
     RuleError,
+    Text,
 )
 from ..facts.store import Facts
 from ..lang import ast
@@ -671,11 +672,11 @@ def pack_dirs(path: str | Path) -> list[Path]:
     if root.is_file() or (root / "pack.yaml").exists():
         return [root]
     if not root.is_dir():
-        raise PackNotFoundError(f"no pack or folder at {root}")
+        raise PackNotFoundError(Text(f"không có bộ quy tắc hay thư mục nào tại {root}", f"no pack or folder at {root}"))
     found = sorted({p.parent for p in root.rglob("pack.yaml")
                     if not any(part.startswith((".", "_")) for part in p.relative_to(root).parts)})
     if not found:
-        raise RuleError("no pack.yaml under this folder", file=str(root))
+        raise RuleError(Text("không có pack.yaml trong thư mục này", "no pack.yaml under this folder"), file=str(root))
     return found
 
 

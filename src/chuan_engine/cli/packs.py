@@ -37,7 +37,7 @@ def cmd_packs(args: argparse.Namespace) -> int:
             rows.append(pack_row(load_pack(folder), args.lang))
         except ChuanError as exc:  # one broken pack is reported, the others still listed
             failed += 1
-            print(f"chuan: {name}: {exc.describe()}", file=sys.stderr)
+            print(f"chuan: {name}: {exc.describe(args.lang)}", file=sys.stderr)
     if args.format == "json":
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:

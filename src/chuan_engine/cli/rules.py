@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..api import load_pack
-from ..errors import ChuanError, RuleError
+from ..errors import ChuanError, RuleError, Text
 from ..i18n import pick
 from ..pack.find import find_pack
 from ..report.rule_card import rule_card_json, rule_card_text
@@ -29,6 +29,7 @@ def register(sub: Any) -> None:
                       help="text: every version with its period, citation and provenance (tiếng Việt)")
     lint = rsub.add_parser("lint")
     lint.add_argument("path", nargs="?", default="rules")
+    lint.add_argument("--lang", choices=["vi", "en"], default="vi")
     chk = rsub.add_parser("check", help="phân tích tĩnh bộ quy tắc / static analysis of packs (exit 0 ok, 1 defects)")
     chk.add_argument("path", nargs="?", default="rules", help="a pack folder, or a folder of packs")
     chk.add_argument("--examples", type=int, default=40, help="generated fact sets per pack for the search")
@@ -46,7 +47,7 @@ def cmd_rules(args: argparse.Namespace) -> int:
             print(render_json(results) if args.format == "json" else render(results, args.lang))
             return 0 if all(r.ok for r in results) else 1
         case "lint":
-            return _lint(Path(find_pack(args.path)))
+            return _lint(Path(find_pack(args.path)), args.lang)
         case "list":
             pack = load_pack(find_pack(args.pack))
             for r in pack.rules:
@@ -63,19 +64,19 @@ def cmd_rules(args: argparse.Namespace) -> int:
             return 0
 
 
-def _lint(root: Path) -> int:
+def _lint(root: Path, lang: str = "vi") -> int:
     """Load every pack under ``root`` (or ``root`` itself); exit 2 if any fails."""
     targets = [root] if (root / "pack.yaml").exists() or root.is_file() else sorted(
         d for d in root.iterdir() if d.is_dir() and not d.name.startswith(("_", "."))
     )
     if not targets:  # an empty folder is not "every pack passed": say that nothing was linted (issue 12)
-        raise RuleError("không có pack.yaml trong thư mục này / no pack.yaml under this folder", file=str(root))
+        raise RuleError(Text("không có pack.yaml trong thư mục này", "no pack.yaml under this folder"), file=str(root))
     failed = 0
     for target in targets:
         try:
             pack = load_pack(target)
-            print(f"ok    {target}: {pack.id} {pack.version}, {len(pack.rules)} rules")
+            print(f"ok    {target}: {pack.id} {pack.version}, {len(pack.rules)} {pick('quy tắc', 'rules', lang)}")
         except ChuanError as exc:
             failed += 1
-            print(f"error {exc.describe()}", file=sys.stderr)
+            print(f"{pick('lỗi', 'error', lang)} {exc.describe(lang)}", file=sys.stderr)
     return 2 if failed else 0

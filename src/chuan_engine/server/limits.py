@@ -27,7 +27,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._too_large(send)
+            await self._too_large(scope, send)
             return
         chunks: list[bytes] = []
         size = 0
@@ -39,7 +39,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.max_bytes:
-                await self._too_large(send)
+                await self._too_large(scope, send)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
@@ -55,9 +55,10 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _too_large(self, send: Send) -> None:
+    async def _too_large(self, scope: Scope, send: Send) -> None:
         mb = self.max_bytes / 1024 / 1024
-        detail = f"nội dung vượt {mb:g} MB / request body over {mb:g} MB"
+        english = b"lang=en" in scope.get("query_string", b"")  # the body is not read: only ?lang= can say
+        detail = f"request body over {mb:g} MB" if english else f"nội dung vượt {mb:g} MB"
         payload = json.dumps({"type": "urn:chuan:error:RequestTooLarge", "title": TITLES["RequestTooLarge"],
                               "status": 413, "detail": detail, "error": "RequestTooLarge"},
                              ensure_ascii=False).encode()
