@@ -97,3 +97,17 @@ def test_a_csv_renamed_xlsx_is_refused_cleanly(tmp_path, capsys):
     assert main(["evaluate", str(path), "--pack", "thi_dua"]) == 2
     err = capsys.readouterr().err
     assert "không đọc được tệp Excel" in err and "Traceback" not in err
+
+
+def test_a_bad_cell_is_named_in_the_language_asked_for(tmp_path, capsys):
+    # Row 2 of can_bo.csv: "31/02/2012" is no date (February has no 31st). Vietnamese by default, English on request.
+    path = tmp_path / "can_bo.csv"
+    path.write_text("Mã cán bộ;Họ và tên;Ngày tuyển dụng\nan;Nguyễn Văn An;31/02/2012\n", encoding="utf-8")
+    assert main(["evaluate", str(path), "--pack", "thi_dua", "--year", "2024"]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and "Traceback" not in err
+    assert "dòng 2" in err and "Ngày tuyển dụng" in err and "không phải ngày, hãy viết dd/mm/yyyy" in err
+    assert "not a date" not in err
+    assert main(["evaluate", str(path), "--pack", "thi_dua", "--year", "2024", "--lang", "en"]) == 2
+    out, err = capsys.readouterr()
+    assert "row 2" in err and "not a date (write dd/mm/yyyy" in err and "không phải ngày" not in err

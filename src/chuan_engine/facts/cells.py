@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 
+from ..errors import Text
 from .vocab import LABELS_VI, OrderedVocab, ascii_key, conferred_code
 
 _TRUE = {"co", "x", "true", "1", "dung", "yes"}
@@ -44,7 +45,7 @@ def to_bool(value: object) -> bool:
         return True
     if key in _FALSE:
         return False
-    raise ValueError(f"cần Có hoặc Không (hoặc x) / expected Có or Không (yes/no): {value!r}")
+    raise ValueError(Text(f"cần Có hoặc Không (hoặc x): {value!r}", f"expected Có or Không (yes/no): {value!r}"))
 
 
 def to_date(value: object) -> dt.date:
@@ -61,15 +62,15 @@ def to_date(value: object) -> dt.date:
             return dt.date(year, month, day)
         except ValueError:
             pass
-    raise ValueError(f"không phải ngày, hãy viết dd/mm/yyyy, ví dụ 01/09/2012 / not a date (write dd/mm/yyyy): "
-                     f"{value!r}")
+    raise ValueError(Text(f"không phải ngày, hãy viết dd/mm/yyyy, ví dụ 01/09/2012: {value!r}",
+                          f"not a date (write dd/mm/yyyy, e.g. 01/09/2012): {value!r}"))
 
 
 def to_number(value: object) -> float:
     """A number: an Excel number, or text in the Vietnamese convention (dot groups thousands, comma is the
     decimal mark); a trailing % divides by 100. Text that fits neither reading (12.5, 1,234.5) is refused."""
     if isinstance(value, bool):
-        raise ValueError(f"cần một số / expected a number: {value!r}")
+        raise ValueError(Text(f"cần một số: {value!r}", f"expected a number: {value!r}"))
     if isinstance(value, int | float):
         number = float(value)
     else:
@@ -77,20 +78,20 @@ def to_number(value: object) -> float:
         percent = text.endswith("%")
         text = text.rstrip("%")
         if not _VI_NUMBER.fullmatch(text):
-            raise ValueError(f"không đọc được số (viết kiểu Việt Nam: 1.234,5 hoặc 87,5 %) / not a number in the "
-                             f"Vietnamese convention (1.234,5; 87,5 %): {value!r}")
+            raise ValueError(Text(f"không đọc được số (viết kiểu Việt Nam: 1.234,5 hoặc 87,5 %): {value!r}",
+                                  f"not a number in the Vietnamese convention (1.234,5; 87,5 %): {value!r}"))
         number = float(text.replace(".", "").replace(",", "."))
         if percent:
             number /= 100
     if not math.isfinite(number):
-        raise ValueError(f"phải là số hữu hạn / must be a finite number: {value!r}")
+        raise ValueError(Text(f"phải là số hữu hạn: {value!r}", f"must be a finite number: {value!r}"))
     return number
 
 
 def to_int(value: object) -> int:
     number = to_number(value)
     if number != int(number):
-        raise ValueError(f"cần một số nguyên / expected a whole number: {value!r}")
+        raise ValueError(Text(f"cần một số nguyên: {value!r}", f"expected a whole number: {value!r}"))
     return int(number)
 
 
@@ -98,7 +99,7 @@ def to_text(value: object) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # an id typed as a number (123) reads as "123", not "123.0"
     if isinstance(value, dt.datetime | dt.date):
-        raise ValueError(f"cần văn bản, không phải ngày / expected text, not a date: {value!r}")
+        raise ValueError(Text(f"cần văn bản, không phải ngày: {value!r}", f"expected text, not a date: {value!r}"))
     return str(value).strip()
 
 
@@ -108,7 +109,7 @@ def to_vocab(vocab: type[OrderedVocab], value: object) -> str:
     except ValueError:
         pass
     choices = "; ".join(LABELS_VI[vocab].values())
-    raise ValueError(f"không có trong danh mục ({choices}) / not in the list: {value!r}") from None
+    raise ValueError(Text(f"không có trong danh mục ({choices}): {value!r}", f"not in the list ({choices}): {value!r}")) from None
 
 
 def to_list(vocab: type[OrderedVocab] | None, value: object) -> list[str]:

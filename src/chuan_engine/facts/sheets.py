@@ -203,7 +203,8 @@ def convert_row(table: Table, row: Row, file: str) -> list[SheetError]:
         try:
             row.values[name] = convert(col, value)
         except ValueError as exc:
-            errors.append(SheetError(str(exc), file=file, sheet=table.sheet, row=row.number, column=col.header,
+            said = exc.args[0] if exc.args and isinstance(exc.args[0], Text) else str(exc)
+            errors.append(SheetError(said, file=file, sheet=table.sheet, row=row.number, column=col.header,
                                      letter=letter))
     return errors
 

@@ -13,6 +13,8 @@ import unicodedata
 from enum import StrEnum
 from typing import Any, ClassVar
 
+from ..errors import Text
+
 
 def ascii_key(text: str) -> str:
     """'Hoàn thành tốt nhiệm vụ' -> 'hoan_thanh_tot_nhiem_vu'."""
@@ -277,7 +279,7 @@ def conferred_code(vocab: type[OrderedVocab], value: object) -> object:
     if re.fullmatch(r"[a-z0-9_]+", value):
         return value
     known = "; ".join(LABELS_VI[vocab][m] for m in vocab)
-    raise ValueError(f"không rõ '{value}' (dùng một trong: {known}) / unknown value '{value}'")
+    raise ValueError(Text(f"không rõ '{value}' (dùng một trong: {known})", f"unknown value '{value}' (use one of: {known})"))
 
 
 VOCABULARIES: dict[str, type[OrderedVocab]] = {
