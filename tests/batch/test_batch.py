@@ -52,9 +52,11 @@ def test_demo_verdicts_by_hand(demo_pack: Any) -> None:
     # LĐTT (demo): rating >= HTT and not discipline >= khiển trách and months_since(recruited_on) >= 6.
     # p1, p2: HTT, discipline column absent -> default 'khong', 2020-01-01 -> 2025-12-31 = 71 months: pass.
     # p3: "Hoàn thành xuất sắc nhiệm vụ" is the alias of hoan_thanh_xuat_sac: pass; CSTĐ cơ sở: LĐTT and HTXS: pass.
-    # p1, p2 CSTĐ: HTT is not HTXS and no initiative: fail.
+    # p1, p2 CSTĐ: HTT is not HTXS and no initiative (an empty initiatives frame: known none): fail.
     # Unit k1: share of LĐTT = 3/3 = 1 > 0.5 and nobody disciplined: pass.
-    out = evaluate_batch(demo_pack, demo_frames(), ON)
+    frames = demo_frames()
+    frames["initiatives"] = pd.DataFrame(columns=["school_id", "staff_id", "initiative_id"])
+    out = evaluate_batch(demo_pack, frames, ON)
     got = outcomes(out)
     assert got[("p1", "demo.lao_dong_tien_tien")] == "pass"
     assert got[("p3", "demo.lao_dong_tien_tien")] == "pass"
@@ -63,6 +65,11 @@ def test_demo_verdicts_by_hand(demo_pack: Any) -> None:
     assert got[("k1", "demo.tap_the_lao_dong_tien_tien")] == "pass"
     row = out.results[(out.results.entity == "k1")].iloc[0]
     assert row.school == "s1" and row.on == "2025-12-31"
+    # Without an initiatives frame nobody's initiatives are known: p1 (HTT, so only an initiative could make
+    # CSTĐ) is unknown, not fail (issue 12: an omitted list is not "none"); p3 passes on HTXS alone.
+    got = outcomes(evaluate_batch(demo_pack, demo_frames(), ON))
+    assert got[("p1", "demo.chien_si_thi_dua_co_so")] == "unknown"
+    assert got[("p3", "demo.chien_si_thi_dua_co_so")] == "pass"
 
 
 def test_staff_recruited_after_the_year_are_not_unit_members(demo_pack: Any) -> None:

@@ -187,7 +187,12 @@ def to_frames(pop: list[tuple[dt.date, dict[str, Any]]], pack: Any) -> dict[str,
             for r in p["research"]:
                 rows["research"].append({"school_id": sid, "staff_id": p["id"], "research_id": r["id"],
                                          **{k: v for k, v in r.items() if k != "id"}})
-    return {k: pd.DataFrame(v) for k, v in rows.items() if v}
+    out = {k: pd.DataFrame(v) for k, v in rows.items() if v}
+    # Every generated person's initiatives and research are lists (known, maybe none): the frames are given
+    # even when empty, since an absent frame says "not known" (issue 12).
+    out.setdefault("initiatives", pd.DataFrame(columns=["school_id", "staff_id", "initiative_id"]))
+    out.setdefault("research", pd.DataFrame(columns=["school_id", "staff_id", "research_id"]))
+    return out
 
 
 def same_value(a: Any, b: Any) -> bool:

@@ -148,3 +148,46 @@ def test_batch_summary(demo_pack: Any) -> None:
     summ = evaluate_batch(demo_pack, frames, ON).summary.set_index("entity")
     for eid, (code, vi) in EXPECTED.items():
         assert (summ.loc[eid, "verdict"], summ.loc[eid, "verdict_text"]) == (code, vi), eid
+
+
+# -- 2. an omitted list is not "none" ----------------------------------------------------------------------
+# demo pack, CSTĐ cơ sở (rules/demo/emulation.yaml): @lao_dong_tien_tien and (rating == 'hoan_thanh_xuat_sac' or
+# any(initiatives, level >= 'co_so' and year == eval_year)).
+# All three staff: HTT in 2025, no discipline, recruited 2010: LĐTT passes, and HTT is not HTXS, so only an
+# initiative could give the title. omitted: no `initiatives` key -> not known -> unknown (before issue 12 the
+# model default [] read it as "none" and the rule failed). none: `initiatives: []` -> known none -> fail.
+# one: a grassroots (co_so) initiative of 2025 -> pass.
+def _initiatives_school(with_frame: bool = True) -> dict[str, Any]:
+    year = [{"year": 2025, "rating": "hoan_thanh_tot", "discipline": "khong"}]
+    base = {"unit_id": "k1", "recruited_on": dt.date(2010, 1, 1), "is_lecturer": True}
+    return {"id": "s1", "units": [{"id": "k1"}], "staff": [
+        {"id": "omitted", **base, "years": year},
+        {"id": "none", **base, "years": year, "initiatives": []},
+        {"id": "one", **base, "years": year,
+         "initiatives": [{"id": "sk1", "level": "co_so", "year": 2025, "applied": True}]}]}
+
+
+def test_omitted_initiatives_are_unknown_and_an_empty_list_is_none(demo_pack: Any) -> None:
+    report = demo_pack.evaluate([School.model_validate(_initiatives_school())], ON)
+    got = {e.id: next(r.outcome for r in e.results if r.rule == "demo.chien_si_thi_dua_co_so")
+           for e in report.entities if e.kind == "staff"}
+    assert got == {"omitted": Outcome.unknown, "none": Outcome.failed, "one": Outcome.passed}
+
+
+def test_batch_initiatives_are_known_only_where_the_frame_is_given(demo_pack: Any) -> None:
+    # The tidy frames cannot leave one person's list out: the initiatives frame given (even empty) is the whole
+    # list, so "none" fails; without the frame every list is unknown, so "none" is unknown like "omitted".
+    staff = pd.DataFrame([{"school_id": "s1", "staff_id": p, "unit_id": "k1", "recruited_on": "2010-01-01",
+                           "is_lecturer": True} for p in ("none", "one")])
+    years = pd.DataFrame([{"school_id": "s1", "staff_id": p, "year": 2025, "rating": "hoan_thanh_tot",
+                           "discipline": "khong"} for p in ("none", "one")])
+    inits = pd.DataFrame([{"school_id": "s1", "staff_id": "one", "initiative_id": "sk1", "level": "co_so",
+                           "year": 2025, "applied": True}])
+    frames = {"staff": staff, "staff_years": years, "units": pd.DataFrame([{"school_id": "s1", "unit_id": "k1"}])}
+
+    def cstd(out: Any) -> dict[str, str]:
+        rows = out.results[out.results.rule == "demo.chien_si_thi_dua_co_so"]
+        return dict(zip(rows.entity, rows.outcome.astype(str), strict=True))
+
+    assert cstd(evaluate_batch(demo_pack, {**frames, "initiatives": inits}, ON)) == {"none": "fail", "one": "pass"}
+    assert cstd(evaluate_batch(demo_pack, frames, ON)) == {"none": "unknown", "one": "unknown"}

@@ -78,9 +78,9 @@ def chunk_models(chunk: Chunk) -> tuple[Facts, dict[tuple[str, str, str], Any], 
                 data = _record(fr["staff"], erow) if erow >= 0 else {}
                 pyears = [StaffYear(**_record(fr["staff_years"], i)) for i in staff_years.get((sid, pid), [])]
                 its = [Initiative(id=fr["initiatives"].keys["initiative_id"][i], **_record(fr["initiatives"], i))
-                       for i in inits.get((sid, pid), [])]
+                       for i in inits.get((sid, pid), [])] if "initiatives" in fr else None  # no frame: unknown
                 res = [Research(id=fr["research"].keys["research_id"][i], **_record(fr["research"], i))
-                       for i in research.get((sid, pid), [])]
+                       for i in research.get((sid, pid), [])] if "research" in fr else None
                 staff.append(Staff(id=pid, years=pyears, initiatives=its, research=res, **data))
             srow = chunk.schools.erow[s_idx]
             data = _record(fr["schools"], srow) if srow >= 0 else {}
@@ -137,14 +137,18 @@ def facts_to_frames(facts: Facts) -> dict[str, Any]:
                                   **plain(p, common | {"initiatives", "research"})})
             for py in p.years:
                 rows["staff_years"].append({"school_id": sid, "staff_id": p.id, **plain(py, {"inputs"})})
-            for it in p.initiatives:
+            for it in p.initiatives or []:
                 rows["initiatives"].append({"school_id": sid, "staff_id": p.id, "initiative_id": it.id,
                                             **plain(it, {"id"})})
-            for r in p.research:
+            for r in p.research or []:
                 rows["research"].append({"school_id": sid, "staff_id": p.id, "research_id": r.id,
                                          **plain(r, {"id"})})
+    known = {"initiatives": any(p.initiatives is not None for s in facts.schools for p in s.staff or []),
+             "research": any(p.research is not None for s in facts.schools for p in s.staff or [])}
     out: dict[str, Any] = {}
     for name, recs in rows.items():
         if recs:
             out[name] = pd.DataFrame(recs)
+        elif known.get(name):  # an empty frame says "none", no frame says "not known"
+            out[name] = pd.DataFrame(columns=["school_id", "staff_id", SPECS[name][2]])
     return out

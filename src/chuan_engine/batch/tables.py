@@ -544,7 +544,9 @@ class Chunk:
         """Initiatives or research items as a table of (parent row, item) pairs dated like the parent."""
         kind = "initiative" if frame_name == "initiatives" else "research"
         fr = self.frames.get(frame_name)
-        known = np.ones(parent.n, dtype=bool) if owner == "staff" else self.known["research"][parent.school]
+        # A person's items are known when the frame is given at all (its rows are the whole list, an empty frame
+        # says "none"); without the frame they are unknown, as an omitted list in facts (issue 12).
+        known = np.full(parent.n, fr is not None) if owner == "staff" else self.known["research"][parent.school]
         if fr is None:
             empty = Table(self, kind, np.zeros(0, dtype=np.int64), np.zeros(0, dtype="datetime64[D]"),
                           np.zeros(0, dtype=np.int64), None, np.zeros(0, dtype=np.int64))

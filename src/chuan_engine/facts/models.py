@@ -175,8 +175,9 @@ class Staff(_Fact):
             "trước khi tuyển dụng), dùng cho giới hạn người mới tuyển dụng khi xét LĐTT (Bộ Nội vụ, LEGAL_SOURCES "
             "§8a.8) / start of continuous service at the agency, including a prior labour contract"))
     years: list[StaffYear] = Field(default_factory=list)
-    initiatives: list[Initiative] = Field(default_factory=list)
-    research: list[Research] = Field(default_factory=list)
+    # Omitted: not known (a rule reading them is unknown); an empty list: known to have none (issue 12).
+    initiatives: list[Initiative] | None = None
+    research: list[Research] | None = None
     inputs: Inputs = Field(default_factory=dict)
 
     @model_validator(mode="after")

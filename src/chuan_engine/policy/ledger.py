@@ -77,7 +77,7 @@ def _person(probe: Probe, view: View, outcomes: dict[str, Outcome], bases: list[
             claims: list[dict[str, Any]], flags: list[dict[str, Any]]) -> None:
     """One person's claims and flags (appended): what each eligibility rests on, and what may not be reused."""
     claimed: dict[str, list[str]] = {}
-    for init in view.model.initiatives:
+    for init in view.model.initiatives or []:  # not given: the ledger has nothing to list
         if init.used_for and len(init.used_for) > 1:
             vi, en = _msg("recorded_multiple", initiative=init.id, used_for=init.used_for)
             flags.append({"kind": "recorded_multiple_use", "entity": view.model.id, "initiative": init.id,

@@ -99,8 +99,12 @@ class View:
                 units = (self.school.units or []) if self.school else []
                 return next((View("unit", u, self.on, self.school, self.facts) for u in units if u.id == uid), UNKNOWN)
             case "initiatives":
+                if person.initiatives is None:  # not given: unknown, not "none"
+                    return UNKNOWN
                 return [View("initiative", x, self.on, self.school, self.facts) for x in person.initiatives]
             case "research":
+                if person.research is None:
+                    return UNKNOWN
                 return [View("research", x, self.on, self.school, self.facts) for x in person.research]
             case _:
                 return UNKNOWN

@@ -234,6 +234,8 @@ def _mutate_person(person: Staff, name: str, on: dt.date, pick: int) -> Staff | 
         return person.model_copy(update={"years": [r.model_copy(update={"rating": new}) if r is rec else r
                                                    for r in person.years]})
     if name == "initiatives":
+        if person.initiatives is None:
+            return None
         new_i = Initiative(id=f"_added_{len(person.initiatives)}", level=list(Level)[pick % 3], year=on.year,
                            applied=True)
         return person.model_copy(update={"initiatives": [*person.initiatives, new_i]})
@@ -362,7 +364,7 @@ def removals(pack: RulePack, facts: Facts) -> Iterator[tuple[str, Callable[[], F
                     return replace_model(facts, m, m.model_copy(update={"years": years}))
                 yield f"{kind} {model.id}: {rec.year}.{f}", drop
         for lst in ("initiatives", "research") if isinstance(model, Staff) else ():
-            for item in getattr(model, lst):
+            for item in getattr(model, lst) or []:
                 for f in scalar_fields(item):
                     def drop_item(m: Any = model, lst: str = lst, it: Any = item, f: str = f) -> Facts:
                         items = [x.model_copy(update={f: None}) if x is it else x for x in getattr(m, lst)]
@@ -486,8 +488,8 @@ def complete(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> Facts:
     """Every optional fact supplied: scalar fields, a year record for the evaluation year, input-only variables."""
 
     def person(p: Staff) -> Staff:
-        p = p.model_copy(update={"initiatives": [_fill(i, pick) for i in p.initiatives],
-                                 "research": [_fill(r, pick) for r in p.research]})
+        p = p.model_copy(update={"initiatives": [_fill(i, pick) for i in p.initiatives or []],
+                                 "research": [_fill(r, pick) for r in p.research or []]})
         return _supply_inputs(pack, "staff", _fill(_with_year(p, StaffYear, on.year, pick), pick), on, pick)
 
     def unit(u: Unit) -> Unit:
