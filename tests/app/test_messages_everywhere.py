@@ -140,6 +140,8 @@ def test_server_request_follows_lang():
     assert vi.status_code == en.status_code == 404
     assert vi.json()["detail"] == "không có bộ quy tắc 'dem' (có: demo); có phải 'demo'?"
     assert en.json()["detail"] == "no pack 'dem' (there are: demo); did you mean 'demo'?"
+    # the problem's title too (server/problems.py TITLES: "Không có bộ quy tắc / no such pack")
+    assert vi.json()["title"] == "Không có bộ quy tắc" and en.json()["title"] == "no such pack"
     form = client.post("/v1/evaluate", data={"pack": "demo", "date": "2025-12-31", "lang": "en", "bogus": "1"})
     assert form.status_code == 422 and form.json()["field"] == "bogus"
     assert form.json()["detail"].startswith("field 'bogus': unknown form fields ['bogus'] (expected pack, date, lang")

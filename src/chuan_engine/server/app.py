@@ -169,12 +169,13 @@ def _handlers(app: FastAPI) -> None:
         first = errors[0] if errors else {"loc": [], "msg": "?"}
         said = validation_text(dict(exc.errors()[0])) if exc.errors() else "?"
         msg = said.pick(lang) if isinstance(said, Text) else said
-        return problem(422, "RequestError", f"{'.'.join(first['loc'])}: {msg}", errors=errors)
+        return problem(422, "RequestError", f"{'.'.join(first['loc'])}: {msg}", lang, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         names = {404: "NotFound", 405: "MethodNotAllowed", 415: "UnsupportedMediaType", 406: "NotAcceptable"}
-        return problem(exc.status_code, names.get(exc.status_code, "RequestError"), str(exc.detail))
+        return problem(exc.status_code, names.get(exc.status_code, "RequestError"), str(exc.detail),
+                       request_lang(request))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,7 +298,7 @@ async def _in_time(app: FastAPI, work: Callable[[], Response], lang: str) -> Res
         return await asyncio.wait_for(asyncio.to_thread(work), timeout=settings.time_limit)
     except TimeoutError:
         said = Text(f"quá {settings.time_limit:g} giây xử lý", f"over {settings.time_limit:g} s of processing")
-        return problem(503, "Timeout", said.pick(lang))
+        return problem(503, "Timeout", said.pick(lang), lang)
 
 
 def _xlsx(report: Report) -> bytes:
@@ -371,7 +372,7 @@ def _routes(app: FastAPI) -> None:
                 if r.id == rule_id:
                     return rule_info(pack, r)
         said = Text(f"không có quy tắc '{rule_id}'", f"no rule '{rule_id}'")
-        return problem(404, "RuleNotFound", said.pick(request_lang(request)), rule=rule_id)
+        return problem(404, "RuleNotFound", said.pick(request_lang(request)), request_lang(request), rule=rule_id)
 
     @app.get("/v1/schema/facts", tags=["schema"], responses={200: {"description": "JSON Schema of facts",
                                                                     "content": {"application/json": {}}}})

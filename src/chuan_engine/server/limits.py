@@ -6,7 +6,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .problems import MEDIA_TYPE, TITLES
+from .problems import MEDIA_TYPE, title
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -59,7 +59,7 @@ class BodyLimit:
         mb = self.max_bytes / 1024 / 1024
         english = b"lang=en" in scope.get("query_string", b"")  # the body is not read: only ?lang= can say
         detail = f"request body over {mb:g} MB" if english else f"nội dung vượt {mb:g} MB"
-        payload = json.dumps({"type": "urn:chuan:error:RequestTooLarge", "title": TITLES["RequestTooLarge"],
+        payload = json.dumps({"type": "urn:chuan:error:RequestTooLarge", "title": title("RequestTooLarge", "en" if english else "vi"),
                               "status": 413, "detail": detail, "error": "RequestTooLarge"},
                              ensure_ascii=False).encode()
         await send({"type": "http.response.start", "status": 413,

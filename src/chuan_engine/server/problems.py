@@ -18,6 +18,7 @@ from ..errors import (
     PackNotFoundError,
     ParameterError,
     RuleError,
+    Text,
 )
 
 MEDIA_TYPE = "application/problem+json"
@@ -53,8 +54,14 @@ def status_of(exc: ChuanError) -> int:
             return 400
 
 
-def problem(status: int, error: str, detail: str, **fields: Any) -> JSONResponse:
-    body: dict[str, Any] = {"type": f"urn:chuan:error:{error}", "title": TITLES.get(error, TITLES["ChuanError"]),
+def title(error: str, lang: str = "vi") -> str:
+    """The problem type's short title in ``lang`` (TITLES holds "Vietnamese / English")."""
+    vi, _, en = TITLES.get(error, TITLES["ChuanError"]).partition(" / ")
+    return Text(vi, en or vi).pick(lang)
+
+
+def problem(status: int, error: str, detail: str, lang: str = "vi", **fields: Any) -> JSONResponse:
+    body: dict[str, Any] = {"type": f"urn:chuan:error:{error}", "title": title(error, lang),
                             "status": status, "detail": detail, "error": error}
     body.update({k: v for k, v in fields.items() if v is not None})
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE)
@@ -69,4 +76,4 @@ def request_lang(request: Request) -> str:
 def from_chuan_error(exc: ChuanError, status: int | None = None, lang: str = "vi") -> JSONResponse:
     """The problem for a library error; ``detail`` in ``lang`` (Vietnamese by default)."""
     fields = {name: getattr(exc, name, None) for name in ("file", "where", "entity", "field", "rule")}
-    return problem(status or status_of(exc), type(exc).__name__, exc.describe(lang), **fields)
+    return problem(status or status_of(exc), type(exc).__name__, exc.describe(lang), lang, **fields)
