@@ -138,7 +138,7 @@ class GapShape(Enum):
 @dataclass(frozen=True, slots=True)
 class Lowered:
     """The durable backend compiles the operator to Rete conditions: ``how`` names the construction
-    (backends/durable.py matches on it), ``text`` describes it."""
+    (backends/rete_algebra.py matches on it), ``text`` describes it."""
 
     how: str
     text: str
