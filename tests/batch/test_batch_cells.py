@@ -168,3 +168,15 @@ def test_batch_inputs_follow_the_type_the_pack_declares() -> None:
     assert "ty_le_gv_tham_gia_nckh" in rows.loc["s1", "error"]
     assert rows.loc["s2", "verdict"] == "error" and "so_hoi_thao_toa_dam" in rows.loc["s2", "error"]
     assert rows.loc["s3", "verdict"] == "error" and "số nguyên" in rows.loc["s3", "error"]
+
+
+@pytest.mark.parametrize(("row", "total"), [
+    (("Tổng cộng", None, 57500), True), ((None, "TỔNG CỘNG:", 3), True), (("Cộng", 3), True),
+    (("Tổng số: 12",), True), (("Total",), True),
+    # a person whose id cell was left blank is a bad row to report, not a total to skip
+    ((None, "Tống Văn An", "01/09/2012"), False), ((None, "Công Minh"), False), (("cb_01", "Tổng"), False),
+])
+def test_a_total_row_is_told_from_a_name(row: tuple[object, ...], total: bool) -> None:
+    from chuan_engine.facts.cells import is_total_row
+
+    assert is_total_row(row) is total

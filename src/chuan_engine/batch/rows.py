@@ -46,7 +46,8 @@ def tidy(name: str, df: pd.DataFrame, idcol: str) -> tuple[pd.DataFrame, list[st
             elif is_total_row(cells):
                 drop[i] = True
                 notes.append(f"{where(df.attrs, name, int(numbers[i]))}: bỏ qua dòng tổng cộng / total row skipped")
-    out = df.iloc[np.flatnonzero(~drop)].copy() if drop.any() else df.copy()
+    # a shallow copy: with pandas' copy-on-write the new column never reaches the caller's frame
+    out = df.iloc[np.flatnonzero(~drop)] if drop.any() else df.copy(deep=False)
     out[ROW] = numbers[~drop]
     out.attrs = dict(df.attrs)
     return out, notes

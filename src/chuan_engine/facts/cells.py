@@ -16,6 +16,7 @@ from .vocab import LABELS_VI, OrderedVocab, ascii_key, conferred_code
 
 _TRUE = {"co", "x", "true", "1", "dung", "yes"}
 _FALSE = {"khong", "false", "0", "sai", "no"}
+_TOTAL = re.compile(r"(tong_cong|tong_so|total)(_.*)?|tong|cong")
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 # 1.234.567,5 (Vietnamese grouping) or 1234,5 or 1234 (with an optional sign).
@@ -31,8 +32,8 @@ def is_total_row(row: tuple[object, ...]) -> bool:
     first = next((c for c in row if not is_blank(c)), None)
     if not isinstance(first, str):
         return False
-    key = ascii_key(first)
-    return key.startswith("tong") or key == "cong" or key.startswith("cong_") or key == "total"
+    # "Tổng cộng", "Tổng số: 12", "Cộng", "Total" — not a name that happens to begin "Tống" or "Công"
+    return _TOTAL.fullmatch(ascii_key(first)) is not None
 
 
 def to_bool(value: object) -> bool:

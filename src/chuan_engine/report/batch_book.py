@@ -136,6 +136,14 @@ def _reads_rating(node: ast.Node) -> bool:
             return False
 
 
+def _year(value: Any) -> int | None:
+    """A year cell as a number: 2024, 2024.0 or "2024" (CSV cells are text)."""
+    try:
+        return int(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
 def filing_facts(frames: Mapping[str, pd.DataFrame], on: dt.date) -> dict[str, dict[str, str]]:
     """What the filed lists show beside a name and the result frames do not keep: each person's unit
     (``units``: staff id -> unit id) and the year's rating of each entity (``ratings``: 'kind:id' -> code)."""
@@ -150,7 +158,7 @@ def filing_facts(frames: Mapping[str, pd.DataFrame], on: dt.date) -> dict[str, d
         df = frames.get(name)
         if df is None or not {"year", "rating", col} <= set(df.columns):
             continue
-        year = df[[str(y).strip() in (str(on.year), f"{on.year}.0") for y in df["year"]]]  # CSV cells are text
+        year = df[[_year(y) == on.year for y in df["year"]]]
         for eid, rating in zip(year[col], year["rating"], strict=True):
             if _none(rating) is not None:
                 ratings[f"{kind}:{eid}"] = str(getattr(rating, "value", rating))
