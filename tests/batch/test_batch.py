@@ -7,6 +7,7 @@ tests/batch_packs/*) and the rows below; the arithmetic is in the comments.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 from chuan_engine import FactsError, load_pack
 from chuan_engine.batch import FallbackWarning, evaluate_batch
 from chuan_engine.batch.io import read_inputs
+from chuan_engine.errors import OutputError
 
 ROOT = Path(__file__).resolve().parents[2]
 ON = dt.date(2025, 12, 31)
@@ -268,11 +270,12 @@ def test_excel_export_is_atomic(tmp_path: Path, demo_pack: Any, monkeypatch: Any
 
     def boom(src: str, dst: str) -> None:  # the workbook is written, then moving it into place fails
         assert Path(src).stat().st_size > 0
-        raise OSError("disk full")
+        raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(atomic.os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError) as caught:  # a named error, not a bare OSError (issue 12, 3.31)
         out.to_excel(target)
+    assert "đĩa đầy" in str(caught.value) and str(target) in str(caught.value)
     assert target.read_bytes() == b"old report"
     assert os.listdir(tmp_path) == ["r.xlsx"]
 
@@ -321,3 +324,24 @@ def test_streak_with_n_and_window_in_the_column_compiler(tmp_path: Path) -> None
     assert got[("p", "w.hai_nam_htxs")] == "pass" and got[("p", "w.hai_lan_trong_ba_nam")] == "pass"
     assert got[("q", "w.hai_nam_htxs")] == "unknown" and got[("q", "w.hai_lan_trong_ba_nam")] == "pass"
     assert got[("r", "w.hai_nam_htxs")] == "fail" and got[("r", "w.hai_lan_trong_ba_nam")] == "fail"
+
+
+def test_a_timezone_aware_parquet_date_is_the_date_its_writer_saw(demo_pack: Any, tmp_path: Path) -> None:
+    # issue 12, 3.33: p1 recruited 01/07/2025 00:00 at +07:00 (as a Vietnamese system writes it). Its wall date is
+    # 01/07/2025: months_since on 31/12/2025 = (12 - 7) = 5 < 6 -> LĐTT fail (demo: 6 months). Read as UTC it
+    # would be 30/06/2025 17:00 -> 30/06/2025 -> 6 months -> pass, the wrong verdict.
+    staff = demo_frames()["staff"]
+    staff["recruited_on"] = pd.to_datetime(["2025-07-01", "2020-01-01", "2020-01-01"]).tz_localize("Asia/Ho_Chi_Minh")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    staff.to_parquet(folder / "staff.parquet")
+    demo_frames()["staff_years"].to_parquet(folder / "staff_years.parquet")
+    import warnings
+
+    for frames in (read_inputs(folder), {"staff": staff, "staff_years": demo_frames()["staff_years"]}):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # numpy's "no explicit representation of timezones" is gone too
+            got = outcomes(evaluate_batch(demo_pack, frames, ON))
+        assert got[("p1", "demo.lao_dong_tien_tien")] == "fail"
+        assert got[("p2", "demo.lao_dong_tien_tien")] == "pass"  # 2020-01-01: 71 months
+    assert isinstance(staff["recruited_on"].dtype, pd.DatetimeTZDtype)  # the caller's frame is left as it was

@@ -50,7 +50,16 @@ def tidy(name: str, df: pd.DataFrame, idcol: str) -> tuple[pd.DataFrame, list[st
     out = df.iloc[np.flatnonzero(~drop)] if drop.any() else df.copy(deep=False)
     out[ROW] = numbers[~drop]
     out.attrs = dict(df.attrs)
-    return out, notes
+    return _wall_dates(out), notes
+
+
+def _wall_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """A timezone-aware date column (a Parquet file, a frame from a database) is read as the date its writer
+    saw, its wall time in its own zone: converted to UTC, 01/07/2025 00:00 at +07:00 would become 30/06/2025."""
+    for name in frame.columns:
+        if isinstance(frame[name].dtype, pd.DatetimeTZDtype):
+            frame[name] = frame[name].dt.tz_localize(None)
+    return frame
 
 
 def _na(value: object) -> bool:
