@@ -133,3 +133,26 @@ def test_malformed_quota_file_is_a_named_error(tmp_path, capsys, text, needle):
     assert code == 2 and stdout == "" and "Traceback" not in err
     assert f"{pack_dir / '_quotas.yaml'}: " in err and needle in err, err
     assert not out.exists()
+
+
+def test_cap_rounding_is_labelled_the_packs_convention(pack, facts, tmp_path):
+    # LEGAL_SOURCES §8a.16: no source says how 15 % of a head count is rounded, so the floor of
+    # 0.15 × 57 = 8.55 → 8 (2023) must be shown as the pack's convention, not as the law.
+    q = _quota(pack, facts, 2023)
+    rounding = q["cap"]["rounding"]
+    assert rounding["method"] == "floor" and rounding["convention"] is True and rounding["source"] is None
+    assert "quy ước của bộ quy tắc" in q["message_vi"] and "làm tròn xuống" in q["message_vi"]
+    assert "the pack's convention" in q["message_en"]
+    # A quota that names its rounding source is shown on that source's word instead.
+    side = tmp_path / "p"
+    import shutil
+
+    shutil.copytree(ROOT / "rules" / "thi_dua", side)
+    text = (side / "_quotas.yaml").read_text(encoding="utf-8")
+    (side / "_quotas.yaml").write_text(text.replace(
+        "    rounding: floor", "    rounding_source: Quy chế thi đua của trường (giả định)\n    rounding: floor"),
+        encoding="utf-8")
+    (section,) = quota_report(load_pack(side).evaluate(facts, dt.date(2023, 12, 31)), facts)
+    assert section["cap"]["rounding"]["convention"] is False
+    assert "theo Quy chế thi đua của trường (giả định)" in section["message_vi"]
+    assert "quy ước" not in section["message_vi"]

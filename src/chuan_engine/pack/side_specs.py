@@ -114,6 +114,7 @@ class QuotaSpec:
     label_vi: str
     label_en: str
     ordering: tuple[OrderKey, ...]
+    rounding_source: str | None = None  # the text that says how to round; None: the pack's own convention
 
 
 def _date(v: Any, where: str = "effective", file: str | None = None) -> dt.date | None:
@@ -127,7 +128,8 @@ def _date(v: Any, where: str = "effective", file: str | None = None) -> dt.date 
 
 
 _QUOTA_FILE_KEYS = ("quotas", "ordering")
-_QUOTA_KEYS = ("id", "concept", "base", "scope", "cap_parameter", "rounding", "label_vi", "label_en")
+_QUOTA_KEYS = ("id", "concept", "base", "scope", "cap_parameter", "rounding", "rounding_source", "label_vi",
+               "label_en")
 _ORDER_KEYS = ("expr", "direction", "label_vi", "label_en", "citation", "provenance", "effective")
 
 
@@ -192,7 +194,8 @@ def quota_specs(data: dict[str, Any], file: str) -> list[QuotaSpec]:
             raise RuleError(Text(f"quotas[{i}].rounding phải là floor, round hoặc ceil",
                                  f"quotas[{i}].rounding must be floor, round or ceil"), file=file)
         out.append(QuotaSpec(q["id"], q["concept"], q["base"], scope, q["cap_parameter"], rounding,
-                             q.get("label_vi", q["id"]), q.get("label_en", q["id"]), tuple(keys)))
+                             q.get("label_vi", q["id"]), q.get("label_en", q["id"]), tuple(keys),
+                             q.get("rounding_source")))
     return out
 
 

@@ -41,7 +41,25 @@ def _cap(report: Report, spec: QuotaSpec, base_count: int, file: str) -> dict[st
     raw = share * base_count
     count = _rounded(raw, spec.rounding)
     return {"share": share, "count": int(count), "arithmetic": f"{spec.rounding}({share:g} × {base_count}) = {count}",
-            "source": pv.source, "provenance": pv.provenance.value, "from": pv.start.isoformat()}
+            "source": pv.source, "provenance": pv.provenance.value, "from": pv.start.isoformat(),
+            "rounding": _rounding(spec)}
+
+
+_ROUNDED = {"floor": ("làm tròn xuống", "rounded down"), "ceil": ("làm tròn lên", "rounded up"),
+            "round": ("làm tròn gần nhất", "rounded to the nearest")}
+
+
+def _rounding(spec: QuotaSpec) -> dict[str, Any]:
+    """How the cap became a head count, and on whose word: no source states how 15 % of a headcount is
+    rounded (LEGAL_SOURCES §8a.16), so unless the quota names one, the rounding is labelled the pack's convention."""
+    vi, en = _ROUNDED[spec.rounding]
+    if spec.rounding_source:
+        return {"method": spec.rounding, "convention": False, "source": spec.rounding_source,
+                "note_vi": f"Số người được {vi} theo {spec.rounding_source}.",
+                "note_en": f"The head count is {en} as {spec.rounding_source} provides."}
+    return {"method": spec.rounding, "convention": True, "source": None,
+            "note_vi": f"Số người được {vi}: đây là quy ước của bộ quy tắc, văn bản không quy định cách làm tròn.",
+            "note_en": f"The head count is {en}: this is the pack's convention; the law does not say how to round."}
 
 
 def _rounded(raw: float, rounding: str) -> int:
@@ -188,6 +206,9 @@ def _message(spec: QuotaSpec, n: int, cap: dict[str, Any] | None, over: bool, un
     else:
         vi = f"{spec.label_vi}: {n} người đủ tiêu chuẩn, trong tỷ lệ tối đa {cap['count']} ({cap['arithmetic']})."
         en = f"{spec.label_en}: {n} eligible, within the cap of {cap['count']} ({cap['arithmetic']})."
+    if cap is not None:
+        vi += " " + cap["rounding"]["note_vi"]
+        en += " " + cap["rounding"]["note_en"]
     if undetermined:
         vi += f" {undetermined} người chưa đủ dữ liệu để xét."
         en += f" {undetermined} undetermined (missing data)."

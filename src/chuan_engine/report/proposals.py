@@ -154,7 +154,7 @@ def proposal_lists(report: Report, lang: str = "vi") -> list[TitleList]:
         rows = [Proposed(p.entity, p.unit, p.basis, p.citation, by_id.get(p.entity.id, {}).get("rank"),
                          by_id.get(p.entity.id, {}).get("status"), vote) for p in tl.rows]
         rows.sort(key=lambda p: (p.rank is None, p.rank or 0))
-        cap_text = (f"{cap['arithmetic']} ({cap['source']})" if cap else
+        cap_text = (f"{cap['arithmetic']} ({cap['source']}). {cap['rounding']['note_vi' if lang == 'vi' else 'note_en']}" if cap else
                     ("không có tỷ lệ tối đa đang có hiệu lực" if lang == "vi" else "no cap in force"))
         out.append(TitleList(tl.rule, tl.concept, tl.title, tl.kind, rows, True,
                              int(cap["count"]) if cap else None, cap_text, vote))
