@@ -30,7 +30,6 @@ from .sheets import SheetError
 from .store import Facts
 from .tabular import Read, read_spreadsheet
 
-_ENTITY = TypeAdapter(Entity)
 SUFFIXES = (".yaml", ".yml", ".json")
 SHEET_SUFFIXES = (".xlsx", ".csv")
 # A facts file larger than this is refused before it is read: a 60-person roster is a few hundred
@@ -86,15 +85,31 @@ def _entities_in(data: Any, file: str) -> list[dict[str, Any]]:
     return items
 
 
+def _validated(item: dict[str, Any]) -> School | Cluster | Staff | Unit:
+    """The entity its ``kind`` names, validated by that model. Each model's validator is built with its class;
+    a ``TypeAdapter`` over the union would build them all again at import (a tenth of a second of every
+    one-school run), so it is made only to word the error of a missing or unknown kind."""
+    match item.get("kind"):
+        case "school":
+            return School.model_validate(item)
+        case "cluster":
+            return Cluster.model_validate(item)
+        case "staff":
+            return Staff.model_validate(item)
+        case "unit":
+            return Unit.model_validate(item)
+        case _:
+            entity: School | Cluster | Staff | Unit = TypeAdapter(Entity).validate_python(item)
+            return entity
+
+
 def parse_entity(item: dict[str, Any], file: str | None = None) -> School | Cluster | Staff | Unit:
     """Validate one entity mapping, raising FactsError naming the entity id and field path."""
     try:
-        return _ENTITY.validate_python(item)
+        return _validated(item)
     except ValidationError as exc:
         err = exc.errors()[0]
-        loc = list(err["loc"])
-        if loc and loc[0] in ("school", "cluster", "staff", "unit"):
-            loc = loc[1:]
+        loc = list(err["loc"])  # from the kind's own model: no union tag in front
         entity = str(item.get("id", "?"))
         path = pydantic_location(tuple(loc))
         # Name the nested entity too (e.g. the staff member inside a school).
@@ -187,19 +202,14 @@ def _parse_located(item: dict[str, Any], got: Read, file: str) -> School | Clust
                          entity=exc.entity) from None
 
 
-# The three shapes a facts file may take, as the loader reads them (``_entities_in``): one entity, a list of
-# entities, or ``{schema_version, entities: [...]}``. The schema is generated from this, so it and the loader
-# share the models.
-_FILE = TypeAdapter(FactsDocument | Entity | list[Entity])
-
-
 def facts_json_schema() -> dict[str, Any]:
     """JSON Schema of a facts file: one entity, a list of entities, or ``{schema_version, entities: [...]}``.
 
     It is generated from the same models the loader validates with; what it cannot say (ids unique within
-    a file, a staff member's unit among the school's units) the loader checks on top.
+    a file, a staff member's unit among the school's units) the loader checks on top. The union is the three
+    shapes the loader reads (``_entities_in``), built here so that a run that prints no schema does not pay for it.
     """
-    schema = _FILE.json_schema()
+    schema = TypeAdapter(FactsDocument | Entity | list[Entity]).json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "chuan_engine facts file"
     return schema
