@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from chuan_engine import load_pack
+from chuan_engine import load_facts, load_pack
 from chuan_engine.batch import evaluate_batch
 from chuan_engine.batch.convert import facts_to_frames
 
@@ -56,3 +56,39 @@ def test_dask_partitions_equal_pandas(pack_dir: str, demo_facts: Any) -> None:
     pd.testing.assert_frame_equal(_norm(results[cols], keys), _norm(expected.results, keys))
     skeys = ["kind", "school", "entity"]
     pd.testing.assert_frame_equal(_norm(summary, skeys), _norm(expected.summary, skeys))
+
+
+def test_results_go_to_parquet_with_one_type_per_column(demo_facts: Any, tmp_path: Path) -> None:
+    # issue 13: `results.to_parquet` failed with ArrowInvalid, because `value` mixes a share (float), a count
+    # (int) and a condition's truth (bool). On disk: `value` a number (truth as 1.0/0.0), `value_text` as written.
+    from chuan_engine.batch.dask import evaluate_dask
+    from chuan_engine.batch.parquet import arrow_frame
+
+    pack = load_pack(ROOT / "rules" / "qd11_2021")
+    frames = facts_to_frames(load_facts(ROOT / "fixtures" / "schools"))
+    expected = evaluate_batch(pack, frames, ON)
+    kinds = {type(v) for v in expected.results["value"] if v is not None}
+    assert {bool, float} <= kinds  # the mixed column the issue names is really there
+    expected.to_parquet(tmp_path / "pd")
+    ddfs = {name: dd.from_pandas(df, npartitions=2) for name, df in frames.items()}
+    with distributed.LocalCluster(processes=False, n_workers=1, threads_per_worker=2,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+        evaluate_dask(pack, ddfs, ON, npartitions=3).to_parquet(tmp_path / "dask")
+    keys = ["kind", "school", "entity", "rule"]
+    want = _norm(arrow_frame(expected.results), keys)
+    for got in (pd.read_parquet(tmp_path / "pd" / "results.parquet"), pd.read_parquet(tmp_path / "dask" / "results")):
+        assert len(got) == len(expected.results)
+        assert got["value"].dtype == "float64" and got["threshold"].dtype == "float64"
+        pd.testing.assert_frame_equal(_norm(got[list(want.columns)], keys), want)
+    back = pd.read_parquet(tmp_path / "pd" / "results.parquet")
+    for original, number, text in zip(expected.results["value"], back["value"], back["value_text"], strict=True):
+        match original:
+            case None:
+                assert pd.isna(number) and pd.isna(text)
+            case bool():
+                assert number == (1.0 if original else 0.0) and text == str(original)
+            case _:
+                assert number == float(original) and text == str(original)
+    summary = pd.read_parquet(tmp_path / "dask" / "summary")
+    assert sorted(summary["entity"]) == sorted(expected.summary["entity"])
+    assert summary["pass"].dtype == "int64"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,7 @@ import pandas as pd
 
 from ..pack.plan import Plan
 from .layout import FRAMES
+from .parquet import arrow_frame
 from .run import SUMMARY_COLUMNS, _input_types, _nones, empty_results, evaluate_chunk
 
 VERDICT_COLUMNS = ["verdict", "verdict_text", "level_reached"]
@@ -35,6 +37,17 @@ class DaskBatch:
 
         res, summ = compute(self.results, self.summary)
         return res.reset_index(drop=True), summ.reset_index(drop=True)
+
+    def to_parquet(self, folder: str | Path) -> None:
+        """Parquet datasets ``folder/results`` and ``folder/summary``, one file per partition, each column of
+        one type in every partition (``batch.parquet``), computed on the current scheduler."""
+        from dask.base import compute
+
+        root = Path(folder)
+        writes = [frame.map_partitions(arrow_frame, meta=arrow_frame(frame._meta)).to_parquet(
+                      root / name, write_index=False, compute=False)
+                  for name, frame in (("results", self.results), ("summary", self.summary))]
+        compute(*writes)
 
 
 def _partition(pack: Plan, names: list[str], on: dt.date, lang: str, *parts: pd.DataFrame) -> pd.DataFrame:

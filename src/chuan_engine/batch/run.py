@@ -76,6 +76,13 @@ class BatchResult:
             self._filing = self.make_filing() if self.make_filing is not None else {}
         return self._filing
 
+    def to_parquet(self, folder: str | Path) -> None:
+        """``results.parquet`` and ``summary.parquet`` in ``folder``, one type per column (``batch.parquet``)."""
+        from .parquet import write_parquet
+
+        write_parquet(self.results, Path(folder) / "results.parquet")
+        write_parquet(self.summary, Path(folder) / "summary.parquet")
+
     def to_excel(self, path: str | Path, lang: str | None = None) -> None:
         """The filed workbook of the explaining path (``report.workbook``), from this run's frames."""
         from ..report.workbook import write_workbook  # openpyxl and the sentences load only when writing
