@@ -11,6 +11,7 @@ A script that prints figures, not a timed unit test. In one run:
 4. the explaining evaluator: entities/s and rule evaluations/s on thi_dua and qd11_2021;
 5. the durable backend (benchmarks/bench_durable.py) and the vectorised path on the same supported rules;
 6. cold start (benchmarks/bench_cold.py);
+7. Dask against one process on the full thi_dua pack, CPU per row (benchmarks/bench_dask.py);
 
 then every target of the issue, MET or NOT MET. ``--small`` divides the sizes by 10 (a quick check; targets at
 the sizes named by the issue are then NOT MET by construction).
@@ -285,6 +286,19 @@ def cold(met: list[tuple[str, bool]]) -> None:
         met.append((f"{label} (median {med:.3f} s)", med <= target))
 
 
+def dask_ratio(scale: int, met: list[tuple[str, bool]]) -> None:
+    print("7. Dask against one process (benchmarks/bench_dask.py):")
+    n = 10**6 // scale
+    proc = subprocess.run([sys.executable, str(HERE / "bench_dask.py"), "--n", str(n), "--partitions", "4"],
+                          capture_output=True, text=True, check=False)
+    text = proc.stdout or proc.stderr
+    for line in text.splitlines()[-6:]:
+        print(f"   | {line}")
+    m = re.search(r"dask / one process: ([\d.]+)x", text)
+    ratio = float(m.group(1)) if m else float("inf")
+    met.append((f"Dask CPU per row ≤ 1.5× one process ({ratio:.2f}×)", ratio <= 1.5))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--small", action="store_true", help="sizes divided by 10 (quick check)")
@@ -310,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     explaining(met)
     durable(scale, met)
     cold(met)
+    dask_ratio(scale, met)
     print(f"targets (on {os.cpu_count()} CPUs; benchmark took {time.perf_counter() - t0:.0f} s):")
     for text, ok in met:
         print(f"  [{'MET' if ok else 'NOT MET'}] {text}")

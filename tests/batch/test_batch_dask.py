@@ -92,3 +92,35 @@ def test_results_go_to_parquet_with_one_type_per_column(demo_facts: Any, tmp_pat
     summary = pd.read_parquet(tmp_path / "dask" / "summary")
     assert sorted(summary["entity"]) == sorted(expected.summary["entity"])
     assert summary["pass"].dtype == "int64"
+
+
+def test_aligned_partitions_skip_the_shuffle_and_misaligned_ones_are_refused(demo_facts: Any) -> None:
+    from chuan_engine.batch.dask import evaluate_dask
+    from chuan_engine.errors import FactsError
+
+    pack = load_pack(ROOT / "rules" / "demo")
+    frames = _many_schools(facts_to_frames(demo_facts), 4)
+    frames["schools"] = frames["schools"].drop(columns=[c for c in ("has_code_of_conduct", "lecturer_share",
+                                                                    "master_share", "provincial_topics")
+                                                        if c in frames["schools"].columns])
+    expected = evaluate_batch(pack, frames, ON)
+    # Partition i of every frame holds the schools with copy suffix _i (files written per group of schools).
+    group = {name: df["school_id"].str.rsplit("_", n=1).str[-1].astype(int) for name, df in frames.items()}
+    aligned = {name: dd.from_pandas(df.assign(_g=group[name]).set_index("_g").sort_index(), npartitions=1)
+               .repartition(divisions=[0, 1, 2, 3, 3]) for name, df in frames.items()}
+    import dask
+
+    with dask.config.set(scheduler="synchronous"):
+        lazy = evaluate_dask(pack, aligned, ON, aligned=True)
+        assert lazy.results.npartitions == 4
+        results, summary = lazy.compute()
+    keys = ["kind", "school", "entity", "rule"]
+    cols = list(expected.results.columns)
+    pd.testing.assert_frame_equal(_norm(results[cols], keys), _norm(expected.results, keys))
+    # Staff of one school moved to another partition: its school row is elsewhere, so it is refused, named.
+    shifted = dict(aligned)
+    staff = frames["staff"].assign(_g=(group["staff"] + 1) % 4).set_index("_g").sort_index()
+    shifted["staff"] = dd.from_pandas(staff, npartitions=1).repartition(divisions=[0, 1, 2, 3, 3])
+    with dask.config.set(scheduler="synchronous"), pytest.raises(FactsError) as caught:
+        evaluate_dask(pack, shifted, ON, aligned=True).compute()
+    assert "aligned=True" in str(caught.value) and "'staff'" in str(caught.value)

@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import FactsError, Text
 from ..pack.plan import Plan
 from .layout import FRAMES
-from .parquet import arrow_frame
+from .parquet import arrow_frame, arrow_schema
 from .run import SUMMARY_COLUMNS, _input_types, _nones, empty_results, evaluate_chunk
 
 VERDICT_COLUMNS = ["verdict", "verdict_text", "level_reached"]
@@ -44,14 +45,19 @@ class DaskBatch:
         from dask.base import compute
 
         root = Path(folder)
-        writes = [frame.map_partitions(arrow_frame, meta=arrow_frame(frame._meta)).to_parquet(
-                      root / name, write_index=False, compute=False)
-                  for name, frame in (("results", self.results), ("summary", self.summary))]
-        compute(*writes)
+        writes = []
+        for name, frame in (("results", self.results), ("summary", self.summary)):
+            meta = arrow_frame(frame._meta)
+            writes.append(frame.map_partitions(arrow_frame, meta=meta).to_parquet(
+                root / name, write_index=False, schema=arrow_schema(meta), compute=False))
+        compute(*writes, optimize_graph=False)  # one evaluation feeds both: optimised apart, each would redo it
 
 
-def _partition(pack: Plan, names: list[str], on: dt.date, lang: str, *parts: pd.DataFrame) -> pd.DataFrame:
+def _partition(pack: Plan, names: list[str], on: dt.date, lang: str, aligned: bool, *parts: pd.DataFrame
+               ) -> pd.DataFrame:
     frames = {name: part for name, part in zip(names, parts, strict=True) if len(part) or name == names[0]}
+    if aligned:
+        _check_aligned(frames)
     res, summ, _ = evaluate_chunk(pack, frames, on, _input_types(pack), lang)
     if not len(res):
         return _meta(pack)
@@ -59,6 +65,21 @@ def _partition(pack: Plan, names: list[str], on: dt.date, lang: str, *parts: pd.
     keys = ["entity", "kind", "school"]
     out = res.merge(verdicts, on=keys, how="left", validate="many_to_one")
     return out.reindex(columns=list(_meta(pack).columns))
+
+
+def _check_aligned(frames: dict[str, pd.DataFrame]) -> None:
+    """Partitions said to be aligned hold, in every frame, the schools of this partition's ``schools`` rows:
+    a school found elsewhere would be evaluated twice, half in each partition."""
+    if "schools" not in frames:
+        return
+    here = set(frames["schools"]["school_id"].dropna().astype(str))
+    for name, part in frames.items():
+        stray = sorted(set(part["school_id"].dropna().astype(str)) - here) if name != "schools" else []
+        if stray:
+            raise FactsError(Text(f"aligned=True nhưng khung '{name}' có trường {stray[:3]} không nằm trong phân "
+                                  "vùng 'schools' tương ứng (các phân vùng không cùng nhóm trường)",
+                                  f"aligned=True but frame '{name}' holds schools {stray[:3]} that are not in the "
+                                  "matching 'schools' partition (the partitions do not hold the same schools)"))
 
 
 def _meta(pack: Plan) -> pd.DataFrame:
@@ -97,8 +118,13 @@ def summary_of(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def evaluate_dask(pack: Plan, frames: dict[str, Any], on: dt.date, *, npartitions: int | None = None,
-                  lang: str = "vi") -> DaskBatch:
-    """Evaluate Dask (or pandas) frames partitioned by school; nothing is computed until ``.compute()``."""
+                  lang: str = "vi", aligned: bool = False) -> DaskBatch:
+    """Evaluate Dask (or pandas) frames partitioned by school; nothing is computed until ``.compute()``.
+
+    ``aligned=True`` says the frames are already partitioned alike (partition *i* of every frame holds the
+    same schools, as when each was read from files written per group of schools): the shuffle is skipped,
+    and each partition checks that every school its frames name has its row in that partition's ``schools``.
+    """
     import dask
     import dask.dataframe as dd
 
@@ -111,12 +137,15 @@ def evaluate_dask(pack: Plan, frames: dict[str, Any], on: dt.date, *, npartition
                 f = dd.from_pandas(f, npartitions=max(1, npartitions or 1))
         ddfs.append(f)
     n = npartitions or max(f.npartitions for f in ddfs)
-    aligned = []
+    parts = []
     for f in ddfs:
         f = f.assign(school_id=f["school_id"].astype(str))
-        aligned.append(f.shuffle(on="school_id", npartitions=n))
+        parts.append(f if aligned else f.shuffle(on="school_id", npartitions=n))
+    if aligned and len({f.npartitions for f in parts}) > 1:
+        raise FactsError(Text("aligned=True nhưng các khung có số phân vùng khác nhau",
+                              "aligned=True but the frames have different numbers of partitions"))
     meta = _meta(pack)
-    results = dd.map_partitions(_partition, pack, names, on, lang, *aligned, meta=meta, align_dataframes=False,
+    results = dd.map_partitions(_partition, pack, names, on, lang, aligned, *parts, meta=meta, align_dataframes=False,
                                 enforce_metadata=False)
     summary = results.map_partitions(summary_of, meta=summary_of(meta.iloc[0:0]))
     return DaskBatch(results, summary)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..errors import FactsError, Text
 from ..facts.models import Cluster
+from ..facts.sheets import MissingDependencyError
 from ..i18n import t as label
 from ..lang import ast
 from ..lang.ops import EPS
@@ -78,8 +79,12 @@ class BatchResult:
 
     def to_parquet(self, folder: str | Path) -> None:
         """``results.parquet`` and ``summary.parquet`` in ``folder``, one type per column (``batch.parquet``)."""
-        from .parquet import write_parquet
-
+        try:
+            from .parquet import write_parquet
+        except ModuleNotFoundError:
+            raise MissingDependencyError(Text("cần thư viện pyarrow để ghi Parquet; cài: pip install 'chuan-engine[batch]'",
+                                              "writing Parquet needs pyarrow; install: pip install 'chuan-engine[batch]'")
+                                         ) from None
         write_parquet(self.results, Path(folder) / "results.parquet")
         write_parquet(self.summary, Path(folder) / "summary.parquet")
 
