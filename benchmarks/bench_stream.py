@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=10**7, help="staff-years in all")
     ap.add_argument("--piece", type=int, default=10**6, help="staff-years generated per piece")
-    ap.add_argument("--chunk-rows", type=int, default=500_000)
+    ap.add_argument("--chunk-rows", type=int, default=250_000)
     ap.add_argument("--generate", nargs=3, help=argparse.SUPPRESS)
     ap.add_argument("--stream", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)

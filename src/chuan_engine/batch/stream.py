@@ -35,6 +35,8 @@ from .rows import tidy
 from .run import _input_types, evaluate_chunk
 
 BATCH_ROWS = 262_144  # rows read at a time while sorting the inputs into groups
+# Arrow reads ahead several files and batches by default: that memory grows with the number of files.
+_ONE_AT_A_TIME: dict[str, Any] = {"batch_readahead": 1, "fragment_readahead": 1}
 _POS = "__pos__"  # the row's position in its file, so that messages name it as an in-memory run would
 
 
@@ -92,7 +94,7 @@ def _groups(data: dict[str, ds.Dataset], chunk_rows: int) -> tuple[pa.Array, np.
     """Each school's group: schools in the order first met, about ``chunk_rows`` rows (all frames) a group."""
     sizes: dict[str, int] = {}
     for frame in data.values():
-        for batch in frame.to_batches(columns=["school_id"], batch_size=BATCH_ROWS):
+        for batch in frame.to_batches(columns=["school_id"], batch_size=BATCH_ROWS, **_ONE_AT_A_TIME):
             counts = pc.value_counts(_school_key(batch.column(0)))
             for key, n in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True):
                 sizes[key] = sizes.get(key, 0) + n
@@ -106,7 +108,7 @@ def _spill(name: str, frame: ds.Dataset, keys: pa.Array, group: np.ndarray, fold
     writers: dict[int, pq.ParquetWriter] = {}
     start = 0
     try:
-        for batch in frame.to_batches(batch_size=BATCH_ROWS):
+        for batch in frame.to_batches(batch_size=BATCH_ROWS, **_ONE_AT_A_TIME):
             if not batch.num_rows:
                 continue
             pos = pa.array(np.arange(start, start + batch.num_rows, dtype=np.int64))
@@ -148,12 +150,13 @@ def _fresh_destination(out: Path) -> None:
                                "empty folder"), file=str(out))
 
 
-def stream_batch(pack: Plan, source: str | Path, on: dt.date, out: str | Path, *, chunk_rows: int = 500_000,
+def stream_batch(pack: Plan, source: str | Path, on: dt.date, out: str | Path, *, chunk_rows: int = 250_000,
                  lang: str = "vi", every_year: bool = False) -> StreamResult:
     """Evaluate the Parquet frames of ``source`` group by group into ``out/results`` and ``out/summary``.
 
     Verdicts, gaps and summary rows equal ``evaluate_batch``'s on the same frames (written as
-    ``BatchResult.to_parquet`` writes them); memory is bounded by one group of about ``chunk_rows`` rows."""
+    ``BatchResult.to_parquet`` writes them); memory is bounded by one group of about ``chunk_rows`` rows
+    (10^7 thi_dua staff-years at the default: 1.4 GB peak, benchmarks/bench_stream.py)."""
     dest = Path(out)
     _fresh_destination(dest)
     data = {name: _dataset(name, path) for name, path in _sources(source).items()}
