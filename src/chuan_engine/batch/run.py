@@ -26,7 +26,7 @@ from .gaps import GAP_COLUMNS, gap_cells, no_gaps
 from .io import read_inputs, read_table
 from .layout import FRAMES, SPECS, input_variables, prepare
 from .rows import tidy
-from .rules import FAIL, NA, PASS, UNK, RuleRunner
+from .rules import FAIL, NA, PASS, PROVENANCES, UNK, RuleRunner
 from .tables import Chunk
 
 if TYPE_CHECKING:
@@ -338,16 +338,6 @@ def uses_history(pack: Plan) -> bool:
     return False
 
 
-PROVENANCES = [p.value for p in Provenance]
-
-
-def _provenance(pack: Plan, rule: Any, udates: np.ndarray, inv: np.ndarray) -> np.ndarray:
-    """Provenance codes (positions in PROVENANCES) of a rule at each row's date, looked up once per distinct date."""
-    codes = np.array([PROVENANCES.index(pack.rule_provenance(rule, d.astype(dt.date)).value) for d in udates],
-                     dtype=np.int64)
-    return codes[inv] if len(inv) else np.zeros(0, dtype=np.int64)
-
-
 def _shown_version(pack: Plan, versions: list[Any], udates: np.ndarray, inv: np.ndarray) -> np.ndarray:
     """Per output row, the index in ``versions`` of the version a report shows on the row's date."""
     if len(versions) == 1:
@@ -402,7 +392,7 @@ def _merge(pack: Plan, runner: RuleRunner, t: Any, versions: list[Any], rows: np
     return _Merged(
         _pick(choice, [rc.outcome[rows] for rc in cols]), _pick(choice, [rc.margin[rows] for rc in cols]),
         {lv: _pick(choice, [rc.levels[lv][rows] for rc in cols]) for lv in cols[0].levels}, err, value, threshold,
-        _pick(choice, [_provenance(pack, v, udates, inv) for v in versions]), choice, gap)
+        _pick(choice, [rc.provenance[rows] for rc in cols]), choice, gap)
 
 
 def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[list[Any]],
