@@ -270,23 +270,10 @@ def _read_pack_file(path: Path) -> PackFile:
     if not isinstance(data, dict):
         raise RuleError(Text("tệp bộ quy tắc phải là một bản ghi với pack/parameters/variables/rules",
                              "a pack file must be a mapping with pack/parameters/variables/rules"), file=str(path))
-    # A rule with ``versions:`` becomes one flat rule per version (sharing the rule's id); ``origin`` maps
-    # each flat rule back to the rule written in the file, for error messages.
     rules = data.get("rules")
     origin: list[tuple[int, int | None]] = []
     if isinstance(rules, list):
-        flat: list[Any] = []
-        for i, raw in enumerate(rules):
-            if not isinstance(raw, dict):
-                flat.append(raw)
-                origin.append((i, None))
-                continue
-            try:
-                expanded = expand_versions(raw)
-            except ValueError as exc:
-                raise RuleError(at(f"rules[{i}]", _said(exc)), file=str(path), rule=raw.get("id")) from None
-            flat.extend(expanded)
-            origin.extend((i, j if "versions" in raw else None) for j in range(len(expanded)))
+        flat, origin = _flat_rules(path, rules)
         data = {**data, "rules": flat}
     try:
         return PackFile.model_validate(data)
@@ -302,6 +289,25 @@ def _read_pack_file(path: Path) -> PackFile:
             loc[1:2] = [i] if j is None else [i, "versions", j]
         raise RuleError(at(pydantic_location(tuple(loc)), validation_text(dict(err))), file=str(path),
                         rule=rule_id) from None
+
+
+def _flat_rules(path: Path, rules: list[Any]) -> tuple[list[Any], list[tuple[int, int | None]]]:
+    """A rule with ``versions:`` becomes one flat rule per version (sharing the rule's id); ``origin`` maps
+    each flat rule back to the rule (and version) written in the file, for error messages."""
+    flat: list[Any] = []
+    origin: list[tuple[int, int | None]] = []
+    for i, raw in enumerate(rules):
+        if not isinstance(raw, dict):
+            flat.append(raw)
+            origin.append((i, None))
+            continue
+        try:
+            expanded = expand_versions(raw)
+        except ValueError as exc:
+            raise RuleError(at(f"rules[{i}]", _said(exc)), file=str(path), rule=raw.get("id")) from None
+        flat.extend(expanded)
+        origin.extend((i, j if "versions" in raw else None) for j in range(len(expanded)))
+    return flat, origin
 
 
 def _said(exc: ValueError) -> Text | str:
@@ -417,23 +423,29 @@ def _rule_refs(header: PackHeader, params: Mapping[str, Parameter],
         by_ref.setdefault(spec.id, []).append(spec)
         if spec.concept and spec.concept != spec.id:
             by_ref.setdefault(spec.concept, []).append(spec)
-        if spec.group is not None and group_ids and spec.group not in group_ids:
-            raise RuleError(Text(f"nhóm không rõ '{spec.group}' (các nhóm: {sorted(group_ids)})",
-                                 f"unknown group '{spec.group}' (the groups: {sorted(group_ids)})"), file=f, rule=spec.id)
-        for lvl in list(spec.thresholds or {}) + list(spec.levels or []):
-            if lvl not in level_ids:
-                raise RuleError(Text(f"mức không rõ '{lvl}'; các mức của bộ quy tắc là {level_ids}",
-                                     f"unknown level '{lvl}'; the pack's levels are {level_ids}"), file=f, rule=spec.id)
-        for name in (spec.thresholds or {}).values():
-            if name not in params:
-                raise ParameterError(Text(f"ngưỡng ghi tham số không có trong bộ quy tắc '{name}'",
-                                          f"threshold names unknown parameter '{name}'"), file=f, rule=spec.id)
+        _check_names(spec, f, level_ids, group_ids, params)
     for ref, specs in by_ref.items():
         subjects = {s.subject for s in specs}
         if len(subjects) > 1:
             raise RuleError(Text(f"'{ref}' gọi tên các quy tắc về những đối tượng khác loại {sorted(subjects)}",
                                  f"'{ref}' names rules about different subjects {sorted(subjects)}"), rule=ref)
     return by_ref
+
+
+def _check_names(spec: RuleSpec, f: str, level_ids: list[str], group_ids: set[str],
+                 params: Mapping[str, Parameter]) -> None:
+    """A rule's group, levels and threshold parameters are the pack's own."""
+    if spec.group is not None and group_ids and spec.group not in group_ids:
+        raise RuleError(Text(f"nhóm không rõ '{spec.group}' (các nhóm: {sorted(group_ids)})",
+                             f"unknown group '{spec.group}' (the groups: {sorted(group_ids)})"), file=f, rule=spec.id)
+    for lvl in list(spec.thresholds or {}) + list(spec.levels or []):
+        if lvl not in level_ids:
+            raise RuleError(Text(f"mức không rõ '{lvl}'; các mức của bộ quy tắc là {level_ids}",
+                                 f"unknown level '{lvl}'; the pack's levels are {level_ids}"), file=f, rule=spec.id)
+    for name in (spec.thresholds or {}).values():
+        if name not in params:
+            raise ParameterError(Text(f"ngưỡng ghi tham số không có trong bộ quy tắc '{name}'",
+                                      f"threshold names unknown parameter '{name}'"), file=f, rule=spec.id)
 
 
 def _check_versions(rule_specs: list[tuple[RuleSpec, str]]) -> None:
