@@ -14,7 +14,7 @@ import numpy as np
 
 from ..analysis.gaps import measure_shape
 from ..errors import ChuanError
-from ..lang.ops import EPS
+from ..lang.ops import EPS, excess
 from ..pack.plan import Expression, Plan, Rule
 from ..pack.provenance import Provenance
 from ..report.outcome import MeasureParts, Outcome
@@ -275,13 +275,9 @@ def _record_parts(parts: PartCols, i: int, p: MeasureParts | None) -> None:
 
 
 def _margin(op: str, v: np.ndarray, th: np.ndarray) -> np.ndarray:
+    """run.explain.margin_of over columns."""
     with np.errstate(invalid="ignore"):
-        if op in (">=", ">"):
-            m = v - th
-        elif op in ("<=", "<"):
-            m = th - v
-        else:
-            m = -np.abs(v - th)
+        m = excess(op, v, th)
         return np.where(np.abs(m) < EPS, 0.0, np.round(m, 9))
 
 

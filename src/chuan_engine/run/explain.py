@@ -15,7 +15,7 @@ from ..errors import ChuanError, EvaluationError, ParameterError
 from ..facts.store import Facts
 from ..lang import ast
 from ..lang.logic import UNKNOWN, Range, undecided
-from ..lang.ops import COMPARISONS, EPS, compare, difference
+from ..lang.ops import COMPARISONS, EPS, compare, difference, excess
 from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS
 from ..pack.parameters import ParameterValue
 from ..pack.plan import Expression, Plan, Rule
@@ -26,7 +26,7 @@ from ..report.trace import Step, plain
 from . import verdict
 from .interpreter import evaluate as evaluate_node
 from .parts import measure_parts
-from .scalar import At, ScalarAlgebra, Traced, coerce_like
+from .scalar import At, ScalarAlgebra, Traced
 from .verdict import Level, Shown, Verdict
 from .views import View, recruited_after
 
@@ -36,13 +36,8 @@ def _num_compare(op: str, a: float, b: float) -> bool:
 
 
 def margin_of(op: str, value: float, threshold: float) -> float:
-    """How far above (positive, 'vượt chuẩn') or below (negative) the threshold."""
-    if op in (">=", ">"):
-        m = value - threshold
-    elif op in ("<=", "<"):
-        m = threshold - value
-    else:
-        m = -abs(value - threshold)
+    """How far above (positive, 'vượt chuẩn') or below (negative) the threshold, rounded as reported."""
+    m = excess(op, value, threshold)
     return 0.0 if abs(m) < EPS else round(m, 9)
 
 
@@ -309,9 +304,6 @@ def _check_input(kind: str, value: Any, view: View, name: str) -> Any:
             raise EvaluationError(f"input '{name}' is not a date: {value!r}",
                                   where=f"{view.kind} '{view.model.id}'") from None
     return value
-
-
-_coerce_like = coerce_like  # the durable backend's name for it
 
 
 # What runs on one entity's results with its evaluation at hand (e.g. the gap analysis).
