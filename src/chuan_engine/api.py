@@ -17,6 +17,7 @@ from typing import Any
 from .analysis.gaps import attach_gaps
 from .errors import FactsError
 from .facts.inputs import input_errors
+from .facts.models import School
 from .facts.store import Facts
 from .pack.find import find_pack, read_parameter_file
 from .pack.parameters import ParameterValue
@@ -87,27 +88,30 @@ _INFERRED = {"num": "number", "bool": "bool", "str": "text", "date": "date"}
 def _without(facts: Facts, bad: set[str]) -> tuple[Facts, list[FactsError]]:
     """The facts without the top-level entities (or loose staff and units) named, and a cluster that names
     a school set aside is set aside too."""
-    schools = []
-    for s in facts.schools:
-        if s.id == "_loose":
-            staff = [p for p in s.staff or [] if p.id not in bad]
-            units = [u for u in s.units or [] if u.id not in bad]
-            if staff or units:
-                schools.append(s.model_copy(update={"staff": staff, "units": units or None}))
-        elif s.id not in bad:
-            schools.append(s)
+    schools = [left for s in facts.schools if (left := _school_without(s, bad)) is not None]
     clusters, notes = [], []
     for c in facts.clusters:
+        if c.id in bad:
+            continue
         gone = sorted(set(c.school_ids) & bad)
-        if gone and c.id not in bad:
+        if gone:
             notes.append(FactsError(f"cụm có trường bị loại vì dữ kiện sai / a school of the cluster was set "
                                     f"aside for bad input: {', '.join(gone)}", file=facts.origin.get(c.id),
                                     entity=c.id))
-        if c.id not in bad and not gone:
+        else:
             clusters.append(c)
     kept = Facts(schools, clusters)
     kept.origin.update(facts.origin)
     return kept, notes
+
+
+def _school_without(s: School, bad: set[str]) -> School | None:
+    """A school kept, or the loose staff and units not named (None when nothing is left)."""
+    if s.id != "_loose":
+        return None if s.id in bad else s
+    staff = [p for p in s.staff or [] if p.id not in bad]
+    units = [u for u in s.units or [] if u.id not in bad]
+    return s.model_copy(update={"staff": staff, "units": units or None}) if staff or units else None
 
 
 def load_pack(path: str | Path) -> RulePack:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-LANGS = ("vi", "en")
-
 LABELS: dict[str, dict[str, str]] = {
     "pass": {"vi": "Đạt", "en": "Pass"},
     "fail": {"vi": "Không đạt", "en": "Fail"},
@@ -64,17 +62,3 @@ def pick(vi: str | None, en: str | None, lang: str) -> str:
         return en
     return vi or en or ""
 
-
-# Vocabulary codes as officials write them (the facts hold the ASCII code).
-VOCAB: dict[str, dict[str, str]] = {
-    "khong_hoan_thanh": {"vi": "Không hoàn thành nhiệm vụ", "en": "Did not complete duties"},
-    "hoan_thanh": {"vi": "Hoàn thành nhiệm vụ", "en": "Completed duties"},
-    "hoan_thanh_tot": {"vi": "Hoàn thành tốt nhiệm vụ", "en": "Completed duties well"},
-    "hoan_thanh_xuat_sac": {"vi": "Hoàn thành xuất sắc nhiệm vụ", "en": "Completed duties excellently"},
-}
-
-
-def vocab(code: str, lang: str = "vi") -> str:
-    """The official wording of a vocabulary code ('hoan_thanh_tot' → 'Hoàn thành tốt nhiệm vụ')."""
-    entry = VOCAB.get(code)
-    return code if entry is None else entry.get(lang, entry["vi"])

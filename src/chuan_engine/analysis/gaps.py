@@ -292,23 +292,33 @@ def render_gaps(report: Report, lang: str | None = None) -> str:
         if ent["error"]:
             lines.append(f"  ⚠ {ent['error']}")
             continue
-        lines.append(f"  {ent['headline']}" if "titles" in ent else f"  {ent['verdict_text']}: {ent['headline']}")
-        for it in ent.get("titles", []):
-            mark = "?" if it["outcome"] == "unknown" else "✘"
-            flag = (" [TẠM THỜI]" if vi else " [PROVISIONAL]") if it["provenance"] == "provisional" else ""
-            lines.append(f"  {mark} {'Để đạt' if vi else 'To reach'} {it['title']}{flag}:")
-            lines.extend(f"        → {x}" for x in it["lacks"])
-        for info in ent["levels"].values():
-            head = "Để đạt" if vi else "To reach"
-            if not info["items"]:
-                lines.append(f"  {head} {info['label'].lower()}: " + ("đã đạt, không còn thiếu" if vi else "met"))
-                continue
-            lines.append(f"  {head} {info['label'].lower()}: "
-                         + (f"còn {info['remaining']} chỉ tiêu" if vi else f"{info['remaining']} remaining"))
-            for it in info["items"]:
-                mark = "?" if it["outcome"] == "unknown" else "✘"
-                flag = (" [TẠM THỜI]" if vi else " [PROVISIONAL]") if it["provenance"] == "provisional" else ""
-                lines.append(f"    {mark} {it['title']}{flag}")
-                lines.append(f"        → {it['text']}")
+        lines += _entity_gap_lines(ent, vi)
         lines.append("")
     return "\n".join(lines)
+
+
+def _mark(it: dict[str, Any], vi: bool) -> tuple[str, str]:
+    """'?' or '✘', and the provisional flag of a gap item."""
+    flag = (" [TẠM THỜI]" if vi else " [PROVISIONAL]") if it["provenance"] == "provisional" else ""
+    return ("?" if it["outcome"] == "unknown" else "✘"), flag
+
+
+def _entity_gap_lines(ent: dict[str, Any], vi: bool) -> list[str]:
+    """An entity's headline, what each title still lacks, and what remains at each level."""
+    lines = [f"  {ent['headline']}" if "titles" in ent else f"  {ent['verdict_text']}: {ent['headline']}"]
+    head = "Để đạt" if vi else "To reach"
+    for it in ent.get("titles", []):
+        mark, flag = _mark(it, vi)
+        lines.append(f"  {mark} {head} {it['title']}{flag}:")
+        lines.extend(f"        → {x}" for x in it["lacks"])
+    for info in ent["levels"].values():
+        if not info["items"]:
+            lines.append(f"  {head} {info['label'].lower()}: " + ("đã đạt, không còn thiếu" if vi else "met"))
+            continue
+        lines.append(f"  {head} {info['label'].lower()}: "
+                     + (f"còn {info['remaining']} chỉ tiêu" if vi else f"{info['remaining']} remaining"))
+        for it in info["items"]:
+            mark, flag = _mark(it, vi)
+            lines.append(f"    {mark} {it['title']}{flag}")
+            lines.append(f"        → {it['text']}")
+    return lines

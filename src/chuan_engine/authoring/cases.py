@@ -70,29 +70,36 @@ def load_cases(path: str | Path) -> list[Case]:
         data = data.get("cases")
     if not isinstance(data, list):
         raise CaseError("a case file holds a list of cases (or {pack, cases: [...]})", file=str(file))
-    cases = []
-    for i, raw in enumerate(data):
-        if not isinstance(raw, dict):
-            raise CaseError(f"case {i} is not a mapping", file=str(file))
-        name = str(raw.get("name") or f"case {i}")
-        unknown = set(raw) - {"name", "description", "date", "year", "facts", "facts_from", "expect", "params"}
-        if unknown:
-            raise CaseError(f"case '{name}': unknown keys {sorted(unknown)}", file=str(file))
-        if ("date" in raw) == ("year" in raw):
-            raise CaseError(f"case '{name}': give exactly one of 'date' or 'year'", file=str(file))
-        on = _date(raw["date"], file, name) if "date" in raw else dt.date(int(raw["year"]), 12, 31)
-        expect = raw.get("expect")
-        if not isinstance(expect, dict) or not expect:
-            raise CaseError(f"case '{name}': 'expect' must map entity ids to expected verdicts", file=str(file))
-        for ent, rules in expect.items():
-            if not isinstance(rules, dict) or not rules:
-                raise CaseError(f"case '{name}': expectations of '{ent}' must be a non-empty mapping", file=str(file))
-        facts = _entities_in(raw.get("facts") or [], str(file)) if raw.get("facts") is not None else []
-        facts_from = [(file.parent / str(p)).resolve() for p in raw.get("facts_from") or []]
-        if not facts and not facts_from:
-            raise CaseError(f"case '{name}': no 'facts' and no 'facts_from'", file=str(file))
-        cases.append(Case(name, file, i, pack_path, on, facts, facts_from, expect, dict(raw.get("params") or {})))
-    return cases
+    return [_case(file, i, raw, pack_path) for i, raw in enumerate(data)]
+
+
+def _expectations(expect: Any, file: Path, name: str) -> dict[str, Any]:
+    """A case's expectations: entity ids to non-empty mappings of rule to expected verdict."""
+    if not isinstance(expect, dict) or not expect:
+        raise CaseError(f"case '{name}': 'expect' must map entity ids to expected verdicts", file=str(file))
+    for ent, rules in expect.items():
+        if not isinstance(rules, dict) or not rules:
+            raise CaseError(f"case '{name}': expectations of '{ent}' must be a non-empty mapping", file=str(file))
+    return expect
+
+
+def _case(file: Path, i: int, raw: Any, pack_path: Path) -> Case:
+    """Case ``i`` of a file, its keys, date, expectations and facts checked."""
+    if not isinstance(raw, dict):
+        raise CaseError(f"case {i} is not a mapping", file=str(file))
+    name = str(raw.get("name") or f"case {i}")
+    unknown = set(raw) - {"name", "description", "date", "year", "facts", "facts_from", "expect", "params"}
+    if unknown:
+        raise CaseError(f"case '{name}': unknown keys {sorted(unknown)}", file=str(file))
+    if ("date" in raw) == ("year" in raw):
+        raise CaseError(f"case '{name}': give exactly one of 'date' or 'year'", file=str(file))
+    on = _date(raw["date"], file, name) if "date" in raw else dt.date(int(raw["year"]), 12, 31)
+    expect = _expectations(raw.get("expect"), file, name)
+    facts = _entities_in(raw.get("facts") or [], str(file)) if raw.get("facts") is not None else []
+    facts_from = [(file.parent / str(p)).resolve() for p in raw.get("facts_from") or []]
+    if not facts and not facts_from:
+        raise CaseError(f"case '{name}': no 'facts' and no 'facts_from'", file=str(file))
+    return Case(name, file, i, pack_path, on, facts, facts_from, expect, dict(raw.get("params") or {}))
 
 
 @lru_cache(maxsize=16)
@@ -159,26 +166,35 @@ def _check_result(ent: str, ref: str, r: RuleResult, want: Any, errors: list[str
     if unknown:
         errors.append(f"{ent} / {ref}: unknown expectation keys {sorted(unknown)}")
     if "outcome" in want:
-        if want["outcome"] not in OUTCOMES:
-            errors.append(f"{ent} / {ref}: outcome must be one of {sorted(OUTCOMES)}, not {want['outcome']!r}")
-        elif r.outcome.value != want["outcome"]:
-            errors.append(f"{ent} / {ref}: expected {want['outcome']}, got {r.outcome.value} (value {plain(r.value)!r})")
-    for key in ("value", "threshold"):
-        if key in want and not _same(want[key], plain(getattr(r, key)), tol):
-            errors.append(f"{ent} / {ref}: expected {key} {want[key]!r}, got {plain(getattr(r, key))!r}")
+        _check_outcome(f"{ent} / {ref}", r, want["outcome"], errors)
+    for key, got in (("value", plain(r.value)), ("threshold", plain(r.threshold))):
+        if key in want and not _same(want[key], got, tol):
+            errors.append(f"{ent} / {ref}: expected {key} {want[key]!r}, got {got!r}")
+    _check_details(f"{ent} / {ref}", r, want, errors)
+
+
+def _check_outcome(where: str, r: RuleResult, outcome: Any, errors: list[str]) -> None:
+    if outcome not in OUTCOMES:
+        errors.append(f"{where}: outcome must be one of {sorted(OUTCOMES)}, not {outcome!r}")
+    elif r.outcome.value != outcome:
+        errors.append(f"{where}: expected {outcome}, got {r.outcome.value} (value {plain(r.value)!r})")
+
+
+def _check_details(where: str, r: RuleResult, want: dict[str, Any], errors: list[str]) -> None:
+    """Per-level outcomes, what the explanation mentions, the missing facts named."""
     for lv, lv_want in (want.get("levels") or {}).items():
         got = r.levels.get(lv)
         if got is None:
-            errors.append(f"{ent} / {ref}: no level '{lv}' in the result")
+            errors.append(f"{where}: no level '{lv}' in the result")
         elif got.outcome.value != lv_want:
-            errors.append(f"{ent} / {ref}: level {lv} expected {lv_want}, got {got.outcome.value}")
+            errors.append(f"{where}: level {lv} expected {lv_want}, got {got.outcome.value}")
     text = explain_text(r)
     for snippet in want.get("explanation_contains") or []:
         if str(snippet) not in text:
-            errors.append(f"{ent} / {ref}: explanation does not mention {snippet!r}")
+            errors.append(f"{where}: explanation does not mention {snippet!r}")
     for m in want.get("missing") or []:
         if not any(str(m) in x for x in r.missing):
-            errors.append(f"{ent} / {ref}: expected {m!r} among missing facts {r.missing}")
+            errors.append(f"{where}: expected {m!r} among missing facts {r.missing}")
 
 
 def _check_summary(ent: str, e: EntityReport, want: Any, errors: list[str]) -> None:

@@ -73,21 +73,27 @@ def _inputs(pack: Plan, subject: str, rng: random.Random, mode: str, numbers: li
         supply = var.formula is None or rng.random() < 0.5
         if not supply or (mode == "random" and rng.random() < 0.15):
             continue
-        t = var.type.kind
-        if t == "bool":
-            out[name] = {"good": True, "bad": False}.get(mode, rng.random() < 0.5)
-        elif t == "num":
-            if var.declared == "share" or "share" in name or "ty_le" in name:
-                pool = [x for x in numbers if 0 <= x <= 1]
-            elif var.declared == "integer":  # a count: a whole number of at least 0, as the input check demands
-                pool = sorted({max(0, round(x)) for x in numbers})
-            else:
-                pool = numbers
-            out[name] = {"good": pool[-1], "bad": pool[0]}.get(mode, rng.choice(pool))
-        elif t == "date":
-            out[name] = {"good": dt.date(2000, 1, 1), "bad": dt.date(2026, 12, 31)}.get(
-                mode, dt.date(rng.randint(2000, 2026), rng.randint(1, 12), 1))
+        match var.type.kind:
+            case "bool":
+                out[name] = {"good": True, "bad": False}.get(mode, rng.random() < 0.5)
+            case "num":
+                pool = _number_pool(var.declared, name, numbers)
+                out[name] = {"good": pool[-1], "bad": pool[0]}.get(mode, rng.choice(pool))
+            case "date":
+                out[name] = {"good": dt.date(2000, 1, 1), "bad": dt.date(2026, 12, 31)}.get(
+                    mode, dt.date(rng.randint(2000, 2026), rng.randint(1, 12), 1))
+            case _:
+                pass  # text and other inputs are left out
     return out
+
+
+def _number_pool(declared: str | None, name: str, numbers: list[float]) -> list[float]:
+    """The candidate values of a numeric input: shares within [0, 1], counts whole and at least 0."""
+    if declared == "share" or "share" in name or "ty_le" in name:
+        return [x for x in numbers if 0 <= x <= 1]
+    if declared == "integer":  # a count: a whole number of at least 0, as the input check demands
+        return sorted({max(0, round(x)) for x in numbers})
+    return numbers
 
 
 def _staff(pack: Plan, sid: str, unit_ids: list[str], years: list[int], rng: random.Random, mode: str,
@@ -129,36 +135,39 @@ def _staff(pack: Plan, sid: str, unit_ids: list[str], years: list[int], rng: ran
     )
 
 
+def _school(pack: Plan, sid: str, rng: random.Random, mode: str, years_l: list[int], numbers: list[float],
+            words: list[str]) -> School:
+    """One school with two units, its staff and research, in the given mode (drawn per school when random)."""
+    unit_ids = [f"{sid}_u{i}" for i in range(2)]
+    n_staff = rng.randint(1, 5) if mode == "random" else 3
+    staff_mode = mode if mode != "random" else ("good" if rng.random() < 1 / 3 else "mixed")
+    staff = [_staff(pack, f"{sid}_s{i}", unit_ids, years_l, rng, staff_mode, numbers, words)
+             for i in range(n_staff)]
+    m = mode if mode != "random" else rng.choice(MODES)
+    research = [Research(id=f"{sid}_dt{y}", level=_pick(rng, m, list(Level)), year=y,
+                         accepted=_pick(rng, m, [False, True]), applied=_pick(rng, m, [False, True]))
+                for y in years_l if m == "good" or (m == "random" and rng.random() < 0.4)]
+    units = [Unit(id=u, years=[UnitYear(year=y, rating=_pick(rng, m, list(Rating)),
+                                        discipline_pending=_pick(rng, m, [True, False]),
+                                        titles=_labels(rng, m, words), rewards=_labels(rng, m, words),
+                                        inputs=_inputs(pack, "unit", rng, m, numbers)) for y in years_l],
+                  inputs=_inputs(pack, "unit", rng, m, numbers)) for u in unit_ids]
+    return School(
+        id=sid, name=f"Trường {sid}", staff=staff, units=units, research=research,
+        years=[SchoolYear(year=y, rating=_pick(rng, m, list(Rating)), discipline_pending=_pick(rng, m, [True, False]),
+                          titles=_labels(rng, m, words),
+                          rewards=_labels(rng, m, words), inputs=_inputs(pack, "school", rng, m, numbers))
+               for y in years_l],
+        inputs=_inputs(pack, "school", rng, m, numbers),
+    )
+
+
 def sample_facts(pack: Plan, rng: random.Random, mode: str = "random", years: tuple[int, ...] = ()) -> Facts:
     """Two schools with units and staff, and a cluster of both, in the given mode."""
     years_l = list(years) or list(range(2016, 2027))
     numbers = numeric_candidates(pack)
     words = string_literals(pack)
-    schools = []
-    for s in range(2):
-        sid = f"t{s}"
-        unit_ids = [f"{sid}_u{i}" for i in range(2)]
-        n_staff = rng.randint(1, 5) if mode == "random" else 3
-        staff_mode = mode if mode != "random" else ("good" if rng.random() < 1 / 3 else "mixed")
-        staff = [_staff(pack, f"{sid}_s{i}", unit_ids, years_l, rng, staff_mode, numbers, words)
-                 for i in range(n_staff)]
-        m = mode if mode != "random" else rng.choice(MODES)
-        research = [Research(id=f"{sid}_dt{y}", level=_pick(rng, m, list(Level)), year=y,
-                             accepted=_pick(rng, m, [False, True]), applied=_pick(rng, m, [False, True]))
-                    for y in years_l if m == "good" or (m == "random" and rng.random() < 0.4)]
-        units = [Unit(id=u, years=[UnitYear(year=y, rating=_pick(rng, m, list(Rating)),
-                                            discipline_pending=_pick(rng, m, [True, False]),
-                                            titles=_labels(rng, m, words), rewards=_labels(rng, m, words),
-                                            inputs=_inputs(pack, "unit", rng, m, numbers)) for y in years_l],
-                      inputs=_inputs(pack, "unit", rng, m, numbers)) for u in unit_ids]
-        schools.append(School(
-            id=sid, name=f"Trường {sid}", staff=staff, units=units, research=research,
-            years=[SchoolYear(year=y, rating=_pick(rng, m, list(Rating)), discipline_pending=_pick(rng, m, [True, False]),
-                              titles=_labels(rng, m, words),
-                              rewards=_labels(rng, m, words), inputs=_inputs(pack, "school", rng, m, numbers))
-                   for y in years_l],
-            inputs=_inputs(pack, "school", rng, m, numbers),
-        ))
+    schools = [_school(pack, f"t{s}", rng, mode, years_l, numbers, words) for s in range(2)]
     cluster = Cluster(id="c0", school_ids=[s.id for s in schools],
                       inputs=_inputs(pack, "cluster", rng, mode, numbers))
     return Facts.of([*schools, cluster])

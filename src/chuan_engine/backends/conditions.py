@@ -19,7 +19,8 @@ from ..errors import EvaluationError
 from ..facts.vocab import OrderedVocab
 from ..lang.logic import UNKNOWN
 from ..lang.ops import EPS, FUNCTIONS, compare
-from ..run.explain import _coerce_like, _num_compare
+from ..run.explain import _num_compare
+from ..run.scalar import coerce_like
 
 
 @dataclass(frozen=True)
@@ -198,7 +199,7 @@ def _cmp(term: _Term, fn: str | None, op: str, c: Any, term_left: bool, on: dt.d
         misses: list[int] = []
         for value, code in _members(term):
             a, b = (value, c) if term_left else (c, value)
-            ok = compare(op, a, _coerce_like(a, b))
+            ok = compare(op, a, coerce_like(a, b))
             (hits if ok else misses).append(code)
         domain = [code for _, code in _members(term)]
         return _code_set(p, hits, domain), _code_set(p, misses, domain)
@@ -246,7 +247,7 @@ def _in(term: _Term, items: list[Any], hit: Callable[[bool], bool]) -> TF:
         hits: list[int] = []
         misses: list[int] = []
         for value, code in _members(term):
-            found = any(compare("==", value, _coerce_like(value, x)) is True for x in items)
+            found = any(compare("==", value, coerce_like(value, x)) is True for x in items)
             (hits if found else misses).append(code)
         domain = [code for _, code in _members(term)]
         t, f = _code_set(p, hits, domain), _code_set(p, misses, domain)

@@ -152,6 +152,39 @@ def _private_host() -> Any:
     return _QuietHost()
 
 
+_Reads = list[tuple[dict[str, _Term], dict[str, str]]]
+
+
+def _lowered(pack: Plan) -> tuple[dict[str, list[_RuleIR]], dict[str, _Reads], dict[str, str]]:
+    """Each rule's versions lowered (with the terms and flags they read), and why each other rule is not: an
+    operator the backend refuses, or the verdict of such a rule read."""
+    irs_of: dict[str, list[_RuleIR]] = {}
+    reads: dict[str, _Reads] = {}
+    reasons: dict[str, str] = {}
+    for rid in pack.rule_ids:
+        irs, rule_reads = [], []
+        try:
+            for rule in pack.versions_of(rid):
+                ir, reads_of = _walk_rule(pack, rule)
+                irs.append(ir)
+                rule_reads.append((reads_of.terms, reads_of.flags))
+        except _Unsupported as exc:
+            reasons[rid] = exc.reason
+            continue
+        irs_of[rid], reads[rid] = irs, rule_reads
+    changed = True
+    while changed:  # a rule reading an unsupported rule is unsupported
+        changed = False
+        for rid, irs in list(irs_of.items()):
+            refs = {ref for ir in irs for ref in ir.refs}
+            bad = sorted({v.id for ref in refs for v in pack.versions(ref) if v.id in reasons})
+            if bad:
+                reasons[rid] = f"reads the verdict of unsupported rule '{bad[0]}'"
+                del irs_of[rid]
+                changed = True
+    return irs_of, reads, reasons
+
+
 class DurableBackend:
     """The per-entity subset of one pack on a private durable_rules host.
 
@@ -164,30 +197,7 @@ class DurableBackend:
     def __init__(self, pack: Plan) -> None:
         self.pack = pack
         # One IR per version of each rule (oldest first); a rule runs here only if every version can.
-        self._ir: dict[str, list[_RuleIR]] = {}
-        reads: dict[str, list[tuple[dict[str, _Term], dict[str, str]]]] = {}
-        reasons: dict[str, str] = {}
-        for rid in pack.rule_ids:
-            irs, rule_reads = [], []
-            try:
-                for rule in pack.versions_of(rid):
-                    ir, reads_of = _walk_rule(pack, rule)
-                    irs.append(ir)
-                    rule_reads.append((reads_of.terms, reads_of.flags))
-            except _Unsupported as exc:
-                reasons[rid] = exc.reason
-                continue
-            self._ir[rid], reads[rid] = irs, rule_reads
-        changed = True
-        while changed:  # a rule reading an unsupported rule is unsupported
-            changed = False
-            for rid, irs in list(self._ir.items()):
-                refs = {ref for ir in irs for ref in ir.refs}
-                bad = sorted({v.id for ref in refs for v in pack.versions(ref) if v.id in reasons})
-                if bad:
-                    reasons[rid] = f"reads the verdict of unsupported rule '{bad[0]}'"
-                    del self._ir[rid]
-                    changed = True
+        self._ir, reads, reasons = _lowered(pack)
         self.unsupported: list[tuple[str, str]] = [(rid, reasons[rid]) for rid in pack.rule_ids if rid in reasons]
         self.supported: list[str] = [rid for rid in pack.rule_ids if rid in self._ir]
         # Only facts read by supported rules reach the engine, one fact shape per subject kind.
@@ -198,16 +208,7 @@ class DurableBackend:
             for terms, flags in reads[rid]:
                 self._terms.setdefault(kind, {}).update(terms)
                 self._flags.setdefault(kind, {}).update(flags)
-        self._fact_models: dict[str, type[BaseModel]] = {}
-        for kind in self._terms:
-            props = self._properties(kind)
-            if len(props) > MAX_PROPERTIES:
-                raise BackendUnavailableError(
-                    f"pack '{pack.id}' needs {len(props)} properties for a {kind}; durable_rules fails over 253"
-                )
-            self._fact_models[kind] = create_model(
-                f"DurableFact_{kind}", __config__=ConfigDict(strict=True, extra="forbid"), **props
-            )
+        self._fact_models: dict[str, type[BaseModel]] = {kind: self._fact_model(kind) for kind in self._terms}
         self._suffix = uuid.uuid4().hex[:12]
         self._host: Any = None
         self._compiled: dict[dt.date, _Compiled] = {}
@@ -217,6 +218,15 @@ class DurableBackend:
         self._closed = False
 
     # -- facts --------------------------------------------------------------------------
+    def _fact_model(self, kind: str) -> type[BaseModel]:
+        """The strict model of one kind's facts (durable_rules takes at most 253 properties)."""
+        props = self._properties(kind)
+        if len(props) > MAX_PROPERTIES:
+            raise BackendUnavailableError(
+                f"pack '{self.pack.id}' needs {len(props)} properties for a {kind}; durable_rules fails over 253"
+            )
+        return create_model(f"DurableFact_{kind}", __config__=ConfigDict(strict=True, extra="forbid"), **props)
+
     def _properties(self, kind: str) -> dict[str, Any]:
         py = {"num": float, "enum": int, "bool": int, "str": str, "date": int}
         props: dict[str, Any] = {"t": (str, ...), "id": (str, ...), "sid": (str, ...)}

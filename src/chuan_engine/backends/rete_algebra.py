@@ -21,8 +21,8 @@ from ..lang.logic import UNKNOWN
 from ..lang.ops import CORE_ONLY, FUNCTIONS, Lowered, Op, Refused, compare
 from ..lang.types import LINKS, fact_field_type
 from ..pack.plan import Plan, Rule
-from ..run.explain import _coerce_like
 from ..run.interpreter import Walk, evaluate
+from ..run.scalar import coerce_like
 from .conditions import FALSE, TF, _and, _cmp, _Conj, _fold, _in, _known, _or, _Term, _tests
 
 MAX_ALTERNATIVES = 64
@@ -139,7 +139,7 @@ def _compare(op: str, a: _Const | _Fact, b: _Const | _Fact) -> _Cond:
     """``a op b`` with at most one side a fact (the operator table's ``test`` lowering)."""
     match a, b:
         case _Const(at=x), _Const(at=y):
-            return _Cond(lambda on: _fold(_strict(lambda u, w: compare(op, u, _coerce_like(u, w)), x(on), y(on))))
+            return _Cond(lambda on: _fold(_strict(lambda u, w: compare(op, u, coerce_like(u, w)), x(on), y(on))))
         case _Fact() as f, _Const(at=c):
             return _Cond(lambda on: _cmp(f.term, f.fn, op, c(on), True, on), _test_size(f, op))
         case _Const(at=c), _Fact() as f:
@@ -263,7 +263,7 @@ class _Rete:
                     v = x(on)
                     if v is UNKNOWN:
                         return FALSE, FALSE
-                    return _fold(hit(any(compare("==", v, _coerce_like(v, i)) is True for i in items(on))))
+                    return _fold(hit(any(compare("==", v, coerce_like(v, i)) is True for i in items(on))))
                 return _Cond(folded)
             case _Fact(fn=None, term=term):
                 return _Cond(lambda on: _in(term, items(on), hit), _in_size(term, n, hit))

@@ -50,48 +50,62 @@ def _rows_by(frame: Frame | None, *cols: str) -> dict[tuple[Any, ...], list[int]
     return out
 
 
+class _Builder:
+    """The models of one chunk's schools, built from the frame rows of each school, unit and person."""
+
+    def __init__(self, chunk: Chunk) -> None:
+        fr = self.fr = chunk.frames
+        self.chunk = chunk
+        self.school_years = _rows_by(fr.get("school_years"), "school_id")
+        self.staff_years = _rows_by(fr.get("staff_years"), "school_id", "staff_id")
+        self.unit_years = _rows_by(fr.get("unit_years"), "school_id", "unit_id")
+        self.inits = _rows_by(fr.get("initiatives"), "school_id", "staff_id")
+        self.research = _rows_by(fr.get("research"), "school_id", "staff_id")
+
+    def _entity(self, kind: str, frame: str, i: int) -> dict[str, Any]:
+        erow = self.chunk.ent[kind].erow[i]
+        return _record(self.fr[frame], erow) if erow >= 0 else {}
+
+    def _research(self, key: tuple[Any, ...]) -> list[Research]:
+        fr = self.fr["research"]
+        return [Research(id=fr.keys["research_id"][i], **_record(fr, i)) for i in self.research.get(key, [])]
+
+    def unit(self, sid: str, u: int) -> Unit:
+        uid = self.chunk.ids["unit"][u]
+        years = [UnitYear(**_record(self.fr["unit_years"], i)) for i in self.unit_years.get((sid, uid), [])]
+        return Unit(id=uid, years=years, **self._entity("unit", "units", u))
+
+    def person(self, sid: str, p: int) -> Staff:
+        fr = self.fr
+        pid = self.chunk.ids["staff"][p]
+        years = [StaffYear(**_record(fr["staff_years"], i)) for i in self.staff_years.get((sid, pid), [])]
+        its = [Initiative(id=fr["initiatives"].keys["initiative_id"][i], **_record(fr["initiatives"], i))
+               for i in self.inits.get((sid, pid), [])] if "initiatives" in fr else None  # no frame: unknown
+        res = self._research((sid, pid)) if "research" in fr else None
+        return Staff(id=pid, years=years, initiatives=its, research=res, **self._entity("staff", "staff", p))
+
+    def school(self, s_idx: int, sid: str) -> School:
+        chunk, fr = self.chunk, self.fr
+        units = [self.unit(sid, int(u)) for u in np.flatnonzero(chunk.ent["unit"].school == s_idx)]
+        staff = [self.person(sid, int(p)) for p in np.flatnonzero(chunk.ent["staff"].school == s_idx)]
+        srow = chunk.schools.erow[s_idx]
+        data = _record(fr["schools"], srow) if srow >= 0 else {}
+        years = [SchoolYear(**_record(fr["school_years"], i)) for i in self.school_years.get((sid,), [])]
+        research = self._research((sid, None)) if chunk.known["research"][s_idx] else None
+        return School(id=sid, years=years, research=research,
+                      units=units if chunk.known["units"][s_idx] else None,
+                      staff=staff if chunk.known["staff"][s_idx] else None, **data)
+
+
 def chunk_models(chunk: Chunk) -> tuple[Facts, dict[tuple[str, str, str], Any], dict[str, str]]:
     """School models of a chunk keyed (kind, school id, entity id); schools that fail validation are listed."""
-    fr = chunk.frames
-    by = {name: _rows_by(fr.get(name), "school_id") for name in SPECS}
-    staff_years = _rows_by(fr.get("staff_years"), "school_id", "staff_id")
-    unit_years = _rows_by(fr.get("unit_years"), "school_id", "unit_id")
-    inits = _rows_by(fr.get("initiatives"), "school_id", "staff_id")
-    research = _rows_by(fr.get("research"), "school_id", "staff_id")
+    build = _Builder(chunk)
     models: dict[tuple[str, str, str], Any] = {}
     failed: dict[str, str] = {}
     schools: list[School] = []
-    ids = chunk.ids
-    for s_idx, sid in enumerate(ids["school"]):
+    for s_idx, sid in enumerate(chunk.ids["school"]):
         try:
-            units: list[Unit] = []
-            for u in np.flatnonzero(chunk.ent["unit"].school == s_idx):
-                uid = ids["unit"][u]
-                erow = chunk.ent["unit"].erow[u]
-                data = _record(fr["units"], erow) if erow >= 0 else {}
-                uyears = [UnitYear(**_record(fr["unit_years"], i)) for i in unit_years.get((sid, uid), [])]
-                units.append(Unit(id=uid, years=uyears, **data))
-            staff: list[Staff] = []
-            for p in np.flatnonzero(chunk.ent["staff"].school == s_idx):
-                pid = ids["staff"][p]
-                erow = chunk.ent["staff"].erow[p]
-                data = _record(fr["staff"], erow) if erow >= 0 else {}
-                pyears = [StaffYear(**_record(fr["staff_years"], i)) for i in staff_years.get((sid, pid), [])]
-                its = [Initiative(id=fr["initiatives"].keys["initiative_id"][i], **_record(fr["initiatives"], i))
-                       for i in inits.get((sid, pid), [])] if "initiatives" in fr else None  # no frame: unknown
-                res = [Research(id=fr["research"].keys["research_id"][i], **_record(fr["research"], i))
-                       for i in research.get((sid, pid), [])] if "research" in fr else None
-                staff.append(Staff(id=pid, years=pyears, initiatives=its, research=res, **data))
-            srow = chunk.schools.erow[s_idx]
-            data = _record(fr["schools"], srow) if srow >= 0 else {}
-            syears = [SchoolYear(**_record(fr["school_years"], i)) for i in by["school_years"].get((sid,), [])]
-            sres = None
-            if chunk.known["research"][s_idx]:
-                sres = [Research(id=fr["research"].keys["research_id"][i], **_record(fr["research"], i))
-                        for i in research.get((sid, None), [])]
-            school = School(id=sid, years=syears, research=sres,
-                            units=units if chunk.known["units"][s_idx] else None,
-                            staff=staff if chunk.known["staff"][s_idx] else None, **data)
+            school = build.school(s_idx, sid)
         except (ValidationError, ValueError, TypeError) as exc:
             failed[sid] = f"trường '{sid}': dữ kiện không hợp lệ / invalid facts: {str(exc).splitlines()[0]}"
             continue
@@ -104,45 +118,54 @@ def chunk_models(chunk: Chunk) -> tuple[Facts, dict[tuple[str, str, str], Any], 
     return Facts(schools), models, failed
 
 
+_COMMON = {"inputs", "years", "kind", "id"}
+
+
+def _plain(model: Any, skip: set[str]) -> dict[str, Any]:
+    """A model's fields as frame cells (vocabulary members by their code), then its inputs."""
+    out: dict[str, Any] = {}
+    for name in type(model).model_fields:
+        if name in skip:
+            continue
+        v = getattr(model, name)
+        out[name] = v.value if hasattr(v, "value") and not isinstance(v, bool | int | float) else v
+    out.update(getattr(model, "inputs", {}) or {})
+    return out
+
+
+def _school_rows(rows: dict[str, list[dict[str, Any]]], s: School) -> None:
+    sid = s.id
+    rows["schools"].append({"school_id": sid, **_plain(s, _COMMON | {"units", "staff", "research"})})
+    for y in s.years:
+        rows["school_years"].append({"school_id": sid, **_plain(y, {"inputs"})})
+    for r in s.research or []:
+        rows["research"].append({"school_id": sid, "staff_id": None, "research_id": r.id, **_plain(r, {"id"})})
+    for u in s.units or []:
+        rows["units"].append({"school_id": sid, "unit_id": u.id, **_plain(u, _COMMON)})
+        for uy in u.years:
+            rows["unit_years"].append({"school_id": sid, "unit_id": u.id, **_plain(uy, {"inputs"})})
+    for p in s.staff or []:
+        _person_rows(rows, sid, p)
+
+
+def _person_rows(rows: dict[str, list[dict[str, Any]]], sid: str, p: Staff) -> None:
+    rows["staff"].append({"school_id": sid, "staff_id": p.id, **_plain(p, _COMMON | {"initiatives", "research"})})
+    for py in p.years:
+        rows["staff_years"].append({"school_id": sid, "staff_id": p.id, **_plain(py, {"inputs"})})
+    for it in p.initiatives or []:
+        rows["initiatives"].append({"school_id": sid, "staff_id": p.id, "initiative_id": it.id,
+                                    **_plain(it, {"id"})})
+    for r in p.research or []:
+        rows["research"].append({"school_id": sid, "staff_id": p.id, "research_id": r.id, **_plain(r, {"id"})})
+
+
 def facts_to_frames(facts: Facts) -> dict[str, Any]:
     """The tidy frames of loaded facts (schools with their units, staff, years, items); clusters are left out."""
     import pandas as pd
 
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SPECS}
-
-    def plain(model: Any, skip: set[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name in type(model).model_fields:
-            if name in skip:
-                continue
-            v = getattr(model, name)
-            out[name] = v.value if hasattr(v, "value") and not isinstance(v, bool | int | float) else v
-        out.update(getattr(model, "inputs", {}) or {})
-        return out
-
-    common = {"inputs", "years", "kind", "id"}
     for s in facts.schools:
-        sid = s.id
-        rows["schools"].append({"school_id": sid, **plain(s, common | {"units", "staff", "research"})})
-        for y in s.years:
-            rows["school_years"].append({"school_id": sid, **plain(y, {"inputs"})})
-        for r in s.research or []:
-            rows["research"].append({"school_id": sid, "staff_id": None, "research_id": r.id, **plain(r, {"id"})})
-        for u in s.units or []:
-            rows["units"].append({"school_id": sid, "unit_id": u.id, **plain(u, common)})
-            for uy in u.years:
-                rows["unit_years"].append({"school_id": sid, "unit_id": u.id, **plain(uy, {"inputs"})})
-        for p in s.staff or []:
-            rows["staff"].append({"school_id": sid, "staff_id": p.id,
-                                  **plain(p, common | {"initiatives", "research"})})
-            for py in p.years:
-                rows["staff_years"].append({"school_id": sid, "staff_id": p.id, **plain(py, {"inputs"})})
-            for it in p.initiatives or []:
-                rows["initiatives"].append({"school_id": sid, "staff_id": p.id, "initiative_id": it.id,
-                                            **plain(it, {"id"})})
-            for r in p.research or []:
-                rows["research"].append({"school_id": sid, "staff_id": p.id, "research_id": r.id,
-                                         **plain(r, {"id"})})
+        _school_rows(rows, s)
     known = {"initiatives": any(p.initiatives is not None for s in facts.schools for p in s.staff or []),
              "research": any(p.research is not None for s in facts.schools for p in s.staff or [])}
     out: dict[str, Any] = {}

@@ -14,12 +14,13 @@ import numpy as np
 
 from ..analysis.gaps import measure_shape
 from ..errors import ChuanError
-from ..lang.ops import EPS
+from ..lang.ops import EPS, excess
 from ..pack.plan import Expression, Plan, Rule
+from ..pack.provenance import Provenance
 from ..report.outcome import MeasureParts, Outcome
 from ..run import verdict
 from ..run.explain import Evaluation
-from ..run.verdict import Verdict
+from ..run.verdict import Shown, Verdict
 from ..run.views import View
 from .cols import Col, NotVectorisable, compare, gather, merge_err, not_none
 from .compiler import PartCols, Vectoriser, _bool
@@ -28,6 +29,7 @@ from .tables import Chunk, Table
 
 PASS, FAIL, UNK, NA = 0, 1, 2, 3
 OUTCOMES = np.array(["pass", "fail", "unknown", "not_applicable"], dtype=object)
+PROVENANCES = [p.value for p in Provenance]
 _CODE = {Outcome.passed: PASS, Outcome.failed: FAIL, Outcome.unknown: UNK, Outcome.not_applicable: NA}
 
 
@@ -39,6 +41,7 @@ class RuleCols:
     margin: np.ndarray  # float, NaN = none
     levels: dict[str, np.ndarray]
     level_margin: dict[str, np.ndarray]
+    provenance: np.ndarray  # codes: positions in PROVENANCES, of the version at each row's date
     err: np.ndarray | None = None
     method: str = "vectorised"
     value_mask: np.ndarray | None = None  # rows where the value column is reported
@@ -151,11 +154,12 @@ class RuleRunner:
                 thresholds[lv][i] = lr.threshold
             _record_parts(parts, i, r.parts)
         has = not_none(err).any()
-        return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, err if has else None, "fallback",
-                        parts=parts, level_threshold=lv_threshold)
+        return RuleCols(outcome, value, threshold, margin, lv_out, lv_margin, self._columns.provenance(rule, t),
+                        err if has else None, "fallback", parts=parts, level_threshold=lv_threshold)
 
 
 ColumnVerdict = Verdict[np.ndarray, Col, Col, np.ndarray, np.ndarray]
+ColumnShown = Shown[Col, Col, np.ndarray, np.ndarray, np.ndarray]
 
 
 class ColumnVerdicts:
@@ -221,30 +225,34 @@ class ColumnVerdicts:
             arr[rows] = outcome[rows]
         return arr
 
-    def result(self, rule: Rule, ctx: Table, verdict: ColumnVerdict) -> RuleCols:
-        v, n = verdict, ctx.n
+    def provenance(self, rule: Rule, ctx: Table) -> np.ndarray:
+        """Codes (positions in ``PROVENANCES``), looked up once per distinct date of the table."""
+        udates, inv = ctx.distinct_dates()
+        codes = np.array([PROVENANCES.index(self.vec.pack.rule_provenance(rule, d.astype(dt.date)).value)
+                          for d in udates], dtype=np.int8)
+        picked: np.ndarray = codes[inv]
+        return picked
+
+    def result(self, rule: Rule, ctx: Table, verdict: ColumnVerdict, shown: ColumnShown) -> RuleCols:
+        """``shown`` column-wise; errors count only on the rows evaluated."""
+        v, s, n = verdict, shown, ctx.n
         err = None if v.applies is None else merge_err(None, v.applies.err, v.gate)
         if v.value is not None:
             err = merge_err(err, v.value.err, v.rows)
         for p in v.thresholds.values():
             err = merge_err(err, p.err, v.rows)
-        value: Col | np.ndarray = np.full(n, None, dtype=object)
-        threshold: Col | np.ndarray = np.full(n, None, dtype=object)
-        value_mask = threshold_mask = None
-        margin = np.full(n, np.nan)
-        parts: PartCols | None = None
-        if v.value is not None and rule.kind == "condition":
-            value, value_mask = v.value, v.rows & v.value.k
-        elif v.value is not None:
-            parts = self.vec.parts(rule, ctx)
-            if v.base is not None:
-                value, value_mask = v.value, v.rows & v.value.k
-                threshold, threshold_mask = v.thresholds[v.base], v.rows
-                margin = v.margins[v.base]
-        lv_margin = {lv: v.margins[lv] if lv in v.margins else np.full(n, np.nan) for lv in v.levels}
-        lv_threshold: dict[str, Col | np.ndarray] = dict(v.thresholds)
-        return RuleCols(v.outcome, value, threshold, margin, v.levels, lv_margin, err, "vectorised", value_mask,
-                        threshold_mask, parts, lv_threshold)
+        nothing = np.full(n, None, dtype=object)
+        return RuleCols(
+            s.outcome, nothing if s.value is None else s.value, nothing if s.threshold is None else s.threshold,
+            _or_nan(s.margin, n), {lv: level.outcome for lv, level in s.levels.items()},
+            {lv: _or_nan(level.margin, n) for lv, level in s.levels.items()}, s.provenance, err, "vectorised",
+            None if s.value is None else v.rows & s.value.k, None if s.threshold is None else v.rows,
+            self.vec.parts(rule, ctx) if s.parts else None,
+            {lv: level.threshold for lv, level in s.levels.items() if level.threshold is not None})
+
+
+def _or_nan(margin: np.ndarray | None, n: int) -> np.ndarray:
+    return np.full(n, np.nan) if margin is None else margin
 
 
 def _codes(c: Col) -> np.ndarray:
@@ -267,13 +275,9 @@ def _record_parts(parts: PartCols, i: int, p: MeasureParts | None) -> None:
 
 
 def _margin(op: str, v: np.ndarray, th: np.ndarray) -> np.ndarray:
+    """run.explain.margin_of over columns."""
     with np.errstate(invalid="ignore"):
-        if op in (">=", ">"):
-            m = v - th
-        elif op in ("<=", "<"):
-            m = th - v
-        else:
-            m = -np.abs(v - th)
+        m = excess(op, v, th)
         return np.where(np.abs(m) < EPS, 0.0, np.round(m, 9))
 
 

@@ -27,7 +27,7 @@ from .gaps import GAP_COLUMNS, gap_cells, no_gaps
 from .io import read_inputs, read_table
 from .layout import FRAMES, SPECS, input_variables, prepare
 from .rows import tidy
-from .rules import FAIL, NA, PASS, UNK, RuleRunner
+from .rules import FAIL, NA, PASS, PROVENANCES, UNK, RuleRunner
 from .tables import Chunk
 
 if TYPE_CHECKING:
@@ -350,16 +350,6 @@ def uses_history(pack: Plan) -> bool:
     return False
 
 
-PROVENANCES = [p.value for p in Provenance]
-
-
-def _provenance(pack: Plan, rule: Any, udates: np.ndarray, inv: np.ndarray) -> np.ndarray:
-    """Provenance codes (positions in PROVENANCES) of a rule at each row's date, looked up once per distinct date."""
-    codes = np.array([PROVENANCES.index(pack.rule_provenance(rule, d.astype(dt.date)).value) for d in udates],
-                     dtype=np.int64)
-    return codes[inv] if len(inv) else np.zeros(0, dtype=np.int64)
-
-
 def _shown_version(pack: Plan, versions: list[Any], udates: np.ndarray, inv: np.ndarray) -> np.ndarray:
     """Per output row, the index in ``versions`` of the version a report shows on the row's date."""
     if len(versions) == 1:
@@ -414,17 +404,25 @@ def _merge(pack: Plan, runner: RuleRunner, t: Any, versions: list[Any], rows: np
     return _Merged(
         _pick(choice, [rc.outcome[rows] for rc in cols]), _pick(choice, [rc.margin[rows] for rc in cols]),
         {lv: _pick(choice, [rc.levels[lv][rows] for rc in cols]) for lv in cols[0].levels}, err, value, threshold,
-        _pick(choice, [_provenance(pack, v, udates, inv) for v in versions]), choice, gap)
+        _pick(choice, [rc.provenance[rows] for rc in cols]), choice, gap)
 
 
-def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[list[Any]],
-             lang: str, every_year: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Results and summary frames of one kind; ``rules`` holds each rule's versions (one result per rule)."""
-    t = chunk.tables[kind]
-    rows = np.arange(t.n) if every_year else chunk.output_rows(kind)
-    n, R = len(rows), len(rules)
+@dataclass
+class _Who:
+    """The output rows of one kind: who each is (entity, name, school, date) and the entity's own error."""
+
+    ids: np.ndarray
+    names: np.ndarray
+    school_ids: np.ndarray
+    on: np.ndarray
+    error: np.ndarray
+    udates: np.ndarray  # the distinct dates, and each row's position among them
+    inv: np.ndarray
+
+
+def _who(chunk: Chunk, t: Any, kind: str, rows: np.ndarray) -> _Who:
+    n = len(rows)
     ent = t.ent[rows]
-    ids = chunk.ids[kind][ent]
     name_col = t.field("name")
     names = else_none(name_col.k[rows], name_col.v[rows]) if name_col is not None and n else \
         np.full(n, None, dtype=object)
@@ -435,68 +433,31 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
     udates, inv = np.unique(t.date[rows], return_inverse=True)
     on = np.array([str(d) for d in udates], dtype=object)[inv] if n else np.zeros(0, dtype=object)
     error = chunk.ent[kind].bad[ent].copy() if n else np.zeros(0, dtype=object)
-    cols = [_merge(pack, runner, t, versions, rows, udates, inv, lang) for versions in rules]
+    return _Who(chunk.ids[kind][ent], names, school_ids, on, error, udates, inv)
+
+
+def _grid(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
+    """Entities × rules from one column per rule (an empty grid of ``dtype`` when there is no row)."""
+    return np.stack(arrays, axis=1) if len(arrays[0]) else np.zeros((0, len(arrays)), dtype=dtype)
+
+
+def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[list[Any]],
+             lang: str, every_year: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Results and summary frames of one kind; ``rules`` holds each rule's versions (one result per rule)."""
+    t = chunk.tables[kind]
+    rows = np.arange(t.n) if every_year else chunk.output_rows(kind)
+    who = _who(chunk, t, kind, rows)
+    cols = [_merge(pack, runner, t, versions, rows, who.udates, who.inv, lang) for versions in rules]
     for rc in cols:
         if rc.err is not None:
-            e = rc.err
-            fill = ~not_none(error) & not_none(e)
-            error[fill] = e[fill]
-    bad = not_none(error)
-    OC = np.stack([rc.outcome for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
-    M = np.stack([rc.margin for rc in cols], axis=1) if n else np.zeros((0, R))
-    P = np.stack([rc.provenance for rc in cols], axis=1) if n else np.zeros((0, R), np.int64)
-    # which compiled Rule (version) each cell shows, as a position in ``flat``
-    flat = [v for versions in rules for v in versions]
-    offsets = np.cumsum([0] + [len(versions) for versions in rules[:-1]])
-    VI = (np.stack([rc.version for rc in cols], axis=1) + offsets[None, :]) if n else np.zeros((0, R), np.int64)
-    level_cols = _level_columns(pack, kind)
-    # -- results frame (entity-major, rules in pack order)
-    out_codes = OC.astype(np.int8).ravel()  # categorical codes: int8 as pandas keeps them (no conversion)
-    badr = np.repeat(bad, R)
-    exceeded = (OC == PASS) & (M > EPS)
-    value = np.stack([rc.value for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
-    threshold = np.stack([rc.threshold for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
-    margin = M.ravel().copy()
-    value[badr] = None
-    threshold[badr] = None
-    margin[badr] = np.nan
-    cell_version = VI.ravel()
-
-    def per_rule(of: Any) -> pd.Categorical:
-        # categories over the whole pack: the frames of every kind and chunk share them, so concatenating
-        # them stays categorical (different categories would turn millions of cells into strings)
-        cats = pd.unique(pd.Series([of(r) for r in pack.rules], dtype=object).dropna())
-        pos = {v: i for i, v in enumerate(cats)}
-        codes = np.array([pos.get(of(r), -1) if of(r) is not None else -1 for r in flat],
-                         dtype=np.int8 if len(cats) < 127 else np.int32)
-        return pd.Categorical.from_codes(codes[cell_version], categories=pd.Index(cats, dtype=object))
-
-    out_codes = np.where(badr, np.int8(4), out_codes)
-    prov_codes = pd.Categorical.from_codes(P.astype(np.int8).ravel(), categories=pd.Index(PROVENANCES))
-    data: dict[str, Any] = {
-        "entity": _obj(np.repeat(ids, R)),
-        "kind": pd.Categorical.from_codes(np.full(n * R, KINDS.index(kind), dtype=np.int8), pd.Index(KINDS)),
-        "name": _obj(np.repeat(names, R)), "school": _obj(np.repeat(school_ids, R)), "on": _obj(np.repeat(on, R)),
-        "rule": per_rule(lambda r: r.id), "concept": per_rule(lambda r: r.concept),
-        "title": per_rule(lambda r: r.title_vi if lang == "vi" else r.title_en),
-        "group": per_rule(lambda r: r.group),
-        "outcome": pd.Categorical.from_codes(out_codes, OUTCOME_CATEGORIES),
-        "value": _obj(value), "threshold": _obj(threshold), "margin": margin,
-        "exceeded": exceeded.ravel() & ~badr, "provenance": prov_codes,
-        "citation": per_rule(lambda r: r.citation.short()),
-        "effective_from": per_rule(lambda r: r.effective.start.isoformat()),
-        "effective_to": per_rule(lambda r: r.effective.end.isoformat() if r.effective.end else None),
-        "error": _obj(np.repeat(error, R)),
-    }
-    levels: dict[str, np.ndarray] = {}
-    for lv in pack.level_ids:
-        L = np.stack([rc.levels[lv] for rc in cols], axis=1) if n else np.zeros((0, R), dtype=np.int8)
-        levels[lv] = L
-        if f"level_{lv}" in level_cols:
-            data[f"level_{lv}"] = pd.Categorical.from_codes(np.where(badr, np.int8(4), L.astype(np.int8).ravel()),
-                                                            OUTCOME_CATEGORIES)
-    data.update(_gap_data(cols, n, badr))
-    results = pd.DataFrame(data, copy=False)  # fresh arrays: no copy, and no consolidation of object columns
+            fill = ~not_none(who.error) & not_none(rc.err)
+            who.error[fill] = rc.err[fill]
+    bad = not_none(who.error)
+    OC = _grid([rc.outcome for rc in cols], np.int8)
+    P = _grid([rc.provenance for rc in cols], np.int64)
+    exceeded = (OC == PASS) & (_grid([rc.margin for rc in cols], float) > EPS)
+    levels = {lv: _grid([rc.levels[lv] for rc in cols], np.int8) for lv in pack.level_ids}
+    results = _results_frame(pack, kind, rules, cols, who, bad, OC, P, exceeded, levels, lang)
     # -- summary frame
     verdict, text, reached = _verdicts(pack, kind, OC, levels, lang)
     verdict[bad] = "error"
@@ -507,16 +468,70 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
     def count(mask: np.ndarray) -> np.ndarray:
         return np.where(ok, mask.sum(axis=1), 0).astype(np.int64)
 
+    n = len(rows)
     summary = pd.DataFrame({
-        "entity": _obj(ids), "kind": _obj(np.full(n, kind, dtype=object)), "name": _obj(names),
-        "school": _obj(school_ids), "on": _obj(on), "verdict": _obj(verdict), "verdict_text": _obj(text),
+        "entity": _obj(who.ids), "kind": _obj(np.full(n, kind, dtype=object)), "name": _obj(who.names),
+        "school": _obj(who.school_ids), "on": _obj(who.on), "verdict": _obj(verdict), "verdict_text": _obj(text),
         "level_reached": _obj(reached),
         "pass": count(OC == PASS), "fail": count(OC == FAIL), "unknown": count(OC == UNK),
         "not_applicable": count(OC == NA), "exceeded": count(exceeded),
         "provisional": count((OC != NA) & (P == PROVENANCES.index(Provenance.provisional.value))),
-        "error": _obj(error),
+        "error": _obj(who.error),
     })
     return results, summary.reindex(columns=SUMMARY_COLUMNS)
+
+
+def _results_frame(pack: Plan, kind: str, rules: list[list[Any]], cols: list[_Merged], who: _Who, bad: np.ndarray,
+                   OC: np.ndarray, P: np.ndarray, exceeded: np.ndarray, levels: dict[str, np.ndarray],
+                   lang: str) -> pd.DataFrame:
+    """The results frame of one kind: entity-major, rules in pack order; cells of entities in error empty."""
+    n, R = OC.shape
+    # which compiled Rule (version) each cell shows, as a position in ``flat``
+    flat = [v for versions in rules for v in versions]
+    offsets = np.cumsum([0] + [len(versions) for versions in rules[:-1]])
+    cell_version = (_grid([rc.version for rc in cols], np.int64) + offsets[None, :]).ravel()
+    badr = np.repeat(bad, R)
+    value = _grid([rc.value for rc in cols], object).ravel()
+    threshold = _grid([rc.threshold for rc in cols], object).ravel()
+    margin = _grid([rc.margin for rc in cols], float).ravel().copy()
+    value[badr] = None
+    threshold[badr] = None
+    margin[badr] = np.nan
+
+    def per_rule(of: Any) -> pd.Categorical:
+        # categories over the whole pack: the frames of every kind and chunk share them, so concatenating
+        # them stays categorical (different categories would turn millions of cells into strings)
+        cats = pd.unique(pd.Series([of(r) for r in pack.rules], dtype=object).dropna())
+        pos = {v: i for i, v in enumerate(cats)}
+        codes = np.array([pos.get(of(r), -1) if of(r) is not None else -1 for r in flat],
+                         dtype=np.int8 if len(cats) < 127 else np.int32)
+        return pd.Categorical.from_codes(codes[cell_version], categories=pd.Index(cats, dtype=object))
+
+    # categorical codes: int8 as pandas keeps them (no conversion); 4 is "error"
+    out_codes = np.where(badr, np.int8(4), OC.astype(np.int8).ravel())
+    data: dict[str, Any] = {
+        "entity": _obj(np.repeat(who.ids, R)),
+        "kind": pd.Categorical.from_codes(np.full(n * R, KINDS.index(kind), dtype=np.int8), pd.Index(KINDS)),
+        "name": _obj(np.repeat(who.names, R)), "school": _obj(np.repeat(who.school_ids, R)),
+        "on": _obj(np.repeat(who.on, R)),
+        "rule": per_rule(lambda r: r.id), "concept": per_rule(lambda r: r.concept),
+        "title": per_rule(lambda r: r.title_vi if lang == "vi" else r.title_en),
+        "group": per_rule(lambda r: r.group),
+        "outcome": pd.Categorical.from_codes(out_codes, OUTCOME_CATEGORIES),
+        "value": _obj(value), "threshold": _obj(threshold), "margin": margin,
+        "exceeded": exceeded.ravel() & ~badr,
+        "provenance": pd.Categorical.from_codes(P.astype(np.int8).ravel(), categories=pd.Index(PROVENANCES)),
+        "citation": per_rule(lambda r: r.citation.short()),
+        "effective_from": per_rule(lambda r: r.effective.start.isoformat()),
+        "effective_to": per_rule(lambda r: r.effective.end.isoformat() if r.effective.end else None),
+        "error": _obj(np.repeat(who.error, R)),
+    }
+    for lv in pack.level_ids:
+        if f"level_{lv}" in _level_columns(pack, kind):
+            data[f"level_{lv}"] = pd.Categorical.from_codes(
+                np.where(badr, np.int8(4), levels[lv].astype(np.int8).ravel()), OUTCOME_CATEGORIES)
+    data.update(_gap_data(cols, n, badr))
+    return pd.DataFrame(data, copy=False)  # fresh arrays: no copy, and no consolidation of object columns
 
 
 def _gap_data(cols: list[_Merged], n: int, bad: np.ndarray) -> dict[str, pd.Series]:

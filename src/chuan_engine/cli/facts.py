@@ -33,29 +33,42 @@ def pack_facts(pack: Plan, lang: str) -> list[dict[str, Any]]:
     whether it is given (``inputs.x`` or a field) or computed by the pack (then from what)."""
     rows: list[dict[str, Any]] = []
     for kind in pack.subjects():
-        read: set[str] = set()
-        for rule in pack.rules:
-            if rule.subject == kind:
-                for _, expression in rule.expressions():
-                    read |= _names(expression.tree)
-        for (vkind, _), formula_var in pack.variables.items():
-            if vkind == kind and formula_var.formula is not None:
-                read |= _names(formula_var.formula.tree)
-        for name in sorted(read - {"year"}):  # the year of a record is its key, not a fact to fill in
-            var = pack.variables.get((kind, name))
-            field = YEAR_FIELDS.get(kind, {}).get(name) or ENTITY_FIELDS[kind].get(name)
-            if var is not None:
-                computed = var.formula is not None
-                rows.append({
-                    "kind": kind, "name": name, "write_as": None if computed else f"inputs.{name}",
-                    "type": var.declared or str(var.type), "unit": var.unit, "vocabulary": _vocabulary(var.type),
-                    "label": pick(var.label_vi, var.label_en, lang),
-                    "given": not computed, "computed_from": var.formula.text if var.formula else None})
-            elif field is not None:
-                where = f"years[].{name}" if name in YEAR_FIELDS.get(kind, {}) else name
-                rows.append({"kind": kind, "name": name, "write_as": where, "type": str(field), "unit": None,
-                             "vocabulary": _vocabulary(field), "label": None, "given": True, "computed_from": None})
+        for name in sorted(_read_names(pack, kind) - {"year"}):  # the year of a record is its key, not a fact
+            row = _fact_row(pack, kind, name, lang)
+            if row is not None:
+                rows.append(row)
     return rows
+
+
+def _read_names(pack: Plan, kind: str) -> set[str]:
+    """The names the rules about ``kind`` and the formulas of its variables read."""
+    read: set[str] = set()
+    for rule in pack.rules:
+        if rule.subject == kind:
+            for _, expression in rule.expressions():
+                read |= _names(expression.tree)
+    for (vkind, _), formula_var in pack.variables.items():
+        if vkind == kind and formula_var.formula is not None:
+            read |= _names(formula_var.formula.tree)
+    return read
+
+
+def _fact_row(pack: Plan, kind: str, name: str, lang: str) -> dict[str, Any] | None:
+    """A pack variable (an input or computed) or a field of the facts; None for another name (a link)."""
+    var = pack.variables.get((kind, name))
+    field = YEAR_FIELDS.get(kind, {}).get(name) or ENTITY_FIELDS[kind].get(name)
+    if var is not None:
+        computed = var.formula is not None
+        return {
+            "kind": kind, "name": name, "write_as": None if computed else f"inputs.{name}",
+            "type": var.declared or str(var.type), "unit": var.unit, "vocabulary": _vocabulary(var.type),
+            "label": pick(var.label_vi, var.label_en, lang),
+            "given": not computed, "computed_from": var.formula.text if var.formula else None}
+    if field is not None:
+        where = f"years[].{name}" if name in YEAR_FIELDS.get(kind, {}) else name
+        return {"kind": kind, "name": name, "write_as": where, "type": str(field), "unit": None,
+                "vocabulary": _vocabulary(field), "label": None, "given": True, "computed_from": None}
+    return None
 
 
 def cmd_facts(args: argparse.Namespace) -> int:

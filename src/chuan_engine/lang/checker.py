@@ -203,18 +203,24 @@ class Checker:
         types = [self._argument(a, kind, spec) for a, spec in zip(args, specs, strict=True)]
         same = [(t, a) for t, a, spec in zip(types, args, specs, strict=True) if spec.type is SAME]
         concrete = [t for t, _ in same if t.kind != "any"]
-        for t, a in same:
-            if concrete and t.kind not in ("any", concrete[0].kind):
-                match op.form:
-                    case Form.BRANCH:
-                        raise self.fail(node, Text(f"các nhánh của if() khác kiểu: {same[0][0]} và {same[1][0]}",
-                                                   f"if() branches differ: {same[0][0]} and {same[1][0]}"))
-                    case _:
-                        raise self.fail(a, Text(f"{node.func}() trộn {concrete[0]} với {t}", f"{node.func}() mixes {concrete[0]} and {t}"))
+        if concrete:
+            self._alike(node, op.form, same, concrete[0])
         if sig.returns is SAME:
             return concrete[0] if concrete else ANY
         assert isinstance(sig.returns, Type)
         return sig.returns
+
+    def _alike(self, node: ast.Call, form: Form, same: list[tuple[Type, ast.Node]], first: Type) -> None:
+        """The arguments a signature says are of one type (if()'s branches, coalesce's values) are."""
+        for t, a in same:
+            if t.kind not in ("any", first.kind):
+                match form:
+                    case Form.BRANCH:
+                        raise self.fail(node, Text(f"các nhánh của if() khác kiểu: {same[0][0]} và {same[1][0]}",
+                                                   f"if() branches differ: {same[0][0]} and {same[1][0]}"))
+                    case _:
+                        raise self.fail(a, Text(f"{node.func}() trộn {first} với {t}",
+                                                f"{node.func}() mixes {first} and {t}"))
 
     def _arity(self, node: ast.Call, sig: Signature) -> None:
         n, lo, hi = len(node.args), sig.min_args, sig.max_args

@@ -21,10 +21,6 @@ UNKNOWN = _Unknown.UNKNOWN
 """The single value standing for 'a needed fact is missing'."""
 
 
-def is_unknown(value: Any) -> bool:
-    return value is UNKNOWN
-
-
 def k_not(a: Any) -> Any:
     return UNKNOWN if a is UNKNOWN else (not a)
 

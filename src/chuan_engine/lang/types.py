@@ -169,7 +169,6 @@ LINKS: dict[str, dict[str, Type]] = {
 BUILTIN_NAMES: dict[str, Type] = {"eval_year": NUM, "eval_date": DATE}
 
 SUBJECT_KINDS = ("school", "unit", "staff", "cluster")
-RECORD_KINDS = tuple(ENTITY_FIELDS)
 
 
 def fact_field_type(kind: str, name: str) -> Type | None:

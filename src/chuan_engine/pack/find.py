@@ -123,15 +123,9 @@ def _override_value(name: str, entry: Any, file: Path) -> ParameterValue:
     if "value" not in entry:
         raise refuse(Text(f"giá trị ghi đè của '{name}' thiếu 'value'", f"override of '{name}' has no value"))
     value = entry["value"]
-    if not isinstance(value, int | float | bool | str):
-        raise refuse(Text(f"giá trị của '{name}' phải là một số, true/false hoặc văn bản: {value!r}",
-                          f"override of '{name}' must be a number, true/false or text: {value!r}"))
-    if isinstance(value, float) and not math.isfinite(value):
-        raise refuse(Text(f"giá trị của '{name}' phải là một số hữu hạn: {value!r}",
-                          f"override of '{name}' must be a finite number: {value!r}"))
-    if isinstance(value, str) and _looks_numeric(value):
-        raise refuse(Text(f"số viết trong dấu ngoặc là văn bản, hãy bỏ dấu ngoặc (0.9 cho 90 %): {value!r}",
-                          f"a number in quotes is text, write it without quotes (0.9 for 90 %): {value!r}"))
+    problem = _value_problem(name, value)
+    if problem is not None:
+        raise refuse(problem)
     try:
         start = _date(entry.get("from"), dt.date.min) or dt.date.min
         end = _date(entry.get("to"), None)
@@ -143,6 +137,20 @@ def _override_value(name: str, entry: Any, file: Path) -> ParameterValue:
                           f"period ends ({end}) before it starts ({start})"))
     source = str(entry.get("source") or f"tệp tham số {file.name}")
     return ParameterValue(start, value, source, Provenance.override, end, str(file))
+
+
+def _value_problem(name: str, value: Any) -> Text | None:
+    """Why an override's value cannot stand: not a plain value, not finite, a number written as text."""
+    if not isinstance(value, int | float | bool | str):
+        return Text(f"giá trị của '{name}' phải là một số, true/false hoặc văn bản: {value!r}",
+                    f"override of '{name}' must be a number, true/false or text: {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        return Text(f"giá trị của '{name}' phải là một số hữu hạn: {value!r}",
+                    f"override of '{name}' must be a finite number: {value!r}")
+    if isinstance(value, str) and _looks_numeric(value):
+        return Text(f"số viết trong dấu ngoặc là văn bản, hãy bỏ dấu ngoặc (0.9 cho 90 %): {value!r}",
+                    f"a number in quotes is text, write it without quotes (0.9 for 90 %): {value!r}")
+    return None
 
 
 def _no_overlap(name: str, values: list[ParameterValue], file: Path) -> None:

@@ -39,6 +39,17 @@ def _sheet_rows(path: Path) -> tuple[str, list[tuple[Any, ...]]]:
 def read_parameter_sheet(path: Path) -> list[tuple[str, ParameterValue]]:
     """(parameter name, override) for every row with an official value, located as Excel shows it."""
     sheet, rows = _sheet_rows(path)
+    h, index = _header(path, sheet, rows)
+    out = []
+    for i in range(h + 1, len(rows)):
+        row = _Row(path, sheet, i, rows[i], index)
+        if row.cell("new_value") is not None:
+            out.append(row.override())
+    return out
+
+
+def _header(path: Path, sheet: str, rows: list[tuple[Any, ...]]) -> tuple[int, dict[str, int]]:
+    """The header row (within the first 10) and the position of each known column; name and value required."""
     h = next((i for i, r in enumerate(rows[:10]) if any(isinstance(c, str) and ascii_key(c) == "ma_tham_so"
                                                          for c in r)), None)
     if h is None:
@@ -51,21 +62,25 @@ def read_parameter_sheet(path: Path) -> list[tuple[str, ParameterValue]]:
         if needed not in index:
             raise ParameterError(Text(f"Sheet {sheet}: thiếu cột '{COLUMNS[needed]}'",
                                       f"Sheet {sheet}: missing column '{COLUMNS[needed]}'"), file=str(path))
-    out = []
-    for i in range(h + 1, len(rows)):
-        row = rows[i]
+    return h, index
 
-        def cell(name: str, row: tuple[Any, ...] = row) -> Any:
-            j = index.get(name)
-            return row[j] if j is not None and j < len(row) and not cells.is_blank(row[j]) else None
 
-        if cell("new_value") is None:
-            continue
-        where = f"{path}: Sheet {sheet}, dòng {i + 1}"
+class _Row:
+    """One data row of the sheet: its cells by column name, each located as Excel shows it."""
 
-        def at(name: str, where: str = where) -> str:
-            return f"{where}, cột {COLUMNS[name]} ({column_letter(index[name])})"
+    def __init__(self, path: Path, sheet: str, i: int, row: tuple[Any, ...], index: dict[str, int]) -> None:
+        self.path, self.i, self.row, self.index = path, i, row, index
+        self.where = f"{path}: Sheet {sheet}, dòng {i + 1}"
 
+    def cell(self, name: str) -> Any:
+        j = self.index.get(name)
+        return self.row[j] if j is not None and j < len(self.row) and not cells.is_blank(self.row[j]) else None
+
+    def at(self, name: str) -> str:
+        return f"{self.where}, cột {COLUMNS[name]} ({column_letter(self.index[name])})"
+
+    def override(self) -> tuple[str, ParameterValue]:
+        at, cell = self.at, self.cell
         name = cell("name")
         if name is None:
             raise ParameterError(Text(f"thiếu mã tham số (cột '{COLUMNS['name']}')",
@@ -82,9 +97,8 @@ def read_parameter_sheet(path: Path) -> list[tuple[str, ParameterValue]]:
             raise ParameterError(Text(f"giai đoạn kết thúc ({end}) trước khi bắt đầu ({start})",
                                       f"period ends ({end}) before it starts ({start})"),
                                  file=at("new_to"), parameter=str(name))
-        source = str(cell("new_source") or f"bảng chỉ tiêu {path.name}, dòng {i + 1}")
-        out.append((str(name), ParameterValue(start, value, source, Provenance.override, end, at("new_value"))))
-    return out
+        source = str(cell("new_source") or f"bảng chỉ tiêu {self.path.name}, dòng {self.i + 1}")
+        return str(name), ParameterValue(start, value, source, Provenance.override, end, at("new_value"))
 
 
 def _date(value: Any, at: Any) -> dt.date | None:

@@ -62,13 +62,18 @@ class Parameter:
                 return "number"
             case "bool":
                 return "bool"
-        if self.values and all(isinstance(v.value, bool) for v in self.values):
-            return "bool"
-        if self.values and all(isinstance(v.value, int | float) and not isinstance(v.value, bool) for v in self.values):
-            return "number"
-        if self.values and all(isinstance(v.value, str) for v in self.values):
-            return "text"
-        return None
+        return _kind_of_values([v.value for v in self.values])
+
+
+def _kind_of_values(values: list[object]) -> Kind | None:
+    """Without a unit that says: the kind every value of the pack has (true/false, a number, text)."""
+    if values and all(isinstance(v, bool) for v in values):
+        return "bool"
+    if values and all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return "number"
+    if values and all(isinstance(v, str) for v in values):
+        return "text"
+    return None
 
 
 def value_problem(kind: Kind | None, value: object) -> Text | None:

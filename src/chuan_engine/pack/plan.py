@@ -270,23 +270,10 @@ def _read_pack_file(path: Path) -> PackFile:
     if not isinstance(data, dict):
         raise RuleError(Text("tệp bộ quy tắc phải là một bản ghi với pack/parameters/variables/rules",
                              "a pack file must be a mapping with pack/parameters/variables/rules"), file=str(path))
-    # A rule with ``versions:`` becomes one flat rule per version (sharing the rule's id); ``origin`` maps
-    # each flat rule back to the rule written in the file, for error messages.
     rules = data.get("rules")
     origin: list[tuple[int, int | None]] = []
     if isinstance(rules, list):
-        flat: list[Any] = []
-        for i, raw in enumerate(rules):
-            if not isinstance(raw, dict):
-                flat.append(raw)
-                origin.append((i, None))
-                continue
-            try:
-                expanded = expand_versions(raw)
-            except ValueError as exc:
-                raise RuleError(at(f"rules[{i}]", _said(exc)), file=str(path), rule=raw.get("id")) from None
-            flat.extend(expanded)
-            origin.extend((i, j if "versions" in raw else None) for j in range(len(expanded)))
+        flat, origin = _flat_rules(path, rules)
         data = {**data, "rules": flat}
     try:
         return PackFile.model_validate(data)
@@ -302,6 +289,25 @@ def _read_pack_file(path: Path) -> PackFile:
             loc[1:2] = [i] if j is None else [i, "versions", j]
         raise RuleError(at(pydantic_location(tuple(loc)), validation_text(dict(err))), file=str(path),
                         rule=rule_id) from None
+
+
+def _flat_rules(path: Path, rules: list[Any]) -> tuple[list[Any], list[tuple[int, int | None]]]:
+    """A rule with ``versions:`` becomes one flat rule per version (sharing the rule's id); ``origin`` maps
+    each flat rule back to the rule (and version) written in the file, for error messages."""
+    flat: list[Any] = []
+    origin: list[tuple[int, int | None]] = []
+    for i, raw in enumerate(rules):
+        if not isinstance(raw, dict):
+            flat.append(raw)
+            origin.append((i, None))
+            continue
+        try:
+            expanded = expand_versions(raw)
+        except ValueError as exc:
+            raise RuleError(at(f"rules[{i}]", _said(exc)), file=str(path), rule=raw.get("id")) from None
+        flat.extend(expanded)
+        origin.extend((i, j if "versions" in raw else None) for j in range(len(expanded)))
+    return flat, origin
 
 
 def _said(exc: ValueError) -> Text | str:
@@ -388,30 +394,62 @@ def _compile(
     source: str,
     files: tuple[str, ...],
 ) -> Plan:
-    level_ids = [lvl.id for lvl in header.levels]
+    """Specs to a plan: references checked, variables typed (cycles found), rules compiled, in that order."""
+    by_ref = _rule_refs(header, params, rule_specs)
+    _check_versions(rule_specs)
+    typing = _Typing(var_specs, params, by_ref)
+    variables = typing.variables()
     level_keys = _level_keys(header)
+    rules = [_rule(spec, f, *_rule_expressions(spec, f, typing), level_keys, variables, typing.graph)
+             for spec, f in rule_specs]
+    pack = Plan(header, tuple(rules), variables, ParameterSet(params), source, files)
+    _check_cycles(pack, typing.var_reads, typing.var_rule_reads)
+    for imp in header.implications:
+        for ref in (imp.if_, imp.then):
+            if not pack.versions(ref):
+                raise RuleError(Text(f"phép suy ra (implications) gọi quy tắc hay khái niệm không có '{ref}'",
+                                     f"implication names unknown rule or concept '{ref}'"), file=source)
+    return pack
+
+
+def _rule_refs(header: PackHeader, params: Mapping[str, Parameter],
+               rule_specs: list[tuple[RuleSpec, str]]) -> dict[str, list[RuleSpec]]:
+    """The specs each rule id or concept names, once each rule's group, levels and thresholds are known
+    names and every name stands for rules about one subject."""
+    level_ids = [lvl.id for lvl in header.levels]
     group_ids = {g.id for g in header.groups}
     by_ref: dict[str, list[RuleSpec]] = {}
     for spec, f in rule_specs:
         by_ref.setdefault(spec.id, []).append(spec)
         if spec.concept and spec.concept != spec.id:
             by_ref.setdefault(spec.concept, []).append(spec)
-        if spec.group is not None and group_ids and spec.group not in group_ids:
-            raise RuleError(Text(f"nhóm không rõ '{spec.group}' (các nhóm: {sorted(group_ids)})",
-                                 f"unknown group '{spec.group}' (the groups: {sorted(group_ids)})"), file=f, rule=spec.id)
-        for lvl in list(spec.thresholds or {}) + list(spec.levels or []):
-            if lvl not in level_ids:
-                raise RuleError(Text(f"mức không rõ '{lvl}'; các mức của bộ quy tắc là {level_ids}",
-                                     f"unknown level '{lvl}'; the pack's levels are {level_ids}"), file=f, rule=spec.id)
-        for name in (spec.thresholds or {}).values():
-            if name not in params:
-                raise ParameterError(Text(f"ngưỡng ghi tham số không có trong bộ quy tắc '{name}'",
-                                          f"threshold names unknown parameter '{name}'"), file=f, rule=spec.id)
+        _check_names(spec, f, level_ids, group_ids, params)
     for ref, specs in by_ref.items():
         subjects = {s.subject for s in specs}
         if len(subjects) > 1:
             raise RuleError(Text(f"'{ref}' gọi tên các quy tắc về những đối tượng khác loại {sorted(subjects)}",
                                  f"'{ref}' names rules about different subjects {sorted(subjects)}"), rule=ref)
+    return by_ref
+
+
+def _check_names(spec: RuleSpec, f: str, level_ids: list[str], group_ids: set[str],
+                 params: Mapping[str, Parameter]) -> None:
+    """A rule's group, levels and threshold parameters are the pack's own."""
+    if spec.group is not None and group_ids and spec.group not in group_ids:
+        raise RuleError(Text(f"nhóm không rõ '{spec.group}' (các nhóm: {sorted(group_ids)})",
+                             f"unknown group '{spec.group}' (the groups: {sorted(group_ids)})"), file=f, rule=spec.id)
+    for lvl in list(spec.thresholds or {}) + list(spec.levels or []):
+        if lvl not in level_ids:
+            raise RuleError(Text(f"mức không rõ '{lvl}'; các mức của bộ quy tắc là {level_ids}",
+                                 f"unknown level '{lvl}'; the pack's levels are {level_ids}"), file=f, rule=spec.id)
+    for name in (spec.thresholds or {}).values():
+        if name not in params:
+            raise ParameterError(Text(f"ngưỡng ghi tham số không có trong bộ quy tắc '{name}'",
+                                      f"threshold names unknown parameter '{name}'"), file=f, rule=spec.id)
+
+
+def _check_versions(rule_specs: list[tuple[RuleSpec, str]]) -> None:
+    """The versions of one rule id follow each other in time: no two in force on the same day."""
     same_id: dict[str, list[tuple[RuleSpec, str]]] = {}
     for spec, f in rule_specs:
         same_id.setdefault(spec.id, []).append((spec, f))
@@ -425,46 +463,73 @@ def _compile(
                     "two versions of the rule overlap in their effective periods "
                     f"(from {a.effective.start} and from {b.effective.start})"), file=fb, rule=rid)
 
-    # Variables: parse formulas, infer types lazily (detecting cycles).
-    parsed_vars: dict[tuple[str, str], Expression | None] = {}
-    for key, (v, f) in var_specs.items():
-        parsed_vars[key] = _parse(v.formula, f, f"variable {key[1]}") if v.formula is not None else None
-    var_types: dict[tuple[str, str], Type] = {}
-    var_reads: dict[tuple[str, str], set[tuple[str, str]]] = {}
-    var_rule_reads: dict[tuple[str, str], set[str]] = {}
-    var_param_reads: dict[tuple[str, str], set[str]] = {}
-    visiting: list[tuple[str, str]] = []
 
-    def rule_subject(ref: str) -> str | None:
-        specs = by_ref.get(ref)
+class _Typing:
+    """The pack's variables typed on demand (a formula's type is inferred when first read, so a cycle is
+    found where it closes), with what each reads: variables, parameters, rules."""
+
+    def __init__(self, var_specs: dict[tuple[str, str], tuple[VariableSpec, str]],
+                 params: Mapping[str, Parameter], by_ref: Mapping[str, list[RuleSpec]]) -> None:
+        self.var_specs, self.params, self.by_ref = var_specs, params, by_ref
+        self.parsed: dict[tuple[str, str], Expression | None] = {
+            key: _parse(v.formula, f, f"variable {key[1]}") if v.formula is not None else None
+            for key, (v, f) in var_specs.items()}
+        self.types: dict[tuple[str, str], Type] = {}
+        self.var_reads: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        self.var_param_reads: dict[tuple[str, str], set[str]] = {}
+        self.var_rule_reads: dict[tuple[str, str], set[str]] = {}
+        self.visiting: list[tuple[str, str]] = []
+
+    @property
+    def graph(self) -> _VarGraph:
+        return self.var_reads, self.var_param_reads, self.var_rule_reads
+
+    def rule_subject(self, ref: str) -> str | None:
+        specs = self.by_ref.get(ref)
         return specs[0].subject if specs else None
 
-    def make_ctx(text: str, reads: set[tuple[str, str]], preads: set[str], rreads: set[str]) -> CheckContext:
-        return CheckContext(text, variable_type, lambda n: n in params, rule_subject, reads, preads, rreads)
+    def context(self, text: str, reads: _Reads) -> CheckContext:
+        return CheckContext(text, self.variable_type, lambda n: n in self.params, self.rule_subject, *reads)
 
-    def variable_type(kind: str, name: str, pos: int) -> Type | None:
+    def variables(self) -> dict[tuple[str, str], Variable]:
+        out: dict[tuple[str, str], Variable] = {}
+        for key, (v, f) in self.var_specs.items():
+            t = self.variable_type(key[0], key[1], 0)
+            assert t is not None
+            out[key] = Variable(key[1], key[0], t, self.parsed[key], v.label_vi, v.label_en, v.unit, f, v.type)
+        return out
+
+    def variable_type(self, kind: str, name: str, pos: int) -> Type | None:
         key = (kind, name)
-        if key not in var_specs:
+        if key not in self.var_specs:
             return None
-        if key in var_types:
-            return var_types[key]
-        spec, f = var_specs[key]
-        if key in visiting:
-            chain = " -> ".join(n for _, n in visiting[visiting.index(key):] + [key])
+        if key in self.types:
+            return self.types[key]
+        spec, f = self.var_specs[key]
+        if key in self.visiting:
+            chain = " -> ".join(n for _, n in self.visiting[self.visiting.index(key):] + [key])
             raise CycleError(Text(f"các biến phụ thuộc nhau thành vòng: {chain}",
                                   f"variables depend on each other in a cycle: {chain}"), file=f, rule=f"variable {name}")
         declared = DECLARED_TYPES[spec.type] if spec.type else None
-        expr = parsed_vars[key]
+        expr = self.parsed[key]
         if expr is None:
             assert declared is not None
-            var_types[key] = declared
+            self.types[key] = declared
             return declared
-        visiting.append(key)
-        reads: set[tuple[str, str]] = set()
-        preads: set[str] = set()
-        rreads: set[str] = set()
+        reads: _Reads = (set(), set(), set())
+        inferred = self._infer(expr, kind, f, name, reads)
+        if declared is not None and inferred.kind not in ("any", declared.kind):
+            raise ExpressionTypeError(Text(f"khai báo kiểu {spec.type} nhưng công thức cho {inferred}",
+                                           f"declared {spec.type} but the formula gives {inferred}"),
+                                      file=f, rule=f"variable {name}")
+        self.types[key] = declared or inferred
+        self.var_reads[key], self.var_param_reads[key], self.var_rule_reads[key] = reads
+        return self.types[key]
+
+    def _infer(self, expr: Expression, kind: str, f: str, name: str, reads: _Reads) -> Type:
+        self.visiting.append((kind, name))
         try:
-            inferred = Checker(make_ctx(expr.text, reads, preads, rreads)).check(expr.tree, kind)
+            return Checker(self.context(expr.text, reads)).check(expr.tree, kind)
         except ExpressionTypeError as exc:
             if exc.file is None:
                 raise ExpressionTypeError(
@@ -472,56 +537,37 @@ def _compile(
                     expression=expr.text) from None
             raise
         finally:
-            visiting.pop()
-        if declared is not None and inferred.kind not in ("any", declared.kind):
-            raise ExpressionTypeError(Text(f"khai báo kiểu {spec.type} nhưng công thức cho {inferred}",
-                                           f"declared {spec.type} but the formula gives {inferred}"),
-                                      file=f, rule=f"variable {name}")
-        var_types[key] = declared or inferred
-        var_reads[key], var_param_reads[key], var_rule_reads[key] = reads, preads, rreads
-        return var_types[key]
+            self.visiting.pop()
 
-    variables: dict[tuple[str, str], Variable] = {}
-    for key, (v, f) in var_specs.items():
-        t = variable_type(key[0], key[1], 0)
-        assert t is not None
-        variables[key] = Variable(key[1], key[0], t, parsed_vars[key], v.label_vi, v.label_en, v.unit, f, v.type)
 
-    rules: list[Rule] = []
-    for spec, f in rule_specs:
-        reads: set[tuple[str, str]] = set()
-        preads: set[str] = set()
-        rreads: set[str] = set()
-        compiled: dict[str, Expression | None] = {}
-        for attr, want in (("applies_if", BOOL), ("measure", NUM), ("condition", BOOL)):
-            text = getattr(spec, attr)
-            if text is None:
-                compiled[attr] = None
-                continue
-            expr = _parse(text, f, spec.id)
-            try:
-                got = Checker(make_ctx(text, reads, preads, rreads)).check(expr.tree, spec.subject)
-            except ExpressionTypeError as exc:
-                raise ExpressionTypeError(
-                    exc.text or exc.message, file=f, rule=spec.id, position=exc.position, expression=text
-                ) from None
-            except CycleError as exc:
-                raise CycleError(exc.text or exc.message, file=f, rule=spec.id) from None
-            if got.kind not in ("any", want.kind):
-                raise ExpressionTypeError(Text(f"{attr} phải có kiểu {want}, nhưng là {got}",
-                                               f"{attr} must be {want}, but it is {got}"), file=f, rule=spec.id,
-                                          position=0, expression=text)
-            compiled[attr] = expr
-        rules.append(_rule(spec, f, compiled, (reads, preads, rreads), level_keys, variables,
-                           (var_reads, var_param_reads, var_rule_reads)))
-    pack = Plan(header, tuple(rules), variables, ParameterSet(params), source, files)
-    _check_cycles(pack, var_reads, var_rule_reads)
-    for imp in header.implications:
-        for ref in (imp.if_, imp.then):
-            if not pack.versions(ref):
-                raise RuleError(Text(f"phép suy ra (implications) gọi quy tắc hay khái niệm không có '{ref}'",
-                                     f"implication names unknown rule or concept '{ref}'"), file=source)
-    return pack
+# What an expression reads: variables (by (subject, name)), parameters, rules.
+_Reads = tuple[set[tuple[str, str]], set[str], set[str]]
+
+
+def _rule_expressions(spec: RuleSpec, f: str, typing: _Typing) -> tuple[dict[str, Expression | None], _Reads]:
+    """A rule's applies_if, measure and condition parsed and type-checked, and what they read."""
+    reads: _Reads = (set(), set(), set())
+    compiled: dict[str, Expression | None] = {}
+    for attr, want in (("applies_if", BOOL), ("measure", NUM), ("condition", BOOL)):
+        text = getattr(spec, attr)
+        if text is None:
+            compiled[attr] = None
+            continue
+        expr = _parse(text, f, spec.id)
+        try:
+            got = Checker(typing.context(text, reads)).check(expr.tree, spec.subject)
+        except ExpressionTypeError as exc:
+            raise ExpressionTypeError(
+                exc.text or exc.message, file=f, rule=spec.id, position=exc.position, expression=text
+            ) from None
+        except CycleError as exc:
+            raise CycleError(exc.text or exc.message, file=f, rule=spec.id) from None
+        if got.kind not in ("any", want.kind):
+            raise ExpressionTypeError(Text(f"{attr} phải có kiểu {want}, nhưng là {got}",
+                                           f"{attr} must be {want}, but it is {got}"), file=f, rule=spec.id,
+                                      position=0, expression=text)
+        compiled[attr] = expr
+    return compiled, reads
 
 
 # What each variable reads: variables, parameters, rules (by (subject, name)), from type checking.
@@ -533,7 +579,7 @@ def _rule(
     spec: RuleSpec,
     f: str,
     compiled: dict[str, Expression | None],
-    read: tuple[set[tuple[str, str]], set[str], set[str]],
+    read: _Reads,
     level_keys: tuple[str, ...],
     variables: Mapping[tuple[str, str], Variable],
     var_graph: _VarGraph,

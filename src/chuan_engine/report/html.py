@@ -240,18 +240,7 @@ def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, st
          level_labels: dict[str, str] | None = None, said: Sentence | None = None, explain: str = "text") -> str:
     provisional = r.provenance.value == "provisional"
     flag = f" <span class='badge prov'>{escape(t('provisional', lang))}</span>" if provisional else ""
-    extra = ""
-    if r.outcome is Outcome.unknown and r.missing:
-        extra = f"<br><small>{t('missing', lang)}: {escape(', '.join(r.missing[:6]))}</small>"
-    if r.gap:
-        text = escape(str(r.gap.get("text_" + lang, r.gap.get("text_vi", ""))))
-        if r.outcome is Outcome.failed:
-            extra = f"<br><small class='gap'>→ {text}</small>"
-        elif r.outcome is Outcome.passed and text:  # passes the first level, fails a higher one
-            label = escape((level_labels or {}).get(str(r.gap.get("level")), str(r.gap.get("level", ""))))
-            extra = f"<br><small class='gap'>→ {label}: {text}</small>"
-    if r.reason and r.outcome in (Outcome.not_applicable, Outcome.unknown) and not extra:
-        extra = f"<br><small>{escape(t(r.reason, lang))}</small>"
+    extra = _note(r, lang, level_labels or {})
     if r.explanation is not None and r.outcome in (Outcome.failed, Outcome.unknown):
         extra += _why(r, lang, said, explain)
     cells = "".join(
@@ -272,6 +261,23 @@ def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, st
         f"<td{prov_cls}>{escape(t(r.provenance.value, lang))}</td>"
         f"<td class='cite'>{_cite(r)}</td></tr>"
     )
+
+
+def _note(r: RuleResult, lang: str, level_labels: dict[str, str]) -> str:
+    """The line under a rule's title: its gap, else its missing facts, else why it is not decided."""
+    extra = ""
+    if r.outcome is Outcome.unknown and r.missing:
+        extra = f"<br><small>{t('missing', lang)}: {escape(', '.join(r.missing[:6]))}</small>"
+    if r.gap:
+        text = escape(str(r.gap.get("text_" + lang, r.gap.get("text_vi", ""))))
+        if r.outcome is Outcome.failed:
+            extra = f"<br><small class='gap'>→ {text}</small>"
+        elif r.outcome is Outcome.passed and text:  # passes the first level, fails a higher one
+            label = escape(level_labels.get(str(r.gap.get("level")), str(r.gap.get("level", ""))))
+            extra = f"<br><small class='gap'>→ {label}: {text}</small>"
+    if r.reason and r.outcome in (Outcome.not_applicable, Outcome.unknown) and not extra:
+        extra = f"<br><small>{escape(t(r.reason, lang))}</small>"
+    return extra
 
 
 def _titles_reached(e: EntityReport, lang: str) -> str:
@@ -324,16 +330,52 @@ def _quotas(report: Report, lang: str) -> str:
 
 def _entity_section(e: EntityReport, lang: str, report: Report | None = None,
                     image: str | None = None, explain: str = "text") -> str:
-    s = e.summary
     title = (escape(t(e.kind, lang)) + " " + escape(e.name or e.id)
              + (f" <small class='id'>{escape(e.id)}</small>" if e.name else ""))
     out = [f"<section id='{anchor(e)}' class='entity' data-kind='{escape(e.kind)}'><h2>{title}</h2>"]
     if e.error:
         out.append(f"<p class='fail'>{escape(t('error', lang))}: {escape(e.error)}</p></section>")
         return "".join(out)
+    out.append(_entity_summary(e, lang, image))
+    if report is not None and not report.pack.graded(e.kind):
+        out.append(_titles_reached(e, lang))
+    out.append(_documents(e.results, lang))
+    out.append(_rules_table(e, lang, report, explain))
+    return "".join(out)
+
+
+def _rules_table(e: EntityReport, lang: str, report: Report | None, explain: str) -> str:
+    """One row per rule in force: outcome (per level when there are several), value, threshold, why."""
+    pack_levels = report.pack.header.levels if report is not None else []
+    levels = [lv.id for lv in pack_levels] if e.summary.get("levels") and len(pack_levels) > 1 else []
+    group_labels = {g.id: pick(g.label_vi, g.label_en, lang) for g in report.pack.header.groups} if report else {}
+    level_labels = {lv.id: pick(lv.label_vi, lv.label_en, lang) for lv in pack_levels}
+    speaker = Speaker(report.pack, report.as_of, lang) if report is not None else None
+    out = [_rules_head([level_labels[lv] for lv in levels], lang)]
+    out.extend(_row(r, lang, levels, group_labels, level_labels,
+                    speaker.explain(r, e.kind) if speaker is not None else None, explain)
+               for r in e.results if in_force(r))
+    out.append("</tbody></table></section>")
+    return "".join(out)
+
+
+def _rules_head(level_heads: list[str], lang: str) -> str:
+    heads = ([t("rule", lang), t("title", lang), t("group", lang), t("outcome", lang)] + level_heads
+             + [t("value", lang), t("threshold", lang), t("margin", lang), t("provenance", lang), t("citation", lang)])
+    screen_only = {2, len(heads) - 2}  # group and provenance: in the tables above and the badge, when printed
+    if level_heads:  # the outcome is the first level's, shown in its column
+        screen_only.add(3)
+    return (f"<h3>{_l('indicators', lang)}</h3><table class='verdicts'><thead><tr>"
+            + "".join(f"<th{' class=screen' if i in screen_only else ''}>{escape(h)}</th>"
+                      for i, h in enumerate(heads)) + "</tr></thead><tbody>")
+
+
+def _entity_summary(e: EntityReport, lang: str, image: str | None) -> str:
+    """The verdict, headline, provenance counts, level and group tables and chart above an entity's rules."""
+    s = e.summary
     verdict = str(s.get("verdict_" + lang, s.get("verdict_vi", "")))
-    out.append(f"<p class='verdict {_verdict_class(s)}'>{escape(verdict)}</p>")
-    out.append(f"<p>{escape(str(s.get('headline_' + lang, s.get('headline_vi', ''))))}</p>")
+    out = [f"<p class='verdict {_verdict_class(s)}'>{escape(verdict)}</p>",
+           f"<p>{escape(str(s.get('headline_' + lang, s.get('headline_vi', ''))))}</p>"]
     prov = s["provenance"]
     prov_cls = " class='prov'" if prov["provisional"] else ""
     line = (f"<p>{t('provenance', lang)}: {prov['verified']} {t('verified', lang)}, {prov['reported']} "
@@ -348,27 +390,6 @@ def _entity_section(e: EntityReport, lang: str, report: Report | None = None,
     out.append(_group_table(s, lang))
     if image and image.startswith("data:image/png;base64,"):
         out.append(f"<p><img class='chart' alt='{escape(_l('chart', lang))} {escape(e.id)}' src='{image}'></p>")
-    pack_levels = report.pack.header.levels if report is not None else []
-    levels = [lv.id for lv in pack_levels] if s.get("levels") and len(pack_levels) > 1 else []
-    level_heads = [pick(lv.label_vi, lv.label_en, lang) for lv in pack_levels if lv.id in levels]
-    group_labels = {g.id: pick(g.label_vi, g.label_en, lang) for g in report.pack.header.groups} if report else {}
-    heads = ([t("rule", lang), t("title", lang), t("group", lang), t("outcome", lang)] + level_heads
-             + [t("value", lang), t("threshold", lang), t("margin", lang), t("provenance", lang), t("citation", lang)])
-    if report is not None and not report.pack.graded(e.kind):
-        out.append(_titles_reached(e, lang))
-    out.append(_documents(e.results, lang))
-    screen_only = {2, len(heads) - 2}  # group and provenance: in the tables above and the badge, when printed
-    if levels:  # the outcome is the first level's, shown in its column
-        screen_only.add(3)
-    out.append(f"<h3>{_l('indicators', lang)}</h3><table class='verdicts'><thead><tr>"
-               + "".join(f"<th{' class=screen' if i in screen_only else ''}>{escape(h)}</th>"
-                         for i, h in enumerate(heads)) + "</tr></thead><tbody>")
-    level_labels = {lv.id: pick(lv.label_vi, lv.label_en, lang) for lv in pack_levels}
-    speaker = Speaker(report.pack, report.as_of, lang) if report is not None else None
-    out.extend(_row(r, lang, levels, group_labels, level_labels,
-                    speaker.explain(r, e.kind) if speaker is not None else None, explain)
-               for r in e.results if in_force(r))
-    out.append("</tbody></table></section>")
     return "".join(out)
 
 

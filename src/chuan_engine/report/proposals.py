@@ -145,17 +145,20 @@ def proposal_lists(report: Report, lang: str = "vi") -> list[TitleList]:
     out = []
     for tl in order.values():
         quota = _quota_for(report, tl.concept)
-        if quota is None:
-            out.append(tl)
-            continue
-        by_id = {c["entity"]: c for c in quota.get("candidates", [])}
-        cap = quota.get("cap")
-        vote = bool(quota.get("requires_vote"))
-        rows = [Proposed(p.entity, p.unit, p.basis, p.citation, by_id.get(p.entity.id, {}).get("rank"),
-                         by_id.get(p.entity.id, {}).get("status"), vote) for p in tl.rows]
-        rows.sort(key=lambda p: (p.rank is None, p.rank or 0))
-        cap_text = (f"{cap['arithmetic']} ({cap['source']}). {cap['rounding']['note_vi' if lang == 'vi' else 'note_en']}" if cap else
-                    ("không có tỷ lệ tối đa đang có hiệu lực" if lang == "vi" else "no cap in force"))
-        out.append(TitleList(tl.rule, tl.concept, tl.title, tl.kind, rows, True,
-                             int(cap["count"]) if cap else None, cap_text, vote))
+        out.append(tl if quota is None else _capped(tl, quota, lang))
     return out
+
+
+def _capped(tl: TitleList, quota: dict[str, Any], lang: str) -> TitleList:
+    """A title's list under its quota: in rank order, each with its rank and status, and the cap's arithmetic."""
+    by_id = {c["entity"]: c for c in quota.get("candidates", [])}
+    cap = quota.get("cap")
+    vote = bool(quota.get("requires_vote"))
+    rows = [Proposed(p.entity, p.unit, p.basis, p.citation, by_id.get(p.entity.id, {}).get("rank"),
+                     by_id.get(p.entity.id, {}).get("status"), vote) for p in tl.rows]
+    rows.sort(key=lambda p: (p.rank is None, p.rank or 0))
+    cap_text = (f"{cap['arithmetic']} ({cap['source']}). {cap['rounding']['note_vi' if lang == 'vi' else 'note_en']}"
+                if cap else
+                ("không có tỷ lệ tối đa đang có hiệu lực" if lang == "vi" else "no cap in force"))
+    return TitleList(tl.rule, tl.concept, tl.title, tl.kind, rows, True,
+                     int(cap["count"]) if cap else None, cap_text, vote)

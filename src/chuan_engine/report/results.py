@@ -15,7 +15,7 @@ from ..i18n import pick, t
 from ..lang.ops import EPS
 from ..pack.provenance import Provenance
 from .html import render_html
-from .outcome import Outcome, RuleResult
+from .outcome import LevelResult, Outcome, RuleResult
 from .sentences import Speaker
 from .table import render_table
 from .trace import plain
@@ -65,10 +65,10 @@ class EntityReport:
 
 
 def summarize(pack: Plan, results: list[RuleResult], error: str | None, kind: str) -> dict[str, Any]:
+    """An entity's summary: counts by outcome, provenance and group, what is undetermined, and its verdict
+    (against the levels of a graded kind, else the titles it is eligible for)."""
     counts = {o.value: 0 for o in Outcome}
     provenance = {p.value: 0 for p in Provenance}
-    groups: dict[str, dict[str, Any]] = {}
-    group_labels = {g.id: g for g in pack.header.groups}
     unknowns: list[dict[str, Any]] = []
     for r in results:
         counts[r.outcome.value] += 1
@@ -76,62 +76,57 @@ def summarize(pack: Plan, results: list[RuleResult], error: str | None, kind: st
             provenance[r.provenance.value] += 1
         if r.outcome is Outcome.unknown:
             unknowns.append({"rule": r.rule, "title_vi": r.title_vi, "title_en": r.title_en, "missing": r.missing})
-        if r.group:
-            g = groups.setdefault(r.group, {o.value: 0 for o in Outcome} | {"exceeded": 0})
-            g[r.outcome.value] += 1
-            g["exceeded"] += int(r.exceeded)
-    for gid, g in groups.items():
-        lbl = group_labels.get(gid)
-        g["label_vi"] = lbl.label_vi if lbl else gid
-        g["label_en"] = lbl.label_en if lbl else gid
     summary: dict[str, Any] = {
         "counts": counts,
         "exceeded": sum(int(r.exceeded) for r in results),
         "provenance": provenance,
-        "groups": groups,
+        "groups": _groups(pack, results),
         "unknowns": unknowns,
     }
     if error is not None:
         summary.update(verdict="error", verdict_vi=t("error", "vi"), verdict_en=t("error", "en"),
                        headline_vi=f"{t('error', 'vi')}: {error}", headline_en=f"{t('error', 'en')}: {error}")
-        return summary
-    if pack.graded(kind):
+    elif pack.graded(kind):
         summary.update(_level_summary(pack, results))
     else:
-        eligible = [r for r in results if r.outcome is Outcome.passed]
-        summary["eligible"] = [r.concept for r in eligible]
-        names_vi = ", ".join(r.title_vi for r in eligible) or t("none", "vi")
-        names_en = ", ".join(r.title_en for r in eligible) or t("none", "en")
-        verdict = eligibility_verdict(len(eligible), counts["fail"], counts["unknown"])
-        summary["verdict"] = verdict.code
-        summary["verdict_vi"] = verdict.text("vi")
-        summary["verdict_en"] = verdict.text("en")
-        summary["headline_vi"] = f"{t('eligible', 'vi')}: {names_vi}"
-        summary["headline_en"] = f"{t('eligible', 'en')}: {names_en}"
-        if counts["unknown"]:
-            summary["headline_vi"] += f"; {counts['unknown']} mục chưa đủ dữ liệu"
-            summary["headline_en"] += f"; {counts['unknown']} undetermined"
+        summary.update(_eligibility_summary(results, counts))
     return summary
 
 
+def _groups(pack: Plan, results: list[RuleResult]) -> dict[str, dict[str, Any]]:
+    """Counts by outcome (and above the standard) of each group's rules, with the group's labels."""
+    groups: dict[str, dict[str, Any]] = {}
+    for r in results:
+        if r.group:
+            g = groups.setdefault(r.group, {o.value: 0 for o in Outcome} | {"exceeded": 0})
+            g[r.outcome.value] += 1
+            g["exceeded"] += int(r.exceeded)
+    group_labels = {g.id: g for g in pack.header.groups}
+    for gid, g in groups.items():
+        lbl = group_labels.get(gid)
+        g["label_vi"] = lbl.label_vi if lbl else gid
+        g["label_en"] = lbl.label_en if lbl else gid
+    return groups
+
+
+def _eligibility_summary(results: list[RuleResult], counts: dict[str, int]) -> dict[str, Any]:
+    """The titles an entity not judged against levels is eligible for, and its verdict."""
+    eligible = [r for r in results if r.outcome is Outcome.passed]
+    names_vi = ", ".join(r.title_vi for r in eligible) or t("none", "vi")
+    names_en = ", ".join(r.title_en for r in eligible) or t("none", "en")
+    verdict = eligibility_verdict(len(eligible), counts["fail"], counts["unknown"])
+    out: dict[str, Any] = {"eligible": [r.concept for r in eligible], "verdict": verdict.code, "verdict_vi": verdict.text("vi"),
+           "verdict_en": verdict.text("en"), "headline_vi": f"{t('eligible', 'vi')}: {names_vi}",
+           "headline_en": f"{t('eligible', 'en')}: {names_en}"}
+    if counts["unknown"]:
+        out["headline_vi"] += f"; {counts['unknown']} mục chưa đủ dữ liệu"
+        out["headline_en"] += f"; {counts['unknown']} undetermined"
+    return out
+
+
 def _level_summary(pack: Plan, results: list[RuleResult]) -> dict[str, Any]:
-    levels: dict[str, dict[str, Any]] = {}
-    for lvl in pack.header.levels:
-        req = [r for r in results if r.required_at(lvl.id)]
-        outs = [r.levels[lvl.id].outcome for r in req]
-        n_fail = sum(o is Outcome.failed for o in outs)
-        n_unknown = sum(o is Outcome.unknown for o in outs)
-        n_pass = sum(o is Outcome.passed for o in outs)
-        status = level_status(n_fail, n_unknown)
-        exceeded = sum(
-            1 for r in req
-            if r.levels[lvl.id].outcome is Outcome.passed and (r.levels[lvl.id].margin or 0) > EPS
-        )
-        levels[lvl.id] = {"label_vi": lvl.label_vi, "label_en": lvl.label_en, "status": status,
-                          "required": len(req), "passed": n_pass, "failed": n_fail, "unknown": n_unknown,
-                          "exceeded": exceeded,
-                          "failing": [r.rule for r in req if r.levels[lvl.id].outcome is Outcome.failed],
-                          "undetermined": [r.rule for r in req if r.levels[lvl.id].outcome is Outcome.unknown]}
+    levels = {lvl.id: {"label_vi": lvl.label_vi, "label_en": lvl.label_en} | _level_info(lvl.id, results)
+              for lvl in pack.header.levels}
     verdict = level_verdict(pack.header.levels, {lv: info["status"] for lv, info in levels.items()})
     reached = verdict.reached
     first = pack.header.levels[0]
@@ -145,6 +140,22 @@ def _level_summary(pack: Plan, results: list[RuleResult]) -> dict[str, Any]:
     return {"levels": levels, "level_reached": reached.id if reached else None, "verdict": verdict.code,
             "verdict_vi": verdict.text("vi"), "verdict_en": verdict.text("en"), "headline_vi": head_vi,
             "headline_en": head_en}
+
+
+def _level_info(lv: str, results: list[RuleResult]) -> dict[str, Any]:
+    """One level: its status and the counts of the rules it requires (failing and undetermined named)."""
+    req = [(r.rule, r.levels[lv]) for r in results if r.required_at(lv)]
+    failing = _at_level(req, Outcome.failed)
+    undetermined = _at_level(req, Outcome.unknown)
+    passed = [lr for _, lr in req if lr.outcome is Outcome.passed]
+    return {"status": level_status(len(failing), len(undetermined)), "required": len(req), "passed": len(passed),
+            "failed": len(failing), "unknown": len(undetermined),
+            "exceeded": sum(1 for lr in passed if (lr.margin or 0) > EPS),
+            "failing": failing, "undetermined": undetermined}
+
+
+def _at_level(req: list[tuple[str, LevelResult]], outcome: Outcome) -> list[str]:
+    return [rule for rule, lr in req if lr.outcome is outcome]
 
 
 def result_dict(r: RuleResult, lang: str, speaker: Speaker | None = None, kind: str = "") -> dict[str, Any]:

@@ -116,6 +116,19 @@ def _more(op: str, n: int, total: int, t: Any) -> int | None:
     return next((k for k in range(total - n + 1) if compare(op, (n + k) / total, t) is True), None)
 
 
+def _counted(detail: dict[str, Any]) -> bool:
+    """A share's step carries its whole-number numerator and (non-zero) denominator."""
+    n, total = detail.get("numerator"), detail.get("denominator")
+    return isinstance(n, int) and isinstance(total, int) and bool(total)
+
+
+def _steps_to(op: str, v: Any, t: Any) -> int | None:
+    """The fewest more units a whole number ``v`` needs for ``v op t`` (None: not a whole number, or never)."""
+    if not isinstance(v, int) or isinstance(v, bool):
+        return None
+    return next((k for k in range(0, 10_000) if compare(op, v + k, t) is True), None)
+
+
 def _has(cond: str) -> str:
     """'có hình thức kỷ luật …' (a fact of the element), but 'đạt …', 'được tặng …' as they are."""
     return cond if cond.startswith(("đạt ", "được ", "không ", "đã ", "có ", "là ")) else "có " + cond
@@ -215,20 +228,39 @@ class Speaker:
                 return self.w("năm", "the year")
             case ast.Name(name=name):
                 return _low(self.label(name, kind))
-            case ast.Param(name=name) if isinstance(self.flag(node), bool):
-                param = self.plan.parameters.base[name]
-                label = self.w(param.label_vi, param.label_en)
-                return _low(label.split(" (")[0]) + ("" if self.flag(node) else self.w(" (không áp dụng)", " (not in force)"))
-            case ast.Param(name=name):
-                try:
-                    pv = self.plan.parameters.at(name, self.on)
-                    return self.value(pv.value, isinstance(pv.value, float) and pv.value <= 1)
-                except ChuanError:
-                    return f"${name}"
+            case ast.Param():
+                return self.param_phrase(node)
             case ast.RuleRef(name=name):
                 return self.w(f"đạt {self.title(name)}", f"meeting {self.title(name)}")
             case ast.Unary(op="not", operand=inner):
                 return self.w("không ", "not ") + self.phrase(inner, kind, text)
+            case ast.Binary():
+                return self.binary_phrase(node, kind, text)
+            case ast.Call(func="known", args=(a,)):
+                return self.w("đã ghi ", "recorded ") + self.phrase(a, kind, text)
+            case ast.Call(func="coalesce", args=args) if args:
+                return self.phrase(args[-1], kind, text)
+            case ast.Call(func="in_window", args=(_, n)):
+                return self.w(f"trong {self.phrase(n, kind, text)} năm gần nhất",
+                              f"within the last {self.phrase(n, kind, text)} years")
+        return text[node.pos:node.end]
+
+    def param_phrase(self, node: ast.Param) -> str:
+        """A true/false parameter by its label (marked when not in force), another by its value on the date."""
+        flag = self.flag(node)
+        if isinstance(flag, bool):
+            param = self.plan.parameters.base[node.name]
+            label = self.w(param.label_vi, param.label_en)
+            return _low(label.split(" (")[0]) + ("" if flag else self.w(" (không áp dụng)", " (not in force)"))
+        try:
+            pv = self.plan.parameters.at(node.name, self.on)
+            return self.value(pv.value, isinstance(pv.value, float) and pv.value <= 1)
+        except ChuanError:
+            return f"${node.name}"
+
+    def binary_phrase(self, node: ast.Binary, kind: str, text: str) -> str:
+        """'a và b', 'xếp loại từ hoàn thành tốt trở lên', 'được tặng …' (no values)."""
+        match node:
             case ast.Binary(op="and", left=ast.Param() as p, right=b) if self.flag(p) is True:
                 return self.phrase(b, kind, text)  # '$rule_in_force and x' reads as x
             case ast.Binary(op="and" | "or" as op, left=a, right=b):
@@ -239,13 +271,6 @@ class Speaker:
             case ast.Binary(op=op, left=a, right=b) if op in NEED:
                 return f"{self.phrase(a, kind, text)} {self.relation(op, b)} {self.phrase(b, kind, text)}".rstrip() + (
                     self.w(" trở lên", "") if op == ">=" and self.vocab_literal(b) else "")
-            case ast.Call(func="known", args=(a,)):
-                return self.w("đã ghi ", "recorded ") + self.phrase(a, kind, text)
-            case ast.Call(func="coalesce", args=args) if args:
-                return self.phrase(args[-1], kind, text)
-            case ast.Call(func="in_window", args=(_, n)):
-                return self.w(f"trong {self.phrase(n, kind, text)} năm gần nhất",
-                              f"within the last {self.phrase(n, kind, text)} years")
             case ast.Binary(op="in", left=ast.Literal(value=v), right=ast.Name(name="titles")):
                 return self.w(f"được tặng {self.value(v)}", f"conferred {self.value(v)}")
         return text[node.pos:node.end]
@@ -360,32 +385,40 @@ class Speaker:
                 verdict = self.verdict(out or Outcome.unknown)
                 return Sentence(f"{head} — {verdict}", out, tuple(
                     self.say(n, s, kind, text, depth + 1) for n, s in parts))
-            case ast.Unary(op="not", operand=ast.Call(func="any", args=args) as inner) if kids and len(args) == 2:
+            case ast.Unary(op="not", operand=inner) if kids:
+                return self._say_not(inner, kids[0], kind, text, out)
+            case ast.Binary(op=op, left=a, right=b) if op in NEED and len(kids) == 2:
+                return self.comparison(op, a, b, kids[0], kids[1], kind, text, out)
+            case ast.Name() | ast.RuleRef() | ast.Call() | ast.Attr() if out is not None:
+                return self._say_value(node, step, kind, text, out)
+        return self.fallback(step, out)
+
+    def _say_not(self, inner: ast.Node, held: Step, kind: str, text: str, out: Outcome | None) -> Sentence:
+        """'Không có kỷ luật nào …' for ``not any(…)``; 'Loại trừ khi …' for another negation."""
+        match inner:
+            case ast.Call(func="any", args=args) if len(args) == 2:
                 coll = self.phrase(args[0], kind, text)
                 cond = self.phrase(args[1], self.element_kind(args[0], kind), text)
                 base = self.w(f"Không có {coll} nào {_has(cond)}", f"No {coll} with {cond}")
                 if out is Outcome.unknown:
-                    return Sentence(f"{base}: {self.missing(inner, kids[0], kind, text)} — {self.verdict(out)}", out)
+                    return Sentence(f"{base}: {self.missing(inner, held, kind, text)} — {self.verdict(out)}", out)
                 found = self.w("có", "there is one") if out is Outcome.failed else self.w("không có", "none")
                 return Sentence(f"{base}: {found} — {self.verdict(out or Outcome.unknown)}", out)
-            case ast.Unary(op="not", operand=inner) if kids:
-                what = self.phrase(inner, kind, text)
-                held = kids[0].value
-                shown = self.missing(inner, kids[0], kind, text) if undecided(held) else self.value(held)
-                return Sentence(self.w(f"Loại trừ khi {what}: ", f"Excluded when {what}: ") + f"{shown} — "
-                                f"{self.verdict(out or Outcome.unknown)}", out)
-            case ast.Binary(op=op, left=a, right=b) if op in NEED and len(kids) == 2:
-                return self.comparison(op, a, b, kids[0], kids[1], kind, text, out)
-            case ast.Name() | ast.RuleRef() | ast.Call() | ast.Attr() if out is not None:
-                subject = self.subject(node, step, kind, text)
-                if out is Outcome.unknown:
-                    return Sentence(f"{_cap(self.missing(node, step, kind, text))} — {self.verdict(out)}", out)
-                if isinstance(node, ast.RuleRef):
-                    year = step.detail.get("year")
-                    where = self.w(f" năm {year}", f" in {year}") if year else ""
-                    return Sentence(f"{subject}{where}: {self.verdict(out)}", out)
-                return Sentence(f"{subject}: {self.value(step.value)} — {self.verdict(out)}", out)
-        return self.fallback(step, out)
+        what = self.phrase(inner, kind, text)
+        shown = self.missing(inner, held, kind, text) if undecided(held.value) else self.value(held.value)
+        return Sentence(self.w(f"Loại trừ khi {what}: ", f"Excluded when {what}: ") + f"{shown} — "
+                        f"{self.verdict(out or Outcome.unknown)}", out)
+
+    def _say_value(self, node: ast.Node, step: Step, kind: str, text: str, out: Outcome) -> Sentence:
+        """A fact, rule or aggregate read as true or false: its value, or what is missing."""
+        subject = self.subject(node, step, kind, text)
+        if out is Outcome.unknown:
+            return Sentence(f"{_cap(self.missing(node, step, kind, text))} — {self.verdict(out)}", out)
+        if isinstance(node, ast.RuleRef):
+            year = step.detail.get("year")
+            where = self.w(f" năm {year}", f" in {year}") if year else ""
+            return Sentence(f"{subject}{where}: {self.verdict(out)}", out)
+        return Sentence(f"{subject}: {self.value(step.value)} — {self.verdict(out)}", out)
 
     def chain(self, node: ast.Binary, step: Step, op: str) -> list[tuple[ast.Node, Step]]:
         """The operands of a chain of one operator (a and b and c), with their steps; unread ones left out."""
@@ -402,13 +435,7 @@ class Speaker:
                    out: Outcome | None) -> Sentence:
         share = self.is_share(a, kind) or self.is_share(b, kind)
         subject = self.subject(a, sa, kind, text)
-        need_vi, need_en = NEED[op]
-        if self.vocab(sb.value) is not None and op == "==":
-            need_vi = "cần"
-        target = self.value(sb.value, share) + (self.w(" trở lên", "") if op == ">=" and self.vocab(sb.value) else "")
-        need = f"{self.w(need_vi, need_en)} {target}"
-        if op in (">=", ">") and not share and self.vocab(sb.value) is None and isinstance(sb.value, int | float):
-            need = f"{self.w('cần ít nhất' if op == '>=' else 'cần trên', need_en)} {target}"
+        need = self.need(op, sb.value, share)
         verdict = self.verdict(out or Outcome.unknown)
         if undecided(sa.value) and not sa.detail.get("range"):
             return Sentence(f"{_cap(self.missing(a, sa, kind, text))}; {need} — {verdict}", out)
@@ -416,24 +443,32 @@ class Speaker:
         tail = f"{verdict}, {short}" if short else verdict
         return Sentence(f"{subject}: {self.shown(a, sa, kind)}; {need} — {tail}", out)
 
+    def need(self, op: str, target: Any, share: bool) -> str:
+        """'cần từ 90 %', 'cần ít nhất 3', 'cần hoàn thành tốt trở lên': what a comparison asks for."""
+        need_vi, need_en = NEED[op]
+        label = self.vocab(target)
+        vocab = label is not None
+        if vocab and op == "==":
+            need_vi = "cần"
+        shown = self.value(target, share) + (self.w(" trở lên", "") if op == ">=" and label else "")
+        if op in (">=", ">") and not share and not vocab and isinstance(target, int | float):
+            return f"{self.w('cần ít nhất' if op == '>=' else 'cần trên', need_en)} {shown}"
+        return f"{self.w(need_vi, need_en)} {shown}"
+
     def shortfall(self, op: str, a: ast.Node, sa: Step, sb: Step, kind: str) -> str | None:
         """'thiếu 2 người' (a share of people), 'thiếu 1' (a count): from the step's numbers, never from text."""
         t, d = sb.value, sa.detail
         if not isinstance(t, int | float) or isinstance(t, bool) or op not in (">=", ">"):
             return None
-        n, total = d.get("numerator"), d.get("denominator")
-        if self.is_share(a, kind) and isinstance(n, int) and isinstance(total, int) and total:
-            x = _more(op, n, total, t)
+        if self.is_share(a, kind) and _counted(d):
+            x = _more(op, d["numerator"], d["denominator"], t)
             return None if x is None else self.w(f"thiếu {x} người", f"{x} {'person' if x == 1 else 'people'} short")
-        v = sa.value
-        if isinstance(v, int) and not isinstance(v, bool):
-            x = next((k for k in range(0, 10_000) if compare(op, v + k, t) is True), None)
-            years = isinstance(a, ast.Call) and a.func == "streak"
-            if x is None:
-                return None
-            return self.w(f"thiếu {x} năm" if years else f"thiếu {x}",
-                          f"{x} {'year' if x == 1 else 'years'} short" if years else f"{x} short")
-        return None
+        x = _steps_to(op, sa.value, t)
+        if x is None:
+            return None
+        years = isinstance(a, ast.Call) and a.func == "streak"
+        return self.w(f"thiếu {x} năm" if years else f"thiếu {x}",
+                      f"{x} {'year' if x == 1 else 'years'} short" if years else f"{x} short")
 
     # -- what a failing condition still needs (the gaps of titles) -----------------------------------
     def lacks(self, node: ast.Node | None, step: Step, kind: str, text: str, depth: int = 0) -> list[str]:
@@ -446,26 +481,11 @@ class Speaker:
 
     def _lacks(self, node: ast.Node, step: Step, kind: str, text: str, depth: int) -> list[str]:
         kids = step.children
+        if undecided(step.value):
+            return self._lacks_data(node, step, kind, text, depth)
         match node:
-            case ast.Binary(op="and" | "or") if undecided(step.value):
-                found: list[str] = []
-                for n, s in self.chain(node, step, node.op):
-                    if undecided(s.value):
-                        found.extend(x for x in self.lacks(n, s, kind, text, depth + 1) if x not in found)
-                return found
-            case _ if undecided(step.value):
-                return [self.say(node, step, kind, text, depth).text]
-            case ast.Binary(op="and"):
-                found = []
-                for n, s in self.chain(node, step, "and"):
-                    found.extend(x for x in self.lacks(n, s, kind, text, depth + 1) if x not in found)
-                return found
-            case ast.Binary(op="or"):
-                options = [" ".join(self.lacks(n, s, kind, text, depth + 1)) for n, s in self.chain(node, step, "or")]
-                options = [o for o in options if o]
-                if len(options) > 1:
-                    return [self.w("một trong: ", "one of: ") + self.w("; hoặc ", "; or ").join(options)]
-                return options
+            case ast.Binary(op="and" | "or" as op):
+                return self._lacks_chain(node, op, step, kind, text, depth)
             case ast.Unary(op="not", operand=ast.Call(func="any", args=args)) if len(args) == 2:
                 coll = self.phrase(args[0], kind, text)
                 cond = self.phrase(args[1], self.element_kind(args[0], kind), text)
@@ -482,36 +502,85 @@ class Speaker:
                 return [self.lack_comparison(op, a, b, kids[0], kids[1], kind, text)]
         return [self.w("chưa đạt: ", "not met: ") + self.say(node, step, kind, text, depth).text]
 
+    def _lacks_chain(self, node: ast.Binary, op: str, step: Step, kind: str, text: str, depth: int) -> list[str]:
+        """What each failing operand of an 'and' lacks; the options of an 'or' ('một trong: …; hoặc …')."""
+        if op == "and":
+            found: list[str] = []
+            for n, s in self.chain(node, step, "and"):
+                found.extend(x for x in self.lacks(n, s, kind, text, depth + 1) if x not in found)
+            return found
+        options = [" ".join(self.lacks(n, s, kind, text, depth + 1)) for n, s in self.chain(node, step, "or")]
+        options = [o for o in options if o]
+        if len(options) > 1:
+            return [self.w("một trong: ", "one of: ") + self.w("; hoặc ", "; or ").join(options)]
+        return options
+
+    def _lacks_data(self, node: ast.Node, step: Step, kind: str, text: str, depth: int) -> list[str]:
+        """An undetermined part lacks data: the undetermined operands of a chain, or the part's own sentence."""
+        match node:
+            case ast.Binary(op="and" | "or"):
+                found: list[str] = []
+                for n, s in self.chain(node, step, node.op):
+                    if undecided(s.value):
+                        found.extend(x for x in self.lacks(n, s, kind, text, depth + 1) if x not in found)
+                return found
+        return [self.say(node, step, kind, text, depth).text]
+
     def lack_comparison(self, op: str, a: ast.Node, b: ast.Node, sa: Step, sb: Step, kind: str, text: str) -> str:
-        t, d = sb.value, sa.detail
-        if self.vocab(t) is not None and isinstance(a, ast.Name):
-            year = sa.detail.get("year")
-            label = _low(self.label(a.name, kind))
-            up = self.w(" trở lên", " or above") if op == ">=" else ""
-            word = self.value(t)
-            return self.w(f"cần {label} {word}{up}" + (f" năm {year}" if year else ""),
-                          f"needs {label} {word}{up}" + (f" in {year}" if year else ""))
-        if self.is_share(a, kind) and isinstance(a, ast.Call) and len(a.args) == 2:
-            n, total = d.get("numerator"), d.get("denominator")
-            x = _more(op, n, total, t) if isinstance(n, int) and isinstance(total, int) and total else None
-            if x is not None:
-                cond = self.phrase(a.args[1], self.element_kind(a.args[0], kind), text)
-                return self.w(f"còn thiếu {x} người {cond}", f"{x} more {'person' if x == 1 else 'people'} {cond} needed")
-        if isinstance(a, ast.Call) and a.func == "streak" and isinstance(t, int | float):
-            cond = self.phrase(a.args[1], kind, text)
-            now, broken = self.value(sa.value), sa.detail.get("broken_by")
-            return self.w(f"cần {self.value(t)} năm liên tục {cond} (hiện {now}"
-                          + (f", chuỗi dừng ở năm {broken})" if broken else ")"),
-                          f"needs {self.value(t)} consecutive years with {cond} (now {now}"
-                          + (f", broken in {broken})" if broken else ")"))
-        v = sa.value
-        if op in (">=", ">") and isinstance(v, int) and not isinstance(v, bool) and isinstance(t, int | float):
-            more = next((k for k in range(0, 10_000) if compare(op, v + k, t) is True), None)
-            if more is not None:
-                noun = _noun(self.subject(a, sa, kind, text))
-                return self.w(f"cần thêm {more} {noun}", f"needs {more} more {noun}")
+        """What a failing comparison still needs: a rating, more people, more consecutive years, more units;
+        else the comparison's own sentence."""
+        said = (self._lack_word(op, a, sa, sb, kind) or self._lack_people(op, a, sa, sb, kind, text)
+                or self._lack_years(a, sa, sb, kind, text) or self._lack_units(op, a, sa, sb, kind, text))
+        if said is not None:
+            return said
         return self.w("chưa đạt: ", "not met: ") + self.comparison(
             op, a, b, sa, sb, kind, text, Outcome.failed).text
+
+    def _lack_word(self, op: str, a: ast.Node, sa: Step, sb: Step, kind: str) -> str | None:
+        """'cần xếp loại hoàn thành tốt trở lên năm 2024'."""
+        t = sb.value
+        if self.vocab(t) is None or not isinstance(a, ast.Name):
+            return None
+        year = sa.detail.get("year")
+        label = _low(self.label(a.name, kind))
+        up = self.w(" trở lên", " or above") if op == ">=" else ""
+        word = self.value(t)
+        return self.w(f"cần {label} {word}{up}" + (f" năm {year}" if year else ""),
+                      f"needs {label} {word}{up}" + (f" in {year}" if year else ""))
+
+    def _lack_people(self, op: str, a: ast.Node, sa: Step, sb: Step, kind: str, text: str) -> str | None:
+        """'còn thiếu 2 người có trình độ thạc sĩ' (a share of people)."""
+        if not (self.is_share(a, kind) and isinstance(a, ast.Call) and len(a.args) == 2):
+            return None
+        d = sa.detail
+        x = _more(op, d["numerator"], d["denominator"], sb.value) if _counted(d) else None
+        if x is None:
+            return None
+        cond = self.phrase(a.args[1], self.element_kind(a.args[0], kind), text)
+        return self.w(f"còn thiếu {x} người {cond}", f"{x} more {'person' if x == 1 else 'people'} {cond} needed")
+
+    def _lack_years(self, a: ast.Node, sa: Step, sb: Step, kind: str, text: str) -> str | None:
+        """'cần 2 năm liên tục … (hiện 1, chuỗi dừng ở năm 2023)' (a streak)."""
+        t = sb.value
+        if not (isinstance(a, ast.Call) and a.func == "streak" and isinstance(t, int | float)):
+            return None
+        cond = self.phrase(a.args[1], kind, text)
+        now, broken = self.value(sa.value), sa.detail.get("broken_by")
+        return self.w(f"cần {self.value(t)} năm liên tục {cond} (hiện {now}"
+                      + (f", chuỗi dừng ở năm {broken})" if broken else ")"),
+                      f"needs {self.value(t)} consecutive years with {cond} (now {now}"
+                      + (f", broken in {broken})" if broken else ")"))
+
+    def _lack_units(self, op: str, a: ast.Node, sa: Step, sb: Step, kind: str, text: str) -> str | None:
+        """'cần thêm 1 sáng kiến' (a whole number below its minimum)."""
+        t = sb.value
+        if op not in (">=", ">") or not isinstance(t, int | float):
+            return None
+        more = _steps_to(op, sa.value, t)
+        if more is None:
+            return None
+        noun = _noun(self.subject(a, sa, kind, text))
+        return self.w(f"cần thêm {more} {noun}", f"needs {more} more {noun}")
 
     # -- rules ---------------------------------------------------------------------------------------
     def rule_of(self, result: RuleResult) -> Rule | None:
@@ -556,36 +625,35 @@ class Speaker:
         if rule is None or measure is None or rule.op is None:
             return Sentence(f"{title} — {self.verdict(result.outcome)}", result.outcome, (self.fallback(root, None),))
         _, expr, step = measure
-        node: ast.Node | None = expr.tree
-        text = expr.text
-        share = node is not None and self.is_share(node, kind) or result.unit in ("ratio", "share")
-        if rule.gap is not None:
-            subject = _cap(self.w(rule.gap.noun_vi, rule.gap.noun_en))
-        elif node is not None:
-            subject = self.subject(node, step, kind, text)
-        else:
-            subject = title
-        now = self.shown(node, step, kind) if node is not None else self.value(step.value, share)
-        if undecided(step.value) and not step.detail.get("range") and node is not None:
+        node, text = expr.tree, expr.text
+        share = self.is_share(node, kind) or result.unit in ("ratio", "share")
+        subject = _cap(self.w(rule.gap.noun_vi, rule.gap.noun_en)) if rule.gap is not None else \
+            self.subject(node, step, kind, text)
+        now = self.shown(node, step, kind)
+        if undecided(step.value) and not step.detail.get("range"):
             now = self.missing(node, step, kind, text)
+        lines = self.level_lines(result, rule.op, share)
+        if not lines:
+            return Sentence(f"{subject}: {now} — {self.verdict(result.outcome)}", result.outcome)
+        first = lines[0]
+        rest = tuple(Sentence(f"{w}{n} — {t}", o) for w, n, t, o in lines[1:])
+        return Sentence(f"{subject}: {now}; {first[1]} — {first[2]}", first[3], rest)
+
+    def level_lines(self, result: RuleResult, op: str, share: bool) -> list[tuple[str, str, str, Outcome]]:
+        """(level label, what it needs, verdict or shortfall, outcome) of each level the indicator is judged at."""
         labels = {lv.id: self.w(lv.label_vi, lv.label_en) for lv in self.plan.header.levels}
-        lines = []
+        lines: list[tuple[str, str, str, Outcome]] = []
         for lv, lr in result.levels.items():
             if lr.outcome is Outcome.not_applicable or lr.threshold is None:
                 continue
-            need = f"{self.w(*NEED[rule.op])} {self.value(lr.threshold, share)}"
+            need = f"{self.w(*NEED[op])} {self.value(lr.threshold, share)}"
             tail = self.verdict(lr.outcome)
             gap = ((result.gap or {}).get("levels") or {}).get(lv)
             if lr.outcome is Outcome.failed and gap and gap.get("amount") is not None:
                 tail = self.amount(gap) or tail
             where = f"{labels[lv]}: " if lv in labels and len(self.plan.header.levels) > 1 else ""
             lines.append((where, need, tail, lr.outcome))
-        if not lines:
-            return Sentence(f"{subject}: {now} — {self.verdict(result.outcome)}", result.outcome)
-        first = lines[0]
-        head = Sentence(f"{subject}: {now}; {first[1]} — {first[2]}", first[3])
-        rest = tuple(Sentence(f"{w}{n} — {t}", o) for w, n, t, o in lines[1:])
-        return Sentence(head.text, head.outcome, rest)
+        return lines
 
     def amount(self, gap: dict[str, Any]) -> str | None:
         """'thiếu 1 người' from a gap's numbers (RuleResult.gap: amount and its unit)."""

@@ -15,7 +15,7 @@ from ..errors import ChuanError, EvaluationError, ParameterError
 from ..facts.store import Facts
 from ..lang import ast
 from ..lang.logic import UNKNOWN, Range, undecided
-from ..lang.ops import COMPARISONS, EPS, compare, difference
+from ..lang.ops import COMPARISONS, EPS, compare, difference, excess
 from ..lang.types import ENTITY_FIELDS, YEAR_FIELDS
 from ..pack.parameters import ParameterValue
 from ..pack.plan import Expression, Plan, Rule
@@ -26,8 +26,8 @@ from ..report.trace import Step, plain
 from . import verdict
 from .interpreter import evaluate as evaluate_node
 from .parts import measure_parts
-from .scalar import At, ScalarAlgebra, Traced, coerce_like
-from .verdict import Verdict
+from .scalar import At, ScalarAlgebra, Traced
+from .verdict import Level, Shown, Verdict
 from .views import View, recruited_after
 
 
@@ -36,13 +36,8 @@ def _num_compare(op: str, a: float, b: float) -> bool:
 
 
 def margin_of(op: str, value: float, threshold: float) -> float:
-    """How far above (positive, 'vượt chuẩn') or below (negative) the threshold."""
-    if op in (">=", ">"):
-        m = value - threshold
-    elif op in ("<=", "<"):
-        m = threshold - value
-    else:
-        m = -abs(value - threshold)
+    """How far above (positive, 'vượt chuẩn') or below (negative) the threshold, rounded as reported."""
+    m = excess(op, value, threshold)
     return 0.0 if abs(m) < EPS else round(m, 9)
 
 
@@ -150,6 +145,7 @@ class Evaluation(ScalarAlgebra):
 
 Threshold = tuple[ParameterValue, Step]
 ScalarVerdict = Verdict[bool, Traced, Threshold, Outcome, float | None]
+ScalarShown = Shown[Traced, Threshold, Outcome, float | None, Provenance]
 
 
 class ScalarVerdicts:
@@ -218,70 +214,62 @@ class ScalarVerdicts:
             return Outcome.not_applicable if outcome is None else outcome
         return Outcome.unknown if unknown else Outcome.not_applicable
 
-    def result(self, rule: Rule, ctx: View, verdict: ScalarVerdict) -> RuleResult:
-        """The result with its explanation: the steps of applies_if, the condition or measure, each threshold."""
-        v = verdict
-        levels = {lv: _level(lv, out, v.thresholds.get(lv), v.margins.get(lv)) for lv, out in v.levels.items()}
-        steps = [t[1] for t in (v.applies, v.value) if t is not None] + [p[1] for p in v.thresholds.values()]
-        match v.reason:
-            case "not_in_force" | "not_yet_recruited" | "no_threshold":
-                return self._base(rule, ctx, v.outcome, reason=v.reason, levels=levels)
-            case "not_for_subject" | "applicability_unknown":
-                assert v.applies is not None
-                missing = v.applies[1].missing_facts() if v.outcome is Outcome.unknown else []
-                return self._base(rule, ctx, v.outcome, reason=v.reason, levels=levels, missing=missing,
-                                  explanation=Step("applies_if", v.applies[0], steps))
-        assert v.value is not None
-        value, step = v.value
-        if rule.kind == "condition":
-            return self._base(rule, ctx, v.outcome, value=plain(value), levels=levels,
-                              explanation=step if len(steps) == 1 else Step(rule.id, value, steps),
-                              missing=step.missing_facts())
-        assert v.base is not None
-        return self._indicator(rule, ctx, levels[v.base], levels, v.value, steps)
-
-    def _indicator(self, rule: Rule, ctx: View, base: LevelResult, levels: dict[str, LevelResult], measured: Traced,
-                   steps: list[Step]) -> RuleResult:
-        """An indicator's result: its value, threshold and margin at the base level, its measure's parts."""
-        assert rule.measure is not None
-        run, (value, step) = self.run, measured
-        parts = measure_parts(run.pack, rule, ctx.kind, step, lambda name: run.formula_step(ctx, name))
-        return self._base(rule, ctx, base.outcome, value=plain(value), threshold=base.threshold,
-                          margin=base.margin, levels=levels,
-                          explanation=Step(f"{rule.measure.text} {rule.op} threshold", value, steps),
-                          missing=step.missing_facts() if base.outcome is Outcome.unknown else [], parts=parts)
-
-    def _rule_provenance(self, rule: Rule, on: dt.date) -> Provenance:
-        """The plan's provenance of a rule version on a date, computed once per run (it is the same for every entity)."""
-        key = (rule.id, rule.effective.start, on)
+    def provenance(self, rule: Rule, ctx: View) -> Provenance:
+        """Computed once per run and rule version and date (it is the same for every entity)."""
+        key = (rule.id, rule.effective.start, ctx.on)
         if key not in self._provenances:
-            self._provenances[key] = self.run.pack.rule_provenance(rule, on)
+            self._provenances[key] = self.run.pack.rule_provenance(rule, ctx.on)
         return self._provenances[key]
 
-    def _base(self, rule: Rule, view: View, outcome: Outcome, **kw: Any) -> RuleResult:
+    def result(self, rule: Rule, ctx: View, verdict: ScalarVerdict, shown: ScalarShown) -> RuleResult:
+        """``shown`` as a ``RuleResult``, with the explanation and missing facts from the trace."""
+        s = shown
+        explanation, missing = _explained(rule, verdict)
+        parts = None
+        if s.parts:
+            assert s.value is not None
+            run = self.run
+            parts = measure_parts(run.pack, rule, ctx.kind, s.value[1], lambda name: run.formula_step(ctx, name))
         return RuleResult(
-            rule=rule.id,
-            concept=rule.concept,
-            title_vi=rule.title_vi,
-            title_en=rule.title_en,
-            kind=rule.kind,
-            group=rule.group,
-            outcome=outcome,
-            citation=rule.citation,
-            provenance=self._rule_provenance(rule, view.on),
+            rule=rule.id, concept=rule.concept, title_vi=rule.title_vi, title_en=rule.title_en, kind=rule.kind,
+            group=rule.group, outcome=s.outcome, citation=rule.citation, provenance=s.provenance,
             effective_from=rule.effective.start.isoformat(),
             effective_to=rule.effective.end.isoformat() if rule.effective.end else None,
-            op=rule.op,
-            unit=rule.unit,
-            **kw,
-        )
+            value=None if s.value is None else plain(s.value[0]),
+            threshold=None if s.threshold is None else s.threshold[0].value,
+            margin=s.margin, op=rule.op, unit=rule.unit,
+            levels={lv: _level(lv, level) for lv, level in s.levels.items()},
+            explanation=explanation, reason=s.reason, missing=missing, parts=parts)
 
 
-def _level(level: str, outcome: Outcome, threshold: Threshold | None, margin: float | None) -> LevelResult:
-    if threshold is None:
-        return LevelResult(level, outcome)
-    pv = threshold[0]
-    return LevelResult(level, outcome, pv.value, margin, pv.source, pv.provenance)
+def _explained(rule: Rule, v: ScalarVerdict) -> tuple[Step | None, list[str]]:
+    """The explanation (the steps of applies_if, the condition or measure, each threshold) and the missing
+    facts, named only where they leave the verdict unknown (a condition names them always)."""
+    steps = [t[1] for t in (v.applies, v.value) if t is not None] + [p[1] for p in v.thresholds.values()]
+    unknown = v.outcome is Outcome.unknown
+    match v.reason:
+        case "not_in_force" | "not_yet_recruited" | "no_threshold":
+            return None, []
+        case "not_for_subject" | "applicability_unknown":
+            assert v.applies is not None
+            return Step("applies_if", v.applies[0], steps), v.applies[1].missing_facts() if unknown else []
+        case None:
+            assert v.value is not None
+            value, step = v.value
+            if rule.kind == "condition":
+                return (step if len(steps) == 1 else Step(rule.id, value, steps)), step.missing_facts()
+            assert rule.measure is not None
+            return (Step(f"{rule.measure.text} {rule.op} threshold", value, steps),
+                    step.missing_facts() if unknown else [])
+        case other:
+            raise AssertionError(f"no result for the reason {other!r}")
+
+
+def _level(level: str, shown: Level[Threshold, Outcome, float | None]) -> LevelResult:
+    if shown.threshold is None:
+        return LevelResult(level, shown.outcome)
+    pv = shown.threshold[0]
+    return LevelResult(level, shown.outcome, pv.value, shown.margin, pv.source, pv.provenance)
 
 
 def _input(view: View, name: str) -> tuple[Any, bool]:
@@ -316,9 +304,6 @@ def _check_input(kind: str, value: Any, view: View, name: str) -> Any:
             raise EvaluationError(f"input '{name}' is not a date: {value!r}",
                                   where=f"{view.kind} '{view.model.id}'") from None
     return value
-
-
-_coerce_like = coerce_like  # the durable backend's name for it
 
 
 # What runs on one entity's results with its evaluation at hand (e.g. the gap analysis).

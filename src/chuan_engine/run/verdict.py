@@ -20,6 +20,7 @@ V = TypeVar("V")  # a value: traced, a column
 P = TypeVar("P")  # a threshold at the date: the parameter's value and its step, a column
 C = TypeVar("C")  # the outcome code of each row: an Outcome, an array of outcome codes
 M = TypeVar("M")  # a margin of each row: a float or None, an array with NaN for none
+G = TypeVar("G")  # the provenance of the rule version at each row's date: a Provenance, an array of codes
 Out_co = TypeVar("Out_co", covariant=True)  # the assembled verdict: RuleResult, RuleCols
 
 
@@ -42,7 +43,43 @@ class Verdict(Generic[R, V, P, C, M]):
     base: str | None = None  # the first level with a threshold: the rule's own verdict is its verdict there
 
 
-class VerdictAlgebra(Protocol[X_contra, R, V, P, C, M, Out_co]):
+@dataclass(frozen=True)
+class Level(Generic[P, C, M]):
+    """One level of a result: its outcome, and its threshold and margin where the level has a threshold."""
+
+    outcome: C
+    threshold: P | None = None
+    margin: M | None = None
+
+
+@dataclass(frozen=True)
+class Shown(Generic[V, P, C, M, G]):
+    """The fields of a rule's result, chosen from its verdict here once: the explaining result (``RuleResult``)
+    and the column result (``RuleCols``) render these and nothing else, so the two paths report alike."""
+
+    outcome: C
+    reason: str | None
+    levels: dict[str, Level[P, C, M]]
+    provenance: G
+    value: V | None = None  # the condition's truth value, or the measure when a level decides it
+    threshold: P | None = None  # the base level's: an indicator's own verdict is its verdict there
+    margin: M | None = None
+    parts: bool = False  # an indicator decided at a level: its measure's parts are reported, for gaps
+
+
+def shown(rule: Rule, v: Verdict[R, V, P, C, M], provenance: G) -> Shown[V, P, C, M, G]:
+    """What a result reports: every level; the value of a condition or of a measure a level decides; for an
+    indicator, the base level's threshold and margin and the measure's parts."""
+    levels = {lv: Level(out, v.thresholds.get(lv), v.margins.get(lv)) for lv, out in v.levels.items()}
+    if v.value is None or (rule.kind != "condition" and v.base is None):
+        return Shown(v.outcome, v.reason, levels, provenance)
+    if rule.kind == "condition":
+        return Shown(v.outcome, v.reason, levels, provenance, v.value)
+    assert v.base is not None
+    return Shown(v.outcome, v.reason, levels, provenance, v.value, v.thresholds[v.base], v.margins[v.base], True)
+
+
+class VerdictAlgebra(Protocol[X_contra, R, V, P, C, M, G, Out_co]):
     """The kernels one path decides a verdict with."""
 
     @property
@@ -98,12 +135,17 @@ class VerdictAlgebra(Protocol[X_contra, R, V, P, C, M, Out_co]):
         """``outcome`` on ``rows`` (not applicable when None), unknown on ``unknown``, not applicable elsewhere."""
         ...
 
-    def result(self, rule: Rule, ctx: X_contra, verdict: Verdict[R, V, P, C, M]) -> Out_co:
-        """The verdict as the path reports it."""
+    def provenance(self, rule: Rule, ctx: X_contra) -> G:
+        """The plan's provenance of the rule version at each row's date (pack.rule_provenance)."""
+        ...
+
+    def result(self, rule: Rule, ctx: X_contra, verdict: Verdict[R, V, P, C, M],
+               shown: Shown[V, P, C, M, G]) -> Out_co:
+        """The result as the path renders ``shown`` (``verdict`` for the rows and the trace)."""
         ...
 
 
-def rule_verdict(alg: VerdictAlgebra[X_contra, R, V, P, C, M, Out_co], rule: Rule, ctx: X_contra) -> Out_co:
+def rule_verdict(alg: VerdictAlgebra[X_contra, R, V, P, C, M, G, Out_co], rule: Rule, ctx: X_contra) -> Out_co:
     """A rule version's verdict in a context, in the algebra's values."""
     none = alg.nothing(ctx)
     gate = alg.in_force(rule, ctx)
@@ -124,15 +166,15 @@ def rule_verdict(alg: VerdictAlgebra[X_contra, R, V, P, C, M, Out_co], rule: Rul
     return _measured(alg, rule, ctx, gate, rows, unknown, applies)
 
 
-def _aside(alg: VerdictAlgebra[X_contra, R, V, P, C, M, Out_co], rule: Rule, ctx: X_contra, reason: str, gate: R,
+def _aside(alg: VerdictAlgebra[X_contra, R, V, P, C, M, G, Out_co], rule: Rule, ctx: X_contra, reason: str, gate: R,
            unknown: R, applies: V | None = None) -> Out_co:
     """Decided before the condition or measure: not applicable, or unknown on ``unknown``, at every level."""
     none = alg.nothing(ctx)
     levels = {lv: alg.pick(none, unknown, None) for lv in alg.level_keys}
-    return alg.result(rule, ctx, Verdict(reason, gate, none, unknown, alg.pick(none, unknown, None), levels, applies))
+    return _done(alg, rule, ctx, Verdict(reason, gate, none, unknown, alg.pick(none, unknown, None), levels, applies))
 
 
-def _conditioned(alg: VerdictAlgebra[X_contra, R, V, P, C, M, Out_co], rule: Rule, ctx: X_contra, gate: R, rows: R,
+def _conditioned(alg: VerdictAlgebra[X_contra, R, V, P, C, M, G, Out_co], rule: Rule, ctx: X_contra, gate: R, rows: R,
                  unknown: R, applies: V | None) -> Out_co:
     """A condition: its outcome at the levels that require it (``rule.levels``, or all), not applicable at the others."""
     assert rule.condition is not None
@@ -140,12 +182,12 @@ def _conditioned(alg: VerdictAlgebra[X_contra, R, V, P, C, M, Out_co], rule: Rul
     oc = alg.outcome(value)
     levels = alg.level_keys
     required = rule.levels or levels
-    return alg.result(rule, ctx, Verdict(
+    return _done(alg, rule, ctx, Verdict(
         None, gate, rows, unknown, alg.pick(rows, unknown, oc),
         {lv: alg.pick(rows, unknown, oc if lv in required else None) for lv in levels}, applies, value))
 
 
-def _measured(alg: VerdictAlgebra[X_contra, R, V, P, C, M, Out_co], rule: Rule, ctx: X_contra, gate: R, rows: R,
+def _measured(alg: VerdictAlgebra[X_contra, R, V, P, C, M, G, Out_co], rule: Rule, ctx: X_contra, gate: R, rows: R,
               unknown: R, applies: V | None) -> Out_co:
     """An indicator: its measure against each level's threshold; its own verdict is the base level's."""
     assert rule.measure is not None and rule.op is not None
@@ -159,8 +201,14 @@ def _measured(alg: VerdictAlgebra[X_contra, R, V, P, C, M, Out_co], rule: Rule, 
             decided[lv] = alg.compare(rule.op, value, p)
             margins[lv] = alg.margin(rule.op, value, p, rows)
     base = next(iter(decided), None)
-    return alg.result(rule, ctx, Verdict(
+    return _done(alg, rule, ctx, Verdict(
         None if base is not None else "no_threshold", gate, rows, unknown,
         alg.pick(rows, unknown, decided[base] if base is not None else None),
         {lv: alg.pick(rows, unknown, decided.get(lv)) for lv, _ in rule.level_thresholds},
         applies, value, thresholds, margins, base))
+
+
+def _done(alg: VerdictAlgebra[X_contra, R, V, P, C, M, G, Out_co], rule: Rule, ctx: X_contra,
+          v: Verdict[R, V, P, C, M]) -> Out_co:
+    """The result of a verdict: the fields ``shown`` chooses, rendered by the algebra."""
+    return alg.result(rule, ctx, v, shown(rule, v, alg.provenance(rule, ctx)))

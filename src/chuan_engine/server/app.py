@@ -217,38 +217,59 @@ async def _job(request: Request, settings: Settings) -> Job:
             raise StarletteHTTPException(415, said.pick(request_lang(request)))
 
 
+@dataclass
+class _Form:
+    """A form's fields as read: text fields, uploaded files, the parameter overrides (a file or JSON)."""
+
+    text: dict[str, str] = field(default_factory=dict)
+    uploads: list[Upload] = field(default_factory=list)
+    params: Any = None
+
+
 async def _form_job(request: Request, settings: Settings) -> Job:
     if request.query_params.get("lang") in ("vi", "en"):
         request.state.lang = request.query_params["lang"]
     form = await request.form(max_files=settings.max_files, max_fields=50, max_part_size=settings.max_body_bytes)
+    read = _Form()
     try:
-        text: dict[str, str] = {}
-        uploads: list[Upload] = []
-        params: Any = None
         for key, value in form.multi_items():
             if isinstance(value, UploadFile):
-                up = Upload(value.filename or key, await value.read())
-                if key == "parameters":
-                    params = up
-                elif key == "file":
-                    if up.data or up.name:  # a browser sends an empty part for an empty file input
-                        uploads.append(up)
-                else:
-                    raise FactsError(Text(f"trường tệp không rõ '{key}' (cần 'file' hoặc 'parameters')",
-                                          f"unknown file field '{key}' (expected 'file' or 'parameters')"), field=key)
-            elif key == "parameters" and value.strip():
-                try:
-                    params = json.loads(value)
-                except ValueError:
-                    raise FactsError(Text("tham số phải là JSON, ví dụ {\"tên.tham_số\": 2}",
-                                          "parameters must be JSON, e.g. {\"name.parameter\": 2}"),
-                                     field="parameters") from None
+                _form_file(read, key, Upload(value.filename or key, await value.read()))
             else:
-                text[key] = value
-                if key == "lang" and value in ("vi", "en"):
-                    request.state.lang = value
+                _form_text(read, key, value, request)
     finally:
         await form.close()
+    return _job_of(read)
+
+
+def _form_file(read: _Form, key: str, up: Upload) -> None:
+    if key == "parameters":
+        read.params = up
+    elif key == "file":
+        if up.data or up.name:  # a browser sends an empty part for an empty file input
+            read.uploads.append(up)
+    else:
+        raise FactsError(Text(f"trường tệp không rõ '{key}' (cần 'file' hoặc 'parameters')",
+                              f"unknown file field '{key}' (expected 'file' or 'parameters')"), field=key)
+
+
+def _form_text(read: _Form, key: str, value: str, request: Request) -> None:
+    if key == "parameters" and value.strip():
+        try:
+            read.params = json.loads(value)
+        except ValueError:
+            raise FactsError(Text("tham số phải là JSON, ví dụ {\"tên.tham_số\": 2}",
+                                  "parameters must be JSON, e.g. {\"name.parameter\": 2}"),
+                             field="parameters") from None
+    else:
+        read.text[key] = value
+        if key == "lang" and value in ("vi", "en"):
+            request.state.lang = value
+
+
+def _job_of(read: _Form) -> Job:
+    """The job a form asks for, its fields checked."""
+    text = read.text
     unknown = sorted(set(text) - {"pack", "date", "lang", "example", "format"})
     if unknown:
         raise FactsError(Text(f"trường biểu mẫu không rõ {unknown} (cần pack, date, lang, example, format)",
@@ -264,7 +285,8 @@ async def _form_job(request: Request, settings: Settings) -> Job:
     if "pack" not in text:
         raise FactsError(Text("thiếu bộ quy tắc (trường 'pack', ví dụ qd11_2021)",
                               "missing pack (field 'pack', e.g. qd11_2021)"), field="pack")
-    return Job(text["pack"], text.get("date", ""), lang, None, uploads, text.get("example") or None, params, fmt)
+    return Job(text["pack"], text.get("date", ""), lang, None, read.uploads, text.get("example") or None,
+               read.params, fmt)
 
 
 def _evaluate(app: FastAPI, job: Job, extras: bool = True) -> Report:

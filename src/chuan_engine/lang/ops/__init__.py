@@ -11,7 +11,7 @@ from __future__ import annotations
 from types import MappingProxyType
 
 from .functions import FUNCTIONS, Groups, date_parts
-from .operators import BINARY, COMPARISONS, EPS, UNARY, compare, difference, range_compare
+from .operators import BINARY, COMPARISONS, EPS, UNARY, compare, difference, excess, range_compare
 from .spec import (
     CORE_ONLY,
     SAME,
@@ -32,6 +32,6 @@ OPS: MappingProxyType[str, Op] = MappingProxyType(
 
 __all__ = [
     "BINARY", "COMPARISONS", "CORE_ONLY", "EPS", "FUNCTIONS", "OPS", "SAME", "UNARY", "Arg", "Form", "GapShape",
-    "Groups", "Law", "Lowered", "Op", "Refused", "Signature", "Tally", "compare", "date_parts", "difference",
+    "Groups", "Law", "Lowered", "Op", "Refused", "Signature", "Tally", "compare", "date_parts", "difference", "excess",
     "range_compare",
 ]

@@ -88,6 +88,16 @@ def _tolerant(d: float) -> float:
     return 0.0 if abs(d) < EPS else d
 
 
+def excess(op: str, value: Any, threshold: Any) -> Any:
+    """How far a number (or a column of numbers) lies past a threshold in the direction the comparison asks:
+    positive 'vượt chuẩn', negative short of it; equality asks for nearness. The margin of both paths."""
+    if op in (">=", ">"):
+        return value - threshold
+    if op in ("<=", "<"):
+        return threshold - value
+    return -abs(value - threshold)
+
+
 def difference(a: Any, b: Any, ordered: bool) -> Any:
     """The signed difference the comparison kernels read: enums by legal rank, numbers within EPS,
     other values by Python's order (or 0/1 for equal/unequal when only equality is asked)."""
