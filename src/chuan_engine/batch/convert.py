@@ -69,14 +69,16 @@ def chunk_models(chunk: Chunk) -> tuple[Facts, dict[tuple[str, str, str], Any], 
                 uid = ids["unit"][u]
                 erow = chunk.ent["unit"].erow[u]
                 data = _record(fr["units"], erow) if erow >= 0 else {}
-                uyears = [UnitYear(**_record(fr["unit_years"], i)) for i in unit_years.get((sid, uid), [])]
+                uyears = [UnitYear(**_record(fr["unit_years"], i)) for i in unit_years.get((sid, uid), [])
+                          ] if "unit_years" in fr else None  # no frame: the year records are not known
                 units.append(Unit(id=uid, years=uyears, **data))
             staff: list[Staff] = []
             for p in np.flatnonzero(chunk.ent["staff"].school == s_idx):
                 pid = ids["staff"][p]
                 erow = chunk.ent["staff"].erow[p]
                 data = _record(fr["staff"], erow) if erow >= 0 else {}
-                pyears = [StaffYear(**_record(fr["staff_years"], i)) for i in staff_years.get((sid, pid), [])]
+                pyears = [StaffYear(**_record(fr["staff_years"], i)) for i in staff_years.get((sid, pid), [])
+                          ] if "staff_years" in fr else None
                 its = [Initiative(id=fr["initiatives"].keys["initiative_id"][i], **_record(fr["initiatives"], i))
                        for i in inits.get((sid, pid), [])] if "initiatives" in fr else None  # no frame: unknown
                 res = [Research(id=fr["research"].keys["research_id"][i], **_record(fr["research"], i))
@@ -84,7 +86,8 @@ def chunk_models(chunk: Chunk) -> tuple[Facts, dict[tuple[str, str, str], Any], 
                 staff.append(Staff(id=pid, years=pyears, initiatives=its, research=res, **data))
             srow = chunk.schools.erow[s_idx]
             data = _record(fr["schools"], srow) if srow >= 0 else {}
-            syears = [SchoolYear(**_record(fr["school_years"], i)) for i in by["school_years"].get((sid,), [])]
+            syears = [SchoolYear(**_record(fr["school_years"], i)) for i in by["school_years"].get((sid,), [])
+                      ] if "school_years" in fr else None
             sres = None
             if chunk.known["research"][s_idx]:
                 sres = [Research(id=fr["research"].keys["research_id"][i], **_record(fr["research"], i))
@@ -124,18 +127,18 @@ def facts_to_frames(facts: Facts) -> dict[str, Any]:
     for s in facts.schools:
         sid = s.id
         rows["schools"].append({"school_id": sid, **plain(s, common | {"units", "staff", "research"})})
-        for y in s.years:
+        for y in s.years or []:
             rows["school_years"].append({"school_id": sid, **plain(y, {"inputs"})})
         for r in s.research or []:
             rows["research"].append({"school_id": sid, "staff_id": None, "research_id": r.id, **plain(r, {"id"})})
         for u in s.units or []:
             rows["units"].append({"school_id": sid, "unit_id": u.id, **plain(u, common)})
-            for uy in u.years:
+            for uy in u.years or []:
                 rows["unit_years"].append({"school_id": sid, "unit_id": u.id, **plain(uy, {"inputs"})})
         for p in s.staff or []:
             rows["staff"].append({"school_id": sid, "staff_id": p.id,
                                   **plain(p, common | {"initiatives", "research"})})
-            for py in p.years:
+            for py in p.years or []:
                 rows["staff_years"].append({"school_id": sid, "staff_id": p.id, **plain(py, {"inputs"})})
             for it in p.initiatives or []:
                 rows["initiatives"].append({"school_id": sid, "staff_id": p.id, "initiative_id": it.id,
@@ -143,12 +146,16 @@ def facts_to_frames(facts: Facts) -> dict[str, Any]:
             for r in p.research or []:
                 rows["research"].append({"school_id": sid, "staff_id": p.id, "research_id": r.id,
                                          **plain(r, {"id"})})
-    known = {"initiatives": any(p.initiatives is not None for s in facts.schools for p in s.staff or []),
-             "research": any(p.research is not None for s in facts.schools for p in s.staff or [])}
+    staff = [p for s in facts.schools for p in s.staff or []]
+    known = {"initiatives": any(p.initiatives is not None for p in staff),
+             "research": any(p.research is not None for p in staff),
+             "staff_years": any(p.years is not None for p in staff),
+             "unit_years": any(u.years is not None for s in facts.schools for u in s.units or []),
+             "school_years": any(s.years is not None for s in facts.schools)}
     out: dict[str, Any] = {}
     for name, recs in rows.items():
         if recs:
             out[name] = pd.DataFrame(recs)
         elif known.get(name):  # an empty frame says "none", no frame says "not known"
-            out[name] = pd.DataFrame(columns=["school_id", "staff_id", SPECS[name][2]])
+            out[name] = pd.DataFrame(columns=list(dict.fromkeys(("school_id", SPECS[name][2], *SPECS[name][3]))))
     return out

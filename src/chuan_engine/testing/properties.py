@@ -227,12 +227,12 @@ def _mutate_person(person: Staff, name: str, on: dt.date, pick: int) -> Staff | 
         new = _raise_enum(person.degree)
         return person.model_copy(update={"degree": new}) if new is not None else None
     if name == "rating":
-        rec = next((r for r in person.years if r.year == on.year), None)
+        rec = next((r for r in person.years or [] if r.year == on.year), None)
         new = _raise_enum(rec.rating) if rec is not None else None
         if rec is None or new is None:
             return None
         return person.model_copy(update={"years": [r.model_copy(update={"rating": new}) if r is rec else r
-                                                   for r in person.years]})
+                                                   for r in person.years or []]})
     if name == "initiatives":
         if person.initiatives is None:
             return None
@@ -511,7 +511,7 @@ def complete(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> Facts:
 def _with_year(model: _Model, record: type[StaffYear | UnitYear | SchoolYear], year: int, pick: int) -> _Model:
     """``model`` with a record for ``year`` (added when missing) and every year record's scalar fields filled:
     without the record, every year fact (rating, discipline, ...) would stay unknown."""
-    years: list[StaffYear | UnitYear | SchoolYear] = list(model.years)
+    years: list[StaffYear | UnitYear | SchoolYear] = list(model.years or [])
     if not any(r.year == year for r in years):
         years.append(record(year=year))
     years = sorted((_fill(r, pick) for r in years), key=lambda r: r.year)
