@@ -336,3 +336,71 @@ def test_removing_one_fact_of_a_complete_fixture_only_gives_unknown_and_supplyin
         assert any(": initiatives " in w for w in removed)
     # 10 removals evenly spaced over all of them (a different 10 for each pick), each evaluated twice
     P.assert_holds(P.removal_round_trip(pack, facts, on, sample=10, pick=pick))
+
+
+# -- completion agrees with the records (hypothesis seed 73903234862895737428373618701068001661) -------------
+# thi_dua on 31/12/2022 (TTLĐTT ≤ 2023: unit rated >= HTT, MORE than 50 % of members LĐTT, no member at cảnh cáo
+# or above, no pending review). Unit u rated HTT in 2022. a: recruited 2010, HTT 2022, no discipline -> LĐTT.
+# b: no recruitment date, a 2022 record rated hoàn thành -> not LĐTT whatever the date. Members a, b: 1/2 = 0.5,
+# not > 0.5 -> TTLĐTT fails, decided. The defect: completion supplied b's date by pick alone (pick 25 ->
+# 2025-02-01), after b's 2022 record, so b left the 2022 members (recruited_after) and TTLĐTT became 1/1 -> pass:
+# "supplying every missing fact turned fail into pass". A supplied date may not contradict the records: not after
+# the first year record (2022) -> 2022-02-01, b stays a member, 0.5 -> fail.
+def test_completion_supplies_a_recruitment_date_that_agrees_with_the_records():
+    pack = pack_at(ROOT / "rules" / "thi_dua")
+    on = dt.date(2022, 12, 31)
+    facts = load_facts_from({"kind": "school", "id": "s", "units": [
+        {"id": "u", "years": [{"year": 2022, "rating": "hoan_thanh_tot"}]}], "staff": [
+        {"id": "a", "unit_id": "u", "recruited_on": "2010-01-01", "years": [{"year": 2022, "rating": "hoan_thanh_tot"}]},
+        {"id": "b", "unit_id": "u", "years": [{"year": 2022, "rating": "hoan_thanh"}]}]})
+    assert pack.evaluate(facts, on).entity("u").outcome("tap_the_lao_dong_tien_tien").value == "fail"
+    full = P.complete(pack, facts, on, pick=25)
+    b = next(p for p in full.schools[0].staff if p.id == "b")
+    assert b.recruited_on == dt.date(2022, 2, 1)  # the pick's 2025-02-01 brought back to the 2022 record
+    assert pack.evaluate(full, on).entity("u").outcome("tap_the_lao_dong_tien_tien").value == "fail"
+    for pick in range(52):  # every year and month the filler picks
+        P.assert_holds(P.unknown_completion(pack, facts, on, pick) + P.unknown_supply(pack, facts, on, pick))
+
+
+# -- the removals drop whole lists too (issue 12, D.1) ------------------------------------------------------
+# bk: thi_dua on 31/12/2025 (2024 version of Bằng khen Thủ tướng, Luật 06/2022 Điều 73.1.b): rated >= HTT
+# 2021..2025 (streak 5 >= 5), CSTĐ cơ sở recorded 2021, 2022, 2023 (3 >= 3 in the window 2021..2025), Bằng khen
+# cấp bộ 2021, every other year's rewards known none -> pass. Removing the 2021 rewards list: any(history, ...)
+# = unknown -> unknown; removing the years list: history unknown -> unknown. Never fail.
+_BK = {"kind": "staff", "id": "bk", "recruited_on": "2012-09-01", "initiatives": [], "research": [], "years": [
+    {"year": 2021, "rating": "hoan_thanh_xuat_sac", "titles": ["chien_si_thi_dua_co_so"], "rewards": ["bang_khen_cap_bo"]},
+    {"year": 2022, "rating": "hoan_thanh_xuat_sac", "titles": ["chien_si_thi_dua_co_so"], "rewards": []},
+    {"year": 2023, "rating": "hoan_thanh_tot", "titles": ["chien_si_thi_dua_co_so"], "rewards": []},
+    {"year": 2024, "rating": "hoan_thanh_xuat_sac", "rewards": []},
+    {"year": 2025, "rating": "hoan_thanh_xuat_sac", "rewards": []}]}
+
+
+def test_removals_drop_whole_lists_and_a_years_rewards():
+    pack = pack_at(ROOT / "rules" / "thi_dua")
+    facts = load_facts_from(_BK)
+    removed = [what for what, _ in P.removals(pack, facts)]
+    for want in ("staff bk: years list", "staff bk: initiatives list", "staff bk: research list",
+                 "staff bk: 2021.rewards list", "staff bk: 2021.titles list"):
+        assert want in removed, want
+    on = dt.date(2025, 12, 31)
+    assert pack.evaluate(facts, on).entity("bk").outcome("bang_khen_thu_tuong").value == "pass"
+    build = dict(P.removals(pack, facts))
+    for what in ("staff bk: 2021.rewards list", "staff bk: years list"):
+        got = pack.evaluate(build[what](), on).entity("bk").outcome("bang_khen_thu_tuong").value
+        assert got == "unknown", what
+    P.assert_holds(P.removal_round_trip(pack, facts, on))
+
+
+def test_a_filter_on_known_rewards_is_caught_by_the_list_removals(tmp_path):
+    # The formula before issue 12 (2.2): unknown years dropped, so removing bk's 2021 rewards list turns pass into
+    # fail; known() as filter() condition is no exemption. The shipped Kleene form holds (test above).
+    dst = tmp_path / "thi_dua"
+    shutil.copytree(ROOT / "rules" / "thi_dua", dst, ignore=shutil.ignore_patterns("tests"))
+    text = (dst / "pack.yaml").read_text(encoding="utf-8")
+    old = "formula: any(filter(history, known(rewards)), 'bang_khen_cap_bo' in rewards)"
+    (dst / "pack.yaml").write_text(text.replace("formula: any(history, 'bang_khen_cap_bo' in rewards)", old),
+                                   encoding="utf-8")
+    pack = load_pack(dst)
+    found = P.removal_round_trip(pack, load_facts_from(_BK), dt.date(2025, 12, 31))
+    assert any(v.rule == "thi_dua.bang_khen_thu_tuong" and "2021.rewards list" in v.message
+               and "pass into fail" in v.message for v in found), found

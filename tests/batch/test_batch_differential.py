@@ -192,6 +192,10 @@ def to_frames(pop: list[tuple[dt.date, dict[str, Any]]], pack: Any) -> dict[str,
     # even when empty, since an absent frame says "not known" (issue 12).
     out.setdefault("initiatives", pd.DataFrame(columns=["school_id", "staff_id", "initiative_id"]))
     out.setdefault("research", pd.DataFrame(columns=["school_id", "staff_id", "research_id"]))
+    # Likewise every generated entity's year records are a list: the year frames are given even when empty.
+    out.setdefault("school_years", pd.DataFrame(columns=["school_id", "year"]))
+    out.setdefault("unit_years", pd.DataFrame(columns=["school_id", "unit_id", "year"]))
+    out.setdefault("staff_years", pd.DataFrame(columns=["school_id", "staff_id", "year"]))
     return out
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from chuan_engine import School, load_pack
+from chuan_engine import School, Staff, load_pack
 from chuan_engine.batch import evaluate_batch
 from chuan_engine.report.outcome import Outcome
 
@@ -191,3 +191,42 @@ def test_batch_initiatives_are_known_only_where_the_frame_is_given(demo_pack: An
 
     assert cstd(evaluate_batch(demo_pack, {**frames, "initiatives": inits}, ON)) == {"none": "fail", "one": "pass"}
     assert cstd(evaluate_batch(demo_pack, frames, ON)) == {"none": "unknown", "one": "unknown"}
+
+
+# -- 2.1a an omitted `years` list is not "no year records" ---------------------------------------------------
+# thi_dua on 31/12/2025 (2024 versions), rules/thi_dua/danh_hieu_ca_nhan.yaml and khen_thuong.yaml.
+# bare: {kind: staff, id: bare}, nothing else. Its year records are not known, so `history` is unknown and so
+#   is every rule: CSTĐ toàn quốc needs cstd_bo_lien_tiep >= 2 (a count over window(history, 6): unknown) and
+#   BK Thủ tướng needs da_co_bang_khen_cap_bo (any over history: unknown). Before issue 12 the default
+#   `years: []` gave a one-year history with no CSTĐ cấp bộ title and no Bằng khen: both FAILED. Verdict:
+#   0 fail, 7 unknown -> "chưa đủ dữ liệu".
+# none: `years: []` (known to have no year records), nothing else: history = [2025] without a record, so at
+#   most 1 CSTĐ cấp bộ title in the window (count 0–1 < 2): CSTĐ toàn quốc fails; at most 1 CSTĐCS in
+#   window(history, 5) (0–1 < 3): BK Thủ tướng fails. The rest stay unknown (no rating, no initiatives).
+def test_omitted_years_are_unknown_and_an_empty_list_is_none(thi_dua: Any) -> None:
+    bare = Staff.model_validate({"kind": "staff", "id": "bare"})
+    none = Staff.model_validate({"kind": "staff", "id": "none", "years": []})
+    assert bare.years is None and none.years == []
+    report = thi_dua.evaluate([bare, none], ON)
+    b, n = report.entity("bare"), report.entity("none")
+    assert {r.outcome for r in b.results} == {Outcome.unknown} and len(b.results) == 7
+    assert b.summary["verdict"] == "chua_du_du_lieu"
+    assert n.outcome("chien_si_thi_dua_toan_quoc") is Outcome.failed
+    assert n.outcome("bang_khen_thu_tuong") is Outcome.failed
+
+
+def test_batch_history_is_known_only_where_the_year_frame_is_given(thi_dua: Any) -> None:
+    # As initiatives: the staff_years frame given (even empty) holds every year record, so p has none and its
+    # history is [2025] without a record (CSTĐ toàn quốc and BK Thủ tướng fail as `none` above); without the
+    # frame p's year records are not known and both are unknown, as `bare` above.
+    frames = {"staff": pd.DataFrame([{"school_id": "s1", "staff_id": "p"}])}
+    empty = pd.DataFrame(columns=["school_id", "staff_id", "year"])
+
+    def got(out: Any) -> dict[str, str]:
+        rows = out.results[out.results.concept.isin(["chien_si_thi_dua_toan_quoc", "bang_khen_thu_tuong"])]
+        return dict(zip(rows.concept, rows.outcome.astype(str), strict=True))
+
+    assert got(evaluate_batch(thi_dua, frames, ON)) == {"chien_si_thi_dua_toan_quoc": "unknown",
+                                                        "bang_khen_thu_tuong": "unknown"}
+    assert got(evaluate_batch(thi_dua, {**frames, "staff_years": empty}, ON)) == {
+        "chien_si_thi_dua_toan_quoc": "fail", "bang_khen_thu_tuong": "fail"}

@@ -111,3 +111,26 @@ def test_a_bad_cell_is_named_in_the_language_asked_for(tmp_path, capsys):
     assert main(["evaluate", str(path), "--pack", "thi_dua", "--year", "2024", "--lang", "en"]) == 2
     out, err = capsys.readouterr()
     assert "row 2" in err and "not a date (write dd/mm/yyyy" in err and "không phải ngày" not in err
+
+
+def test_a_sheet_given_is_the_whole_list_and_a_sheet_left_out_is_unknown(tmp_path):
+    """Issue 12: as in the batch frames, a workbook's sheet holds every record of its kind, so a person with no
+    row there has none ([]); without the sheet the list is not known (None), never "none"."""
+    import openpyxl
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cán bộ"
+    ws.append(["Mã cán bộ", "Họ và tên"])
+    ws.append(["an", "Nguyễn Văn An"])
+    ws.append(["binh", "Trần Thị Bình"])
+    years = wb.create_sheet("Năm của cán bộ")
+    years.append(["Mã cán bộ", "Năm", "Xếp loại"])
+    years.append(["an", 2025, "Hoàn thành tốt nhiệm vụ"])
+    wb.save(tmp_path / "truong.xlsx")
+    staff = {p.id: p for p in load_facts(tmp_path / "truong.xlsx").schools[0].staff or []}
+    assert [y.year for y in staff["an"].years or []] == [2025]
+    assert staff["binh"].years == []  # the sheet is given: no row is known none
+    assert staff["an"].initiatives is None and staff["binh"].research is None  # no sheet: not known
+    (tmp_path / "can_bo.csv").write_text("Mã cán bộ;Họ và tên\nan;Nguyễn Văn An\n", encoding="utf-8")
+    (alone,) = load_facts(tmp_path / "can_bo.csv").schools[0].staff or []
+    assert alone.years is None

@@ -72,13 +72,15 @@ class _Builder:
 
     def unit(self, sid: str, u: int) -> Unit:
         uid = self.chunk.ids["unit"][u]
-        years = [UnitYear(**_record(self.fr["unit_years"], i)) for i in self.unit_years.get((sid, uid), [])]
+        years = [UnitYear(**_record(self.fr["unit_years"], i)) for i in self.unit_years.get((sid, uid), [])
+                 ] if "unit_years" in self.fr else None  # no frame: the year records are not known
         return Unit(id=uid, years=years, **self._entity("unit", "units", u))
 
     def person(self, sid: str, p: int) -> Staff:
         fr = self.fr
         pid = self.chunk.ids["staff"][p]
-        years = [StaffYear(**_record(fr["staff_years"], i)) for i in self.staff_years.get((sid, pid), [])]
+        years = [StaffYear(**_record(fr["staff_years"], i)) for i in self.staff_years.get((sid, pid), [])
+                 ] if "staff_years" in fr else None
         its = [Initiative(id=fr["initiatives"].keys["initiative_id"][i], **_record(fr["initiatives"], i))
                for i in self.inits.get((sid, pid), [])] if "initiatives" in fr else None  # no frame: unknown
         res = self._research((sid, pid)) if "research" in fr else None
@@ -90,7 +92,8 @@ class _Builder:
         staff = [self.person(sid, int(p)) for p in np.flatnonzero(chunk.ent["staff"].school == s_idx)]
         srow = chunk.schools.erow[s_idx]
         data = _record(fr["schools"], srow) if srow >= 0 else {}
-        years = [SchoolYear(**_record(fr["school_years"], i)) for i in self.school_years.get((sid,), [])]
+        years = [SchoolYear(**_record(fr["school_years"], i)) for i in self.school_years.get((sid,), [])
+                 ] if "school_years" in fr else None
         research = self._research((sid, None)) if chunk.known["research"][s_idx] else None
         return School(id=sid, years=years, research=research,
                       units=units if chunk.known["units"][s_idx] else None,
@@ -136,13 +139,13 @@ def _plain(model: Any, skip: set[str]) -> dict[str, Any]:
 def _school_rows(rows: dict[str, list[dict[str, Any]]], s: School) -> None:
     sid = s.id
     rows["schools"].append({"school_id": sid, **_plain(s, _COMMON | {"units", "staff", "research"})})
-    for y in s.years:
+    for y in s.years or []:
         rows["school_years"].append({"school_id": sid, **_plain(y, {"inputs"})})
     for r in s.research or []:
         rows["research"].append({"school_id": sid, "staff_id": None, "research_id": r.id, **_plain(r, {"id"})})
     for u in s.units or []:
         rows["units"].append({"school_id": sid, "unit_id": u.id, **_plain(u, _COMMON)})
-        for uy in u.years:
+        for uy in u.years or []:
             rows["unit_years"].append({"school_id": sid, "unit_id": u.id, **_plain(uy, {"inputs"})})
     for p in s.staff or []:
         _person_rows(rows, sid, p)
@@ -150,7 +153,7 @@ def _school_rows(rows: dict[str, list[dict[str, Any]]], s: School) -> None:
 
 def _person_rows(rows: dict[str, list[dict[str, Any]]], sid: str, p: Staff) -> None:
     rows["staff"].append({"school_id": sid, "staff_id": p.id, **_plain(p, _COMMON | {"initiatives", "research"})})
-    for py in p.years:
+    for py in p.years or []:
         rows["staff_years"].append({"school_id": sid, "staff_id": p.id, **_plain(py, {"inputs"})})
     for it in p.initiatives or []:
         rows["initiatives"].append({"school_id": sid, "staff_id": p.id, "initiative_id": it.id,
@@ -166,12 +169,16 @@ def facts_to_frames(facts: Facts) -> dict[str, Any]:
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SPECS}
     for s in facts.schools:
         _school_rows(rows, s)
-    known = {"initiatives": any(p.initiatives is not None for s in facts.schools for p in s.staff or []),
-             "research": any(p.research is not None for s in facts.schools for p in s.staff or [])}
+    staff = [p for s in facts.schools for p in s.staff or []]
+    known = {"initiatives": any(p.initiatives is not None for p in staff),
+             "research": any(p.research is not None for p in staff),
+             "staff_years": any(p.years is not None for p in staff),
+             "unit_years": any(u.years is not None for s in facts.schools for u in s.units or []),
+             "school_years": any(s.years is not None for s in facts.schools)}
     out: dict[str, Any] = {}
     for name, recs in rows.items():
         if recs:
             out[name] = pd.DataFrame(recs)
         elif known.get(name):  # an empty frame says "none", no frame says "not known"
-            out[name] = pd.DataFrame(columns=["school_id", "staff_id", SPECS[name][2]])
+            out[name] = pd.DataFrame(columns=list(dict.fromkeys(("school_id", SPECS[name][2], *SPECS[name][3]))))
     return out

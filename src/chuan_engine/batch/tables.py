@@ -537,7 +537,9 @@ class Chunk:
             base = ent.off[t.ent] - self.Y0[t.school] if t.n else np.zeros(0, dtype=np.int64)
             idx = np.arange(t.n)
             start = np.where(first <= t.year, base + first, idx)
-            return Rel(t, t.n, np.ones(t.n, dtype=bool), start=start, end=idx)
+            # known when the year frame is given at all, even empty (as ``years: []``); without it unknown (issue 12)
+            known = np.full(t.n, self.frames.get(_year_frame(kind)) is not None)
+            return Rel(t, t.n, known, start=start, end=idx)
         return make
 
     def _items(self, parent: Table, frame_name: str, owner: str) -> Rel:

@@ -77,7 +77,7 @@ def _records(facts: Facts) -> Iterator[tuple[str, str, str, str, Mapping[str, An
         top = school.id if school is not None and school.id != "_loose" else model.id
         label = f"{school.id}/{model.id}" if school is not None and school.id != "_loose" else model.id
         yield top, label, kind, "inputs", model.inputs
-        for rec in model.years:
+        for rec in model.years or []:
             yield top, label, kind, f"years[{rec.year}].inputs", rec.inputs
 
 

@@ -174,7 +174,8 @@ class Staff(_Fact):
             "Ngày bắt đầu thời gian công tác liên tục tại cơ quan, đơn vị (kể cả thời gian hợp đồng lao động "
             "trước khi tuyển dụng), dùng cho giới hạn người mới tuyển dụng khi xét LĐTT (Bộ Nội vụ, LEGAL_SOURCES "
             "§8a.8) / start of continuous service at the agency, including a prior labour contract"))
-    years: list[StaffYear] = Field(default_factory=list)
+    # Omitted: not known (the history is unknown); an empty list: known to have no year records (issue 12).
+    years: list[StaffYear] | None = None
     # Omitted: not known (a rule reading them is unknown); an empty list: known to have none (issue 12).
     initiatives: list[Initiative] | None = None
     research: list[Research] | None = None
@@ -212,7 +213,7 @@ class Unit(_Fact):
             "false = biết là không giải thể / dissolved in the 2025 reorganisation; omitted = not known"))
     dissolved_on: Date | None = Field(
         default=None, description="Ngày giải thể (nếu có; có ngày thì dissolved là true) / date of dissolution")
-    years: list[UnitYear] = Field(default_factory=list)
+    years: list[UnitYear] | None = None  # omitted: not known; [] known to have no year records
     inputs: Inputs = Field(default_factory=dict)
 
     @model_validator(mode="before")
@@ -250,7 +251,7 @@ class School(_Fact):
     units: list[Unit] | None = None
     staff: list[Staff] | None = None
     research: list[Research] | None = None
-    years: list[SchoolYear] = Field(default_factory=list)
+    years: list[SchoolYear] | None = None  # omitted: not known; [] known to have no year records
     inputs: Inputs = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -262,7 +263,7 @@ class School(_Fact):
         unit_ids = {u.id for u in self.units or []}
         if self.units is not None:
             for person in self.staff or []:
-                refs = [person.unit_id] + [y.unit_id for y in person.years]
+                refs = [person.unit_id] + [y.unit_id for y in person.years or []]
                 for ref in refs:
                     if ref is not None and ref not in unit_ids:
                         raise ValueError(f"staff {person.id!r} names unknown unit {ref!r}")
@@ -276,7 +277,7 @@ class Cluster(_Fact):
     id: str
     name: str | None = None
     school_ids: list[str] = Field(default_factory=list)
-    years: list[SchoolYear] = Field(default_factory=list)
+    years: list[SchoolYear] | None = None  # omitted: not known; [] known to have no year records
     inputs: Inputs = Field(default_factory=dict)
 
 

@@ -106,7 +106,7 @@ class _Builder:
         match f:
             case "schools":
                 sid = str(v["school_id"])
-                self.schools[sid] = {"kind": "school", "id": sid, **facts, "inputs": inputs, "years": []}
+                self.schools[sid] = {"kind": "school", "id": sid, **facts, "inputs": inputs}
                 self.out.where.setdefault(sid, (table, row))
                 return
         assert sid is not None
@@ -116,9 +116,9 @@ class _Builder:
         assert school is not None
         match f:
             case "school_years":
-                school["years"].append({**facts, "year": v["year"], "inputs": inputs})
+                school.setdefault("years", []).append({**facts, "year": v["year"], "inputs": inputs})
             case "units":
-                unit = {"id": str(v["unit_id"]), **facts, "inputs": inputs, "years": []}
+                unit = {"id": str(v["unit_id"]), **facts, "inputs": inputs}
                 school.setdefault("units", []).append(unit)
                 self.units[(sid, unit["id"])] = unit
                 self.out.where.setdefault(unit["id"], (table, row))
@@ -126,9 +126,9 @@ class _Builder:
                 unit_ = self.units.get((sid, str(v["unit_id"])))
                 if self._parent(table, row, unit_, "Mã đơn vị", str(v["unit_id"])):
                     assert unit_ is not None
-                    unit_["years"].append({**facts, "year": v["year"], "inputs": inputs})
+                    unit_.setdefault("years", []).append({**facts, "year": v["year"], "inputs": inputs})
             case "staff":
-                person = {"id": str(v["staff_id"]), **facts, "inputs": inputs, "years": []}
+                person = {"id": str(v["staff_id"]), **facts, "inputs": inputs}
                 school.setdefault("staff", []).append(person)
                 self.staff[(sid, person["id"])] = person
                 self.out.where.setdefault(person["id"], (table, row))
@@ -149,13 +149,21 @@ class _Builder:
         match table.frame.name:
             case "staff_years":
                 _, inputs = self._fields(table, row)
-                person["years"].append({**facts, "year": v["year"], "inputs": inputs})
+                person.setdefault("years", []).append({**facts, "year": v["year"], "inputs": inputs})
             case "initiatives":
                 person.setdefault("initiatives", []).append({"id": str(v["initiative_id"]), **facts})
             case _:
                 person.setdefault("research", []).append({"id": str(v["research_id"]), **facts})
 
-    def finish(self, default_school: str) -> Read:
+    def finish(self, default_school: str, given: set[str]) -> Read:
+        # A sheet given is the whole list of what it records (an entity without rows there has none); a sheet
+        # not given leaves the list out, so it reads as not known (issue 12).
+        lists = [(self.schools.values(), "school_years", "years"), (self.units.values(), "unit_years", "years"),
+                 (self.staff.values(), "staff_years", "years"), (self.staff.values(), "initiatives", "initiatives"),
+                 (self.staff.values(), "research", "research")]
+        for entities, sheet, name in lists:
+            for entity in entities if sheet in given else ():
+                entity.setdefault(name, [])
         for sid, school in self.schools.items():
             if ("school", sid) in self.bad:
                 continue
@@ -185,8 +193,8 @@ def read_spreadsheet(path: Path, keep_going: bool = False) -> Read:
             if _require_keys(table, builder):
                 builder.add(table)
         if frame.name == "schools" and not builder.schools:  # no school listed: the file is the school
-            builder.schools[path.stem] = {"kind": "school", "id": path.stem, "inputs": {}, "years": []}
-    return builder.finish(path.stem)
+            builder.schools[path.stem] = {"kind": "school", "id": path.stem, "inputs": {}}
+    return builder.finish(path.stem, set(tables))
 
 
 def _row_keys(frame: Frame) -> list[str]:

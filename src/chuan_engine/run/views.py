@@ -59,9 +59,13 @@ class View:
             case _:
                 return UNKNOWN
 
-    def _history(self) -> list[View]:
-        """The entity at every year from its first record to the evaluation year (years without a record too)."""
-        years = sorted(r.year for r in getattr(self.model, "years", ()) if r.year <= self.on.year)
+    def _history(self) -> Any:
+        """The entity at every year from its first record to the evaluation year (years without a record too);
+        UNKNOWN when the year records are not given at all (``years`` omitted; ``[]`` is known none)."""
+        records = getattr(self.model, "years", ())
+        if records is None:
+            return UNKNOWN
+        years = sorted(r.year for r in records if r.year <= self.on.year)
         first = years[0] if years else self.on.year
         return [self.at_year(y) for y in range(first, self.on.year + 1)]
 
@@ -117,7 +121,7 @@ class View:
 
 def unit_of(person: Staff, year: int) -> str | None:
     """The unit a person belonged to in a year: the year record's unit (transfers) or the current one."""
-    for rec in person.years:
+    for rec in person.years or []:
         if rec.year == year and rec.unit_id is not None:
             return rec.unit_id
     return person.unit_id

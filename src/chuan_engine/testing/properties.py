@@ -24,17 +24,23 @@ Properties (what each one promises):
   (chosen by ``pick``).
 - ``unknown_removal``: removing one fact (an optional field set to ``null``,
   an input of an input-only variable dropped, a roster or research list made
-  unknown) never turns a known verdict into the opposite one: fail never
-  becomes pass and pass never becomes fail; it may become unknown.
+  unknown, an entity's ``years``, a person's ``initiatives`` or ``research``, a
+  year's ``titles``, ``rewards`` or ``prizes`` made unknown) never turns a known
+  verdict into the opposite one: fail never becomes pass and pass never becomes
+  fail; it may become unknown.
 - ``unknown_supply``: supplying one missing fact never flips a known verdict;
   ``unknown_completion``: once every missing fact is supplied, no verdict is
   unknown because of a missing fact. Completion adds the evaluation year's
   record (school, unit, staff, cluster) when missing and fills every scalar
-  field of every record; it never invents links, so a share of an empty
+  field of every record (a recruitment date no later than the person's first
+  year record, which says the person was staff then); it never invents links, so a share of an empty
   roster, a person's unknown unit (``staff.unit``), or a referenced rule
   with no regime in force, may remain unknown.
   Rules reading ``known()`` or ``coalesce()`` are exempt from these three:
-  they look at knowledge itself. Link fields (``id``, ``unit_id``) are not
+  they look at knowledge itself; from a removal, only for the facts they read
+  there (``known(x)``, the arguments of ``coalesce`` before its last), and
+  ``filter(list, known(x))`` is no exemption: it counts unknown elements as
+  none. Link fields (``id``, ``unit_id``) are not
   removed: they say who belongs where, not what is known of them.
 - ``removal_round_trip``: on a complete fixture (every missing fact supplied), removing any single fact
   (including an initiative's or research item's field) never turns fail into pass or pass into fail, and
@@ -71,6 +77,7 @@ from ..authoring.sampling import FACT_MUTATIONS
 from ..facts.models import Cluster, Initiative, Research, School, SchoolYear, Staff, StaffYear, Unit, UnitYear
 from ..facts.store import Facts
 from ..facts.vocab import Level, OrderedVocab
+from ..lang import ast
 from ..lang.logic import UNKNOWN
 from ..report.outcome import Outcome, RuleResult
 from ..report.results import Report
@@ -227,12 +234,12 @@ def _mutate_person(person: Staff, name: str, on: dt.date, pick: int) -> Staff | 
         new = _raise_enum(person.degree)
         return person.model_copy(update={"degree": new}) if new is not None else None
     if name == "rating":
-        rec = next((r for r in person.years if r.year == on.year), None)
+        rec = next((r for r in person.years or [] if r.year == on.year), None)
         new = _raise_enum(rec.rating) if rec is not None else None
         if rec is None or new is None:
             return None
         return person.model_copy(update={"years": [r.model_copy(update={"rating": new}) if r is rec else r
-                                                   for r in person.years]})
+                                                   for r in person.years or []]})
     if name == "initiatives":
         if person.initiatives is None:
             return None
@@ -324,8 +331,74 @@ def _exempt(pack: RulePack) -> set[str]:
     return {r.id for r in pack.rules if closure(pack, r.id).functions & KNOWLEDGE_FUNCS}
 
 
-def _flips(pack: RulePack, before: Report, after: Report, prop: str, what: str) -> list[Violation]:
-    exempt = _exempt(pack)
+def _knowledge_reads(pack: RulePack, rule_id: str) -> set[str]:
+    """The names a rule reads where it looks at knowledge itself: inside ``known()``, and in the arguments
+    ``coalesce()`` prefers to its last (a recorded title before the computed one). Removing one of those facts may
+    legitimately flip the rule; removing any other may not. ``known()`` as the condition of ``filter()`` is not
+    such a reading: it drops the unknown elements and so counts them as none, which issue 12 forbids."""
+    by_name: dict[str, list[tuple[str, str]]] = {}
+    for key in pack.variables:
+        by_name.setdefault(key[1], []).append(key)
+    trees = [e.tree for r in pack.versions_of(rule_id) for _, e in r.expressions()]
+    seen_vars: set[tuple[str, str]] = set()
+    seen_rules: set[str] = {rule_id}
+    out: set[str] = set()
+    while trees:
+        tree = trees.pop()
+        dropping = {id(n.args[1]) for n in ast.walk(tree) if isinstance(n, ast.Call) and n.func == "filter"
+                    and len(n.args) > 1 and isinstance(n.args[1], ast.Call) and n.args[1].func == "known"}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and node.func in KNOWLEDGE_FUNCS and id(node) not in dropping:
+                read = node.args if node.func == "known" else node.args[:-1]
+                out |= _names_read(pack, list(read), by_name)
+            elif isinstance(node, ast.Name):
+                for key in by_name.get(node.name, []):
+                    formula = pack.variables[key].formula
+                    if key not in seen_vars and formula is not None:
+                        seen_vars.add(key)
+                        trees.append(formula.tree)
+            elif isinstance(node, ast.RuleRef) and node.name not in seen_rules:
+                seen_rules.add(node.name)
+                trees.extend(e.tree for r in pack.versions(node.name) for _, e in r.expressions())
+    return out
+
+
+def _names_read(pack: RulePack, trees: list[ast.Node], by_name: dict[str, list[tuple[str, str]]]) -> set[str]:
+    """Every name read by the expressions, through the formulas of the variables and the rules they read."""
+    out: set[str] = set()
+    seen: set[tuple[str, str]] = set()
+    while trees:
+        for n in ast.walk(trees.pop()):
+            if isinstance(n, ast.Name | ast.Attr):
+                out.add(n.name)
+                for key in by_name.get(n.name, []):
+                    formula = pack.variables[key].formula
+                    if key not in seen and formula is not None:
+                        seen.add(key)
+                        trees.append(formula.tree)
+            elif isinstance(n, ast.RuleRef):
+                out |= closure(pack, n.name).names
+    return out
+
+
+def _removed_facts(pack: RulePack, what: str) -> set[str]:
+    """The facts a removal's description names: its last word without the record or item before a dot
+    (``staff p: 2021.rewards list`` -> ``rewards``, ``staff p: input x`` -> ``x``); a whole ``years`` list
+    removes every year fact and the inputs its records carry."""
+    words = what.removesuffix(" list").split()
+    name = words[-1].rsplit(".", 1)[-1] if words else what
+    if what.endswith(": years list"):
+        fields = {f for m in (StaffYear, UnitYear, SchoolYear) for f in m.model_fields}
+        return {name} | fields | {n for _, n in pack.variables}
+    return {name}
+
+
+def _flips(pack: RulePack, before: Report, after: Report, prop: str, what: str,
+           removed: set[str] | None = None) -> list[Violation]:
+    """Verdicts turned from pass to fail or back. Exempt: rules reading knowledge itself (``known``,
+    ``coalesce``); when the facts ``removed`` are named, only the rules that read one of them there."""
+    exempt = _exempt(pack) if removed is None else {
+        r.id for r in pack.rules if removed & _knowledge_reads(pack, r.id)}
     a = _results(after)
     out = []
     for key, rb in _results(before).items():
@@ -348,6 +421,9 @@ def removals(pack: RulePack, facts: Facts) -> Iterator[tuple[str, Callable[[], F
         return [f for f in type(model).model_fields if f not in LINK_FIELDS and getattr(model, f) is not None
                 and not isinstance(getattr(model, f), list | dict)]
 
+    def list_fields(model: Any) -> list[str]:  # a year's titles, rewards, prizes
+        return [f for f in type(model).model_fields if f not in LINK_FIELDS and isinstance(getattr(model, f), list)]
+
     for kind, model, _school in _entities(facts):
         for f in scalar_fields(model):
             def clear(m: Any = model, f: str = f) -> Facts:
@@ -358,11 +434,17 @@ def removals(pack: RulePack, facts: Facts) -> Iterator[tuple[str, Callable[[], F
                 return replace_model(facts, m, m.model_copy(update={"inputs": {k: v for k, v in m.inputs.items() if k != n}}))
             yield f"{kind} {model.id}: input {name}", drop_input
         for rec in getattr(model, "years", []) or []:
-            for f in scalar_fields(rec):
+            for f in scalar_fields(rec) + list_fields(rec):
                 def drop(m: Any = model, r: Any = rec, f: str = f) -> Facts:
                     years = [x.model_copy(update={f: None}) if x is r else x for x in m.years]
                     return replace_model(facts, m, m.model_copy(update={"years": years}))
-                yield f"{kind} {model.id}: {rec.year}.{f}", drop
+                yield f"{kind} {model.id}: {rec.year}.{f}" + (" list" if f in list_fields(rec) else ""), drop
+        # whole lists made unknown (issue 12): omitted is not "none", so no verdict may flip
+        for lst in ("years", "initiatives", "research") if isinstance(model, Staff) else ("years",):
+            if getattr(model, lst, None) is not None:
+                def unknown_own(m: Any = model, lst: str = lst) -> Facts:
+                    return replace_model(facts, m, m.model_copy(update={lst: None}))
+                yield f"{kind} {model.id}: {lst} list", unknown_own
         for lst in ("initiatives", "research") if isinstance(model, Staff) else ():
             for item in getattr(model, lst) or []:
                 for f in scalar_fields(item):
@@ -383,7 +465,8 @@ def unknown_removal(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) ->
     if not options:
         return []
     what, build = options[pick % len(options)]
-    return _flips(pack, pack.evaluate(facts, on), pack.evaluate(build(), on), "unknown_removal", f"removing {what}")
+    return _flips(pack, pack.evaluate(facts, on), pack.evaluate(build(), on), "unknown_removal", f"removing {what}",
+                  _removed_facts(pack, what))
 
 
 def _restore(reduced: Facts, full: Facts) -> Facts:
@@ -410,7 +493,8 @@ def removal_round_trip(pack: RulePack, facts: Facts, on: dt.date, *, sample: int
     out: list[Violation] = []
     for what, build in options:
         reduced = build()
-        out += _flips(pack, before, pack.evaluate(reduced, on), "removal_round_trip", f"removing {what}")
+        out += _flips(pack, before, pack.evaluate(reduced, on), "removal_round_trip", f"removing {what}",
+                      _removed_facts(pack, what))
         again = _signature(pack.evaluate(_restore(reduced, full), on))
         for key in sorted(set(base) | set(again)):
             if base.get(key) != again.get(key):
@@ -457,6 +541,21 @@ def _fill(model: _Record, pick: int, skip: set[str] = LINK_FIELDS) -> _Record:
     return model.model_copy(update=update) if update else model
 
 
+def _recruited_by_records(person: Staff, value: dt.date, on: dt.date) -> dt.date:
+    """A supplied recruitment date that agrees with the facts: not after the person's first year record (a
+    record of a year says the person was staff then) nor after the evaluation year. A later date would not
+    supply a missing fact but contradict the records, and take the person out of the unit's members in those
+    years (``recruited_after``), which is who belongs where, not what is known of them."""
+    latest = min([r.year for r in person.years or []] + [on.year])
+    return value if value.year <= latest else value.replace(year=latest)
+
+
+def _filled_recruitment(before: Staff, after: Staff, on: dt.date) -> Staff:
+    if before.recruited_on is not None or after.recruited_on is None:
+        return after
+    return after.model_copy(update={"recruited_on": _recruited_by_records(before, after.recruited_on, on)})
+
+
 def supplies(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> Iterator[tuple[str, Callable[[], Facts]]]:
     """Every single missing fact, supplied with a value."""
     for kind, model, _ in _entities(facts):
@@ -464,6 +563,8 @@ def supplies(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> Iterat
             if name in LINK_FIELDS or getattr(model, name) is not None:
                 continue
             v = _filler(name, info.annotation, pick)
+            if isinstance(model, Staff) and name == "recruited_on" and isinstance(v, dt.date):
+                v = _recruited_by_records(model, v, on)
             if v is not None:
                 def supply(m: Any = model, n: str = name, v: Any = v) -> Facts:
                     return replace_model(facts, m, m.model_copy(update={n: v}))
@@ -488,9 +589,11 @@ def complete(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> Facts:
     """Every optional fact supplied: scalar fields, a year record for the evaluation year, input-only variables."""
 
     def person(p: Staff) -> Staff:
+        given = p
         p = p.model_copy(update={"initiatives": [_fill(i, pick) for i in p.initiatives or []],
                                  "research": [_fill(r, pick) for r in p.research or []]})
-        return _supply_inputs(pack, "staff", _fill(_with_year(p, StaffYear, on.year, pick), pick), on, pick)
+        filled = _filled_recruitment(given, _fill(_with_year(p, StaffYear, on.year, pick), pick), on)
+        return _supply_inputs(pack, "staff", filled, on, pick)
 
     def unit(u: Unit) -> Unit:
         return _supply_inputs(pack, "unit", _fill(_with_year(u, UnitYear, on.year, pick), pick), on, pick)
@@ -511,7 +614,7 @@ def complete(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> Facts:
 def _with_year(model: _Model, record: type[StaffYear | UnitYear | SchoolYear], year: int, pick: int) -> _Model:
     """``model`` with a record for ``year`` (added when missing) and every year record's scalar fields filled:
     without the record, every year fact (rating, discipline, ...) would stay unknown."""
-    years: list[StaffYear | UnitYear | SchoolYear] = list(model.years)
+    years: list[StaffYear | UnitYear | SchoolYear] = list(model.years or [])
     if not any(r.year == year for r in years):
         years.append(record(year=year))
     years = sorted((_fill(r, pick) for r in years), key=lambda r: r.year)
