@@ -9,7 +9,8 @@ the unknown items falls on one side, an empty unit's share is unknown. Condition
   and months_since(recruited_on) >= $new_hire_months and not ($chan_khi_dang_xem_xet_ky_luat and discipline_pending)
 - CSTĐ cơ sở (staff): @LĐTT and (rating == hoan_thanh_xuat_sac or sang_kien_co_so_trong_nam >= 1
   or de_tai_nghiem_thu_trong_nam >= 1), where the initiatives count is level >= co_so, year == eval year and
-  (used_in_year unknown or >= eval year), the research count accepted and year == eval year (the staff's own rows)
+  (used_in_year >= eval year, or used_in_year not given and ``used`` false: an initiative of unknown use is
+  possibly used, issue 12), the research count accepted and year == eval year (the staff's own rows)
 - TTLĐTT (unit): rating >= hoan_thanh_tot and share(members, @LĐTT) >= $ttldtt_ldtt_share_min
   and not any(members, discipline >= canh_cao) and not ($chan... and discipline_pending)
   and not ($khong_khen_don_vi_giai_the and dissolved)
@@ -92,8 +93,9 @@ def hand_pandas(frames: dict[str, pd.DataFrame], on: dt.date, p: dict[str, Any])
 
     ini = frames["initiatives"]
     used = ini["used_in_year"] if "used_in_year" in ini else pd.Series(np.nan, index=ini.index)
+    never = ~(ini["used"] if "used" in ini else pd.Series(pd.NA, index=ini.index)).astype("boolean")
     ipred = (_cmp(ini["level"].map(LRANK), ">=", 0) & _cmp(ini["year"], "==", y)
-             & (used.isna().astype("boolean") | _cmp(used, ">=", y)))
+             & (_cmp(used, ">=", y) | (used.isna().astype("boolean") & never)))
     res = frames["research"]
     res = res[res["staff_id"].notna()] if "staff_id" in res else res.iloc[:0].assign(staff_id=None)
     rpred = res["accepted"].astype("boolean") & _cmp(res["year"], "==", y)
@@ -151,8 +153,9 @@ def hand_polars(frames: dict[str, Any], on: dt.date, p: dict[str, Any]) -> dict[
     rec = pl.col("recruited_on").str.to_date()
     ini = frames["initiatives"].lazy()
     used = pl.col("used_in_year") if "used_in_year" in frames["initiatives"].columns else pl.lit(None, pl.Int64)
+    flag = pl.col("used").cast(pl.Boolean) if "used" in frames["initiatives"].columns else pl.lit(None, pl.Boolean)
     ipred = ((pl.col("level").replace_strict(LRANK, default=None, return_dtype=pl.Int8) >= 0)
-             & (pl.col("year") == y) & (used.is_null() | (used >= y)))
+             & (pl.col("year") == y) & ((used >= y) | (used.is_null() & ~flag)))
     res = frames["research"].lazy().filter(pl.col("staff_id").is_not_null())
     rpred = pl.col("accepted").cast(pl.Boolean) & (pl.col("year") == y)
 

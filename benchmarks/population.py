@@ -83,6 +83,8 @@ def population(n_staff_years: int, years: int = 5, staff_per_school: int = 100, 
         "used_in_year": pd.array(np.where(rng.random(k) < 0.1, on.year - 1, -1), dtype="Int64"),
     })
     initiatives.loc[initiatives["used_in_year"] < 0, "used_in_year"] = pd.NA
+    # never used where no year of use is recorded, but 5 % not known (possibly used, issue 12)
+    initiatives["used"] = _holes(rng, initiatives["used_in_year"].notna().to_numpy(), 0.05)
     who = np.flatnonzero(rng.random(n_staff) < 0.05)
     k = len(who)
     staff_research = pd.DataFrame({

@@ -290,7 +290,8 @@ def test_history_rule_by_hand(history_pack):
     # starts at the first record (2024): streak 2 < 3 -> fail (the engine reads years before the first record
     # as outside the history, not as unknown).
     facts = load_facts_from({"kind": "staff", "id": "gv1", "recruited_on": "2010-01-01",
-                             "years": [{"year": y, "rating": "HTXSNV"} for y in (2024, 2025, 2026)],
+                             "years": [{"year": y, "rating": "HTXSNV", "discipline": "khong", "discipline_pending": False}
+                                       for y in (2024, 2025, 2026)],
                              "initiatives": [{"id": "sk1", "level": "cap_tinh", "year": 2026}]})
     r26 = history_pack.evaluate(facts, dt.date(2026, 12, 31)).entity("gv1")
     assert r26.outcome("chien_si_thi_dua_cap_tinh").value == "pass"
