@@ -72,22 +72,3 @@ def test_batch_reads_a_blank_or_absent_discipline_as_unknown(demo_pack: Any) -> 
     # without the column, nobody's discipline is known (it used to default to "none")
     assert ldtt({"staff": staff, "staff_years": years.drop(columns="discipline")}) == {"khong": "unknown",
                                                                                       "blank": "unknown"}
-
-
-def test_the_template_offers_khong_for_discipline_and_pending_review(tmp_path: Any) -> None:
-    import openpyxl
-
-    from chuan_engine.cli import main
-
-    out = tmp_path / "mau.xlsx"
-    assert main(["template", "--pack", "thi_dua", "--out", str(out)]) == 0
-    wb = openpyxl.load_workbook(out)
-    ws = wb["Năm của cán bộ"]
-    headers = {c.value: c.column_letter for c in ws[1]}
-    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
-    pending = lists[f"{headers['Đang bị xem xét kỷ luật']}2"]
-    assert pending == '"Có,Không"'
-    form = lists[f"{headers['Hình thức kỷ luật']}2"]  # a range of the lists sheet holding the vocabulary
-    sheet, cells = form.split("!")
-    col = wb[sheet.strip("'")][cells.split(":")[0].replace("$", "")[0]]
-    assert "Không" in [c.value for c in col]
