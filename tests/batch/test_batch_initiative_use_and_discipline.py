@@ -70,3 +70,17 @@ def test_discipline_period_in_batch(thi_dua: Any, year: int, expected: dict[str,
     out = evaluate_batch(thi_dua, {"staff": staff, "staff_years": pd.DataFrame(rows)}, dt.date(year, 12, 31))
     assert out.fallback == {}
     assert _outcomes(out, "thi_dua.lao_dong_tien_tien") == expected
+
+
+def test_a_row_saying_never_used_and_used_is_an_error_of_its_person(thi_dua: Any) -> None:
+    # as the loader refuses `used: false` with `used_in_year` (tests/app/test_initiative_use.py)
+    staff = pd.DataFrame([{"school_id": "s", "staff_id": p, "recruited_on": "2010-01-01"} for p in ("x", "ok")])
+    inits = pd.DataFrame([{"school_id": "s", "staff_id": "x", "initiative_id": "sk", "level": "co_so", "year": 2024,
+                           "used": False, "used_in_year": 2023},
+                          {"school_id": "s", "staff_id": "ok", "initiative_id": "sk", "level": "co_so", "year": 2024,
+                           "used": False, "used_in_year": None}])
+    inits["used_in_year"] = inits["used_in_year"].astype("Int64")
+    out = evaluate_batch(thi_dua, {"staff": staff, "initiatives": inits}, dt.date(2024, 12, 31))
+    summary = out.summary.set_index("entity")
+    assert summary.loc["x", "verdict"] == "error" and "never used" in summary.loc["x", "error"]
+    assert summary.loc["ok", "verdict"] != "error"

@@ -490,27 +490,37 @@ def prepare(name: str, df: pd.DataFrame, input_types: Mapping[str, Variable]) ->
         for row, msg in c.bad.items():
             if row_bad[row] is None:
                 row_bad[row] = msg
+    if name == "initiatives":
+        _never_used(frame, row_bad)
     for i in np.flatnonzero(not_none(row_bad)):  # where the official finds the cell: file, row
         row_bad[i] = f"{where(attrs, name, int(numbers[i]))}, {row_bad[i]}"
     frame.row_bad = row_bad
-    if name == "initiatives":
-        _never_used(frame)
     return frame
 
 
-def _never_used(frame: Frame) -> None:
-    """An empty ``used_for`` list says never used: ``used`` reads false there (models.Initiative)."""
+def _never_used(frame: Frame, row_bad: np.ndarray) -> None:
+    """An empty ``used_for`` list says never used: ``used`` reads false there; a row saying both never used and
+    used is a bad row, as in the models (models.Initiative)."""
+    n = frame.n
     listed = frame.cols.get("used_for")
-    if listed is None:
-        return
-    empty = listed.k & np.array([isinstance(x, list) and not x for x in listed.v], dtype=bool)
-    if not empty.any():
-        return
+    lists = listed.v if listed is not None else np.full(n, None, dtype=object)
+    empty = np.array([isinstance(x, list) and not x for x in lists], dtype=bool)
+    named = np.array([isinstance(x, list) and bool(x) for x in lists], dtype=bool)
     used = frame.cols.get("used")
     if used is None:
-        used = Column(field_types("initiatives")["used"], np.zeros(frame.n, dtype=bool), np.zeros(frame.n, dtype=bool), {})
+        if not empty.any():
+            return
+        used = Column(field_types("initiatives")["used"], np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), {})
         frame.cols["used"] = used
         frame.present.add("used")
+    year = frame.cols.get("used_in_year")
+    dated = year.k if year is not None else np.zeros(n, dtype=bool)
+    never = (used.k & ~used.v.astype(bool)) | empty
+    both = never & ((used.k & used.v.astype(bool)) | dated | named)
+    for i in np.flatnonzero(both):
+        if row_bad[i] is None:
+            row_bad[i] = ("sáng kiến vừa ghi chưa dùng (used: false hoặc used_for rỗng) vừa ghi đã dùng / recorded both "
+                          "as never used and as used")
     fill = empty & ~used.k
     used.v = np.where(fill, False, used.v).astype(bool)
     used.k = used.k | fill
