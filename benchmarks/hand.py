@@ -7,9 +7,12 @@ the unknown items falls on one side, an empty unit's share is unknown. Condition
 
 - LĐTT (staff): rating >= hoan_thanh_tot and not (discipline >= khien_trach)
   and months_since(recruited_on) >= $new_hire_months and not ($chan_khi_dang_xem_xet_ky_luat and discipline_pending)
+  and not ky_luat_chua_het_thoi_han (NĐ 98/2023 Điều 4: a discipline in the year, or one recorded in the two
+  years before whose period ends in the evaluation year or later; the population writes every earlier year)
 - CSTĐ cơ sở (staff): @LĐTT and (rating == hoan_thanh_xuat_sac or sang_kien_co_so_trong_nam >= 1
   or de_tai_nghiem_thu_trong_nam >= 1), where the initiatives count is level >= co_so, year == eval year and
-  (used_in_year unknown or >= eval year), the research count accepted and year == eval year (the staff's own rows)
+  (used_in_year >= eval year, or used_in_year not given and ``used`` false: an initiative of unknown use is
+  possibly used, issue 12), the research count accepted and year == eval year (the staff's own rows)
 - TTLĐTT (unit): rating >= hoan_thanh_tot and share(members, @LĐTT) >= $ttldtt_ldtt_share_min
   and not any(members, discipline >= canh_cao) and not ($chan... and discipline_pending)
   and not ($khong_khen_don_vi_giai_the and dissolved)
@@ -75,6 +78,24 @@ def _outcome(v: pd.Series, na: np.ndarray | None = None) -> np.ndarray:
     return out.astype(object)
 
 
+def _carried(df: pd.DataFrame, sy: pd.DataFrame, y: int, k: int) -> pd.Series:
+    """A discipline recorded in year y - k whose period ends in year y or later (runs into y), per row of df:
+    months_since(end) < -12 (k - 1) at 31/12 of y - k is the end falling in y or later. Unknown where the form
+    or the end is (false when the form is khong), or where the year has no record inside the history (which
+    starts at the first record); false before the history starts."""
+    keys = ["school_id", "staff_id"]
+    rec = sy.loc[sy["year"] == y - k]
+    ends = rec["discipline_ends_on"] if "discipline_ends_on" in rec else pd.Series(None, index=rec.index)
+    hit = _cmp(rec["discipline"].map(DRANK), ">=", 1) & _cmp(pd.to_datetime(ends).dt.year, ">=", y)
+    first = sy.loc[sy["year"] <= y].groupby(keys)["year"].min().rename("first")
+    m = df[keys].merge(rec[keys].assign(c=hit.to_numpy()), on=keys, how="left").merge(
+        first, left_on=keys, right_index=True, how="left")
+    out = pd.Series(m["c"].to_numpy(), index=df.index).astype("boolean")
+    before = ~(m["first"] <= y - k).to_numpy(dtype=bool)  # y - k is not in the history: nothing read there
+    out[before] = False
+    return out
+
+
 def hand_pandas(frames: dict[str, pd.DataFrame], on: dt.date, p: dict[str, Any]) -> dict[str, pd.Series]:
     y = on.year
     st, sy = frames["staff"], frames["staff_years"]
@@ -88,12 +109,14 @@ def hand_pandas(frames: dict[str, pd.DataFrame], on: dt.date, p: dict[str, Any])
     months = (y - rec.dt.year) * 12 + (on.month - rec.dt.month) - (on.day < rec.dt.day).astype(int)
     later = (rec.dt.year > y).fillna(False).to_numpy(dtype=bool)  # not yet staff in the evaluation year
     block = (pend & _const(True, pend)) if p["chan_khi_dang_xem_xet_ky_luat"] else _const(False, pend)
-    ldtt = _cmp(r, ">=", 2) & ~_cmp(d, ">=", 1) & _cmp(months, ">=", p["new_hire_months"]) & ~block
+    running = _cmp(d, ">=", 1) | _carried(df, sy, y, 1) | _carried(df, sy, y, 2)
+    ldtt = _cmp(r, ">=", 2) & ~_cmp(d, ">=", 1) & _cmp(months, ">=", p["new_hire_months"]) & ~block & ~running
 
     ini = frames["initiatives"]
     used = ini["used_in_year"] if "used_in_year" in ini else pd.Series(np.nan, index=ini.index)
+    never = ~(ini["used"] if "used" in ini else pd.Series(pd.NA, index=ini.index)).astype("boolean")
     ipred = (_cmp(ini["level"].map(LRANK), ">=", 0) & _cmp(ini["year"], "==", y)
-             & (used.isna().astype("boolean") | _cmp(used, ">=", y)))
+             & (_cmp(used, ">=", y) | (used.isna().astype("boolean") & never)))
     res = frames["research"]
     res = res[res["staff_id"].notna()] if "staff_id" in res else res.iloc[:0].assign(staff_id=None)
     rpred = res["accepted"].astype("boolean") & _cmp(res["year"], "==", y)
@@ -151,8 +174,9 @@ def hand_polars(frames: dict[str, Any], on: dt.date, p: dict[str, Any]) -> dict[
     rec = pl.col("recruited_on").str.to_date()
     ini = frames["initiatives"].lazy()
     used = pl.col("used_in_year") if "used_in_year" in frames["initiatives"].columns else pl.lit(None, pl.Int64)
+    flag = pl.col("used").cast(pl.Boolean) if "used" in frames["initiatives"].columns else pl.lit(None, pl.Boolean)
     ipred = ((pl.col("level").replace_strict(LRANK, default=None, return_dtype=pl.Int8) >= 0)
-             & (pl.col("year") == y) & (used.is_null() | (used >= y)))
+             & (pl.col("year") == y) & ((used >= y) | (used.is_null() & ~flag)))
     res = frames["research"].lazy().filter(pl.col("staff_id").is_not_null())
     rpred = pl.col("accepted").cast(pl.Boolean) & (pl.col("year") == y)
 
@@ -165,14 +189,30 @@ def hand_polars(frames: dict[str, Any], on: dt.date, p: dict[str, Any]) -> dict[
         return pl.when(t >= 1).then(True).when(t + u < 1).then(False).otherwise(None)
 
     block = pl.col("pend") if p["chan_khi_dang_xem_xet_ky_luat"] else pl.lit(False)
+    sy = frames["staff_years"]
+    ends = pl.col("discipline_ends_on").str.to_date() if "discipline_ends_on" in sy.columns else pl.lit(None, pl.Date)
+
+    first = sy.lazy().filter(pl.col("year") <= y).group_by(keys).agg(first=pl.col("year").min())
+
+    def carried(k: int) -> Any:  # a period recorded in y - k ending in y or later (see _carried)
+        hit = sy.lazy().filter(pl.col("year") == y - k).select(*keys, ((drank >= 1) & (ends.dt.year() >= y))
+                                                               .alias("hit"))
+        return first.join(hit, on=keys, how="left").select(
+            *keys, pl.when(pl.col("first") > y - k).then(False).otherwise(pl.col("hit")).alias(f"c{k}"),
+            pl.lit(True).alias(f"h{k}"))
+
     months = ((y - rec.dt.year()) * 12 + (on.month - rec.dt.month().cast(pl.Int32))
               - (rec.dt.day() > on.day).cast(pl.Int32))
     staff = (frames["staff"].lazy().select(*keys, "unit_id", "recruited_on")
              .join(cur, on=keys, how="left")
+             .join(carried(1), on=keys, how="left").join(carried(2), on=keys, how="left")
              .join(counts(ini, ipred, "sk"), on=keys, how="left")
              .join(counts(res, rpred, "dt"), on=keys, how="left")
-             .with_columns(later=(rec.dt.year() > y).fill_null(False),
-                           ldtt=(pl.col("r") >= 2) & ~(pl.col("d") >= 1) & (months >= p["new_hire_months"]) & ~block)
+             .with_columns(*(pl.when(pl.col(f"h{k}").is_null()).then(False).otherwise(pl.col(f"c{k}")).alias(f"c{k}")
+                             for k in (1, 2)),  # no record up to y at all: no history before y
+                           later=(rec.dt.year() > y).fill_null(False),
+                           ldtt=(pl.col("r") >= 2) & ~(pl.col("d") >= 1) & (months >= p["new_hire_months"]) & ~block
+                           & ~((pl.col("d") >= 1) | pl.col("c1") | pl.col("c2")))
              .with_columns(cstd=pl.col("ldtt") & ((pl.col("r") == 3) | ge1("sk") | ge1("dt"))))
     staff_df = staff.select(*keys, "unit_id", "later", "ldtt", "cstd", "d").collect()
 

@@ -1,6 +1,7 @@
 """Generated populations for the benchmarks: schools, units with year records, staff with year records, initiatives, research.
 
-Some facts are missing, as in real rosters, so that unknown verdicts occur: 3 % of ratings, 1 % of disciplines,
+Some facts are missing, as in real rosters, so that unknown verdicts occur: 3 % of ratings, 1 % of disciplines
+(5 % of the end dates of a discipline period),
 1 % of pending-review cells, 2 % of recruitment dates, 2 % of the evaluation year's staff records, 7 % of units'
 dissolution flags, 5 % of unit ratings, 5 % of initiative levels, 5 % of research acceptances. About 0.5 % of
 staff are recruited after the evaluation year (not yet staff: not_applicable).
@@ -60,6 +61,11 @@ def population(n_staff_years: int, years: int = 5, staff_per_school: int = 100, 
         "discipline": _holes(rng, DISCIPLINE[rng.choice(3, n, p=[0.96, 0.03, 0.01])], 0.01),
         "discipline_pending": _holes(rng, rng.random(n) < 0.02, 0.01),
     })
+    # a disciplined year's period ends 1 to 26 months after 1 January of that year (some run into the next two
+    # years: NĐ 98/2023 Điều 4), 5 % of the end dates not written
+    ends = (year.astype(str).astype("datetime64[D]") + rng.integers(30, 800, n).astype("timedelta64[D]")).astype(str)
+    disciplined = np.isin(staff_years["discipline"].to_numpy(), ["khien_trach", "canh_cao"])
+    staff_years["discipline_ends_on"] = _holes(rng, np.where(disciplined, ends, None), 0.05)
     n_units = n_schools * units
     unit_frame = pd.DataFrame({
         "school_id": np.repeat(school_ids, units), "unit_id": np.tile(unit_names, n_schools),
@@ -83,6 +89,8 @@ def population(n_staff_years: int, years: int = 5, staff_per_school: int = 100, 
         "used_in_year": pd.array(np.where(rng.random(k) < 0.1, on.year - 1, -1), dtype="Int64"),
     })
     initiatives.loc[initiatives["used_in_year"] < 0, "used_in_year"] = pd.NA
+    # never used where no year of use is recorded, but 5 % not known (possibly used, issue 12)
+    initiatives["used"] = _holes(rng, initiatives["used_in_year"].notna().to_numpy(), 0.05)
     who = np.flatnonzero(rng.random(n_staff) < 0.05)
     k = len(who)
     staff_research = pd.DataFrame({

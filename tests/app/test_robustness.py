@@ -148,7 +148,7 @@ def test_unknown_enum_value_fails_clearly(capsys, tmp_path):
 def test_spelled_rating_gives_the_right_verdict(capsys, tmp_path):
     # Recruited 2020, "Hoàn thành tốt nhiệm vụ" in 2025, no discipline: LĐTT passes (demo rule, 6 months rule).
     f = tmp_path / "f.yaml"
-    f.write_text("kind: staff\nid: gv1\nrecruited_on: 2020-01-01\nyears: [{year: 2025, rating: Hoàn thành tốt nhiệm vụ}]\n",
+    f.write_text("kind: staff\nid: gv1\nrecruited_on: 2020-01-01\nyears: [{year: 2025, rating: Hoàn thành tốt nhiệm vụ, discipline: khong}]\n",
                  encoding="utf-8")
     code, out, _ = run_cli(capsys, str(f), "--format", "json")
     assert code == 0

@@ -290,7 +290,8 @@ def test_history_rule_by_hand(history_pack):
     # starts at the first record (2024): streak 2 < 3 -> fail (the engine reads years before the first record
     # as outside the history, not as unknown).
     facts = load_facts_from({"kind": "staff", "id": "gv1", "recruited_on": "2010-01-01",
-                             "years": [{"year": y, "rating": "HTXSNV"} for y in (2024, 2025, 2026)],
+                             "years": [{"year": y, "rating": "HTXSNV", "discipline": "khong", "discipline_pending": False}
+                                       for y in (2024, 2025, 2026)],
                              "initiatives": [{"id": "sk1", "level": "cap_tinh", "year": 2026}]})
     r26 = history_pack.evaluate(facts, dt.date(2026, 12, 31)).entity("gv1")
     assert r26.outcome("chien_si_thi_dua_cap_tinh").value == "pass"
@@ -367,12 +368,13 @@ def test_completion_supplies_a_recruitment_date_that_agrees_with_the_records():
 # 2021..2025 (streak 5 >= 5), CSTĐ cơ sở recorded 2021, 2022, 2023 (3 >= 3 in the window 2021..2025), Bằng khen
 # cấp bộ 2021, every other year's rewards known none -> pass. Removing the 2021 rewards list: any(history, ...)
 # = unknown -> unknown; removing the years list: history unknown -> unknown. Never fail.
+# every record states no discipline and no review pending (omitted, both would be unknown)
 _BK = {"kind": "staff", "id": "bk", "recruited_on": "2012-09-01", "initiatives": [], "research": [], "years": [
-    {"year": 2021, "rating": "hoan_thanh_xuat_sac", "titles": ["chien_si_thi_dua_co_so"], "rewards": ["bang_khen_cap_bo"]},
-    {"year": 2022, "rating": "hoan_thanh_xuat_sac", "titles": ["chien_si_thi_dua_co_so"], "rewards": []},
-    {"year": 2023, "rating": "hoan_thanh_tot", "titles": ["chien_si_thi_dua_co_so"], "rewards": []},
-    {"year": 2024, "rating": "hoan_thanh_xuat_sac", "rewards": []},
-    {"year": 2025, "rating": "hoan_thanh_xuat_sac", "rewards": []}]}
+    {"discipline": "khong", "discipline_pending": False, "year": 2021, "rating": "hoan_thanh_xuat_sac", "titles": ["chien_si_thi_dua_co_so"], "rewards": ["bang_khen_cap_bo"]},
+    {"discipline": "khong", "discipline_pending": False, "year": 2022, "rating": "hoan_thanh_xuat_sac", "titles": ["chien_si_thi_dua_co_so"], "rewards": []},
+    {"discipline": "khong", "discipline_pending": False, "year": 2023, "rating": "hoan_thanh_tot", "titles": ["chien_si_thi_dua_co_so"], "rewards": []},
+    {"discipline": "khong", "discipline_pending": False, "year": 2024, "rating": "hoan_thanh_xuat_sac", "rewards": []},
+    {"discipline": "khong", "discipline_pending": False, "year": 2025, "rating": "hoan_thanh_xuat_sac", "rewards": []}]}
 
 
 def test_removals_drop_whole_lists_and_a_years_rewards():

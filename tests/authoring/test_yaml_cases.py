@@ -42,7 +42,7 @@ def test_a_wrong_expectation_fails_with_a_clear_diff(tmp_path):
     f = _case_file(tmp_path, """
         - name: sai
           date: 2025-12-31
-          facts: [{kind: staff, id: x, recruited_on: 2020-01-01, years: [{year: 2025, rating: HTTNV}]}]
+          facts: [{kind: staff, id: x, recruited_on: 2020-01-01, years: [{year: 2025, rating: HTTNV, discipline: khong, discipline_pending: false}]}]
           expect:
             x:
               lao_dong_tien_tien: {outcome: fail, explanation_contains: ["không có trong giải thích"]}
@@ -80,7 +80,7 @@ def test_a_misspelt_outcome_is_reported(tmp_path):
     f = _case_file(tmp_path, """
         - name: a
           year: 2025
-          facts: [{kind: staff, id: x, recruited_on: 2020-01-01, years: [{year: 2025, rating: HTTNV}]}]
+          facts: [{kind: staff, id: x, recruited_on: 2020-01-01, years: [{year: 2025, rating: HTTNV, discipline: khong, discipline_pending: false}]}]
           expect: {x: {lao_dong_tien_tien: passed}}
         """)
     assert "outcome must be one of" in run_case(load_cases(f)[0])[0]
@@ -95,11 +95,11 @@ def test_plugin_collects_pack_cases_and_reports_failures(pytester, tmp_path):
     (pack / "tests" / "cases.yaml").write_text(textwrap.dedent("""
         - name: đúng
           date: 2025-12-31
-          facts: [{kind: staff, id: x, recruited_on: 2020-01-01, years: [{year: 2025, rating: HTTNV}]}]
+          facts: [{kind: staff, id: x, recruited_on: 2020-01-01, years: [{year: 2025, rating: HTTNV, discipline: khong, discipline_pending: false}]}]
           expect: {x: {lao_dong_tien_tien: pass}}
         - name: sai
           date: 2025-12-31
-          facts: [{kind: staff, id: x, recruited_on: 2020-01-01, years: [{year: 2025, rating: HTNV}]}]
+          facts: [{kind: staff, id: x, recruited_on: 2020-01-01, years: [{year: 2025, rating: HTNV, discipline: khong, discipline_pending: false}]}]
           expect: {x: {lao_dong_tien_tien: pass}}
         """), encoding="utf-8")
     # Load the plugin by module name (works whether or not the pytest11 entry point is installed yet).

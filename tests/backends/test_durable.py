@@ -270,10 +270,10 @@ def test_score_tolerance_and_levels(syn_pack) -> None:
 
 def test_a_population_far_over_1024_sessions_passes_through(demo_pack) -> None:
     on = dt.date(2025, 12, 31)
-    # 1,500 staff; even indexes HTXS recruited 2010 -> pass, odd ones rated HT -> fail.
+    # 1,500 staff; even indexes HTXS recruited 2010, no discipline -> pass, odd ones rated HT -> fail.
     people = [
         _staff(f"p{i}", dt.date(2010, 1, 1),
-               {"year": 2025, "rating": "hoan_thanh_xuat_sac" if i % 2 == 0 else "hoan_thanh"})
+               {"year": 2025, "rating": "hoan_thanh_xuat_sac" if i % 2 == 0 else "hoan_thanh", "discipline": "khong"})
         for i in range(1500)
     ]
     with DurableBackend(demo_pack) as backend:

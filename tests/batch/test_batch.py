@@ -41,10 +41,12 @@ def demo_frames() -> dict[str, pd.DataFrame]:
         {"school_id": "s1", "staff_id": "p3", "unit_id": "k1", "recruited_on": "2020-01-01"},
     ])
     years = pd.DataFrame([
-        {"school_id": "s1", "staff_id": "p1", "year": 2025, "rating": "hoan_thanh_tot", "absent_days": 0},
-        {"school_id": "s1", "staff_id": "p2", "year": 2025, "rating": "hoan_thanh_tot", "absent_days": 3},
+        {"school_id": "s1", "staff_id": "p1", "year": 2025, "rating": "hoan_thanh_tot", "absent_days": 0,
+         "discipline": "khong"},
+        {"school_id": "s1", "staff_id": "p2", "year": 2025, "rating": "hoan_thanh_tot", "absent_days": 3,
+         "discipline": "Không"},
         {"school_id": "s1", "staff_id": "p3", "year": 2025, "rating": "Hoàn thành xuất sắc nhiệm vụ",
-         "absent_days": 0},
+         "absent_days": 0, "discipline": "khong"},
     ])
     units = pd.DataFrame([{"school_id": "s1", "unit_id": "k1", "unit_kind": "khoa"}])
     return {"staff": staff, "staff_years": years, "units": units}
@@ -52,7 +54,8 @@ def demo_frames() -> dict[str, pd.DataFrame]:
 
 def test_demo_verdicts_by_hand(demo_pack: Any) -> None:
     # LĐTT (demo): rating >= HTT and not discipline >= khiển trách and months_since(recruited_on) >= 6.
-    # p1, p2: HTT, discipline column absent -> default 'khong', 2020-01-01 -> 2025-12-31 = 71 months: pass.
+    # p1, p2: HTT, discipline 'khong' ("Không" for p2, the template's label), 2020-01-01 -> 2025-12-31 = 71 months:
+    # pass (a blank or absent discipline is unknown: tests/run/test_discipline_unknown.py).
     # p3: "Hoàn thành xuất sắc nhiệm vụ" is the alias of hoan_thanh_xuat_sac: pass; CSTĐ cơ sở: LĐTT and HTXS: pass.
     # p1, p2 CSTĐ: HTT is not HTXS and no initiative (an empty initiatives frame: known none): fail.
     # Unit k1: share of LĐTT = 3/3 = 1 > 0.5 and nobody disciplined: pass.
@@ -85,7 +88,8 @@ def test_staff_recruited_after_the_year_are_not_unit_members(demo_pack: Any) -> 
         {"school_id": "s1", "staff_id": "p4", "unit_id": "k1", "recruited_on": "2026-03-01"}])], ignore_index=True)
     fr["staff_years"].loc[2, "rating"] = "hoan_thanh"
     fr["staff_years"] = pd.concat([fr["staff_years"], pd.DataFrame([
-        {"school_id": "s1", "staff_id": "p4", "year": 2025, "rating": "hoan_thanh_tot", "absent_days": 0}])],
+        {"school_id": "s1", "staff_id": "p4", "year": 2025, "rating": "hoan_thanh_tot", "absent_days": 0,
+         "discipline": "khong"}])],
         ignore_index=True)
     got = outcomes(evaluate_batch(demo_pack, fr, ON))
     assert got[("p3", "demo.lao_dong_tien_tien")] == "fail"
@@ -115,8 +119,8 @@ def test_bad_rows_give_error_results_and_the_rest_completes(demo_pack: Any) -> N
 def test_bad_year_and_duplicate_rows(demo_pack: Any) -> None:
     fr = demo_frames()
     extra = pd.DataFrame([
-        {"school_id": "s1", "staff_id": "p1", "year": 1800, "rating": "hoan_thanh"},  # year below 1945
-        {"school_id": "s1", "staff_id": "p3", "year": 2025, "rating": "hoan_thanh"},  # second 2025 record
+        {"school_id": "s1", "staff_id": "p1", "year": 1800, "rating": "hoan_thanh", "discipline": "khong"},  # < 1945
+        {"school_id": "s1", "staff_id": "p3", "year": 2025, "rating": "hoan_thanh", "discipline": "khong"},  # twice
     ])
     fr["staff_years"] = pd.concat([fr["staff_years"], extra], ignore_index=True)
     out = evaluate_batch(demo_pack, fr, ON)
@@ -154,8 +158,10 @@ def test_schools_on_different_dates_use_their_regime_and_parameters(stress: Any)
     schools = pd.DataFrame([{"school_id": "a", "on": "2023-12-31"}, {"school_id": "b", "on": "2024-06-30"}])
     staff = pd.DataFrame([{"school_id": "a", "staff_id": "x", "recruited_on": "2023-03-31"},
                           {"school_id": "b", "staff_id": "y", "recruited_on": "2023-03-31"}])
-    years = pd.DataFrame([{"school_id": "a", "staff_id": "x", "year": 2023, "rating": "hoan_thanh_tot"},
-                          {"school_id": "b", "staff_id": "y", "year": 2024, "rating": "hoan_thanh_tot"}])
+    years = pd.DataFrame([{"school_id": "a", "staff_id": "x", "year": 2023, "rating": "hoan_thanh_tot",
+                           "discipline": "khong"},
+                          {"school_id": "b", "staff_id": "y", "year": 2024, "rating": "hoan_thanh_tot",
+                           "discipline": "khong"}])
     out = evaluate_batch(stress, {"schools": schools, "staff": staff, "staff_years": years}, ON)
     got = outcomes(out)
     assert got[("x", "stress.ldtt_2018")] == "fail"
@@ -184,7 +190,7 @@ def test_streak_over_history(stress: Any) -> None:
                          ("w", ["hoan_thanh_xuat_sac", None, "hoan_thanh_xuat_sac"])):
         for year, rating in zip((2023, 2024, 2025), ratings, strict=True):
             if rating is not None:
-                rows.append({"school_id": "s", "staff_id": sid, "year": year, "rating": rating})
+                rows.append({"school_id": "s", "staff_id": sid, "year": year, "rating": rating, "discipline": "khong"})
     staff = pd.DataFrame([{"school_id": "s", "staff_id": s, "recruited_on": "2010-01-01"} for s in "uvw"])
     out = evaluate_batch(stress, {"staff": staff, "staff_years": pd.DataFrame(rows)}, ON)
     r = out.results.set_index(["entity", "rule"])

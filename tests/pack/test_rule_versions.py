@@ -259,7 +259,8 @@ def test_thi_dua_grassroots_fighter_at_the_boundary(tmp_path: Path) -> None:
     alone suffices → pass."""
     f = tmp_path / "hoa.yaml"
     f.write_text("kind: school\nid: s\nstaff:\n  - {id: hoa, recruited_on: 2010-01-01, years: ["
-                 "{year: 2023, rating: hoan_thanh_xuat_sac}, {year: 2024, rating: hoan_thanh_xuat_sac}], "
+                 "{year: 2023, rating: hoan_thanh_xuat_sac, discipline: khong, discipline_pending: false}, "
+                 "{year: 2024, rating: hoan_thanh_xuat_sac, discipline: khong, discipline_pending: false}], "
                  "initiatives: [], research: []}\n",
                  encoding="utf-8")
     pack = load_pack(ROOT / "rules" / "thi_dua")

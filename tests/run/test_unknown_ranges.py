@@ -44,7 +44,7 @@ EXPECTED = {"k_75": "pass", "k_50": "unknown", "k_25": "fail", "k_all": "pass"}
 
 def _staff() -> list[dict[str, Any]]:
     return [{"id": f"{uid}_{i}", "unit_id": uid, "recruited_on": dt.date(2010, 1, 1),
-             "years": [{"year": 2023, "rating": rating}]}
+             "years": [{"year": 2023, "rating": rating, "discipline": "khong", "discipline_pending": False}]}
             for uid, ratings in MEMBERS.items() for i, rating in enumerate(ratings, start=1)]
 
 

@@ -34,9 +34,11 @@ def _recruit_school() -> dict[str, Any]:
     return {"id": "s1", "units": [{"id": "k1", "years": [{"year": 2025, "rating": "hoan_thanh_tot"}]}],
             "staff": [
                 {"id": "moi", "unit_id": "k1", "recruited_on": dt.date(2026, 3, 1),
-                 "years": [{"year": 2025, "rating": "hoan_thanh_tot", "discipline": "khong"}]},
+                 "years": [{"year": 2025, "rating": "hoan_thanh_tot", "discipline": "khong",
+                            "discipline_pending": False}]},
                 {"id": "cu", "unit_id": "k1", "recruited_on": dt.date(2010, 1, 1),
-                 "years": [{"year": 2025, "rating": "hoan_thanh_tot", "discipline": "khong"}]}]}
+                 "years": [{"year": 2025, "rating": "hoan_thanh_tot", "discipline": "khong",
+                            "discipline_pending": False}]}]}
 
 
 def _recruit_frames() -> dict[str, pd.DataFrame]:

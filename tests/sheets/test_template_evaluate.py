@@ -32,7 +32,9 @@ STAFF = [
 YEARS = [
     {"Mã cán bộ": "an", "Năm": 2024, "Xếp loại": "Hoàn thành xuất sắc nhiệm vụ", "Hình thức kỷ luật": "Không",
      "Đang bị xem xét kỷ luật": "Không"},
-    {"Mã cán bộ": "an", "Năm": 2023, "Xếp loại": "Hoàn thành xuất sắc nhiệm vụ",
+    # 2023 says "Không" too: a discipline of 2023 not written could run into 2024 (NĐ 98/2023 Điều 4) and leave
+    # An's 2024 titles unknown
+    {"Mã cán bộ": "an", "Năm": 2023, "Xếp loại": "Hoàn thành xuất sắc nhiệm vụ", "Hình thức kỷ luật": "Không",
      "Danh hiệu được tặng": "Lao động tiên tiến; Chiến sĩ thi đua cơ sở"},
     {"Mã cán bộ": "binh", "Năm": 2024, "Xếp loại": "Hoàn thành tốt nhiệm vụ", "Hình thức kỷ luật": "Không",
      "Đang bị xem xét kỷ luật": "Không"},

@@ -8,17 +8,21 @@ One DataFrame per entity kind (every frame carries ``school_id``)::
     unit_years     school_id, unit_id, year, rating, discipline_pending, titles, rewards, <inputs>
     staff          school_id, staff_id, <Staff fields: gender, unit_id, is_lecturer, degree, ...>, <inputs>
     staff_years    school_id, staff_id, year, <StaffYear fields: unit_id, rating, discipline, ...>, <inputs>
-    initiatives    school_id, staff_id, initiative_id, title, level, year, applied
+    initiatives    school_id, staff_id, initiative_id, title, level, year, applied, used, used_for, used_in_year
     research       school_id, staff_id (empty = the school's own), research_id, level, year, accepted, applied
 
 Field names and vocabularies are those of the fact models (facts/models.py), so
 a new model field is a new column. A column that is neither a field nor a pack
 variable of that kind is an error (typos must not pass silently). An empty cell
-is *unknown*; a column left out takes the model default (``discipline`` =
-``khong``, ``discipline_pending`` = False on a year record). List columns
+is *unknown*; a column left out takes the model default, which is unknown for
+every fact (``discipline`` and ``discipline_pending`` too: write "Không" /
+false for none, issue 12). List columns
 (titles, rewards, prizes) hold lists or ``;``-separated text. Inputs: a column
 named after a pack variable supplies it (year frame first, then entity frame);
-an empty input cell falls back to the variable's formula.
+an empty input cell falls back to the variable's formula. An initiative's use
+is three-valued as in the models: ``used`` false (or an empty ``used_for``
+list) = never used, a ``used_in_year`` = used that year, a blank = not known
+(possibly used).
 
 Rosters: a school with no staff rows (in ``staff`` or ``staff_years``) has an
 *unknown* staff list, not an empty one (likewise units, and the school's own
@@ -486,10 +490,40 @@ def prepare(name: str, df: pd.DataFrame, input_types: Mapping[str, Variable]) ->
         for row, msg in c.bad.items():
             if row_bad[row] is None:
                 row_bad[row] = msg
+    if name == "initiatives":
+        _never_used(frame, row_bad)
     for i in np.flatnonzero(not_none(row_bad)):  # where the official finds the cell: file, row
         row_bad[i] = f"{where(attrs, name, int(numbers[i]))}, {row_bad[i]}"
     frame.row_bad = row_bad
     return frame
+
+
+def _never_used(frame: Frame, row_bad: np.ndarray) -> None:
+    """An empty ``used_for`` list says never used: ``used`` reads false there; a row saying both never used and
+    used is a bad row, as in the models (models.Initiative)."""
+    n = frame.n
+    listed = frame.cols.get("used_for")
+    lists = listed.v if listed is not None else np.full(n, None, dtype=object)
+    empty = np.array([isinstance(x, list) and not x for x in lists], dtype=bool)
+    named = np.array([isinstance(x, list) and bool(x) for x in lists], dtype=bool)
+    used = frame.cols.get("used")
+    if used is None:
+        if not empty.any():
+            return
+        used = Column(field_types("initiatives")["used"], np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), {})
+        frame.cols["used"] = used
+        frame.present.add("used")
+    year = frame.cols.get("used_in_year")
+    dated = year.k if year is not None else np.zeros(n, dtype=bool)
+    never = (used.k & ~used.v.astype(bool)) | empty
+    both = never & ((used.k & used.v.astype(bool)) | dated | named)
+    for i in np.flatnonzero(both):
+        if row_bad[i] is None:
+            row_bad[i] = ("sáng kiến vừa ghi chưa dùng (used: false hoặc used_for rỗng) vừa ghi đã dùng / recorded both "
+                          "as never used and as used")
+    fill = empty & ~used.k
+    used.v = np.where(fill, False, used.v).astype(bool)
+    used.k = used.k | fill
 
 
 def _normalize_input(series: pd.Series, var: Variable, col: str) -> Column:

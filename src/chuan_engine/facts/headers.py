@@ -67,6 +67,7 @@ LABELS: dict[str, str] = {
     "emulation_registered": "Đăng ký thi đua", "titles": "Danh hiệu được tặng", "rewards": "Khen thưởng đã nhận",
     "prizes": "Giải thưởng", "title": "Tên", "level": "Cấp công nhận", "applied": "Đã áp dụng",
     "accepted": "Đã nghiệm thu", "used_for": "Đã dùng để xét", "used_in_year": "Năm đã dùng làm căn cứ",
+    "used": "Đã dùng làm căn cứ",
 }
 NAME_LABEL = {"schools": "Tên trường", "units": "Tên đơn vị", "staff": "Họ và tên",
               "initiatives": "Tên sáng kiến", "research": "Tên đề tài"}

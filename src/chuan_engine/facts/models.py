@@ -98,15 +98,69 @@ def _unique(items: Sequence[BaseModel] | None, key: str, what: str) -> None:
 
 
 class Initiative(_Fact):
-    """Sáng kiến: recognised at a level in a year; may be used once as a basis (CV 5007/BNV-TĐKT)."""
+    """Sáng kiến: recognised at a level in a year; may be used once as a basis (CV 5007/BNV-TĐKT).
+
+    Its use as a basis is three-valued (issue 12): ``used: false`` (or ``used_for: []``) says it was never
+    used; ``used_in_year`` says the year of the title or reward it served; ``used: true`` or a non-empty
+    ``used_for`` without a year says it was used, year not known; nothing says the use is not known, and the
+    rules then count it as possibly used (a range), never as unused.
+    """
+
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {"not": {"required": ["used", "used_in_year"],
+                 "properties": {"used": {"const": False}, "used_in_year": {"type": "integer"}}}},
+        {"not": {"required": ["used", "used_for"],
+                 "properties": {"used": {"const": False}, "used_for": {"type": "array", "minItems": 1}}}},
+        {"not": {"required": ["used_for", "used_in_year"],
+                 "properties": {"used_for": {"type": "array", "maxItems": 0}, "used_in_year": {"type": "integer"}}}},
+        {"not": {"required": ["used_for", "used"],
+                 "properties": {"used_for": {"type": "array", "maxItems": 0}, "used": {"const": True}}}},
+    ]})
 
     id: str
     title: str | None = None
     level: Level | None = None
     year: Year | None = None
     applied: bool | None = None
-    used_for: list[str] | None = None
-    used_in_year: Year | None = None
+    used: bool | None = Field(
+        default=None, description=(
+            "Đã dùng làm căn cứ đề nghị khen thưởng chưa: false = biết là chưa dùng lần nào; true = đã dùng; bỏ "
+            "trống = chưa biết (có năm used_in_year hoặc used_for có tên là đã dùng) — sáng kiến chưa biết thì "
+            "được coi là có thể đã dùng / used as a basis for a reward: false = known never used; true = used; "
+            "omitted = not known (a year in used_in_year or a name in used_for says used): possibly used"))
+    used_for: list[str] | None = Field(
+        default=None, description=(
+            "Danh hiệu, hình thức khen thưởng đã dùng sáng kiến làm căn cứ; [] = chưa dùng lần nào (như used: "
+            "false) / titles or rewards it served as a basis; [] = never used (as used: false)"))
+    used_in_year: Year | None = Field(
+        default=None, description=(
+            "Năm của danh hiệu, hình thức khen thưởng đã dùng sáng kiến làm căn cứ (có năm là đã dùng; chỉ được "
+            "tính lại cho chính năm đó); bỏ trống khi đã dùng = chưa biết năm / year of the title or reward it "
+            "served (given = used; it counts again only for that year); omitted while used = year not known"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _never_used(cls, data: object) -> object:
+        """``used_for: []`` says never used: the rules read it as ``used: false``."""
+        if isinstance(data, dict) and data.get("used_for") == [] and data.get("used") is None:
+            return {**data, "used": False}
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> Initiative:
+        never = self.used is False or self.used_for == []
+        if never and (self.used is True or self.used_in_year is not None or self.used_for):
+            raise ValueError(f"initiative {self.id!r}: recorded both as never used (used: false or used_for: []) "
+                             f"and as used (used: true, used_in_year or used_for) / sáng kiến vừa ghi chưa dùng "
+                             f"vừa ghi đã dùng")
+        return self
+
+    @property
+    def use_known(self) -> bool | None:
+        """Whether it was used as a basis: False never, True used, None not known (issue 12)."""
+        if self.used is not None:
+            return self.used
+        return True if (self.used_in_year is not None or self.used_for) else None
 
 
 class Research(_Fact):
@@ -123,19 +177,28 @@ class Research(_Fact):
 class StaffYear(_Fact):
     """One staff member's record for one achievement year.
 
-    A year record is the personnel office's record of events: discipline and
-    a pending review default to *none* when the record exists; write
-    ``discipline: null`` to say it is not known. Without a record for the
-    year, every year fact is unknown.
+    Every fact not written is unknown (issue 12), discipline and a pending
+    review included: write ``discipline: khong`` and ``discipline_pending:
+    false`` to say there was none. A record holding only ``titles`` says what
+    was conferred and nothing about the rating or discipline of that year.
     """
 
     year: Year
     unit_id: str | None = None
     rating: Rating | None = None
     party_rating: Rating | None = None
-    discipline: DisciplineForm | None = DisciplineForm.khong
-    discipline_ends_on: Date | None = None
-    discipline_pending: bool | None = False
+    discipline: DisciplineForm | None = Field(
+        default=None, description=(
+            "Hình thức kỷ luật trong năm (khong = không bị kỷ luật); bỏ trống = chưa biết / discipline imposed in "
+            "the year (khong = none); omitted = not known"))
+    discipline_ends_on: Date | None = Field(
+        default=None, description=(
+            "Ngày hết thời hạn kỷ luật của hình thức ghi trong năm; thành tích tính từ ngày này (NĐ 98/2023 Điều 4) "
+            "/ end of the discipline period of that discipline; achievements count from this date"))
+    discipline_pending: bool | None = Field(
+        default=None, description=(
+            "Đang bị xem xét kỷ luật, điều tra, thanh tra; false = không; bỏ trống = chưa biết / under disciplinary "
+            "review, investigation or inspection; false = no; omitted = not known"))
     maternity_leave_days: Count | None = None
     absent_days: Count | None = None
     training_months: Count | None = None
@@ -190,11 +253,11 @@ class Staff(_Fact):
 
 
 class UnitYear(_Fact):
-    """A unit's record for one year; like StaffYear, a pending review defaults to none when the record exists."""
+    """A unit's record for one year; like StaffYear, a fact not written (a pending review too) is unknown."""
 
     year: Year
     rating: Rating | None = None
-    discipline_pending: bool | None = False
+    discipline_pending: bool | None = None
     titles: Titles | None = None
     rewards: Rewards | None = None
     inputs: Inputs = Field(default_factory=dict)
@@ -231,10 +294,12 @@ class Unit(_Fact):
 
 
 class SchoolYear(_Fact):
+    """A school's record for one year; a fact not written (a pending review too) is unknown."""
+
     year: Year
     rating: Rating | None = None
     party_rating: Rating | None = None
-    discipline_pending: bool | None = False
+    discipline_pending: bool | None = None
     titles: Titles | None = None
     rewards: Rewards | None = None
     inputs: Inputs = Field(default_factory=dict)

@@ -6,6 +6,8 @@ pack's ``_ledger.yaml`` says may rest on initiatives, the ledger says what it
 rests on (the rating, research, or which initiatives), and flags
 - initiatives recorded as already used in an earlier year (``used_in_year``),
   which the rules do not count and which must not be proposed again;
+- initiatives whose use is not known (neither ``used: false`` nor a year of use:
+  issue 12), possibly used, so not offered as a basis until the records say;
 - one initiative claimed by two eligibilities of the same evaluation, when the
   person has too few distinct initiatives for both;
 - an initiative recorded as used for more than one title or reward.
@@ -34,6 +36,13 @@ def _msg(kind: str, **kw: Any) -> tuple[str, str]:
                 f" ({', '.join(kw['used_for']) or 'không ghi'}); không được dùng lại cho {kw['rule']} (CV 5007/BNV-TĐKT).",
                 f"Initiative {kw['initiative']} was already used as a basis in {kw['year']}"
                 f" ({', '.join(kw['used_for']) or 'unrecorded'}); it cannot serve {kw['rule']} again (CV 5007/BNV-TĐKT).")
+    if kind == "use_unknown":
+        return (f"Sáng kiến {kw['initiative']} chưa rõ đã dùng làm căn cứ khen thưởng năm nào"
+                f" ({', '.join(kw['used_for']) or 'chưa ghi used hoặc used_in_year'}): có thể đã dùng, không lấy làm"
+                f" căn cứ cho {kw['rule']} cho đến khi sổ theo dõi ghi rõ (CV 5007/BNV-TĐKT).",
+                f"Initiative {kw['initiative']}: whether and when it was used as a basis is not recorded"
+                f" ({', '.join(kw['used_for']) or 'no used or used_in_year'}): possibly used, not offered as a basis"
+                f" for {kw['rule']} until the records say (CV 5007/BNV-TĐKT).")
     if kind == "double_claim":
         return (f"Sáng kiến {kw['initiative']} được {' và '.join(kw['rules'])} cùng dùng làm căn cứ; "
                 f"chỉ được dùng một lần — hội đồng chọn một.",
@@ -124,7 +133,8 @@ def _claim(probe: Probe, view: View, rule_id: str, basis: Basis, year: int,
 
 def _fresh_initiatives(probe: Probe, view: View, rule_id: str, basis: Basis, year: int,
                        flags: list[dict[str, Any]]) -> list[str]:
-    """Initiatives that may serve ``rule_id`` this year; earlier-used ones are flagged and left out."""
+    """Initiatives that may serve ``rule_id`` this year; earlier-used ones and those of unknown use (possibly
+    used, issue 12) are flagged and left out."""
     what = Text(f"cơ sở sổ sáng kiến của {rule_id}", f"ledger basis for {rule_id}")
     fresh: list[str] = []
     for iv in probe.child_views(view, "initiatives"):
@@ -137,6 +147,12 @@ def _fresh_initiatives(probe: Probe, view: View, rule_id: str, basis: Basis, yea
             flags.append({"kind": "used_in_earlier_year", "entity": view.model.id, "initiative": init.id,
                           "used_in_year": init.used_in_year, "used_for": list(init.used_for or []),
                           "rule": rule_id, "message_vi": vi, "message_en": en})
+            continue
+        if init.used_in_year is None and init.use_known is not False:  # used, year not known; or not known
+            vi, en = _msg("use_unknown", initiative=init.id, used_for=list(init.used_for or []), rule=rule_id)
+            flags.append({"kind": "use_unknown", "entity": view.model.id, "initiative": init.id,
+                          "used_for": list(init.used_for or []), "rule": rule_id,
+                          "message_vi": vi, "message_en": en})
             continue
         fresh.append(init.id)
     return fresh

@@ -37,7 +37,7 @@ FIELD_LABELS_EN: dict[str, str] = {
     "is_manager": "Manager", "lecturer_type": "Lecturer type", "active_teaching": "Teaching",
     "demonstration_teaching": "Model lesson given", "recruited_on": "Date recruited", "year": "Year",
     "titles": "Titles conferred", "rewards": "Rewards received", "level": "Level", "applied": "Applied",
-    "accepted": "Accepted", "used_in_year": "Year used as a basis", "dissolved": "Dissolved",
+    "accepted": "Accepted", "used_in_year": "Year used as a basis", "used": "Used as a basis", "dissolved": "Dissolved",
     "emulation_registered": "Emulation registered", "maternity_leave_days": "Days of maternity leave",
     "absent_days": "Days absent", "training_months": "Months in training", "gender": "Gender",
     "employment": "Employment", "unit_kind": "Unit kind",
