@@ -55,7 +55,8 @@ class DaskBatch:
 
 def _partition(pack: Plan, names: list[str], on: dt.date, lang: str, aligned: bool, *parts: pd.DataFrame
                ) -> pd.DataFrame:
-    frames = {name: part for name, part in zip(names, parts, strict=True) if len(part) or name == names[0]}
+    # an empty part of a frame that was given is kept: given, even empty, is the whole list (known none)
+    frames = dict(zip(names, parts, strict=True))
     if aligned:
         _check_aligned(frames)
     res, summ, _ = evaluate_chunk(pack, frames, on, _input_types(pack), lang)
