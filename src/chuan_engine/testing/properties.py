@@ -127,17 +127,16 @@ def replace_model(facts: Facts, old: Any, new: Any) -> Facts:
     """A copy of ``facts`` with one entity (school, unit, staff or cluster) replaced."""
     if isinstance(old, Cluster):
         return _rebuild(facts, list(facts.schools), [new if c is old else c for c in facts.clusters])
-    schools = []
-    for s in facts.schools:
-        if s is old:
-            schools.append(new)
-        elif isinstance(old, Staff) and s.staff and any(p is old for p in s.staff):
-            schools.append(s.model_copy(update={"staff": [new if p is old else p for p in s.staff]}))
-        elif isinstance(old, Unit) and s.units and any(u is old for u in s.units):
-            schools.append(s.model_copy(update={"units": [new if u is old else u for u in s.units]}))
-        else:
-            schools.append(s)
-    return _rebuild(facts, schools)
+    return _rebuild(facts, [new if s is old else _replaced_member(s, old, new) for s in facts.schools])
+
+
+def _replaced_member(school: School, old: Any, new: Any) -> School:
+    """The school with its staff member or unit ``old`` replaced, or the school itself."""
+    field = "staff" if isinstance(old, Staff) else "units" if isinstance(old, Unit) else None
+    members = getattr(school, field) if field else None
+    if field is None or not members or not any(m is old for m in members):
+        return school
+    return school.model_copy(update={field: [new if m is old else m for m in members]})
 
 
 def _entities(facts: Facts, kind: str | None = None) -> list[tuple[str, Any, School | None]]:
@@ -230,23 +229,28 @@ def _raise_enum(value: Any) -> Any:
 
 
 def _mutate_person(person: Staff, name: str, on: dt.date, pick: int) -> Staff | None:
-    if name == "degree":
-        new = _raise_enum(person.degree)
-        return person.model_copy(update={"degree": new}) if new is not None else None
-    if name == "rating":
-        rec = next((r for r in person.years or [] if r.year == on.year), None)
-        new = _raise_enum(rec.rating) if rec is not None else None
-        if rec is None or new is None:
+    match name:
+        case "degree":
+            new = _raise_enum(person.degree)
+            return person.model_copy(update={"degree": new}) if new is not None else None
+        case "rating":
+            return _raise_rating(person, on.year)
+        case "initiatives" if person.initiatives is not None:
+            new_i = Initiative(id=f"_added_{len(person.initiatives)}", level=list(Level)[pick % 3], year=on.year,
+                               applied=True)
+            return person.model_copy(update={"initiatives": [*person.initiatives, new_i]})
+        case _:
             return None
-        return person.model_copy(update={"years": [r.model_copy(update={"rating": new}) if r is rec else r
-                                                   for r in person.years or []]})
-    if name == "initiatives":
-        if person.initiatives is None:
-            return None
-        new_i = Initiative(id=f"_added_{len(person.initiatives)}", level=list(Level)[pick % 3], year=on.year,
-                           applied=True)
-        return person.model_copy(update={"initiatives": [*person.initiatives, new_i]})
-    return None
+
+
+def _raise_rating(person: Staff, year: int) -> Staff | None:
+    """The person with the year's rating one step up, None without a record or at the top."""
+    rec = next((r for r in person.years or [] if r.year == year), None)
+    new = _raise_enum(rec.rating) if rec is not None else None
+    if rec is None or new is None:
+        return None
+    return person.model_copy(update={"years": [r.model_copy(update={"rating": new}) if r is rec else r
+                                               for r in person.years or []]})
 
 
 def _raised(value: Any, share: bool) -> Any:
@@ -308,19 +312,20 @@ def monotonicity(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> li
             if mutated is None:
                 continue
             base = base or pack.evaluate(facts, on)
-            before = _results(base)
-            after = _results(pack.evaluate(mutated, on))
             key = (school.id if school is not None and school.id != "_loose" else "", model.id, rule.id)
-            b, a = before.get(key), after.get(key)
-            if b is None or a is None:
-                continue
-            if b.outcome is Outcome.passed and a.outcome is Outcome.failed:
-                out.append(Violation("monotone", model.id, rule.id, f"increasing '{name}' turned pass into fail"))
-            for lv, lr in b.levels.items():
-                if lr.outcome is Outcome.passed and a.levels[lv].outcome is Outcome.failed:
-                    out.append(Violation("monotone", model.id, rule.id,
-                                         f"increasing '{name}' turned {lv} pass into fail"))
+            b, a = _results(base).get(key), _results(pack.evaluate(mutated, on)).get(key)
+            if b is not None and a is not None:
+                out.extend(_lowered(b, a, model.id, rule.id, name))
     return out
+
+
+def _lowered(b: RuleResult, a: RuleResult, entity: str, rule: str, name: str) -> Iterator[Violation]:
+    """Pass turned into fail, for the rule and for each of its levels, by increasing ``name``."""
+    if b.outcome is Outcome.passed and a.outcome is Outcome.failed:
+        yield Violation("monotone", entity, rule, f"increasing '{name}' turned pass into fail")
+    for lv, lr in b.levels.items():
+        if lr.outcome is Outcome.passed and a.levels[lv].outcome is Outcome.failed:
+            yield Violation("monotone", entity, rule, f"increasing '{name}' turned {lv} pass into fail")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,22 +350,33 @@ def _knowledge_reads(pack: RulePack, rule_id: str) -> set[str]:
     out: set[str] = set()
     while trees:
         tree = trees.pop()
-        dropping = {id(n.args[1]) for n in ast.walk(tree) if isinstance(n, ast.Call) and n.func == "filter"
-                    and len(n.args) > 1 and isinstance(n.args[1], ast.Call) and n.args[1].func == "known"}
+        dropping = _filter_conditions(tree)
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and node.func in KNOWLEDGE_FUNCS and id(node) not in dropping:
-                read = node.args if node.func == "known" else node.args[:-1]
-                out |= _names_read(pack, list(read), by_name)
-            elif isinstance(node, ast.Name):
-                for key in by_name.get(node.name, []):
-                    formula = pack.variables[key].formula
-                    if key not in seen_vars and formula is not None:
-                        seen_vars.add(key)
-                        trees.append(formula.tree)
-            elif isinstance(node, ast.RuleRef) and node.name not in seen_rules:
-                seen_rules.add(node.name)
-                trees.extend(e.tree for r in pack.versions(node.name) for _, e in r.expressions())
+            match node:
+                case ast.Call() if node.func in KNOWLEDGE_FUNCS and id(node) not in dropping:
+                    read = node.args if node.func == "known" else node.args[:-1]
+                    out |= _names_read(pack, list(read), by_name)
+                case ast.Name():
+                    trees.extend(_unseen_formulas(pack, by_name.get(node.name, []), seen_vars))
+                case ast.RuleRef() if node.name not in seen_rules:
+                    seen_rules.add(node.name)
+                    trees.extend(e.tree for r in pack.versions(node.name) for _, e in r.expressions())
     return out
+
+
+def _filter_conditions(tree: ast.Node) -> set[int]:
+    """The ``known(…)`` nodes that are the condition of a ``filter()`` (they drop unknowns, not read knowledge)."""
+    return {id(n.args[1]) for n in ast.walk(tree) if isinstance(n, ast.Call) and n.func == "filter"
+            and len(n.args) > 1 and isinstance(n.args[1], ast.Call) and n.args[1].func == "known"}
+
+
+def _unseen_formulas(pack: RulePack, keys: list[tuple[str, str]], seen: set[tuple[str, str]]) -> Iterator[ast.Node]:
+    """The formula trees of the variables not yet seen (marking them seen)."""
+    for key in keys:
+        formula = pack.variables[key].formula
+        if key not in seen and formula is not None:
+            seen.add(key)
+            yield formula.tree
 
 
 def _names_read(pack: RulePack, trees: list[ast.Node], by_name: dict[str, list[tuple[str, str]]]) -> set[str]:
@@ -371,11 +387,7 @@ def _names_read(pack: RulePack, trees: list[ast.Node], by_name: dict[str, list[t
         for n in ast.walk(trees.pop()):
             if isinstance(n, ast.Name | ast.Attr):
                 out.add(n.name)
-                for key in by_name.get(n.name, []):
-                    formula = pack.variables[key].formula
-                    if key not in seen and formula is not None:
-                        seen.add(key)
-                        trees.append(formula.tree)
+                trees.extend(_unseen_formulas(pack, by_name.get(n.name, []), seen))
             elif isinstance(n, ast.RuleRef):
                 out |= closure(pack, n.name).names
     return out
@@ -414,50 +426,76 @@ def _input_only(pack: RulePack, kind: str) -> set[str]:
     return {name for (k, name), v in pack.variables.items() if k == kind and v.formula is None}
 
 
-def removals(pack: RulePack, facts: Facts) -> Iterator[tuple[str, Callable[[], Facts]]]:
+def _scalar_fields(model: Any) -> list[str]:
+    return [f for f in type(model).model_fields if f not in LINK_FIELDS and getattr(model, f) is not None
+            and not isinstance(getattr(model, f), list | dict)]
+
+
+def _list_fields(model: Any) -> list[str]:
+    """A year's titles, rewards, prizes."""
+    return [f for f in type(model).model_fields if f not in LINK_FIELDS and isinstance(getattr(model, f), list)]
+
+
+_Removal = tuple[str, Callable[[], Facts]]
+
+
+def _own_removals(pack: RulePack, facts: Facts, kind: str, model: Any) -> Iterator[_Removal]:
+    """The entity's own scalar fields and its input-only inputs."""
+    for f in _scalar_fields(model):
+        def clear(m: Any = model, f: str = f) -> Facts:
+            return replace_model(facts, m, m.model_copy(update={f: None}))
+        yield f"{kind} {model.id}: {f}", clear
+    for name in sorted(set(model.inputs) & _input_only(pack, kind)):
+        def drop_input(m: Any = model, n: str = name) -> Facts:
+            return replace_model(facts, m, m.model_copy(update={"inputs": {k: v for k, v in m.inputs.items() if k != n}}))
+        yield f"{kind} {model.id}: input {name}", drop_input
+
+
+def _year_removals(facts: Facts, kind: str, model: Any) -> Iterator[_Removal]:
+    """Each fact of each year record, a year's lists (titles, rewards, prizes) made unknown whole."""
+    for rec in getattr(model, "years", []) or []:
+        lists = _list_fields(rec)
+        for f in _scalar_fields(rec) + lists:
+            def drop(m: Any = model, r: Any = rec, f: str = f) -> Facts:
+                years = [x.model_copy(update={f: None}) if x is r else x for x in m.years]
+                return replace_model(facts, m, m.model_copy(update={"years": years}))
+            yield f"{kind} {model.id}: {rec.year}.{f}" + (" list" if f in lists else ""), drop
+
+
+def _whole_list_removals(facts: Facts, kind: str, model: Any) -> Iterator[_Removal]:
+    """Whole lists made unknown (issue 12): omitted is not "none", so no verdict may flip."""
+    match model:
+        case Staff():
+            lists: tuple[str, ...] = ("years", "initiatives", "research")
+        case School():
+            lists = ("years", "staff", "research")
+        case _:
+            lists = ("years",)
+    for lst in lists:
+        if getattr(model, lst, None) is not None:
+            def unknown_list(m: Any = model, lst: str = lst) -> Facts:
+                return replace_model(facts, m, m.model_copy(update={lst: None}))
+            yield f"{kind} {model.id}: {lst} list", unknown_list
+
+
+def _item_removals(facts: Facts, kind: str, model: Any) -> Iterator[_Removal]:
+    """Each fact of a person's initiatives and research."""
+    for lst in ("initiatives", "research") if isinstance(model, Staff) else ():
+        for item in getattr(model, lst) or []:
+            for f in _scalar_fields(item):
+                def drop_item(m: Any = model, lst: str = lst, it: Any = item, f: str = f) -> Facts:
+                    items = [x.model_copy(update={f: None}) if x is it else x for x in getattr(m, lst)]
+                    return replace_model(facts, m, m.model_copy(update={lst: items}))
+                yield f"{kind} {model.id}: {lst} {item.id}.{f}", drop_item
+
+
+def removals(pack: RulePack, facts: Facts) -> Iterator[_Removal]:
     """Every single-fact removal: (description, function building the reduced facts)."""
-
-    def scalar_fields(model: Any) -> list[str]:
-        return [f for f in type(model).model_fields if f not in LINK_FIELDS and getattr(model, f) is not None
-                and not isinstance(getattr(model, f), list | dict)]
-
-    def list_fields(model: Any) -> list[str]:  # a year's titles, rewards, prizes
-        return [f for f in type(model).model_fields if f not in LINK_FIELDS and isinstance(getattr(model, f), list)]
-
     for kind, model, _school in _entities(facts):
-        for f in scalar_fields(model):
-            def clear(m: Any = model, f: str = f) -> Facts:
-                return replace_model(facts, m, m.model_copy(update={f: None}))
-            yield f"{kind} {model.id}: {f}", clear
-        for name in sorted(set(model.inputs) & _input_only(pack, kind)):
-            def drop_input(m: Any = model, n: str = name) -> Facts:
-                return replace_model(facts, m, m.model_copy(update={"inputs": {k: v for k, v in m.inputs.items() if k != n}}))
-            yield f"{kind} {model.id}: input {name}", drop_input
-        for rec in getattr(model, "years", []) or []:
-            for f in scalar_fields(rec) + list_fields(rec):
-                def drop(m: Any = model, r: Any = rec, f: str = f) -> Facts:
-                    years = [x.model_copy(update={f: None}) if x is r else x for x in m.years]
-                    return replace_model(facts, m, m.model_copy(update={"years": years}))
-                yield f"{kind} {model.id}: {rec.year}.{f}" + (" list" if f in list_fields(rec) else ""), drop
-        # whole lists made unknown (issue 12): omitted is not "none", so no verdict may flip
-        for lst in ("years", "initiatives", "research") if isinstance(model, Staff) else ("years",):
-            if getattr(model, lst, None) is not None:
-                def unknown_own(m: Any = model, lst: str = lst) -> Facts:
-                    return replace_model(facts, m, m.model_copy(update={lst: None}))
-                yield f"{kind} {model.id}: {lst} list", unknown_own
-        for lst in ("initiatives", "research") if isinstance(model, Staff) else ():
-            for item in getattr(model, lst) or []:
-                for f in scalar_fields(item):
-                    def drop_item(m: Any = model, lst: str = lst, it: Any = item, f: str = f) -> Facts:
-                        items = [x.model_copy(update={f: None}) if x is it else x for x in getattr(m, lst)]
-                        return replace_model(facts, m, m.model_copy(update={lst: items}))
-                    yield f"{kind} {model.id}: {lst} {item.id}.{f}", drop_item
-        if isinstance(model, School):
-            for lst in ("staff", "research"):
-                if getattr(model, lst) is not None:
-                    def unknown_list(m: School = model, lst: str = lst) -> Facts:
-                        return replace_model(facts, m, m.model_copy(update={lst: None}))
-                    yield f"school {model.id}: {lst} list", unknown_list
+        yield from _own_removals(pack, facts, kind, model)
+        yield from _year_removals(facts, kind, model)
+        yield from _whole_list_removals(facts, kind, model)
+        yield from _item_removals(facts, kind, model)
 
 
 def unknown_removal(pack: RulePack, facts: Facts, on: dt.date, pick: int = 0) -> list[Violation]:
