@@ -58,7 +58,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -174,26 +174,31 @@ def closure(pack: RulePack, rule_id: str, *, follow_rules: bool = True) -> Closu
             out.params |= set(r.thresholds.values())
             todo_trees.extend(e.tree for _, e in r.expressions())
             continue
-        tree = todo_trees.pop()
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Param):
-                out.params.add(node.name)
-            elif isinstance(node, ast.Call):
-                out.functions.add(node.func)
-            elif isinstance(node, ast.Name):
-                out.names.add(node.name)
-                for key in by_name.get(node.name, []):
-                    if key not in out.variables:
-                        out.variables.add(key)
-                        formula = pack.variables[key].formula
-                        if formula is not None:
-                            todo_trees.append(formula.tree)
-            elif isinstance(node, ast.RuleRef):
-                out.rules.add(node.name)
-                if follow_rules:
-                    todo_rules.extend(v for v in pack.versions(node.name)
-                                      if (v.id, v.effective.start) not in seen_rules)
+        for node in ast.walk(todo_trees.pop()):
+            todo_trees.extend(_note_read(out, node, pack, by_name))
+            if follow_rules and isinstance(node, ast.RuleRef):
+                todo_rules.extend(v for v in pack.versions(node.name) if (v.id, v.effective.start) not in seen_rules)
     return out
+
+
+def _note_read(out: Closure, node: ast.Node, pack: RulePack,
+               by_name: dict[str, list[tuple[str, str]]]) -> Iterator[ast.Node]:
+    """Record what one node reads; yield the formulas of the variables it reads for the first time."""
+    match node:
+        case ast.Param():
+            out.params.add(node.name)
+        case ast.Call():
+            out.functions.add(node.func)
+        case ast.Name():
+            out.names.add(node.name)
+            for key in by_name.get(node.name, []):
+                if key not in out.variables:
+                    out.variables.add(key)
+                    formula = pack.variables[key].formula
+                    if formula is not None:
+                        yield formula.tree
+        case ast.RuleRef():
+            out.rules.add(node.name)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -339,17 +344,25 @@ def _threshold_order(res: PackCheck, pack: RulePack, rule: Any) -> None:
     for (lo_lv, lo_p), (hi_lv, hi_p) in zip(chain, chain[1:], strict=False):
         if lo_p == hi_p or lo_p not in base or hi_p not in base:
             continue
-        for day in _breakpoints([base[lo_p], base[hi_p]], start, end):
-            a, b = base[lo_p].at(day), base[hi_p].at(day)
-            if a is None or b is None or not all(isinstance(x.value, int | float) for x in (a, b)):
-                continue
-            if _laxer(rule.op, float(a.value), float(b.value)):
-                res.add("threshold_order",
-                        f"ngưỡng {hi_lv} ({hi_p} = {b.value}) lỏng hơn ngưỡng {lo_lv} ({lo_p} = {a.value}) "
-                        f"với phép so sánh '{rule.op}' vào ngày {day}",
-                        f"threshold of {hi_lv} ({hi_p} = {b.value}) is laxer than {lo_lv} ({lo_p} = {a.value}) "
-                        f"under '{rule.op}' on {day}", rule=rule.id, file=rule.file)
-                break
+        found = _first_laxer_day(rule.op, base[lo_p], base[hi_p], start, end)
+        if found is not None:
+            day, a, b = found
+            res.add("threshold_order",
+                    f"ngưỡng {hi_lv} ({hi_p} = {b}) lỏng hơn ngưỡng {lo_lv} ({lo_p} = {a}) "
+                    f"với phép so sánh '{rule.op}' vào ngày {day}",
+                    f"threshold of {hi_lv} ({hi_p} = {b}) is laxer than {lo_lv} ({lo_p} = {a}) "
+                    f"under '{rule.op}' on {day}", rule=rule.id, file=rule.file)
+
+
+def _first_laxer_day(op: str, lower: Any, higher: Any, start: dt.date, end: dt.date) -> tuple[dt.date, Any, Any] | None:
+    """The first day on which the higher level's threshold is laxer than the lower's, with both values."""
+    for day in _breakpoints([lower, higher], start, end):
+        a, b = lower.at(day), higher.at(day)
+        if a is None or b is None or not all(isinstance(x.value, int | float) for x in (a, b)):
+            continue
+        if _laxer(op, float(a.value), float(b.value)):
+            return day, a.value, b.value
+    return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -372,15 +385,10 @@ def _interval(rule: Any, on: dt.date, pack: RulePack) -> tuple[str, _Bound | Non
     lo: _Bound | None = None
     hi: _Bound | None = None
     for part in parts:
-        if not (isinstance(part, ast.Binary) and part.op in ORDER_OPS):
+        oriented = _measure_first(part, on, pack)
+        if oriented is None:
             return None
-        op, left, right = part.op, part.left, part.right
-        if _bound_value(left, on, pack) is not None and _bound_value(right, on, pack) is None:
-            left, right = right, left
-            op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
-        value = _bound_value(right, on, pack)
-        if value is None or _bound_value(left, on, pack) is not None:
-            return None
+        op, left, value = oriented
         m = text[left.pos:left.end].strip()
         if measure is not None and m != measure:
             return None
@@ -391,6 +399,20 @@ def _interval(rule: Any, on: dt.date, pack: RulePack) -> tuple[str, _Bound | Non
             hi = _Bound(value, op == "<=")
     assert measure is not None
     return measure, lo, hi
+
+
+def _measure_first(part: ast.Node, on: dt.date, pack: RulePack) -> tuple[str, ast.Node, float] | None:
+    """A comparison of a measure with a bound, as (operator, measure, bound) with the measure on the left."""
+    if not (isinstance(part, ast.Binary) and part.op in ORDER_OPS):
+        return None
+    op, left, right = part.op, part.left, part.right
+    if _bound_value(left, on, pack) is not None and _bound_value(right, on, pack) is None:
+        left, right = right, left
+        op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}[op]
+    value = _bound_value(right, on, pack)
+    if value is None or _bound_value(left, on, pack) is not None:
+        return None
+    return op, left, value
 
 
 def _bound_value(node: ast.Node, on: dt.date, pack: RulePack) -> float | None:
@@ -543,8 +565,14 @@ def _search(res: PackCheck, pack: RulePack, examples: int, seed: int,
         for day in dates:
             if any(r.in_force(day) for r in pending):
                 record(facts, day)
-    after_vi = f"sau {len(witnesses)} ca kiểm thử YAML và {examples} bộ dữ kiện sinh ngẫu nhiên"
-    after_en = f"after {len(witnesses)} YAML cases and {examples} generated fact sets"
+    _report_search(res, pack, seen, level_passed, len(witnesses), examples)
+
+
+def _report_search(res: PackCheck, pack: RulePack, seen: dict[tuple[str, str], set[Outcome]],
+                   level_passed: dict[tuple[str, str], set[str]], cases: int, examples: int) -> None:
+    """Rules (and levels) that no case passed, and rules that no case failed."""
+    after_vi = f"sau {cases} ca kiểm thử YAML và {examples} bộ dữ kiện sinh ngẫu nhiên"
+    after_en = f"after {cases} YAML cases and {examples} generated fact sets"
     for rule in pack.rules:
         outs = seen[_vkey(rule)]
         if Outcome.passed not in outs:

@@ -472,10 +472,18 @@ def _whole_list_removals(facts: Facts, kind: str, model: Any) -> Iterator[_Remov
         case _:
             lists = ("years",)
     for lst in lists:
-        if getattr(model, lst, None) is not None:
+        if getattr(model, lst, None) is not None and not (lst == "years" and _transfers(model)):
             def unknown_list(m: Any = model, lst: str = lst) -> Facts:
                 return replace_model(facts, m, m.model_copy(update={lst: None}))
             yield f"{kind} {model.id}: {lst} list", unknown_list
+
+
+def _transfers(model: Any) -> bool:
+    """A year record placing the person in another unit than the current one: the record is also a link
+    (``unit_id`` is a link field, never removed), so dropping the whole list would move the person, not make a
+    fact unknown."""
+    return isinstance(model, Staff) and any(r.unit_id is not None and r.unit_id != model.unit_id
+                                            for r in model.years or [])
 
 
 def _item_removals(facts: Facts, kind: str, model: Any) -> Iterator[_Removal]:
