@@ -192,13 +192,8 @@ class Checker:
         self._arity(node, sig)
         if op.aggregate:
             return self._aggregate(node, kind, sig)
-        if op.form is Form.WINDOW:  # window(history, n): the list itself, narrowed
-            coll = self.check(args[0], kind)
-            if coll.kind != "list":
-                raise self.fail(args[0], Text(f"{node.func}() cần một danh sách ở đối số đầu, nhưng đây là {coll}",
-                                              f"{node.func}() needs a list first, but this is {coll}"))
-            self._argument(args[1], kind, sig.args[1])
-            return coll
+        if op.form is Form.WINDOW:
+            return self._window(node, kind, sig)
         specs = [sig.args[min(i, len(sig.args) - 1)] for i in range(n)]  # a variadic signature repeats its last
         types = [self._argument(a, kind, spec) for a, spec in zip(args, specs, strict=True)]
         same = [(t, a) for t, a, spec in zip(types, args, specs, strict=True) if spec.type is SAME]
@@ -209,6 +204,15 @@ class Checker:
             return concrete[0] if concrete else ANY
         assert isinstance(sig.returns, Type)
         return sig.returns
+
+    def _window(self, node: ast.Call, kind: str, sig: Signature) -> Type:
+        """window(history, n): the list itself, narrowed."""
+        coll = self.check(node.args[0], kind)
+        if coll.kind != "list":
+            raise self.fail(node.args[0], Text(f"{node.func}() cần một danh sách ở đối số đầu, nhưng đây là {coll}",
+                                               f"{node.func}() needs a list first, but this is {coll}"))
+        self._argument(node.args[1], kind, sig.args[1])
+        return coll
 
     def _alike(self, node: ast.Call, form: Form, same: list[tuple[Type, ast.Node]], first: Type) -> None:
         """The arguments a signature says are of one type (if()'s branches, coalesce's values) are."""

@@ -214,48 +214,61 @@ class _Parser:
     def primary(self) -> ast.Node:
         t = self.tok
         end = t.pos + len(t.text)
-        if t.kind == "number":
-            self.i += 1
-            if t.text.endswith("%"):
-                return ast.Literal(t.pos, end, float(t.text[:-1]) / 100)
-            if "." not in t.text and len(t.text) > _MAX_DIGITS:  # int() would raise ValueError (issue 12)
-                raise self.error(Text(f"số quá dài (hơn {_MAX_DIGITS} chữ số)",
-                                      f"number too long (more than {_MAX_DIGITS} digits)"), t.pos)
-            return ast.Literal(t.pos, end, float(t.text) if "." in t.text else int(t.text))
-        if t.kind == "string":
-            self.i += 1
-            return ast.Literal(t.pos, end, t.text[1:-1])
-        if t.kind in {"true", "false"}:
-            self.i += 1
-            return ast.Literal(t.pos, end, t.kind == "true")
-        if t.kind == "null":
-            raise self.error(Text("'null' không phải một giá trị: dữ kiện bị thiếu đã là chưa rõ",
-                                  "'null' is not a value: a missing fact is already unknown"))
-        if t.kind == "param":
-            self.i += 1
-            return ast.Param(t.pos, end, t.text[1:])
-        if t.kind == "ruleref":
-            self.i += 1
-            return ast.RuleRef(t.pos, end, t.text[1:])
-        if t.kind == "name":
-            self.i += 1
-            if self.accept("op", "("):
-                args = self.items(")")
-                close = self.expect("op", ")", "')' to close the call")
-                return ast.Call(t.pos, close.pos + 1, t.text, tuple(args), t.pos)
-            return ast.Name(t.pos, end, t.text)
+        match t.kind:
+            case "number":
+                self.i += 1
+                return self.number(t)
+            case "string":
+                self.i += 1
+                return ast.Literal(t.pos, end, t.text[1:-1])
+            case "true" | "false":
+                self.i += 1
+                return ast.Literal(t.pos, end, t.kind == "true")
+            case "null":
+                raise self.error(Text("'null' không phải một giá trị: dữ kiện bị thiếu đã là chưa rõ",
+                                      "'null' is not a value: a missing fact is already unknown"))
+            case "param":
+                self.i += 1
+                return ast.Param(t.pos, end, t.text[1:])
+            case "ruleref":
+                self.i += 1
+                return ast.RuleRef(t.pos, end, t.text[1:])
+            case "name":
+                self.i += 1
+                return self.call_or_name(t)
+            case "op" if t.text in ("(", "["):
+                self.i += 1
+                return self.bracketed(t)
+            case "eof":
+                raise self.error(Text("biểu thức kết thúc quá sớm", "expression ends too early"))
+            case _:
+                raise self.error(Text(f"không mong đợi {t.text!r}", f"unexpected {t.text!r}"))
+
+    def number(self, t: Token) -> ast.Literal:
+        end = t.pos + len(t.text)
+        if t.text.endswith("%"):
+            return ast.Literal(t.pos, end, float(t.text[:-1]) / 100)
+        if "." not in t.text and len(t.text) > _MAX_DIGITS:  # int() would raise ValueError (issue 12)
+            raise self.error(Text(f"số quá dài (hơn {_MAX_DIGITS} chữ số)",
+                                  f"number too long (more than {_MAX_DIGITS} digits)"), t.pos)
+        return ast.Literal(t.pos, end, float(t.text) if "." in t.text else int(t.text))
+
+    def call_or_name(self, t: Token) -> ast.Node:
         if self.accept("op", "("):
+            args = self.items(")")
+            close = self.expect("op", ")", "')' to close the call")
+            return ast.Call(t.pos, close.pos + 1, t.text, tuple(args), t.pos)
+        return ast.Name(t.pos, t.pos + len(t.text), t.text)
+
+    def bracketed(self, t: Token) -> ast.Node:
+        """A parenthesised expression (its span widened to the brackets) or a list literal."""
+        if t.text == "(":
             inner = self.expr()
             close = self.expect("op", ")", "')'")
             return replace(inner, pos=t.pos, end=close.pos + 1)
-        if t.kind == "op" and t.text == "[":
-            self.i += 1
-            items = self.items("]")
-            close = self.expect("op", "]", "']' to close the list")
-            return ast.ListLit(t.pos, close.pos + 1, tuple(items))
-        if t.kind == "eof":
-            raise self.error(Text("biểu thức kết thúc quá sớm", "expression ends too early"))
-        raise self.error(Text(f"không mong đợi {t.text!r}", f"unexpected {t.text!r}"))
+        items = self.items("]")
+        close = self.expect("op", "]", "']' to close the list")
+        return ast.ListLit(t.pos, close.pos + 1, tuple(items))
 
     def items(self, closing: str) -> list[ast.Node]:
         items: list[ast.Node] = []
