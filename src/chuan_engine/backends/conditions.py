@@ -189,32 +189,45 @@ def _cmp(term: _Term, fn: str | None, op: str, c: Any, term_left: bool, on: dt.d
     """``fact op c`` (or ``c op fact``) as condition sets, with the core's coercions and tolerance."""
     if c is UNKNOWN:
         return FALSE, FALSE
-    p = term.prop
     if fn is not None:
         if not isinstance(c, int | float) or isinstance(c, bool):
             raise EvaluationError(f"{fn}({term.name}) compared with {c!r}, not a number")
-        return _date_cmp(fn, p, op, c, term_left, on)
-    if term.domain in ("enum", "bool"):
-        hits: list[int] = []
-        misses: list[int] = []
-        for value, code in _members(term):
-            a, b = (value, c) if term_left else (c, value)
-            ok = compare(op, a, coerce_like(a, b))
-            (hits if ok else misses).append(code)
-        domain = [code for _, code in _members(term)]
-        return _code_set(p, hits, domain), _code_set(p, misses, domain)
-    if term.domain == "str":
-        if op not in ("==", "!="):
-            raise EvaluationError(f"'{term.name}' (text) cannot be ordered with '{op}'")
-        k = _known(p)
-        if not isinstance(c, str):  # text never equals a number: the core says False / True
-            eq_t, eq_f = FALSE, _tests(k)
-        else:
-            eq_t, eq_f = _tests(k, (p, "==", c)), _tests(k, (p, "!=", c))
-        return (eq_t, eq_f) if op == "==" else (eq_f, eq_t)
-    if not isinstance(c, int | float) or isinstance(c, bool):
-        raise EvaluationError(f"'{term.name}' (number) compared with {c!r}, which is not a number")
-    return _num_tests(p, op if term_left else FLIP[op], float(c))
+        return _date_cmp(fn, term.prop, op, c, term_left, on)
+    match term.domain:
+        case "enum" | "bool":
+            return _split_members(term, lambda value: _member_cmp(op, value, c, term_left))
+        case "str":
+            return _text_cmp(term, op, c)
+        case _:
+            if not isinstance(c, int | float) or isinstance(c, bool):
+                raise EvaluationError(f"'{term.name}' (number) compared with {c!r}, which is not a number")
+            return _num_tests(term.prop, op if term_left else FLIP[op], float(c))
+
+
+def _member_cmp(op: str, value: Any, c: Any, term_left: bool) -> bool:
+    a, b = (value, c) if term_left else (c, value)
+    return bool(compare(op, a, coerce_like(a, b)))
+
+
+def _split_members(term: _Term, hit: Callable[[Any], bool]) -> TF:
+    """An enum or boolean fact as the code sets of the members that satisfy ``hit`` and of those that do not."""
+    hits: list[int] = []
+    misses: list[int] = []
+    for value, code in _members(term):
+        (hits if hit(value) else misses).append(code)
+    domain = [code for _, code in _members(term)]
+    return _code_set(term.prop, hits, domain), _code_set(term.prop, misses, domain)
+
+
+def _text_cmp(term: _Term, op: str, c: Any) -> TF:
+    if op not in ("==", "!="):
+        raise EvaluationError(f"'{term.name}' (text) cannot be ordered with '{op}'")
+    p, k = term.prop, _known(term.prop)
+    if not isinstance(c, str):  # text never equals a number: the core says False / True
+        eq_t, eq_f = FALSE, _tests(k)
+    else:
+        eq_t, eq_f = _tests(k, (p, "==", c)), _tests(k, (p, "!=", c))
+    return (eq_t, eq_f) if op == "==" else (eq_f, eq_t)
 
 def _date_cmp(fn: str, p: str, op: str, c: float, term_left: bool, on: dt.date) -> TF:
     shape, k = _int_set(op, float(c), term_left)
@@ -243,24 +256,19 @@ def _date_cmp(fn: str, p: str, op: str, c: float, term_left: bool, on: dt.date) 
 def _in(term: _Term, items: list[Any], hit: Callable[[bool], bool]) -> TF:
     p = term.prop
     k = _known(p)
-    if term.domain in ("enum", "bool"):
-        hits: list[int] = []
-        misses: list[int] = []
-        for value, code in _members(term):
-            found = any(compare("==", value, coerce_like(value, x)) is True for x in items)
-            (hits if found else misses).append(code)
-        domain = [code for _, code in _members(term)]
-        t, f = _code_set(p, hits, domain), _code_set(p, misses, domain)
-    elif term.domain == "str":
-        strs = [x for x in items if isinstance(x, str)]
-        t = _or(*[_tests(k, (p, "==", x)) for x in strs])
-        f = _tests(k, *[(p, "!=", x) for x in strs])
-    else:
-        nums = [float(x) for x in items if isinstance(x, int | float) and not isinstance(x, bool)]
-        t, f = FALSE, _tests(k)
-        for x in nums:
-            eq, ne = _num_tests(p, "==", x)
-            t, f = _or(t, eq), _and(f, ne)
+    match term.domain:
+        case "enum" | "bool":
+            t, f = _split_members(term, lambda value: any(compare("==", value, coerce_like(value, x)) is True
+                                                              for x in items))
+        case "str":
+            strs = [x for x in items if isinstance(x, str)]
+            t = _or(*[_tests(k, (p, "==", x)) for x in strs])
+            f = _tests(k, *[(p, "!=", x) for x in strs])
+        case _:
+            t, f = FALSE, _tests(k)
+            for x in [float(x) for x in items if isinstance(x, int | float) and not isinstance(x, bool)]:
+                eq, ne = _num_tests(p, "==", x)
+                t, f = _or(t, eq), _and(f, ne)
     return (t, f) if hit(True) else (f, t)
 
 
