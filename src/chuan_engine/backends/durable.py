@@ -107,6 +107,18 @@ def _bodies(ir: _RuleIR, levels: tuple[str, ...], on: dt.date) -> tuple[dict[str
     return bodies, keys, statics
 
 
+def _conjunctions(ir: _RuleIR, levels: tuple[str, ...], on: dt.date, keys: dict[str, dict[str, str]],
+                  statics: dict[str, dict[str, Outcome]]) -> list[tuple[str, _Conj, str, str]]:
+    """A rule in force as (subject, conjunction, verdict key, outcome) per Rete rule; its keys and static
+    levels recorded only when the whole rule compiles."""
+    at, af = ir.applies.at(on) if ir.applies is not None else (TRUE, FALSE)
+    bodies, rule_keys, rule_statics = _bodies(ir, levels, on)
+    out = [(ir.rule.subject, conj, key, outcome) for key, (bt, bf) in bodies.items()
+           for outcome, dnf in (("pass", _and(at, bt)), ("fail", _and(at, bf)), ("na", af)) for conj in dnf]
+    keys[ir.rule.id], statics[ir.rule.id] = rule_keys, rule_statics
+    return out
+
+
 @dataclass
 class _Compiled:
     """One pack on one date, registered in the private host."""
@@ -304,21 +316,14 @@ class DurableBackend:
         pending: list[tuple[str, _Conj, str, str]] = []
         for rid in self.supported:
             ir = self._ir_on(rid, on)
-            rule = ir.rule
-            rules_by_kind.setdefault(rule.subject, []).append(rid)
-            levels = pack.level_keys
-            if not rule.in_force(on):
-                statics[rid] = {lv: Outcome.not_applicable for lv in levels}
+            rules_by_kind.setdefault(ir.rule.subject, []).append(rid)
+            if not ir.rule.in_force(on):
+                statics[rid] = {lv: Outcome.not_applicable for lv in pack.level_keys}
                 continue
             try:
-                at, af = ir.applies.at(on) if ir.applies is not None else (TRUE, FALSE)
-                bodies, keys[rid], statics[rid] = _bodies(ir, levels, on)
+                pending.extend(_conjunctions(ir, pack.level_keys, on, keys, statics))
             except ChuanError as exc:
-                kind_errors.setdefault(rule.subject, f"rule '{rid}': {exc.message}")
-                continue
-            for key, (bt, bf) in bodies.items():
-                for outcome, dnf in (("pass", _and(at, bt)), ("fail", _and(at, bf)), ("na", af)):
-                    pending.extend((rule.subject, conj, key, outcome) for conj in dnf)
+                kind_errors.setdefault(ir.rule.subject, f"rule '{rid}': {exc.message}")
         consumed = {vkey for _, conj, _, _ in pending for vkey, _ in conj.verdicts}
         for kind, conj, key, outcome in pending:
             definition[f"r{len(definition)}"] = self._rete_rule(kind, conj, key, outcome, key in consumed)
@@ -404,17 +409,7 @@ class DurableBackend:
             fact = self._fact(run, view, sid)
         except ChuanError as exc:
             return failed(exc.describe())
-        bucket: dict[str, str] = {}
-        if compiled.name is not None:
-            engine = _durable_engine()
-            self._collector.verdicts[sid] = bucket
-            try:
-                self._host.assert_fact(compiled.name, fact)
-            except engine.MessageNotHandledException:
-                pass  # no Rete rule matched: every verdict stays unknown
-            finally:
-                self._host.delete_state(compiled.name, sid)
-                del self._collector.verdicts[sid]
+        bucket = self._fire(compiled, fact, sid)
         outcomes: dict[str, Outcome] = {}
         levels: dict[str, dict[str, Outcome]] = {}
         for rid in rids:
@@ -425,6 +420,22 @@ class DurableBackend:
             levels[rid] = ordered
             outcomes[rid] = self._rule_outcome(self._ir_on(rid, view.on).rule, ordered, bucket, view.on)
         return EntityVerdicts(view.kind, view.model.id, school, outcomes, levels)
+
+    def _fire(self, compiled: _Compiled, fact: dict[str, Any], sid: str) -> dict[str, str]:
+        """The verdicts the Rete network derives for one entity's fact (its session deleted after)."""
+        bucket: dict[str, str] = {}
+        if compiled.name is None:
+            return bucket
+        engine = _durable_engine()
+        self._collector.verdicts[sid] = bucket
+        try:
+            self._host.assert_fact(compiled.name, fact)
+        except engine.MessageNotHandledException:
+            pass  # no Rete rule matched: every verdict stays unknown
+        finally:
+            self._host.delete_state(compiled.name, sid)
+            del self._collector.verdicts[sid]
+        return bucket
 
     def _rule_outcome(self, rule: Rule, levels: dict[str, Outcome], bucket: dict[str, str], on: dt.date) -> Outcome:
         if not rule.in_force(on):
