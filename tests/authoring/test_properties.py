@@ -406,3 +406,18 @@ def test_a_filter_on_known_rewards_is_caught_by_the_list_removals(tmp_path):
     found = P.removal_round_trip(pack, load_facts_from(_BK), dt.date(2025, 12, 31))
     assert any(v.rule == "thi_dua.bang_khen_thu_tuong" and "2021.rewards list" in v.message
                and "pass into fail" in v.message for v in found), found
+
+
+def test_the_years_list_of_a_transferred_person_is_not_removed():
+    # A year record naming another unit than the current one is a transfer: unit_id is a link the removals
+    # never drop, so dropping the whole list would move the person to the current unit (a 2/3 unit share
+    # becoming 1/2, a random hypothesis run found), not make a fact unknown. Its other facts are still removed.
+    moved = {**_BK, "id": "moved", "unit_id": "u1",
+             "years": [{**_BK["years"][0], "unit_id": "u0"}, *_BK["years"][1:]]}
+    stayed = {**_BK, "id": "stayed", "unit_id": "u1",
+              "years": [{**_BK["years"][0], "unit_id": "u1"}, *_BK["years"][1:]]}
+    pack = pack_at(ROOT / "rules" / "thi_dua")
+    removed = [what for what, _ in P.removals(pack, load_facts_from(moved))]
+    assert "staff moved: years list" not in removed
+    assert {"staff moved: initiatives list", "staff moved: 2021.rewards list", "staff moved: 2022.rating"} <= set(removed)
+    assert "staff stayed: years list" in [what for what, _ in P.removals(pack, load_facts_from(stayed))]
