@@ -75,6 +75,11 @@ CASES = [
     ("kind: school\nid: t\ninputs: {x: 1, y: true, z: text, w: null}\n", True),
     ("kind: school\nid: t\ninputs: {x: [1]}\n", False),
     ("kind: unit\nid: k\ndissolved_on: '2025-07-01'\n", True),
+    # a year record may hold only what was conferred (issue 12, 1.7b); a title outside the vocabulary is refused
+    ("kind: staff\nid: a\nyears: [{year: 2022, titles: [chien_si_thi_dua_co_so]}]\n", True),
+    ("kind: staff\nid: a\nyears: [{year: 2017, rewards: [Bằng khen cấp Bộ]}]\n", True),
+    ("kind: unit\nid: k\nyears: [{year: 2022, titles: [tap_the_lao_dong_tien_tien]}]\n", True),
+    ("kind: staff\nid: a\nyears: [{year: 2022, titles: [Chiến sĩ thi đua xịn]}]\n", False),
     ("{schema_version: '2', entities: []}\n", False),
     ("{entities: [], extra: 1}\n", False),
 ]
@@ -145,3 +150,49 @@ def test_loader_and_schema_agree_on_generated_files(validator, tmp_path, facts, 
     else:
         expected = True  # what the strategies build passes the models (tests/authoring: valid models)
     assert _agree(validator, tmp_path, doc) == (expected, expected), (mutation, doc)
+
+
+def test_a_year_record_of_conferrals_only_leaves_the_rest_unknown(tmp_path):
+    """Issue 12, 1.7b: a record holding only titles and rewards states them (Vietnamese words read as codes) and
+    invents nothing else: rating, discipline and the pending review stay unknown (None), not "none"."""
+    f = tmp_path / "f.yaml"
+    f.write_text("kind: staff\nid: a\nyears:\n  - {year: 2022, titles: [Chiến sĩ thi đua cơ sở], "
+                 "rewards: [Bằng khen cấp Bộ]}\n", encoding="utf-8")
+    (loose,) = load_facts(f).schools  # a loose staff member is held by the loader's "_loose" school
+    (person,) = loose.staff or []
+    (rec,) = person.years
+    assert (rec.titles, rec.rewards) == (["chien_si_thi_dua_co_so"], ["bang_khen_cap_bo"])
+    assert (rec.rating, rec.discipline, rec.discipline_ends_on, rec.discipline_pending) == (None, None, None, None)
+
+
+def _spellings() -> list[tuple[str, str, bool]]:
+    """Every Vietnamese label of a title or reward, as written, in NFD, upper case and without diacritics (all
+    read by the loader), and text that names no known one (refused)."""
+    import unicodedata
+
+    from chuan_engine.facts.vocab import LABELS_VI, Reward, Title, ascii_key
+
+    out: list[tuple[str, str, bool]] = []
+    for field, vocab in (("titles", Title), ("rewards", Reward)):
+        for label in LABELS_VI[vocab].values():
+            for form in (label, unicodedata.normalize("NFD", label), label.upper(), ascii_key(label).replace("_", " ")):
+                out.append((field, form, True))
+    out += [("titles", "Chiến sĩ thi đua xịn", False), ("rewards", "Bằng khen cấp Bộ tỉnh xịn", False),
+            ("titles", "Lao động tiên tiến!!", True), ("titles", "Lao-động tiên tiến", True),
+            ("titles", "danh_hieu_rieng_cua_truong", True), ("rewards", "Bằng khen cấp Bộ", True)]
+    return out
+
+
+@pytest.mark.parametrize(("field", "text", "valid"), _spellings())
+def test_loader_and_schema_agree_on_title_and_reward_spellings(validator, tmp_path, field, text, valid):
+    """Issue 12: titles and rewards are a vocabulary with Vietnamese spellings; the schema says what the loader
+    reads (a code, or a spelling of a known one), so both accept or both refuse."""
+    doc = {"kind": "staff", "id": "a", "years": [{"year": 2022, field: [text]}]}
+    f = tmp_path / "f.json"
+    f.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    try:
+        load_facts(f)
+        loaded = True
+    except ChuanError:
+        loaded = False
+    assert (loaded, validator.is_valid(doc)) == (valid, valid), [e.message for e in validator.iter_errors(doc)]

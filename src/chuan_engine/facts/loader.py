@@ -209,7 +209,28 @@ def facts_json_schema() -> dict[str, Any]:
     a file, a staff member's unit among the school's units) the loader checks on top. The union is the three
     shapes the loader reads (``_entities_in``), built here so that a run that prints no schema does not pay for it.
     """
-    schema = TypeAdapter(FactsDocument | Entity | list[Entity]).json_schema()
+    schema = _shared_conferred(TypeAdapter(FactsDocument | Entity | list[Entity]).json_schema())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "chuan_engine facts file"
     return schema
+
+
+def _shared_conferred(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a conferred title or reward (models._conferred_schema, a long spelling pattern) once in
+    ``$defs``, referred to from every ``titles`` and ``rewards`` list, instead of inline six times."""
+    shared: dict[str, Any] = {}
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, dict):
+            title = node.get("title")
+            if isinstance(title, str) and title.startswith("Conferred") and "anyOf" in node:
+                shared[title] = node
+                return {"$ref": f"#/$defs/{title}"}
+            return {k: visit(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [visit(v) for v in node]
+        return node
+
+    out: dict[str, Any] = visit(schema)
+    out.setdefault("$defs", {}).update(shared)
+    return out
