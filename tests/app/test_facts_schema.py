@@ -196,3 +196,48 @@ def test_loader_and_schema_agree_on_title_and_reward_spellings(validator, tmp_pa
     except ChuanError:
         loaded = False
     assert (loaded, validator.is_valid(doc)) == (valid, valid), [e.message for e in validator.iter_errors(doc)]
+
+
+# Where each other vocabulary is written in a facts file: (vocabulary, build a document holding the value).
+_VOCAB_PLACES = {
+    "Rating": lambda v: {"kind": "staff", "id": "a", "years": [{"year": 2022, "rating": v}]},
+    "DisciplineForm": lambda v: {"kind": "staff", "id": "a", "years": [{"year": 2022, "discipline": v}]},
+    "Degree": lambda v: {"kind": "staff", "id": "a", "degree": v},
+    "PoliticalTheory": lambda v: {"kind": "staff", "id": "a", "political_theory": v},
+    "Grade": lambda v: {"kind": "staff", "id": "a", "grade": v},
+    "Gender": lambda v: {"kind": "staff", "id": "a", "gender": v},
+    "Employment": lambda v: {"kind": "staff", "id": "a", "employment": v},
+    "LecturerType": lambda v: {"kind": "staff", "id": "a", "lecturer_type": v},
+    "Level": lambda v: {"kind": "staff", "id": "a", "initiatives": [{"id": "s", "level": v}]},
+    "UnitKind": lambda v: {"kind": "unit", "id": "k", "unit_kind": v},
+}
+
+
+def _vocab_spellings() -> list[tuple[str, str, bool]]:
+    import unicodedata
+
+    from chuan_engine.facts.vocab import LABELS_VI, VOCABULARIES
+
+    out: list[tuple[str, str, bool]] = []
+    for name in _VOCAB_PLACES:
+        for label in LABELS_VI[VOCABULARIES[name]].values():
+            out += [(name, label, True), (name, unicodedata.normalize("NFD", label), True), (name, label.upper(), True)]
+        out.append((name, "Không có trong danh mục xịn", False))
+    out += [("Rating", "HTTNV", True), ("Rating", "HtXsNv", True), ("DisciplineForm", "Khiển trách", True)]
+    return out
+
+
+@pytest.mark.parametrize(("vocab", "text", "valid"), _vocab_spellings())
+def test_loader_and_schema_agree_on_every_vocabulary_spelling(validator, tmp_path, vocab, text, valid):
+    """Issue 12 (one fact contract): a rating, discipline form, degree… written in Vietnamese words, upper case, NFD
+    — every spelling the loader folds onto a code — is valid for the schema too, and text naming no entry is refused
+    by both (until this test, "HTTNV" loaded and the printed schema refused it)."""
+    doc = _VOCAB_PLACES[vocab](text)
+    f = tmp_path / "f.json"
+    f.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    try:
+        load_facts(f)
+        loaded = True
+    except ChuanError:
+        loaded = False
+    assert (loaded, validator.is_valid(doc)) == (valid, valid), [e.message for e in validator.iter_errors(doc)]
