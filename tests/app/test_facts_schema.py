@@ -241,3 +241,10 @@ def test_loader_and_schema_agree_on_every_vocabulary_spelling(validator, tmp_pat
     except ChuanError:
         loaded = False
     assert (loaded, validator.is_valid(doc)) == (valid, valid), [e.message for e in validator.iter_errors(doc)]
+
+
+def test_recruited_on_is_documented_as_the_start_of_continuous_service(validator):
+    """Issue 12, 1.9 (LEGAL_SOURCES §8a.8): the new-hire months count over continuous service at the agency,
+    a labour contract before the appointment included; the printed schema (and docs/facts_schema.md) say so."""
+    text = validator.schema["$defs"]["Staff"]["properties"]["recruited_on"]["description"]
+    assert "công tác liên tục" in text and "hợp đồng lao động" in text and "continuous service" in text
