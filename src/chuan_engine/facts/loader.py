@@ -29,6 +29,7 @@ from .models import (
 from .sheets import SheetError
 from .store import Facts
 from .tabular import Read, read_spreadsheet
+from .vocab import VOCABULARIES, spelling_pattern
 
 SUFFIXES = (".yaml", ".yml", ".json")
 SHEET_SUFFIXES = (".xlsx", ".csv")
@@ -209,7 +210,58 @@ def facts_json_schema() -> dict[str, Any]:
     a file, a staff member's unit among the school's units) the loader checks on top. The union is the three
     shapes the loader reads (``_entities_in``), built here so that a run that prints no schema does not pay for it.
     """
-    schema = TypeAdapter(FactsDocument | Entity | list[Entity]).json_schema()
+    schema = _spellings(_shared_conferred(TypeAdapter(FactsDocument | Entity | list[Entity]).json_schema()))
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "chuan_engine facts file"
     return schema
+
+
+def _shared_conferred(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a conferred title or reward (models._conferred_schema, a long spelling pattern) once in
+    ``$defs``, referred to from every ``titles`` and ``rewards`` list, instead of inline six times."""
+    shared: dict[str, Any] = {}
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, dict):
+            title = node.get("title")
+            if isinstance(title, str) and title.startswith("Conferred") and "anyOf" in node:
+                shared[title] = node
+                return {"$ref": f"#/$defs/{title}"}
+            return {k: visit(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [visit(v) for v in node]
+        return node
+
+    out: dict[str, Any] = visit(schema)
+    out.setdefault("$defs", {}).update(shared)
+    return out
+
+
+def _spellings(schema: dict[str, Any]) -> dict[str, Any]:
+    """Beside each vocabulary's codes and aliases (its ``enum``, listed in the docs), the spellings the loader
+    folds onto them (case, diacritics, NFC or NFD: ``HTTNV``, ``Khiển trách``), as ``<Name>Spelling``, so that the
+    schema accepts what the loader reads (issue 12: one fact contract)."""
+    defs = schema.setdefault("$defs", {})
+    refs: dict[str, dict[str, Any]] = {}
+    for name, vocab in VOCABULARIES.items():
+        if name in defs and "enum" in defs[name]:
+            keys = [m.value for m in vocab] + list(getattr(vocab, "_aliases", {}))
+            defs[f"{name}Spelling"] = {
+                "type": "string", "title": f"{name}Spelling", "pattern": spelling_pattern(keys),
+                "description": (f"Cách viết khác của một mục {name} mà bộ đọc chấp nhận (hoa hoặc thường, có hoặc "
+                                f"không dấu, NFC hoặc NFD) / a spelling of a {name} the loader reads (any case, with "
+                                f"or without diacritics, NFC or NFD)")}
+            refs[f"#/$defs/{name}"] = {"anyOf": [{"$ref": f"#/$defs/{name}"},
+                                                 {"$ref": f"#/$defs/{name}Spelling"}]}
+
+    def visit(node: Any) -> Any:
+        if isinstance(node, dict):
+            if set(node) == {"$ref"} and node["$ref"] in refs:
+                return refs[node["$ref"]]
+            return {k: visit(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [visit(v) for v in node]
+        return node
+
+    out: dict[str, Any] = visit(schema)
+    return out

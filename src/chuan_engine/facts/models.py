@@ -38,6 +38,7 @@ from .vocab import (
     Title,
     UnitKind,
     conferred_code,
+    spelling_pattern,
 )
 
 ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -73,8 +74,34 @@ def _conferred(vocab: type[Title] | type[Reward]) -> BeforeValidator:
     return BeforeValidator(check)
 
 
-Titles = Annotated[list[str], _conferred(Title)]
-Rewards = Annotated[list[str], _conferred(Reward)]
+def _conferred_schema(vocab: type[Title] | type[Reward]) -> WithJsonSchema:
+    """What ``conferred_code`` accepts, as a schema: a code (ASCII snake_case: the vocabulary's, an alias or a
+    school's own) or a spelling of a known one (case, diacritics, NFC or NFD folded as the loader folds them);
+    other text ("Chiến sĩ thi đua xịn") is refused by both."""
+    keys = [m.value for m in vocab] + list(getattr(vocab, "_aliases", {}))
+    what = "danh hiệu / title" if vocab is Title else "hình thức khen thưởng / reward"
+    return WithJsonSchema({"type": "string", "title": f"Conferred{vocab.__name__}",
+                           "description": (
+                               f"Một {what}: mã (chữ thường không dấu, gạch dưới: mã của danh mục {vocab.__name__}, "
+                               "một bí danh, hoặc mã riêng của trường), hoặc cách viết tiếng Việt của một mục trong "
+                               "danh mục (có hoặc không dấu, hoa hoặc thường, NFC hoặc NFD); chữ khác bị từ chối / a "
+                               "code (the vocabulary's, an alias or a school's own) or a Vietnamese spelling of a "
+                               "known one; other text is refused"),
+                           "anyOf": [{"pattern": "^[a-z0-9_]+$"}, {"pattern": spelling_pattern(keys)}]})
+
+
+Titles = Annotated[list[Annotated[str, _conferred_schema(Title)]], _conferred(Title)]
+Rewards = Annotated[list[Annotated[str, _conferred_schema(Reward)]], _conferred(Reward)]
+_TITLES_DOC = (
+    "Danh hiệu đã được tặng cho thành tích của năm (mã hoặc tên tiếng Việt); [] = biết là không được tặng; bỏ trống "
+    "= chưa biết. Bản ghi năm có thể chỉ ghi titles/rewards: xếp loại, kỷ luật của năm đó khi ấy là chưa biết, và "
+    "các quy tắc đọc danh hiệu đã tặng vẫn dùng được / titles conferred for the year's achievements; [] = known "
+    "none; omitted = not known. A year record may hold only titles/rewards: its rating and discipline are then "
+    "not known, and the rules that read conferred titles still use them")
+_REWARDS_DOC = (
+    "Hình thức khen thưởng đã được tặng trong năm (mã hoặc tên tiếng Việt); [] = biết là không có; bỏ trống = chưa "
+    "biết; có thể là nội dung duy nhất của bản ghi năm / rewards conferred in the year; [] = known none; omitted = "
+    "not known; may be all a year record holds")
 # The list fields whose entries are conferred titles or rewards, for readers that do not go through the models.
 CONFERRED_FIELDS: dict[str, type[Title] | type[Reward]] = {"titles": Title, "rewards": Reward}
 
@@ -179,8 +206,12 @@ class StaffYear(_Fact):
 
     Every fact not written is unknown (issue 12), discipline and a pending
     review included: write ``discipline: khong`` and ``discipline_pending:
-    false`` to say there was none. A record holding only ``titles`` says what
-    was conferred and nothing about the rating or discipline of that year.
+    false`` to say there was none. A record may hold only ``titles`` and/or
+    ``rewards`` (a past year known from its conferrals): it says what was
+    conferred and leaves the rating and discipline of that year unknown; the
+    streaks read a conferred title before the computed one (``coalesce``).
+    Its unknown discipline leaves the NĐ 98 check of the two following years
+    unknown unless ``discipline`` is written too.
     """
 
     year: Year
@@ -204,8 +235,8 @@ class StaffYear(_Fact):
     training_months: Count | None = None
     training_grade: str | None = None
     emulation_registered: bool | None = None
-    titles: Titles | None = None
-    rewards: Rewards | None = None
+    titles: Titles | None = Field(default=None, description=_TITLES_DOC)
+    rewards: Rewards | None = Field(default=None, description=_REWARDS_DOC)
     prizes: list[str] | None = None
     inputs: Inputs = Field(default_factory=dict)
 
@@ -253,13 +284,14 @@ class Staff(_Fact):
 
 
 class UnitYear(_Fact):
-    """A unit's record for one year; like StaffYear, a fact not written (a pending review too) is unknown."""
+    """A unit's record for one year; like StaffYear, a fact not written (a pending review too) is unknown,
+    and a record may hold only the titles or rewards conferred."""
 
     year: Year
     rating: Rating | None = None
     discipline_pending: bool | None = None
-    titles: Titles | None = None
-    rewards: Rewards | None = None
+    titles: Titles | None = Field(default=None, description=_TITLES_DOC)
+    rewards: Rewards | None = Field(default=None, description=_REWARDS_DOC)
     inputs: Inputs = Field(default_factory=dict)
 
 
@@ -294,14 +326,15 @@ class Unit(_Fact):
 
 
 class SchoolYear(_Fact):
-    """A school's record for one year; a fact not written (a pending review too) is unknown."""
+    """A school's record for one year; a fact not written (a pending review too) is unknown, and a record may
+    hold only the titles or rewards conferred."""
 
     year: Year
     rating: Rating | None = None
     party_rating: Rating | None = None
     discipline_pending: bool | None = None
-    titles: Titles | None = None
-    rewards: Rewards | None = None
+    titles: Titles | None = Field(default=None, description=_TITLES_DOC)
+    rewards: Rewards | None = Field(default=None, description=_REWARDS_DOC)
     inputs: Inputs = Field(default_factory=dict)
 
 

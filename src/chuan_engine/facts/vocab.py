@@ -23,6 +23,33 @@ def ascii_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", folded.lower()).strip("_")
 
 
+def _letter_forms() -> dict[str, str]:
+    """Each ASCII letter or digit -> a regex class of the characters (both cases, Latin letters with diacritics)
+    that ``ascii_key`` folds to it."""
+    forms: dict[str, set[str]] = {}
+    # ASCII, Latin-1 and Extended-A (â, ă, đ, ơ, ư…), and the Vietnamese letters of Latin Extended Additional
+    for code in [*range(0x30, 0x3A), *range(0x41, 0x5B), *range(0x61, 0x7B), *range(0xC0, 0x180), 0x1A0, 0x1A1,
+                 0x1AF, 0x1B0, *range(0x1EA0, 0x1EFA)]:
+        ch = chr(code)
+        key = ascii_key(ch)
+        if len(key) == 1:
+            forms.setdefault(key, set()).add(ch)
+    return {k: "[" + "".join(sorted(v)) + "]" for k, v in forms.items()}
+
+
+def spelling_pattern(keys: list[str]) -> str:
+    """A regex matching text whose ``ascii_key`` is one of ``keys`` (for the JSON Schema): letters in either case,
+    with or without diacritics, precomposed (NFC) or with combining marks (NFD), words split by ASCII spaces or
+    punctuation. Every text it matches the loader reads; the loader also reads a few exotic spellings it does not
+    match (other non-ASCII characters, which ``ascii_key`` drops)."""
+    forms = _letter_forms()
+    sep = r"[^0-9A-Za-z\u0080-\uffff]"
+    def word(w: str) -> str:
+        return "".join(forms[c] + "[\u0300-\u036f]*" for c in w)
+    alts = [(sep + "+").join(word(w) for w in key.split("_")) for key in sorted(set(keys))]
+    return "^" + sep + "*(?:" + "|".join(alts) + ")" + sep + "*$"
+
+
 class OrderedVocab(StrEnum):
     """A StrEnum whose members compare by declaration order and accept aliases."""
 

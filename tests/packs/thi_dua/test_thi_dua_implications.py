@@ -38,7 +38,8 @@ def pack() -> Any:
 
 def person(title_years: set[int], national_initiative: bool, pending: bool | None = False) -> dict[str, Any]:
     return {"kind": "staff", "id": "gv", "recruited_on": "2010-01-01",
-            "years": [{"year": y, "rating": "hoan_thanh_xuat_sac", "discipline_pending": pending,
+            # no discipline in any year: NĐ 98/2023 Điều 4 (from 2024) needs the discipline of the 6 years stated
+            "years": [{"year": y, "rating": "hoan_thanh_xuat_sac", "discipline": "khong", "discipline_pending": pending,
                        "titles": [CSTD_BO] if y in title_years else []} for y in YEARS],
             "initiatives": [{"id": "sk", "level": "toan_quoc", "year": 2023, "used_in_year": 2023}]
             if national_initiative else []}
