@@ -46,10 +46,14 @@ class FallbackWarning(UserWarning):
 
 @dataclass
 class BatchResult:
-    """Results (one row per entity × rule) and summary (one row per entity) of a batch run."""
+    """Results (one row per entity × rule) and summary (one row per entity) of a batch run.
+
+    The results are kept columnar (``columns``: per kind, one column per rule, outcomes as int8 codes);
+    ``results``, the tidy long frame, is built from them the first time it is read, and ``outcomes(kind)``
+    gives one categorical column per rule without building it."""
 
     pack: Plan
-    results: pd.DataFrame
+    columns: ResultColumns
     summary: pd.DataFrame
     fallback: dict[str, str] = field(default_factory=dict)  # rule id -> why it was not vectorised
     chunks: int = 0
@@ -62,6 +66,18 @@ class BatchResult:
     make_filing: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
     _extras: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
     _filing: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+    _results: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def results(self) -> pd.DataFrame:
+        """One row per entity × rule (RESULT_COLUMNS, the level and gap columns), built on first read."""
+        if self._results is None:
+            self._results = self.columns.long()
+        return self._results
+
+    def outcomes(self, kind: str) -> pd.DataFrame:
+        """The entities of one kind (entity, school, on) and one categorical outcome column per rule id."""
+        return self.columns.wide(kind)
 
     @property
     def extras(self) -> dict[str, Any]:
@@ -245,18 +261,18 @@ def evaluate_batch(
     notes: list[str] = []
     frames = _as_frames(frames_or_files, notes)
     types = _input_types(pack)
-    results: list[pd.DataFrame] = []
+    parts: list[_Part] = []
     summaries: list[pd.DataFrame] = []
     fallback: dict[str, str] = {}
-    n_parts, parts = _chunks(frames, chunk_rows)
+    n_parts, pieces = _chunks(frames, chunk_rows)
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=n_parts, desc=f"chuan {pack.id}", unit="chunk")
-    for part in parts:
-        res, summ, fb = evaluate_chunk(pack, part, on, types, lang, every_year=every_year)
-        results.append(res)
+    for piece in pieces:
+        got, summ, fb = chunk_columns(pack, piece, on, types, lang, every_year=every_year)
+        parts.extend(got)
         summaries.append(summ)
         fallback.update(fb)
         if bar is not None:
@@ -266,35 +282,45 @@ def evaluate_batch(
     if fallback:
         warnings.warn("quy tắc đánh giá từng đối tượng (không vector hóa được) / rules evaluated one entity at a "
                       f"time: {fallback}", FallbackWarning, stacklevel=2)
-    res = pd.concat(results, ignore_index=True) if results else empty_results(pack)
+    columns = ResultColumns(pack, parts)
     summ = pd.concat(summaries, ignore_index=True) if summaries else empty_summary()
     make = None
     if extras and pack.sidecars:
         clusters = list(clusters)
 
         def make() -> dict[str, Any]:
-            return batch_extras(pack, res, input_facts(frames, on, types, clusters), on, lang)
+            return batch_extras(pack, out.results, input_facts(frames, on, types, clusters), on, lang)
 
     def filing() -> dict[str, Any]:
         from ..report.batch_book import filing_facts
 
         return filing_facts(frames, on)
-    return BatchResult(pack, res, summ, fallback, n_parts, notes, lang, make, filing)
+    out = BatchResult(pack, columns, summ, fallback, n_parts, notes, lang, make, filing)
+    return out
 
 
 def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,
                    lang: str = "vi", every_year: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
-    """One chunk of schools: validate, build row tables, evaluate rules in dependency order, collect outputs."""
+    """One chunk of schools: validate, build row tables, evaluate rules in dependency order, collect outputs
+    (the results as the long frame)."""
+    parts, summary, fallback = chunk_columns(pack, raw, on, types, lang, every_year)
+    return ResultColumns(pack, parts).long(), summary, fallback
+
+
+def chunk_columns(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,
+                  lang: str = "vi", every_year: bool = False) -> tuple[list[_Part], pd.DataFrame, dict[str, str]]:
+    """``evaluate_chunk`` with the results kept columnar: one ``_Part`` per kind with rules."""
     types = types if types is not None else _input_types(pack)
     frames = {name: prepare(name, df, types.get(SPECS[name][0], {})) for name, df in raw.items()}
-    chunk = Chunk(frames, on, history=every_year or uses_history(pack))
+    chunk = Chunk(frames, on, history=every_year or uses_history(pack), every_year=every_year)
     runner = RuleRunner(pack, chunk)
     for rule in dependency_order(pack):
         if rule.subject in chunk.tables:
             runner.rule_cols(rule, chunk.tables[rule.subject])
         elif rule.subject == "cluster":
             runner.fallback[rule.id] = "cluster rules are not evaluated in batch"
-    res, summ = [], []
+    res: list[_Part] = []
+    summ: list[pd.DataFrame] = []
     for kind in ("school", "unit", "staff"):
         rules = [pack.versions_of(rid) for rid in pack.rule_ids if pack.rule(rid).subject == kind]
         if not rules:
@@ -305,9 +331,8 @@ def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types:
         summ.append(s)
     fallback = dict(runner.fallback)
     runner.close()  # tables, links and caches refer to each other: free them now, not at the next GC
-    results = pd.concat(res, ignore_index=True) if res else empty_results(pack)
     summary = pd.concat(summ, ignore_index=True) if summ else empty_summary()
-    return results.reindex(columns=result_columns(pack)), summary, fallback
+    return res, summary, fallback
 
 
 def _unreported_errors(chunk: Chunk, kind: str, lang: str) -> pd.DataFrame:
@@ -441,9 +466,60 @@ def _grid(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
     return np.stack(arrays, axis=1) if len(arrays[0]) else np.zeros((0, len(arrays)), dtype=dtype)
 
 
+@dataclass
+class _Part:
+    """The results of one kind in one chunk, columnar: per rule (``cols``), and the entities × rules grids."""
+
+    kind: str
+    rules: list[list[Any]]
+    cols: list[_Merged]
+    who: _Who
+    bad: np.ndarray
+    OC: np.ndarray
+    P: np.ndarray
+    exceeded: np.ndarray
+    levels: dict[str, np.ndarray]
+    lang: str
+
+
+@dataclass
+class ResultColumns:
+    """A run's results kept columnar (one ``_Part`` per kind and chunk); the long frame made on demand."""
+
+    pack: Plan
+    parts: list[_Part]
+
+    def long(self) -> pd.DataFrame:
+        """The tidy frame: one row per entity × rule, entity-major, parts in run order."""
+        frames = [_results_frame(self.pack, p.kind, p.rules, p.cols, p.who, p.bad, p.OC, p.P, p.exceeded, p.levels,
+                                 p.lang) for p in self.parts]
+        res = pd.concat(frames, ignore_index=True) if frames else empty_results(self.pack)
+        return res.reindex(columns=result_columns(self.pack))
+
+    def wide(self, kind: str) -> pd.DataFrame:
+        """One row per entity of ``kind`` (entity, school, on) and a categorical outcome column per rule."""
+        parts = [p for p in self.parts if p.kind == kind]
+        ids = [r[0].id for r in parts[0].rules] if parts else \
+            [rid for rid in self.pack.rule_ids if self.pack.rule(rid).subject == kind]
+        data: dict[str, Any] = {
+            "entity": _obj(_cat([p.who.ids for p in parts], object)),
+            "school": _obj(_cat([p.who.school_ids for p in parts], object)),
+            "on": _obj(_cat([p.who.on for p in parts], object)),
+        }
+        for j, rid in enumerate(ids):
+            codes = _cat([np.where(p.bad, np.int8(4), p.OC[:, j].astype(np.int8)) for p in parts], np.int8)
+            data[rid] = pd.Categorical.from_codes(codes, OUTCOME_CATEGORIES)
+        return pd.DataFrame(data)
+
+
+def _cat(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
+
+
 def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[list[Any]],
-             lang: str, every_year: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Results and summary frames of one kind; ``rules`` holds each rule's versions (one result per rule)."""
+             lang: str, every_year: bool = False) -> tuple[_Part, pd.DataFrame]:
+    """The columnar results and the summary frame of one kind; ``rules`` holds each rule's versions (one
+    result per rule)."""
     t = chunk.tables[kind]
     rows = np.arange(t.n) if every_year else chunk.output_rows(kind)
     who = _who(chunk, t, kind, rows)
@@ -457,7 +533,7 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
     P = _grid([rc.provenance for rc in cols], np.int64)
     exceeded = (OC == PASS) & (_grid([rc.margin for rc in cols], float) > EPS)
     levels = {lv: _grid([rc.levels[lv] for rc in cols], np.int8) for lv in pack.level_ids}
-    results = _results_frame(pack, kind, rules, cols, who, bad, OC, P, exceeded, levels, lang)
+    results = _Part(kind, rules, cols, who, bad, OC, P, exceeded, levels, lang)
     # -- summary frame
     verdict, text, reached = _verdicts(pack, kind, OC, levels, lang)
     verdict[bad] = "error"
