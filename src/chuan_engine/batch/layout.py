@@ -156,7 +156,7 @@ class Key:
     def positions(self, index: pd.Index) -> np.ndarray:
         """Each row's position in ``index`` (-1 when absent or empty)."""
         # pandas takes any array-like target (it makes it an Index); its stubs ask for an Index.
-        out: np.ndarray = np.append(index.get_indexer(pd.Index(self.uniques)), -1)[self.codes]
+        out: np.ndarray = np.append(index.get_indexer(pd.Index(self.uniques, dtype=object)), -1)[self.codes]
         return out
 
 

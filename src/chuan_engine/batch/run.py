@@ -409,7 +409,7 @@ class _Merged:
     threshold: np.ndarray
     provenance: np.ndarray
     version: np.ndarray  # index into the rule's versions
-    gap: dict[str, np.ndarray]  # batch.gaps.GAP_COLUMNS
+    gap: dict[str, np.ndarray] | None  # batch.gaps.GAP_COLUMNS; None when no row has a gap
 
 
 def _merge(pack: Plan, runner: RuleRunner, t: Any, versions: list[Any], rows: np.ndarray, udates: np.ndarray,
@@ -418,14 +418,17 @@ def _merge(pack: Plan, runner: RuleRunner, t: Any, versions: list[Any], rows: np
     cols = [runner.rule_cols(v, t) for v in versions]
     value = np.full(len(rows), None, dtype=object)
     threshold = np.full(len(rows), None, dtype=object)
-    gap = no_gaps(len(rows))
+    gap: dict[str, np.ndarray] | None = None  # no gap on any row: no columns
     for i, rc in enumerate(cols):
         m = choice == i
         if m.any():
             value[m] = rc.value_at(rows[m])
             threshold[m] = rc.threshold_at(rows[m])
-            for c, cells in gap_cells(pack, versions[i], rc, rows[m], value[m], lang).items():
-                gap[c][m] = cells
+            found = gap_cells(pack, versions[i], rc, rows[m], value[m], lang)
+            if found is not None:
+                gap = no_gaps(len(rows)) if gap is None else gap
+                for c, cells in found.items():
+                    gap[c][m] = cells
     errs = [rc.err[rows] if rc.err is not None else np.full(len(rows), None, dtype=object) for rc in cols]
     err = _pick(choice, errs) if any(rc.err is not None for rc in cols) else None
     return _Merged(
@@ -615,8 +618,14 @@ def _results_frame(pack: Plan, kind: str, rules: list[list[Any]], cols: list[_Me
 def _gap_data(cols: list[_Merged], n: int, bad: np.ndarray) -> dict[str, pd.Series]:
     """The gap columns of the results frame (entity-major), None on rows in error."""
     out = {}
+    if not any(rc.gap is not None for rc in cols):
+        for c in GAP_COLUMNS:
+            out[c] = _obj(np.full(n * len(cols), None, dtype=object))
+        return out
+    none = np.full(n, None, dtype=object)
     for c in GAP_COLUMNS:
-        cells = np.stack([rc.gap[c] for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
+        cells = np.stack([none if rc.gap is None else rc.gap[c] for rc in cols], axis=1).ravel() if n else \
+            np.zeros(0, dtype=object)
         cells[bad] = None
         out[c] = _obj(cells)
     return out

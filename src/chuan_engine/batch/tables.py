@@ -285,6 +285,7 @@ class Chunk:
         self.bad_on: set[int] = set()
         self._key_index: dict[str, pd.Index] = {}
         self.ids: dict[str, np.ndarray] = {}
+        self._unit_ent = np.zeros(0, dtype=np.int64)  # the unit entity of each full staff row (set by _links)
         self._build_schools(on)
         self.known = {  # per school: a roster with no rows at all is not supplied (unknown), not empty
             "staff": self._listed("staff", "staff_years"),
@@ -514,12 +515,15 @@ class Chunk:
         uid = P.field("unit_id")
         assert uid is not None
         unit_ent = np.full(P.n, -1, dtype=np.int64)
-        if P.n and len(self.ent["unit"].ids):
+        if P.full_rows is not None:  # the evaluation-year rows of the full table: their units are known
+            unit_ent = self._unit_ent[P.full_rows]
+        elif P.n and len(self.ent["unit"].ids):
             gindex, G = self.gindex["unit"]
-            # pandas takes any array-like target (it makes it an Index); its stubs ask for an Index.
-            gid = gindex.get_indexer(pd.Index(else_none(uid.k, uid.v)))
+            # an object index (not inferred as Arrow strings: the lookup would convert them back)
+            gid = gindex.get_indexer(pd.Index(else_none(uid.k, uid.v), dtype=object))
             unit_ent = self.key_index("unit").get_indexer(pd.Index(P.school.astype(np.int64) * G + gid))
             unit_ent = np.where(uid.k & (gid >= 0), unit_ent, -1)
+        self._unit_ent = unit_ent
         if P.n and check:
             missing = uid.k & (unit_ent < 0) & self.known["units"][P.school]
             self._check_unit_refs(P, missing, uid)
