@@ -260,12 +260,15 @@ def sub_plan(pack: Any) -> Any:
 
 
 def vectorised(result: Any) -> dict[str, pd.Series]:
-    res = result.results
+    """The evaluator's verdicts from its columnar results (``BatchResult.outcomes``: one column per rule), in
+    the shape of the hand versions' output."""
     out = {}
-    for rule in RULES:
-        part = res[res["rule"] == rule]
-        out[rule] = pd.Series(part["outcome"].astype(str).to_numpy(dtype=object),
-                              index=pd.MultiIndex.from_arrays([part["school"].to_numpy(), part["entity"].to_numpy()]))
+    for kind in ("staff", "unit"):
+        wide = result.outcomes(kind)
+        idx = pd.MultiIndex.from_arrays([wide["school"].to_numpy(), wide["entity"].to_numpy()])
+        for rule in RULES:
+            if rule in wide.columns:
+                out[rule] = pd.Series(wide[rule].astype(str).to_numpy(dtype=object), index=idx)
     return out
 
 

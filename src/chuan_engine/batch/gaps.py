@@ -34,21 +34,24 @@ def no_gaps(n: int) -> dict[str, np.ndarray]:
 
 
 def gap_cells(pack: Plan, rule: Rule, rc: RuleCols, rows: np.ndarray, values: np.ndarray,
-              lang: str) -> dict[str, np.ndarray]:
-    """The gap columns of one rule version at ``rows`` (``values``: the measure as reported there)."""
-    out = no_gaps(len(rows))
+              lang: str) -> dict[str, np.ndarray] | None:
+    """The gap columns of one rule version at ``rows`` (``values``: the measure as reported there); None
+    when no row has a gap (most rules are not indicators: no column of Nones is made for them)."""
     if rule.kind != "indicator" or rule.op is None or rc.parts is None:
-        return out
+        return None
     levels = [lv for lv in pack.level_ids or ["default"] if lv in rc.levels]
     failing = np.zeros(len(rows), dtype=bool)
     for lv in levels:
         failing |= rc.levels[lv][rows] == FAIL
     noun_vi, noun_en = (rule.gap.noun_vi, rule.gap.noun_en) if rule.gap else (rule.title_vi, rule.title_en)
+    out: dict[str, np.ndarray] | None = None
     for j in np.flatnonzero(failing):
         g = _first_gap(rule, rc, levels, int(rows[j]), values[j])
         if g is None:
             continue
         vi, en = gap_text(g, noun_vi, noun_en)
+        if out is None:
+            out = no_gaps(len(rows))
         for c, v in zip(GAP_COLUMNS, (g.level, g.amount, g.unit, g.mode, vi if lang == "vi" else en), strict=True):
             out[c][j] = v
     return out

@@ -142,10 +142,21 @@ class Key:
     def __len__(self) -> int:
         return len(self.codes)
 
+    def take(self, rows: np.ndarray) -> Key:
+        """The key of some rows, its distinct values those the rows use, in order of first use (as if the rows
+        had been factorized on their own)."""
+        codes = self.codes[rows]
+        used = codes[codes >= 0]
+        u, first = np.unique(used, return_index=True)
+        keep = u[np.argsort(first, kind="stable")]
+        remap = np.full(len(self.uniques) + 1, -1, dtype=np.int64)
+        remap[keep] = np.arange(len(keep))
+        return Key(remap[codes], self.uniques[keep])
+
     def positions(self, index: pd.Index) -> np.ndarray:
         """Each row's position in ``index`` (-1 when absent or empty)."""
         # pandas takes any array-like target (it makes it an Index); its stubs ask for an Index.
-        out: np.ndarray = np.append(index.get_indexer(pd.Index(self.uniques)), -1)[self.codes]
+        out: np.ndarray = np.append(index.get_indexer(pd.Index(self.uniques, dtype=object)), -1)[self.codes]
         return out
 
 
@@ -162,6 +173,17 @@ class Frame:
     present: set[str] = field(default_factory=set)
     raw: pd.DataFrame | None = None
     row_bad: np.ndarray | None = None  # object: None or message (first bad cell of the row)
+
+    def take(self, rows: np.ndarray) -> Frame:
+        """The validated frame of some rows (a chunk of schools): columns taken, nothing validated again."""
+        def col(c: Column) -> Column:
+            return Column(c.t, c.v[rows], c.k[rows], {})
+
+        return Frame(self.name, len(rows), {k: key.take(rows) for k, key in self.keys.items()},
+                     None if self.year is None else self.year[rows], {n: col(c) for n, c in self.cols.items()},
+                     {n: col(c) for n, c in self.inputs.items()}, set(self.present),
+                     None if self.raw is None or self.name != "schools" else self.raw.iloc[rows],
+                     None if self.row_bad is None else self.row_bad[rows])
 
     @property
     def record_years(self) -> np.ndarray:

@@ -25,7 +25,7 @@ from .cols import else_none, not_none
 from .extras import batch_extras, input_facts
 from .gaps import GAP_COLUMNS, gap_cells, no_gaps
 from .io import read_inputs, read_table
-from .layout import FRAMES, SPECS, input_variables, prepare
+from .layout import FRAMES, SPECS, Frame, input_variables, prepare
 from .rows import tidy
 from .rules import FAIL, NA, PASS, PROVENANCES, UNK, RuleRunner
 from .tables import Chunk
@@ -46,10 +46,14 @@ class FallbackWarning(UserWarning):
 
 @dataclass
 class BatchResult:
-    """Results (one row per entity × rule) and summary (one row per entity) of a batch run."""
+    """Results (one row per entity × rule) and summary (one row per entity) of a batch run.
+
+    The results are kept columnar (``columns``: per kind, one column per rule, outcomes as int8 codes);
+    ``results``, the tidy long frame, is built from them the first time it is read, and ``outcomes(kind)``
+    gives one categorical column per rule without building it."""
 
     pack: Plan
-    results: pd.DataFrame
+    columns: ResultColumns
     summary: pd.DataFrame
     fallback: dict[str, str] = field(default_factory=dict)  # rule id -> why it was not vectorised
     chunks: int = 0
@@ -62,6 +66,18 @@ class BatchResult:
     make_filing: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
     _extras: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
     _filing: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
+    _results: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def results(self) -> pd.DataFrame:
+        """One row per entity × rule (RESULT_COLUMNS, the level and gap columns), built on first read."""
+        if self._results is None:
+            self._results = self.columns.long()
+        return self._results
+
+    def outcomes(self, kind: str) -> pd.DataFrame:
+        """The entities of one kind (entity, school, on) and one categorical outcome column per rule id."""
+        return self.columns.wide(kind)
 
     @property
     def extras(self) -> dict[str, Any]:
@@ -169,26 +185,22 @@ def _input_types(pack: Plan) -> dict[str, dict[str, Any]]:
     return dict(input_variables(pack))
 
 
-def _chunks(frames: dict[str, pd.DataFrame], chunk_rows: int) -> tuple[int, Iterator[dict[str, pd.DataFrame]]]:
-    """Split by school so that every link stays inside a chunk; about ``chunk_rows`` rows per chunk.
+def _chunks(frames: dict[str, Frame], chunk_rows: int) -> tuple[int, Iterator[dict[str, Frame]]]:
+    """Split validated frames by school so that every link stays inside a chunk; about ``chunk_rows`` rows per
+    chunk (250 000 to 500 000 measure fastest: larger chunks fall out of the caches).
 
-    Returns the number of chunks and a generator making one chunk's frames at a
-    time, so memory is bounded by a chunk, not by the whole input.
+    Returns the number of chunks and a generator making one chunk's frames at a time (NumPy takes of the
+    validated columns: nothing is validated twice).
     """
-    for name, df in frames.items():
-        if "school_id" not in df.columns:
-            raise FactsError(Text(f"khung '{name}' thiếu cột 'school_id'", f"frame '{name}' lacks column 'school_id'"))
     if not frames:
         return 1, iter([dict(frames)])
-    codes: dict[str, np.ndarray] = {}
-    uniq = pd.unique(np.concatenate([np.asarray(pd.unique(df["school_id"]), dtype=object)
-                                     for df in frames.values()]))
-    index = pd.Index(uniq, dtype=object)
+    uniq = pd.unique(np.concatenate([f.keys["school_id"].uniques for f in frames.values()]))
+    index = pd.Index(np.asarray(uniq, dtype=object), dtype=object)
     sizes = np.zeros(len(uniq), dtype=np.int64)
-    for name, df in frames.items():
-        c, u = pd.factorize(df["school_id"])
-        codes[name] = np.append(index.get_indexer(np.asarray(u, dtype=object)), -1)[c]
-        np.add.at(sizes, codes[name], 1)
+    codes: dict[str, np.ndarray] = {}
+    for name, f in frames.items():
+        codes[name] = f.keys["school_id"].positions(index)
+        sizes += np.bincount(codes[name][codes[name] >= 0], minlength=len(uniq))
     chunk_of_school = (np.cumsum(sizes) - 1) // max(chunk_rows, 1)
     n_chunks = int(chunk_of_school.max()) + 1 if len(sizes) else 1
     if n_chunks == 1:
@@ -199,10 +211,10 @@ def _chunks(frames: dict[str, pd.DataFrame], chunk_rows: int) -> tuple[int, Iter
         order = np.argsort(ch, kind="stable")
         splits[name] = (order, np.searchsorted(ch[order], np.arange(n_chunks + 1)))
 
-    def parts() -> Iterator[dict[str, pd.DataFrame]]:
+    def parts() -> Iterator[dict[str, Frame]]:
         for c in range(n_chunks):
-            yield {name: df.iloc[splits[name][0][splits[name][1][c]:splits[name][1][c + 1]]]
-                   for name, df in frames.items()}
+            yield {name: f.take(splits[name][0][splits[name][1][c]:splits[name][1][c + 1]])
+                   for name, f in frames.items()}
 
     return n_chunks, parts()
 
@@ -245,18 +257,19 @@ def evaluate_batch(
     notes: list[str] = []
     frames = _as_frames(frames_or_files, notes)
     types = _input_types(pack)
-    results: list[pd.DataFrame] = []
+    parts: list[_Part] = []
     summaries: list[pd.DataFrame] = []
     fallback: dict[str, str] = {}
-    n_parts, parts = _chunks(frames, chunk_rows)
+    prepared = {name: prepare(name, df, types.get(SPECS[name][0], {})) for name, df in frames.items()}
+    n_parts, pieces = _chunks(prepared, chunk_rows)
     bar = None
     if progress:
         from tqdm.auto import tqdm
 
         bar = tqdm(total=n_parts, desc=f"chuan {pack.id}", unit="chunk")
-    for part in parts:
-        res, summ, fb = evaluate_chunk(pack, part, on, types, lang, every_year=every_year)
-        results.append(res)
+    for piece in pieces:
+        got, summ, fb = _evaluate_prepared(pack, piece, on, lang, every_year)
+        parts.extend(got)
         summaries.append(summ)
         fallback.update(fb)
         if bar is not None:
@@ -266,35 +279,50 @@ def evaluate_batch(
     if fallback:
         warnings.warn("quy tắc đánh giá từng đối tượng (không vector hóa được) / rules evaluated one entity at a "
                       f"time: {fallback}", FallbackWarning, stacklevel=2)
-    res = pd.concat(results, ignore_index=True) if results else empty_results(pack)
+    columns = ResultColumns(pack, parts)
     summ = pd.concat(summaries, ignore_index=True) if summaries else empty_summary()
     make = None
     if extras and pack.sidecars:
         clusters = list(clusters)
 
         def make() -> dict[str, Any]:
-            return batch_extras(pack, res, input_facts(frames, on, types, clusters), on, lang)
+            return batch_extras(pack, out.results, input_facts(frames, on, types, clusters), on, lang)
 
     def filing() -> dict[str, Any]:
         from ..report.batch_book import filing_facts
 
         return filing_facts(frames, on)
-    return BatchResult(pack, res, summ, fallback, n_parts, notes, lang, make, filing)
+    out = BatchResult(pack, columns, summ, fallback, n_parts, notes, lang, make, filing)
+    return out
 
 
 def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,
                    lang: str = "vi", every_year: bool = False) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, str]]:
-    """One chunk of schools: validate, build row tables, evaluate rules in dependency order, collect outputs."""
+    """One chunk of schools: validate, build row tables, evaluate rules in dependency order, collect outputs
+    (the results as the long frame)."""
+    parts, summary, fallback = chunk_columns(pack, raw, on, types, lang, every_year)
+    return ResultColumns(pack, parts).long(), summary, fallback
+
+
+def chunk_columns(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types: dict[str, Any] | None = None,
+                  lang: str = "vi", every_year: bool = False) -> tuple[list[_Part], pd.DataFrame, dict[str, str]]:
+    """``evaluate_chunk`` with the results kept columnar: one ``_Part`` per kind with rules."""
     types = types if types is not None else _input_types(pack)
     frames = {name: prepare(name, df, types.get(SPECS[name][0], {})) for name, df in raw.items()}
-    chunk = Chunk(frames, on, history=every_year or uses_history(pack))
+    return _evaluate_prepared(pack, frames, on, lang, every_year)
+
+
+def _evaluate_prepared(pack: Plan, frames: dict[str, Frame], on: dt.date, lang: str,
+                       every_year: bool) -> tuple[list[_Part], pd.DataFrame, dict[str, str]]:
+    chunk = Chunk(frames, on, history=every_year or uses_history(pack), every_year=every_year)
     runner = RuleRunner(pack, chunk)
     for rule in dependency_order(pack):
         if rule.subject in chunk.tables:
             runner.rule_cols(rule, chunk.tables[rule.subject])
         elif rule.subject == "cluster":
             runner.fallback[rule.id] = "cluster rules are not evaluated in batch"
-    res, summ = [], []
+    res: list[_Part] = []
+    summ: list[pd.DataFrame] = []
     for kind in ("school", "unit", "staff"):
         rules = [pack.versions_of(rid) for rid in pack.rule_ids if pack.rule(rid).subject == kind]
         if not rules:
@@ -305,9 +333,8 @@ def evaluate_chunk(pack: Plan, raw: dict[str, pd.DataFrame], on: dt.date, types:
         summ.append(s)
     fallback = dict(runner.fallback)
     runner.close()  # tables, links and caches refer to each other: free them now, not at the next GC
-    results = pd.concat(res, ignore_index=True) if res else empty_results(pack)
     summary = pd.concat(summ, ignore_index=True) if summ else empty_summary()
-    return results.reindex(columns=result_columns(pack)), summary, fallback
+    return res, summary, fallback
 
 
 def _unreported_errors(chunk: Chunk, kind: str, lang: str) -> pd.DataFrame:
@@ -382,7 +409,7 @@ class _Merged:
     threshold: np.ndarray
     provenance: np.ndarray
     version: np.ndarray  # index into the rule's versions
-    gap: dict[str, np.ndarray]  # batch.gaps.GAP_COLUMNS
+    gap: dict[str, np.ndarray] | None  # batch.gaps.GAP_COLUMNS; None when no row has a gap
 
 
 def _merge(pack: Plan, runner: RuleRunner, t: Any, versions: list[Any], rows: np.ndarray, udates: np.ndarray,
@@ -391,14 +418,17 @@ def _merge(pack: Plan, runner: RuleRunner, t: Any, versions: list[Any], rows: np
     cols = [runner.rule_cols(v, t) for v in versions]
     value = np.full(len(rows), None, dtype=object)
     threshold = np.full(len(rows), None, dtype=object)
-    gap = no_gaps(len(rows))
+    gap: dict[str, np.ndarray] | None = None  # no gap on any row: no columns
     for i, rc in enumerate(cols):
         m = choice == i
         if m.any():
             value[m] = rc.value_at(rows[m])
             threshold[m] = rc.threshold_at(rows[m])
-            for c, cells in gap_cells(pack, versions[i], rc, rows[m], value[m], lang).items():
-                gap[c][m] = cells
+            found = gap_cells(pack, versions[i], rc, rows[m], value[m], lang)
+            if found is not None:
+                gap = no_gaps(len(rows)) if gap is None else gap
+                for c, cells in found.items():
+                    gap[c][m] = cells
     errs = [rc.err[rows] if rc.err is not None else np.full(len(rows), None, dtype=object) for rc in cols]
     err = _pick(choice, errs) if any(rc.err is not None for rc in cols) else None
     return _Merged(
@@ -441,9 +471,60 @@ def _grid(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
     return np.stack(arrays, axis=1) if len(arrays[0]) else np.zeros((0, len(arrays)), dtype=dtype)
 
 
+@dataclass
+class _Part:
+    """The results of one kind in one chunk, columnar: per rule (``cols``), and the entities × rules grids."""
+
+    kind: str
+    rules: list[list[Any]]
+    cols: list[_Merged]
+    who: _Who
+    bad: np.ndarray
+    OC: np.ndarray
+    P: np.ndarray
+    exceeded: np.ndarray
+    levels: dict[str, np.ndarray]
+    lang: str
+
+
+@dataclass
+class ResultColumns:
+    """A run's results kept columnar (one ``_Part`` per kind and chunk); the long frame made on demand."""
+
+    pack: Plan
+    parts: list[_Part]
+
+    def long(self) -> pd.DataFrame:
+        """The tidy frame: one row per entity × rule, entity-major, parts in run order."""
+        frames = [_results_frame(self.pack, p.kind, p.rules, p.cols, p.who, p.bad, p.OC, p.P, p.exceeded, p.levels,
+                                 p.lang) for p in self.parts]
+        res = pd.concat(frames, ignore_index=True) if frames else empty_results(self.pack)
+        return res.reindex(columns=result_columns(self.pack))
+
+    def wide(self, kind: str) -> pd.DataFrame:
+        """One row per entity of ``kind`` (entity, school, on) and a categorical outcome column per rule."""
+        parts = [p for p in self.parts if p.kind == kind]
+        ids = [r[0].id for r in parts[0].rules] if parts else \
+            [rid for rid in self.pack.rule_ids if self.pack.rule(rid).subject == kind]
+        data: dict[str, Any] = {
+            "entity": _obj(_cat([p.who.ids for p in parts], object)),
+            "school": _obj(_cat([p.who.school_ids for p in parts], object)),
+            "on": _obj(_cat([p.who.on for p in parts], object)),
+        }
+        for j, rid in enumerate(ids):
+            codes = _cat([np.where(p.bad, np.int8(4), p.OC[:, j].astype(np.int8)) for p in parts], np.int8)
+            data[rid] = pd.Categorical.from_codes(codes, OUTCOME_CATEGORIES)
+        return pd.DataFrame(data)
+
+
+def _cat(arrays: list[np.ndarray], dtype: Any) -> np.ndarray:
+    return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
+
+
 def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: list[list[Any]],
-             lang: str, every_year: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Results and summary frames of one kind; ``rules`` holds each rule's versions (one result per rule)."""
+             lang: str, every_year: bool = False) -> tuple[_Part, pd.DataFrame]:
+    """The columnar results and the summary frame of one kind; ``rules`` holds each rule's versions (one
+    result per rule)."""
     t = chunk.tables[kind]
     rows = np.arange(t.n) if every_year else chunk.output_rows(kind)
     who = _who(chunk, t, kind, rows)
@@ -457,7 +538,7 @@ def _outputs(pack: Plan, runner: RuleRunner, chunk: Chunk, kind: str, rules: lis
     P = _grid([rc.provenance for rc in cols], np.int64)
     exceeded = (OC == PASS) & (_grid([rc.margin for rc in cols], float) > EPS)
     levels = {lv: _grid([rc.levels[lv] for rc in cols], np.int8) for lv in pack.level_ids}
-    results = _results_frame(pack, kind, rules, cols, who, bad, OC, P, exceeded, levels, lang)
+    results = _Part(kind, rules, cols, who, bad, OC, P, exceeded, levels, lang)
     # -- summary frame
     verdict, text, reached = _verdicts(pack, kind, OC, levels, lang)
     verdict[bad] = "error"
@@ -537,8 +618,14 @@ def _results_frame(pack: Plan, kind: str, rules: list[list[Any]], cols: list[_Me
 def _gap_data(cols: list[_Merged], n: int, bad: np.ndarray) -> dict[str, pd.Series]:
     """The gap columns of the results frame (entity-major), None on rows in error."""
     out = {}
+    if not any(rc.gap is not None for rc in cols):
+        for c in GAP_COLUMNS:
+            out[c] = _obj(np.full(n * len(cols), None, dtype=object))
+        return out
+    none = np.full(n, None, dtype=object)
     for c in GAP_COLUMNS:
-        cells = np.stack([rc.gap[c] for rc in cols], axis=1).ravel() if n else np.zeros(0, dtype=object)
+        cells = np.stack([none if rc.gap is None else rc.gap[c] for rc in cols], axis=1).ravel() if n else \
+            np.zeros(0, dtype=object)
         cells[bad] = None
         out[c] = _obj(cells)
     return out

@@ -12,6 +12,7 @@ of the evaluation year are the output.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +105,8 @@ class Table:
         self._date_parts: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._distinct: tuple[np.ndarray, np.ndarray] | None = None
         self._covers: dict[tuple[dt.date, dt.date | None], np.ndarray] = {}
+        self._later: np.ndarray | None = None
+        self.full_rows: np.ndarray | None = None  # an evaluation-year table: its rows in the full table
 
     def distinct_dates(self) -> tuple[np.ndarray, np.ndarray]:
         """The distinct row dates and each row's position among them (dated parameters are looked up per date)."""
@@ -128,17 +131,22 @@ class Table:
 
     def recruited_after(self) -> np.ndarray:
         """Staff rows whose person was recruited in a later year than the row's (views.recruited_after): not yet
-        staff then, so no staff rule applies and no unit counts them. False on other tables."""
-        later = np.zeros(self.n, dtype=bool)
-        rec = self.field("recruited_on") if self.kind == "staff" else None
-        if rec is not None and rec.k.any():
-            later = rec.k & (rec.v.astype("datetime64[Y]").astype(np.int64) + 1970 > self.year)
-        return later
+        staff then, so no staff rule applies and no unit counts them. False on other tables. Computed once per
+        table: every staff rule reads it."""
+        if self._later is None:
+            later = np.zeros(self.n, dtype=bool)
+            rec = self.field("recruited_on") if self.kind == "staff" else None
+            if rec is not None and rec.k.any():
+                later = rec.k & (rec.v.astype("datetime64[Y]").astype(np.int64) + 1970 > self.year)
+            self._later = later
+        return self._later
 
     def date_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Year, month, day of each row's date (computed once per table)."""
+        """Year, month, day of each row's date (computed once per table, over its few distinct dates)."""
         if self._date_parts is None:
-            self._date_parts = date_parts(self.date)
+            dates, inv = self.distinct_dates()
+            y, m, d = date_parts(dates)
+            self._date_parts = (y[inv], m[inv], d[inv])
         return self._date_parts
 
     # -- facts ---------------------------------------------------------------
@@ -270,13 +278,14 @@ class Entities:
 class Chunk:
     """All row tables of a set of schools, evaluated together (links never leave a chunk)."""
 
-    def __init__(self, frames: dict[str, Frame], on: dt.date, history: bool = True) -> None:
+    def __init__(self, frames: dict[str, Frame], on: dt.date, history: bool = True, every_year: bool = False) -> None:
         self.frames = frames
         self.history = history
         self.gindex: dict[str, tuple[pd.Index, int]] = {}
         self.bad_on: set[int] = set()
         self._key_index: dict[str, pd.Index] = {}
         self.ids: dict[str, np.ndarray] = {}
+        self._unit_ent = np.zeros(0, dtype=np.int64)  # the unit entity of each full staff row (set by _links)
         self._build_schools(on)
         self.known = {  # per school: a roster with no rows at all is not supplied (unknown), not empty
             "staff": self._listed("staff", "staff_years"),
@@ -291,10 +300,19 @@ class Chunk:
             for e in np.flatnonzero(np.isin(ent.school, list(self.bad_on))) if self.bad_on else ():
                 ent.bad[e] = ent.bad[e] or "ngày đánh giá của trường không hợp lệ / invalid school date ('on')"
         self._windows()
-        self.tables: dict[str, Table] = {}
+        # ``full``: every entity at every year of its school's window; ``tables``: the rows rules are evaluated
+        # on. Unless every year is reported, those are the evaluation-year rows only (one per entity, in entity
+        # order), and only ``history`` reaches into the full tables: a rule read through a history is
+        # evaluated on the earlier years, every other rule on one row per entity.
+        self.full: dict[str, Table] = {}
         for kind in ("school", "unit", "staff"):
-            self.tables[kind] = self._grid(kind)
-        self._links()
+            self.full[kind] = self._grid(kind)
+        self._links(self.full, self.row_of, check=True)
+        if not history or every_year:
+            self.tables = self.full
+        else:
+            self.tables = {kind: self._now(kind, t) for kind, t in self.full.items()}
+            self._links(self.tables, self._now_row, check=False)
 
     # -- entities ---------------------------------------------------------------
     def _build_schools(self, on: dt.date) -> None:
@@ -326,11 +344,12 @@ class Chunk:
         self.schools = Entities(s_ids, np.arange(n), erow, np.full(n, NO_YEAR, dtype=np.int64), bad)
 
     def close(self) -> None:
-        for t in self.tables.values():
+        for t in (*self.tables.values(), *self.full.values()):
             t.links.clear()
             t._fields.clear()
             t._covers.clear()
         self.tables.clear()
+        self.full.clear()
 
     def key_index(self, kind: str) -> pd.Index:
         hit = self._key_index.get(kind)
@@ -457,6 +476,20 @@ class Chunk:
             rec[rows[::-1]] = src[::-1]  # first record wins on duplicates
         return Table(self, kind, year, date, rows_ent, efr, ent.erow[rows_ent], yfr, rec, school)
 
+    def _now(self, kind: str, full: Table) -> Table:
+        """The evaluation-year rows of a full table, as a table of their own (row i is entity i)."""
+        rows = np.flatnonzero(full.year == self.E[full.school]) if full.n else np.zeros(0, dtype=np.int64)
+        assert full.school is not None and full.rec is not None
+        t = Table(self, kind, full.year[rows], full.date[rows], full.ent[rows], full.efr, full.erow[rows], full.yfr,
+                  full.rec[rows], full.school[rows])
+        t.full_rows = rows
+        return t
+
+    @staticmethod
+    def _now_row(kind: str, e: np.ndarray, year: np.ndarray) -> np.ndarray:
+        """The row of entity ``e`` in an evaluation-year table (its year is always the evaluation year)."""
+        return np.where(e >= 0, e, -1)
+
     def row_of(self, kind: str, e: np.ndarray, year: np.ndarray) -> np.ndarray:
         ent = self.ent[kind]
         valid = e >= 0
@@ -471,28 +504,32 @@ class Chunk:
         return np.flatnonzero(t.year == self.E[t.school])
 
     # -- links ------------------------------------------------------------------
-    def _links(self) -> None:
-        S, U, P = self.tables["school"], self.tables["unit"], self.tables["staff"]
+    def _links(self, tabs: dict[str, Table], row_of: Callable[[str, np.ndarray, np.ndarray], np.ndarray],
+               check: bool) -> None:
+        """The links of one set of tables (``row_of``: an entity's row in that set at a year)."""
+        S, U, P = tabs["school"], tabs["unit"], tabs["staff"]
         assert S.school is not None and U.school is not None and P.school is not None  # entity tables have schools
-        n_all = {"school": S, "unit": U, "staff": P}
-        for kind, t in n_all.items():
+        for kind, t in tabs.items():
             t.links["history"] = self._history(kind, t)
         # staff -> unit (the unit of that year, else the current one)
         uid = P.field("unit_id")
         assert uid is not None
         unit_ent = np.full(P.n, -1, dtype=np.int64)
-        if P.n and len(self.ent["unit"].ids):
+        if P.full_rows is not None:  # the evaluation-year rows of the full table: their units are known
+            unit_ent = self._unit_ent[P.full_rows]
+        elif P.n and len(self.ent["unit"].ids):
             gindex, G = self.gindex["unit"]
-            # pandas takes any array-like target (it makes it an Index); its stubs ask for an Index.
-            gid = gindex.get_indexer(pd.Index(else_none(uid.k, uid.v)))
+            # an object index (not inferred as Arrow strings: the lookup would convert them back)
+            gid = gindex.get_indexer(pd.Index(else_none(uid.k, uid.v), dtype=object))
             unit_ent = self.key_index("unit").get_indexer(pd.Index(P.school.astype(np.int64) * G + gid))
             unit_ent = np.where(uid.k & (gid >= 0), unit_ent, -1)
-        if P.n:
+        self._unit_ent = unit_ent
+        if P.n and check:
             missing = uid.k & (unit_ent < 0) & self.known["units"][P.school]
-            self._check_unit_refs(missing, uid)
-        unit_row = self.row_of("unit", unit_ent, P.year)
-        sch_row_p = self.row_of("school", P.school, P.year)
-        sch_row_u = self.row_of("school", U.school, U.year)
+            self._check_unit_refs(P, missing, uid)
+        unit_row = row_of("unit", unit_ent, P.year)
+        sch_row_p = row_of("school", P.school, P.year)
+        sch_row_u = row_of("school", U.school, U.year)
         P.links["unit"] = Rec(U, unit_row, unit_row >= 0)
         P.links["school"] = Rec(S, sch_row_p, np.ones(P.n, dtype=bool))
         U.links["school"] = Rec(S, sch_row_u, np.ones(U.n, dtype=bool))
@@ -521,9 +558,8 @@ class Chunk:
         P.links["research"] = lambda: self._items(P, "research", owner="staff")
         P.links["initiatives"] = lambda: self._items(P, "initiatives", owner="staff")
 
-    def _check_unit_refs(self, missing: np.ndarray, uid: Col) -> None:
+    def _check_unit_refs(self, P: Table, missing: np.ndarray, uid: Col) -> None:
         """Facts name a unit the school does not have: the staff member is an error (School validation)."""
-        P = self.tables["staff"]
         bad = self.ent["staff"].bad
         for i in np.flatnonzero(missing):
             e = P.ent[i]
@@ -531,7 +567,13 @@ class Chunk:
                 bad[e] = f"cán bộ ghi đơn vị không có trong trường / names unknown unit '{uid.v[i]}'"
 
     def _history(self, kind: str, t: Table) -> Any:
+        """Each row's earlier years: a range of rows of the full table (ending at the row's own year)."""
         def make() -> Rel:
+            if t.full_rows is not None:  # an evaluation-year table: the ranges of its rows in the full table
+                full = self.full[kind]
+                rel = full.link("history")
+                assert isinstance(rel, Rel) and rel.start is not None
+                return Rel(full, t.n, rel.k[t.full_rows], start=rel.start[t.full_rows], end=t.full_rows.copy())
             ent = self.ent[kind]
             first = ent.first[t.ent] if t.n else np.zeros(0, dtype=np.int64)
             base = ent.off[t.ent] - self.Y0[t.school] if t.n else np.zeros(0, dtype=np.int64)
