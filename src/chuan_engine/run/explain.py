@@ -224,7 +224,7 @@ class ScalarVerdicts:
     def result(self, rule: Rule, ctx: View, verdict: ScalarVerdict, shown: ScalarShown) -> RuleResult:
         """``shown`` as a ``RuleResult``, with the explanation and missing facts from the trace."""
         s = shown
-        explanation, missing = _explained(rule, verdict)
+        explanation, missing = _explained(rule, verdict) if self.run.tracing else (None, [])
         parts = None
         if s.parts:
             assert s.value is not None
@@ -311,15 +311,17 @@ Annotator = Callable[["Evaluation", View, list[RuleResult]], None]
 
 
 def evaluate(pack: Plan, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi",
-             annotate: Annotator | None = None) -> Report:
+             annotate: Annotator | None = None, explain: bool = True) -> Report:
     """Evaluate every entity of the kinds the pack has rules for. One bad entity never loses the others.
 
     ``annotate`` runs on each entity's results while its evaluation is at hand (the API layer plugs the
-    gap analysis in here); an error it raises is that entity's error, like the rules' own.
+    gap analysis in here); an error it raises is that entity's error, like the rules' own. Without
+    ``explain`` no step is traced: the same verdicts, values, thresholds, margins and provenance, but no
+    explanation, no missing facts and measure parts without their numbers.
     """
     if not isinstance(facts, Facts):
         facts = Facts.of(facts)
-    run = Evaluation(pack, facts)
+    run = Evaluation(pack, facts, tracing=explain)
     subjects = set(pack.subjects())
     entities: list[EntityReport] = []
     for kind, model, school in facts.entities():
