@@ -26,7 +26,7 @@ from ..report.trace import Step, plain
 from . import verdict
 from .interpreter import evaluate as evaluate_node
 from .parts import measure_parts
-from .scalar import At, ScalarAlgebra, Traced
+from .scalar import NO_STEP, At, ScalarAlgebra, Traced
 from .verdict import Level, Shown, Verdict
 from .views import View, recruited_after
 
@@ -49,8 +49,9 @@ class Evaluation(ScalarAlgebra):
         self.pack = pack
         self.tracing = tracing
         self.facts = facts
-        self._vars: dict[tuple[Any, ...], tuple[Any, Step]] = {}
-        self._rules: dict[tuple[Any, ...], RuleResult] = {}
+        # each entry says whether it was traced: an untraced one answers only an untraced question
+        self._vars: dict[tuple[Any, ...], tuple[Any, Step, bool]] = {}
+        self._rules: dict[tuple[Any, ...], tuple[RuleResult, bool]] = {}
         self._active: set[tuple[Any, ...]] = set()
         self._verdicts = ScalarVerdicts(self)
 
@@ -58,8 +59,8 @@ class Evaluation(ScalarAlgebra):
     def rule_result(self, rule: Rule, view: View) -> RuleResult:
         key = (rule.id, rule.effective.start, view.key)  # one cache entry per version of the rule
         cached = self._rules.get(key)
-        if cached is not None:
-            return cached
+        if cached is not None and (cached[1] or not self.tracing):
+            return cached[0]
         if key in self._active:
             raise EvaluationError(f"rule '{rule.id}' depends on itself at runtime", where=view.model.id)
         self._active.add(key)
@@ -67,7 +68,7 @@ class Evaluation(ScalarAlgebra):
             result = self._rule_result(rule, view)
         finally:
             self._active.discard(key)
-        self._rules[key] = result
+        self._rules[key] = (result, self.tracing)
         return result
 
     def _rule_result(self, rule: Rule, view: View) -> RuleResult:
@@ -108,17 +109,19 @@ class Evaluation(ScalarAlgebra):
     def formula_step(self, view: View, name: str) -> Step | None:
         """The step of a variable's formula as this evaluation computed it; None when supplied as an input."""
         hit = self._vars.get((name, view.key))
-        if hit is None or not hit[1].children:
+        if hit is None or not hit[2] or not hit[1].children:
             return None
         return hit[1].children[0]
 
     def _variable(self, view: View, name: str) -> tuple[Any, dict[str, Any]]:
         key = (name, view.key)
         hit = self._vars.get(key)
-        if hit is None:
-            hit = self._compute_variable(view, name)
+        if hit is None or not (hit[2] or not self.tracing):
+            hit = (*self._compute_variable(view, name), self.tracing)
             self._vars[key] = hit
-        value, step = hit
+        value, step, _ = hit
+        if not self.tracing:
+            return value, {}
         detail = dict(step.detail)
         if step.children:
             detail["formula"] = step.text
@@ -136,11 +139,12 @@ class Evaluation(ScalarAlgebra):
         supplied, found = _input(view, name)
         if found:
             value = _check_input(var.type.kind, supplied, view, name)
-            return value, Step(name, value, detail={"input": True})
+            return value, (Step(name, value, detail={"input": True}) if self.tracing else NO_STEP)
         if var.formula is None:
-            return UNKNOWN, Step(name, UNKNOWN, detail={"missing": f"{view.kind}.{name}", "input": True})
+            return UNKNOWN, (Step(name, UNKNOWN, detail={"missing": f"{view.kind}.{name}", "input": True})
+                             if self.tracing else NO_STEP)
         value, step = self.value_of(var.formula.tree, view, var.formula.text, ranged=True)
-        return value, Step(var.formula.text, value, [step])
+        return value, (Step(var.formula.text, value, [step]) if self.tracing else NO_STEP)
 
 
 Threshold = tuple[ParameterValue, Step]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ..errors import EvaluationError
 from ..facts.vocab import OrderedVocab
@@ -24,6 +24,7 @@ from ..report.trace import Step
 from .interpreter import Walk
 from .views import View
 
+T = TypeVar("T")
 MAX_LISTED = 25
 NO_STEP = Step("", None)
 """The step of every value when the tracer does not record (never shown: no explanation is built)."""
@@ -50,6 +51,17 @@ class ScalarAlgebra:
 
     def lookup(self, view: View, name: str) -> tuple[Any, dict[str, Any]]:
         raise NotImplementedError
+
+    def quietly(self, compute: Callable[[], T]) -> T:
+        """``compute()`` without recording steps: for values whose steps no explanation shows (the elements
+        of an aggregate, a rule read by ``@``: only its outcome is shown)."""
+        if not self.tracing:
+            return compute()
+        self.tracing = False
+        try:
+            return compute()
+        finally:
+            self.tracing = True
 
     def step(self, node: ast.Node, ctx: At, value: Any, children: list[Step] | None = None,
              detail: dict[str, Any] | None = None) -> Step:
@@ -93,7 +105,7 @@ class ScalarAlgebra:
         if rule is None:
             return UNKNOWN, Step(f"@{node.name}", UNKNOWN, detail={
                 "missing": f"@{node.name}", "note": f"no regime in force on {view.on.isoformat()}"})
-        res = self.rule_result(rule, view)
+        res = self.quietly(lambda: self.rule_result(rule, view))
         value = {Outcome.passed: True, Outcome.failed: False}.get(res.outcome, UNKNOWN)
         if not self.tracing:
             return value, NO_STEP
@@ -191,7 +203,7 @@ class ScalarAlgebra:
         if each is None:  # count(list): every element counts
             out = op.scalar(Tally(len(items), 0, 0, len(items)))
             return out, self.step(node, ctx, out, [coll_step], {"denominator": len(items)})
-        values: list[Any] = [each(At(item, ctx.text))[0] for item in items]
+        values: list[Any] = self.quietly(lambda: [each(At(item, ctx.text))[0] for item in items])
         n_unknown = sum(v is UNKNOWN for v in values)
         detail: dict[str, Any] = {}
         children = [coll_step]
