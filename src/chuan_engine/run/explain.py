@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable
+from enum import Enum
 from typing import Any
 
 from ..errors import ChuanError, EvaluationError, ParameterError
@@ -26,7 +27,7 @@ from ..report.trace import Step, plain
 from . import verdict
 from .interpreter import evaluate as evaluate_node
 from .parts import measure_parts
-from .scalar import At, ScalarAlgebra, Traced
+from .scalar import NO_STEP, At, ScalarAlgebra, Traced
 from .verdict import Level, Shown, Verdict
 from .views import View, recruited_after
 
@@ -41,6 +42,33 @@ def margin_of(op: str, value: float, threshold: float) -> float:
     return 0.0 if abs(m) < EPS else round(m, 9)
 
 
+class _Source(Enum):
+    """Where a name's value comes from, for one kind of entity."""
+
+    VARIABLE = "variable"
+    YEAR_FACT = "year_fact"
+    ENTITY_FACT = "entity_fact"
+    EVAL_YEAR = "eval_year"
+    EVAL_DATE = "eval_date"
+    LINK = "link"
+
+
+def _source(pack: Plan, kind: str, name: str) -> _Source:
+    """A pack variable first, then a fact of the year record, a fact of the entity, the evaluation's year or
+    date; anything else is read as a link."""
+    if (kind, name) in pack.variables:
+        return _Source.VARIABLE
+    if name in YEAR_FIELDS.get(kind, {}):
+        return _Source.YEAR_FACT
+    if name in ENTITY_FIELDS.get(kind, {}):
+        return _Source.ENTITY_FACT
+    if name == "eval_year":
+        return _Source.EVAL_YEAR
+    if name == "eval_date":
+        return _Source.EVAL_DATE
+    return _Source.LINK
+
+
 class Evaluation(ScalarAlgebra):
     """State of one evaluation run: caches keyed by entity and date. Without ``tracing`` no step is
     recorded: verdicts and values only (no explanation, missing facts or measure parts)."""
@@ -49,17 +77,22 @@ class Evaluation(ScalarAlgebra):
         self.pack = pack
         self.tracing = tracing
         self.facts = facts
-        self._vars: dict[tuple[Any, ...], tuple[Any, Step]] = {}
-        self._rules: dict[tuple[Any, ...], RuleResult] = {}
+        # each entry says whether it was traced: an untraced one answers only an untraced question
+        self._vars: dict[tuple[Any, ...], tuple[Any, Step, bool]] = {}
+        self._rules: dict[tuple[Any, ...], tuple[RuleResult, bool]] = {}
+        self._outcomes: dict[tuple[Any, ...], Outcome] = {}
+        self._sources: dict[tuple[str, str], _Source] = {}
+        self._links: dict[tuple[Any, ...], Any] = {}
         self._active: set[tuple[Any, ...]] = set()
         self._verdicts = ScalarVerdicts(self)
+        self._outcome_only = OutcomeVerdicts(self)
 
     # -- rules -------------------------------------------------------------------
     def rule_result(self, rule: Rule, view: View) -> RuleResult:
         key = (rule.id, rule.effective.start, view.key)  # one cache entry per version of the rule
         cached = self._rules.get(key)
-        if cached is not None:
-            return cached
+        if cached is not None and (cached[1] or not self.tracing):
+            return cached[0]
         if key in self._active:
             raise EvaluationError(f"rule '{rule.id}' depends on itself at runtime", where=view.model.id)
         self._active.add(key)
@@ -67,8 +100,28 @@ class Evaluation(ScalarAlgebra):
             result = self._rule_result(rule, view)
         finally:
             self._active.discard(key)
-        self._rules[key] = result
+        self._rules[key] = (result, self.tracing)
         return result
+
+    def rule_outcome(self, rule: Rule, view: View) -> Outcome:
+        """Only the outcome of a rule version's verdict (what ``@rule`` reads), from a result when one was
+        built."""
+        key = (rule.id, rule.effective.start, view.key)
+        built = self._rules.get(key)
+        if built is not None:
+            return built[0].outcome
+        cached = self._outcomes.get(key)
+        if cached is not None:
+            return cached
+        if key in self._active:
+            raise EvaluationError(f"rule '{rule.id}' depends on itself at runtime", where=view.model.id)
+        self._active.add(key)
+        try:
+            outcome = self.quietly(lambda: verdict.rule_verdict(self._outcome_only, rule, view))
+        finally:
+            self._active.discard(key)
+        self._outcomes[key] = outcome
+        return outcome
 
     def _rule_result(self, rule: Rule, view: View) -> RuleResult:
         """The one verdict procedure (run/verdict.py) over this entity's values (``ScalarVerdicts``)."""
@@ -84,41 +137,80 @@ class Evaluation(ScalarAlgebra):
     # -- name resolution -------------------------------------------------------------
     def lookup(self, view: View, name: str) -> tuple[Any, dict[str, Any]]:
         """Resolve a name in a view: pack variable (input or formula), year fact, entity fact, link."""
-        var = self.pack.variables.get((view.kind, name))
-        if var is not None:
-            return self._variable(view, name)
         kind = view.kind
-        if name in YEAR_FIELDS.get(kind, {}):
-            rec = view.year_record()
-            v = getattr(rec, name) if rec is not None else None
-            if v is None and name in ENTITY_FIELDS.get(kind, {}):
+        match self._resolved(kind, name):
+            case _Source.VARIABLE:
+                return self._variable(view, name)
+            case _Source.YEAR_FACT:
+                return self._year_fact(view, name), {"fact": f"{kind}.{name}", "year": view.on.year}
+            case _Source.ENTITY_FACT:
                 v = getattr(view.model, name)
-            if v is None and name == "year":
-                v = view.on.year
-            return (UNKNOWN if v is None else v), {"fact": f"{kind}.{name}", "year": view.on.year}
-        if name in ENTITY_FIELDS.get(kind, {}):
+                return (UNKNOWN if v is None else v), {"fact": f"{kind}.{name}"}
+            case _Source.EVAL_YEAR:
+                return view.on.year, {}
+            case _Source.EVAL_DATE:
+                return view.on, {}
+            case _Source.LINK:
+                return self._link(view, name), {"link": name}
+
+    def value(self, view: View, name: str) -> Any:
+        """``lookup``'s value alone, for the untraced path (no detail is built)."""
+        match self._resolved(view.kind, name):
+            case _Source.VARIABLE:
+                return self._variable(view, name)[0]
+            case _Source.YEAR_FACT:
+                return self._year_fact(view, name)
+            case _Source.ENTITY_FACT:
+                v = getattr(view.model, name)
+                return UNKNOWN if v is None else v
+            case _Source.EVAL_YEAR:
+                return view.on.year
+            case _Source.EVAL_DATE:
+                return view.on
+            case _Source.LINK:
+                return self._link(view, name)
+
+    def _resolved(self, kind: str, name: str) -> _Source:
+        """What a name is for a kind of entity: decided once per run, not at every read."""
+        key = (kind, name)
+        found = self._sources.get(key)
+        if found is None:
+            found = self._sources[key] = _source(self.pack, kind, name)
+        return found
+
+    @staticmethod
+    def _year_fact(view: View, name: str) -> Any:
+        rec = view.year_record()
+        v = getattr(rec, name) if rec is not None else None
+        if v is None and name in ENTITY_FIELDS.get(view.kind, {}):
             v = getattr(view.model, name)
-            return (UNKNOWN if v is None else v), {"fact": f"{kind}.{name}"}
-        if name == "eval_year":
-            return view.on.year, {}
-        if name == "eval_date":
-            return view.on, {}
-        return view.link(name), {"link": name}
+        if v is None and name == "year":
+            v = view.on.year
+        return UNKNOWN if v is None else v
+
+    def _link(self, view: View, name: str) -> Any:
+        """The entities a link names (views are immutable and the list is never changed: kept for the run)."""
+        key = (name, view.key)
+        if key not in self._links:
+            self._links[key] = view.link(name)
+        return self._links[key]
 
     def formula_step(self, view: View, name: str) -> Step | None:
         """The step of a variable's formula as this evaluation computed it; None when supplied as an input."""
         hit = self._vars.get((name, view.key))
-        if hit is None or not hit[1].children:
+        if hit is None or not hit[2] or not hit[1].children:
             return None
         return hit[1].children[0]
 
     def _variable(self, view: View, name: str) -> tuple[Any, dict[str, Any]]:
         key = (name, view.key)
         hit = self._vars.get(key)
-        if hit is None:
-            hit = self._compute_variable(view, name)
+        if hit is None or not (hit[2] or not self.tracing):
+            hit = (*self._compute_variable(view, name), self.tracing)
             self._vars[key] = hit
-        value, step = hit
+        value, step, _ = hit
+        if not self.tracing:
+            return value, {}
         detail = dict(step.detail)
         if step.children:
             detail["formula"] = step.text
@@ -136,11 +228,12 @@ class Evaluation(ScalarAlgebra):
         supplied, found = _input(view, name)
         if found:
             value = _check_input(var.type.kind, supplied, view, name)
-            return value, Step(name, value, detail={"input": True})
+            return value, (Step(name, value, detail={"input": True}) if self.tracing else NO_STEP)
         if var.formula is None:
-            return UNKNOWN, Step(name, UNKNOWN, detail={"missing": f"{view.kind}.{name}", "input": True})
+            return UNKNOWN, (Step(name, UNKNOWN, detail={"missing": f"{view.kind}.{name}", "input": True})
+                             if self.tracing else NO_STEP)
         value, step = self.value_of(var.formula.tree, view, var.formula.text, ranged=True)
-        return value, Step(var.formula.text, value, [step])
+        return value, (Step(var.formula.text, value, [step]) if self.tracing else NO_STEP)
 
 
 Threshold = tuple[ParameterValue, Step]
@@ -148,15 +241,14 @@ ScalarVerdict = Verdict[bool, Traced, Threshold, Outcome, float | None]
 ScalarShown = Shown[Traced, Threshold, Outcome, float | None, Provenance]
 
 
-class ScalarVerdicts:
-    """The verdict algebra of one entity (run/verdict.py): the row set is a bool, values carry their trace
-    step; the result is a ``RuleResult`` with its explanation, missing facts and measure parts."""
+class _ScalarKernels:
+    """The kernels of the verdict algebra of one entity (run/verdict.py): the row set is a bool, values carry
+    their trace step. What a verdict assembles into is the subclass's."""
 
-    __slots__ = ("run", "_provenances")
+    __slots__ = ("run",)
 
     def __init__(self, run: Evaluation) -> None:
         self.run = run
-        self._provenances: dict[tuple[str, dt.date, dt.date], Provenance] = {}
 
     @property
     def level_keys(self) -> tuple[str, ...]:
@@ -195,6 +287,8 @@ class ScalarVerdicts:
             pv = self.run.pack.parameters.at(name, ctx.on)
         except ParameterError as exc:
             raise EvaluationError(f"rule '{rule.id}': {exc.message}", where=ctx.model.id) from None
+        if not self.run.tracing:
+            return pv, NO_STEP
         return pv, Step(f"${name}", pv.value, detail={
             "level": level, "from": pv.start, "source": pv.source, "provenance": pv.provenance.value})
 
@@ -214,6 +308,32 @@ class ScalarVerdicts:
             return Outcome.not_applicable if outcome is None else outcome
         return Outcome.unknown if unknown else Outcome.not_applicable
 
+
+
+class OutcomeVerdicts(_ScalarKernels):
+    """Only the outcome of a rule's verdict: a rule read by ``@`` shows nothing else (no result is built, no
+    provenance looked up)."""
+
+    __slots__ = ()
+
+    def provenance(self, rule: Rule, ctx: View) -> None:
+        return None
+
+    def result(self, rule: Rule, ctx: View, verdict: ScalarVerdict,
+               shown: Shown[Traced, Threshold, Outcome, float | None, None]) -> Outcome:
+        return shown.outcome
+
+
+class ScalarVerdicts(_ScalarKernels):
+    """The verdict algebra whose result is a ``RuleResult`` with its explanation, missing facts and measure
+    parts."""
+
+    __slots__ = ("_provenances",)
+
+    def __init__(self, run: Evaluation) -> None:
+        super().__init__(run)
+        self._provenances: dict[tuple[str, dt.date, dt.date], Provenance] = {}
+
     def provenance(self, rule: Rule, ctx: View) -> Provenance:
         """Computed once per run and rule version and date (it is the same for every entity)."""
         key = (rule.id, rule.effective.start, ctx.on)
@@ -224,7 +344,7 @@ class ScalarVerdicts:
     def result(self, rule: Rule, ctx: View, verdict: ScalarVerdict, shown: ScalarShown) -> RuleResult:
         """``shown`` as a ``RuleResult``, with the explanation and missing facts from the trace."""
         s = shown
-        explanation, missing = _explained(rule, verdict)
+        explanation, missing = _explained(rule, verdict) if self.run.tracing else (None, [])
         parts = None
         if s.parts:
             assert s.value is not None
@@ -311,27 +431,30 @@ Annotator = Callable[["Evaluation", View, list[RuleResult]], None]
 
 
 def evaluate(pack: Plan, facts: Facts | Iterable[Any], on: dt.date, *, lang: str = "vi",
-             annotate: Annotator | None = None) -> Report:
+             annotate: Annotator | None = None, explain: bool = True) -> Report:
     """Evaluate every entity of the kinds the pack has rules for. One bad entity never loses the others.
 
     ``annotate`` runs on each entity's results while its evaluation is at hand (the API layer plugs the
-    gap analysis in here); an error it raises is that entity's error, like the rules' own.
+    gap analysis in here); an error it raises is that entity's error, like the rules' own. Without
+    ``explain`` no step is traced: the same verdicts, values, thresholds, margins and provenance, but no
+    explanation, no missing facts and measure parts without their numbers.
     """
     if not isinstance(facts, Facts):
         facts = Facts.of(facts)
-    run = Evaluation(pack, facts)
-    subjects = set(pack.subjects())
+    run = Evaluation(pack, facts, tracing=explain)
+    shown: dict[str, list[Rule]] = {kind: [] for kind in pack.subjects()}
+    for rule in pack.rules_shown(on):  # one result per rule: the version in force on the date (once per run)
+        shown[rule.subject].append(rule)
     entities: list[EntityReport] = []
     for kind, model, school in facts.entities():
-        if kind not in subjects:
+        if kind not in shown:
             continue
         view = View(kind, model, on, school, facts)
         results: list[RuleResult] = []
         error: str | None = None
         try:
-            for rule in pack.rules_shown(on):  # one result per rule: the version in force on the date
-                if rule.subject == kind:
-                    results.append(run.rule_result(rule, view))
+            for rule in shown[kind]:
+                results.append(run.rule_result(rule, view))
             if annotate is not None:
                 annotate(run, view, results)
         except ChuanError as exc:

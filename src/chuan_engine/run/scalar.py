@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from ..errors import EvaluationError
 from ..facts.vocab import OrderedVocab
@@ -19,11 +19,12 @@ from ..lang import ast
 from ..lang.logic import UNKNOWN, Range, undecided
 from ..lang.ops import Form, GapShape, Law, Op, Tally, compare
 from ..pack.plan import Plan, Rule
-from ..report.outcome import Outcome, RuleResult
+from ..report.outcome import Outcome
 from ..report.trace import Step
 from .interpreter import Walk
 from .views import View
 
+T = TypeVar("T")
 MAX_LISTED = 25
 NO_STEP = Step("", None)
 """The step of every value when the tracer does not record (never shown: no explanation is built)."""
@@ -45,11 +46,25 @@ class ScalarAlgebra:
     pack: Plan
     tracing: bool = True
 
-    def rule_result(self, rule: Rule, view: View) -> RuleResult:
+    def rule_outcome(self, rule: Rule, view: View) -> Outcome:
         raise NotImplementedError
 
     def lookup(self, view: View, name: str) -> tuple[Any, dict[str, Any]]:
         raise NotImplementedError
+
+    def value(self, view: View, name: str) -> Any:
+        raise NotImplementedError
+
+    def quietly(self, compute: Callable[[], T]) -> T:
+        """``compute()`` without recording steps: for values whose steps no explanation shows (the elements
+        of an aggregate, a rule read by ``@``: only its outcome is shown)."""
+        if not self.tracing:
+            return compute()
+        self.tracing = False
+        try:
+            return compute()
+        finally:
+            self.tracing = True
 
     def step(self, node: ast.Node, ctx: At, value: Any, children: list[Step] | None = None,
              detail: dict[str, Any] | None = None) -> Step:
@@ -93,19 +108,19 @@ class ScalarAlgebra:
         if rule is None:
             return UNKNOWN, Step(f"@{node.name}", UNKNOWN, detail={
                 "missing": f"@{node.name}", "note": f"no regime in force on {view.on.isoformat()}"})
-        res = self.rule_result(rule, view)
-        value = {Outcome.passed: True, Outcome.failed: False}.get(res.outcome, UNKNOWN)
+        outcome = self.rule_outcome(rule, view)
+        value = {Outcome.passed: True, Outcome.failed: False}.get(outcome, UNKNOWN)
         if not self.tracing:
             return value, NO_STEP
-        detail: dict[str, Any] = {"rule": rule.id, "outcome": res.outcome.value, "year": view.on.year}
+        detail: dict[str, Any] = {"rule": rule.id, "outcome": outcome.value, "year": view.on.year}
         if value is UNKNOWN:
             detail["missing"] = f"@{node.name}"
         return value, Step(f"@{node.name}", value, detail=detail)
 
     def name(self, node: ast.Name, ctx: At) -> Traced:
-        value, detail = self.lookup(ctx.view, node.name)
         if not self.tracing:
-            return value, NO_STEP
+            return self.value(ctx.view, node.name), NO_STEP
+        value, detail = self.lookup(ctx.view, node.name)
         if undecided(value):
             detail.setdefault("missing", f"{ctx.view.kind}.{node.name}")
         return value, Step(node.name, value, detail=detail)
@@ -114,6 +129,9 @@ class ScalarAlgebra:
         view, step = obj
         if view is UNKNOWN:
             return UNKNOWN, self.step(node, ctx, UNKNOWN, [step])
+        if not self.tracing:
+            value = self.value(view, node.name)
+            return (UNKNOWN if isinstance(value, Range) else value), NO_STEP
         value, detail = self.lookup(view, node.name)
         if isinstance(value, Range):  # another entity's range reads as unknown (as the column algebra's gather)
             detail = detail | {"range": value.text}
@@ -191,7 +209,7 @@ class ScalarAlgebra:
         if each is None:  # count(list): every element counts
             out = op.scalar(Tally(len(items), 0, 0, len(items)))
             return out, self.step(node, ctx, out, [coll_step], {"denominator": len(items)})
-        values: list[Any] = [each(At(item, ctx.text))[0] for item in items]
+        values: list[Any] = self.quietly(lambda: [each(At(item, ctx.text))[0] for item in items])
         n_unknown = sum(v is UNKNOWN for v in values)
         detail: dict[str, Any] = {}
         children = [coll_step]
