@@ -445,10 +445,13 @@ def evaluate(pack: Plan, facts: Facts | Iterable[Any], on: dt.date, *, lang: str
     shown: dict[str, list[Rule]] = {kind: [] for kind in pack.subjects()}
     for rule in pack.rules_shown(on):  # one result per rule: the version in force on the date (once per run)
         shown[rule.subject].append(rule)
-    entities: list[EntityReport] = []
-    for kind, model, school in facts.entities():
-        if kind not in shown:
-            continue
+    listed = [(kind, model, school) for kind, model, school in facts.entities() if kind in shown]
+    built: dict[int, EntityReport] = {}
+    # Those read by others first (a unit reads its members' rules, a school its staff's): their results, built
+    # with their explanations, then answer the readers' ``@rule``, which would otherwise decide them twice.
+    # The report keeps the order of the facts; every result depends only on its rule, entity and date.
+    for i in sorted(range(len(listed)), key=lambda i: _READ_FIRST.get(listed[i][0], len(_READ_FIRST))):
+        kind, model, school = listed[i]
         view = View(kind, model, on, school, facts)
         results: list[RuleResult] = []
         error: str | None = None
@@ -459,5 +462,9 @@ def evaluate(pack: Plan, facts: Facts | Iterable[Any], on: dt.date, *, lang: str
                 annotate(run, view, results)
         except ChuanError as exc:
             error, results = exc.describe(), []
-        entities.append(EntityReport.build(pack, kind, model, school, results, error, on))
-    return Report(pack=pack, as_of=on, entities=entities, lang=lang)
+        built[i] = EntityReport.build(pack, kind, model, school, results, error, on)
+    return Report(pack=pack, as_of=on, entities=[built[i] for i in range(len(listed))], lang=lang)
+
+
+_READ_FIRST = {"staff": 0, "unit": 1, "school": 2, "cluster": 3}
+"""The order entities are evaluated in: the kinds read by the kinds after them."""

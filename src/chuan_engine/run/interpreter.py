@@ -72,27 +72,27 @@ def evaluate(alg: Algebra[V, C], node: ast.Node, ctx: C, ranged: bool = False) -
 
 
 def _walk(alg: Algebra[V, C], node: ast.Node, ctx: C) -> V:
-    match node:
+    match node:  # the node classes are disjoint: the cases are in the order of how often rules hold them
+        case ast.Binary():
+            return _binary(alg, node, ctx)
+        case ast.Name():
+            return alg.name(node, ctx)
         case ast.Literal():
             return alg.literal(node, ctx)
-        case ast.ListLit(items=items):
-            return alg.list_of(node, ctx, [evaluate(alg, i, ctx) for i in items])
+        case ast.Call():
+            return _call(alg, node, ctx)
         case ast.Param():
             return alg.param(node, ctx)
         case ast.RuleRef():
             return alg.rule_ref(node, ctx)
-        case ast.Name():
-            return alg.name(node, ctx)
         case ast.Attr(obj=obj):
             return alg.attr(node, ctx, evaluate(alg, obj, ctx))
         case ast.Unary(op=symbol, operand=operand):
             op = UNARY[symbol]
             v = evaluate(alg, operand, ctx)
             return alg.negation(op, node, ctx, v) if op.form is Form.NEGATION else alg.negative(op, node, ctx, v)
-        case ast.Binary():
-            return _binary(alg, node, ctx)
-        case ast.Call():
-            return _call(alg, node, ctx)
+        case ast.ListLit(items=items):
+            return alg.list_of(node, ctx, [evaluate(alg, i, ctx) for i in items])
     raise AssertionError(f"unknown node {node!r}")  # pragma: no cover - the parser builds only the above
 
 
