@@ -42,6 +42,7 @@ $(BENCH_STAMP): pyproject.toml | $(BIN)/python
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python benchmarks/bench_batch.py
+	$(BIN)/python benchmarks/bench_explain.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests
