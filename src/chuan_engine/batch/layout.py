@@ -452,12 +452,18 @@ def _keys(df: pd.DataFrame, name: str) -> dict[str, Key]:
                                   "cần một mã",
                                   f"frame '{name}': empty key cell in column '{col}' "
                                   f"(row {int(np.flatnonzero(codes < 0)[0])}); expected an id"))
-        u2 = np.asarray(uniq, dtype=object)
         if isinstance(col_s.dtype, pd.StringDtype) or col_s.dtype.kind in "iu":
-            text = pd.Series(uniq, dtype=col_s.dtype).astype("string").str.strip().to_numpy(dtype=object)
+            raw = pd.Series(uniq, dtype=col_s.dtype).astype("string")
+            stripped = raw.str.strip()
+            # compared as strings (Arrow kernels), made Python objects once
+            same = bool(stripped.eq(raw).all())
+            u2 = stripped.to_numpy(dtype=object)
+            text = u2
         else:
+            u2 = np.asarray(uniq, dtype=object)
             text = np.array([_as_str(x) for x in u2], dtype=object)
-        if not np.array_equal(text, u2):  # ' a' and 'a' are one id, as in the models (whitespace stripped)
+            same = bool(np.array_equal(text, u2))
+        if not same:  # ' a' and 'a' are one id, as in the models (whitespace stripped)
             c2, u2 = pd.factorize(text)
             codes = np.append(c2, -1)[codes].astype(np.int64)
         codes = codes.astype(np.int64)

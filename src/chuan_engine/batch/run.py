@@ -27,7 +27,7 @@ from .gaps import GAP_COLUMNS, gap_cells, no_gaps
 from .io import read_inputs, read_table
 from .layout import FRAMES, SPECS, Frame, input_variables, prepare
 from .rows import tidy
-from .rules import FAIL, NA, PASS, PROVENANCES, UNK, RuleRunner
+from .rules import FAIL, NA, PASS, PROVENANCES, UNK, RuleCols, RuleRunner
 from .tables import Chunk
 
 if TYPE_CHECKING:
@@ -409,7 +409,22 @@ class _Merged:
     threshold: np.ndarray
     provenance: np.ndarray
     version: np.ndarray  # index into the rule's versions
-    gap: dict[str, np.ndarray] | None  # batch.gaps.GAP_COLUMNS; None when no row has a gap
+    n: int
+    pending: list[tuple[Any, RuleCols, np.ndarray, np.ndarray, np.ndarray]]  # (version, columns, mask, rows, values)
+    _gap: dict[str, np.ndarray] | None = None
+    _gap_done: bool = False
+
+    def gap(self, pack: Plan, lang: str) -> dict[str, np.ndarray] | None:
+        """batch.gaps.GAP_COLUMNS over the output rows, worked out on first read; None when no row has a gap."""
+        if not self._gap_done:
+            for version, rc, m, rows, values in self.pending:
+                found = gap_cells(pack, version, rc, rows, values, lang)
+                if found is not None:
+                    self._gap = no_gaps(self.n) if self._gap is None else self._gap
+                    for c, cells in found.items():
+                        self._gap[c][m] = cells
+            self._gap_done = True
+        return self._gap
 
 
 def _merge(pack: Plan, runner: RuleRunner, t: Any, versions: list[Any], rows: np.ndarray, udates: np.ndarray,
@@ -418,23 +433,20 @@ def _merge(pack: Plan, runner: RuleRunner, t: Any, versions: list[Any], rows: np
     cols = [runner.rule_cols(v, t) for v in versions]
     value = np.full(len(rows), None, dtype=object)
     threshold = np.full(len(rows), None, dtype=object)
-    gap: dict[str, np.ndarray] | None = None  # no gap on any row: no columns
+    pending = []  # the gaps are worked out when the long frame is built (a Python step per failing cell)
     for i, rc in enumerate(cols):
         m = choice == i
         if m.any():
             value[m] = rc.value_at(rows[m])
             threshold[m] = rc.threshold_at(rows[m])
-            found = gap_cells(pack, versions[i], rc, rows[m], value[m], lang)
-            if found is not None:
-                gap = no_gaps(len(rows)) if gap is None else gap
-                for c, cells in found.items():
-                    gap[c][m] = cells
+            if versions[i].kind == "indicator" and rc.parts is not None:
+                pending.append((versions[i], rc, m, rows[m], value[m]))
     errs = [rc.err[rows] if rc.err is not None else np.full(len(rows), None, dtype=object) for rc in cols]
     err = _pick(choice, errs) if any(rc.err is not None for rc in cols) else None
     return _Merged(
         _pick(choice, [rc.outcome[rows] for rc in cols]), _pick(choice, [rc.margin[rows] for rc in cols]),
         {lv: _pick(choice, [rc.levels[lv][rows] for rc in cols]) for lv in cols[0].levels}, err, value, threshold,
-        _pick(choice, [rc.provenance[rows] for rc in cols]), choice, gap)
+        _pick(choice, [rc.provenance[rows] for rc in cols]), choice, len(rows), pending)
 
 
 @dataclass
@@ -611,20 +623,21 @@ def _results_frame(pack: Plan, kind: str, rules: list[list[Any]], cols: list[_Me
         if f"level_{lv}" in _level_columns(pack, kind):
             data[f"level_{lv}"] = pd.Categorical.from_codes(
                 np.where(badr, np.int8(4), levels[lv].astype(np.int8).ravel()), OUTCOME_CATEGORIES)
-    data.update(_gap_data(cols, n, badr))
+    data.update(_gap_data(pack, lang, cols, n, badr))
     return pd.DataFrame(data, copy=False)  # fresh arrays: no copy, and no consolidation of object columns
 
 
-def _gap_data(cols: list[_Merged], n: int, bad: np.ndarray) -> dict[str, pd.Series]:
+def _gap_data(pack: Plan, lang: str, cols: list[_Merged], n: int, bad: np.ndarray) -> dict[str, pd.Series]:
     """The gap columns of the results frame (entity-major), None on rows in error."""
     out = {}
-    if not any(rc.gap is not None for rc in cols):
+    gaps = [rc.gap(pack, lang) for rc in cols]
+    if all(g is None for g in gaps):
         for c in GAP_COLUMNS:
             out[c] = _obj(np.full(n * len(cols), None, dtype=object))
         return out
     none = np.full(n, None, dtype=object)
     for c in GAP_COLUMNS:
-        cells = np.stack([none if rc.gap is None else rc.gap[c] for rc in cols], axis=1).ravel() if n else \
+        cells = np.stack([none if g is None else g[c] for g in gaps], axis=1).ravel() if n else \
             np.zeros(0, dtype=object)
         cells[bad] = None
         out[c] = _obj(cells)
