@@ -1,10 +1,11 @@
 """Entities per second: the durable_rules backend vs the core per-entity evaluator, same rules, same facts.
 
 Both run only the rules the backend supports (the core gets a copy of the pack cut down to them),
-on one school of N generated staff. Backend compile time (rulesets for the date) is reported
+on the generated population of N staff-years (schools of 100 staff in 5 units, benchmarks/population.py);
+the rate counts the entities of the kinds those rules judge. Backend compile time (rulesets for the date) is reported
 apart from the per-entity rate. Run:
 
-    .venv/bin/python benchmarks/bench_durable.py [--pack rules/demo] [--n 5000] [--date 2025-12-31]
+    .venv/bin/python benchmarks/bench_durable.py [--pack rules/thi_dua] [--n 5000] [--date 2025-12-31]
 """
 
 from __future__ import annotations
@@ -12,37 +13,25 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import platform
-import random
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
 
-from chuan_engine import School, Staff, StaffYear, load_pack
-from chuan_engine.facts.vocab import Degree, DisciplineForm, Rating
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench_explain import facts_of  # noqa: E402
+from population import population  # noqa: E402
 
-
-def population(n: int, on: dt.date, seed: int = 7) -> School:
-    """N staff with a year record for the evaluation year; some facts missing, as in real rosters."""
-    rnd = random.Random(seed)
-    people = []
-    for i in range(n):
-        rating = rnd.choice([*Rating, None])
-        discipline = rnd.choice([DisciplineForm.khong] * 6 + [DisciplineForm.khien_trach, None])
-        recruited = on - dt.timedelta(days=rnd.randint(0, 30 * 365)) if rnd.random() > 0.05 else None
-        people.append(Staff(
-            id=f"p{i}", recruited_on=recruited, is_lecturer=rnd.random() < 0.8, degree=rnd.choice(list(Degree)),
-            years=[StaffYear(year=on.year, rating=rating, discipline=discipline)] if rnd.random() > 0.05 else [],
-        ))
-    return School(id="bench", staff=people, inputs={"has_code_of_conduct": True})
+from chuan_engine import load_pack  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--pack", default=str(ROOT / "rules" / "demo"))
-    ap.add_argument("--n", type=int, default=5000)
+    ap.add_argument("--pack", default=str(ROOT / "rules" / "thi_dua"))
+    ap.add_argument("--n", type=int, default=5000, help="staff-years of the generated population (benchmarks/population.py)")
     ap.add_argument("--date", default="2025-12-31")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
@@ -55,22 +44,23 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     on = dt.date.fromisoformat(args.date)
     pack = load_pack(args.pack)
-    school = population(args.n, on)
+    facts = facts_of(pack, population(args.n, seed=7))
 
     t0 = time.perf_counter()
     backend = DurableBackend(pack)
     compiled = backend.compiled(on)
     compile_s = time.perf_counter() - t0
     subset = replace(pack, rules=tuple(r for r in pack.rules if r.id in backend.supported))
-    entities = 1 + len(school.staff or [])
+    subjects = {r.subject for r in subset.rules}
+    entities = sum(1 for kind, _, _ in facts.entities() if kind in subjects)  # those the supported rules judge
 
     best_core = best_durable = float("inf")
     for _ in range(args.repeat):
         t0 = time.perf_counter()
-        report = subset.evaluate([school], on)
+        report = subset.evaluate(facts, on)
         best_core = min(best_core, time.perf_counter() - t0)
         t0 = time.perf_counter()
-        verdicts = backend.evaluate([school], on)
+        verdicts = backend.evaluate(facts, on)
         best_durable = min(best_durable, time.perf_counter() - t0)
     same = core_outcomes(report, backend) == backend_outcomes(verdicts)
     backend.close()
