@@ -14,6 +14,7 @@ LABELS: dict[str, dict[str, str]] = {
     "override": {"vi": "do người dùng sửa", "en": "user override"},
     "rule": {"vi": "Quy tắc", "en": "Rule"},
     "title": {"vi": "Nội dung", "en": "Title"},
+    "rule_id": {"vi": "Mã", "en": "Id"},
     "outcome": {"vi": "Kết quả", "en": "Outcome"},
     "value": {"vi": "Giá trị", "en": "Value"},
     "threshold": {"vi": "Ngưỡng", "en": "Threshold"},

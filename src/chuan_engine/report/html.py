@@ -56,11 +56,11 @@ CSS = """
 .chuan h2{font-size:10px;margin:0 0 1px;border-bottom-width:1px}.chuan h3{font-size:8px;margin:2px 0 0}
 .chuan th,.chuan td{padding:0 2px;line-height:1.15}.chuan table{margin:1px 0 2px}
 .chuan table.verdicts{font-size:7px}.chuan table.verdicts td{line-height:1.08}.chuan h3:has(+table.verdicts){display:none}
-.chuan section.entity>p.verdict,.chuan section.entity>p.verdict+p,.chuan section.entity>p.verdict+p+p{display:inline;margin-right:8px}.chuan table.verdicts td:first-child,.chuan table.verdicts td.pass,.chuan table.verdicts td.fail,.chuan table.verdicts td.unknown{white-space:nowrap}.chuan td.cite{font-size:6.5px;min-width:0;white-space:nowrap}
+.chuan section.entity>p.verdict,.chuan section.entity>p.verdict+p,.chuan section.entity>p.verdict+p+p{display:inline;margin-right:8px}.chuan table.verdicts td.pass,.chuan table.verdicts td.fail,.chuan table.verdicts td.unknown{white-space:nowrap}.chuan td.cite{font-size:6.5px;min-width:0;white-space:nowrap}
 .chuan td code{font-size:6.5px}.chuan td small{font-size:6.5px;line-height:1.1}
 .chuan section.entity[data-kind='school']~section.entity[data-kind='school']{break-before:page}.chuan tr{break-inside:avoid}
 .chuan .screen{display:none}.chuan td.cite>:not(.short){display:none}.chuan td.cite>.short{display:inline}
-.chuan td small.id.num{display:none}.chuan p{margin:0}.chuan .verdict{font-size:9px;padding:0 3px}
+.chuan p{margin:0}.chuan .verdict{font-size:9px;padding:0 3px}
 .chuan .warn{padding:0 4px;border-left-width:2px}.chuan .bar{height:6px;width:40px}
 .chuan .badge{font-size:5.5px;padding:0 1px;line-height:1}
 .chuan table.levels,.chuan table.groups{width:auto;display:inline-table;vertical-align:top;margin-right:4px}
@@ -250,10 +250,10 @@ def _row(r: RuleResult, lang: str, levels: list[str], group_labels: dict[str, st
     prov_cls = " class='screen prov'" if provisional else " class='screen'"
     number = indicator_number(r)
     return (
-        f"<tr class='{r.outcome.value}'><td data-rule='{escape(r.rule)}'"
-        f" data-provenance='{r.provenance.value}'>{escape(number)}"
-        f"{'<br>' if number else ''}<small class='id{' num' if number else ''}'>{escape(r.rule)}</small></td>"
-        f"<td>{escape(pick(r.title_vi, r.title_en, lang))}{flag}{extra}</td>"
+        f"<tr class='{r.outcome.value}'>"
+        f"<td>{f'<b>{escape(number)}</b> ' if number else ''}{escape(pick(r.title_vi, r.title_en, lang))}{flag}{extra}</td>"
+        f"<td class='rid screen' data-rule='{escape(r.rule)}' data-provenance='{r.provenance.value}'>"
+        f"<small class='id'>{escape(r.rule)}</small></td>"
         f"<td class='screen'>{escape(group_labels.get(r.group or '', r.group or ''))}</td>"
         f"<td class='outcome{' screen' if levels else ''}'>{escape(t(r.outcome.value, lang))}</td>{cells}"
         f"<td class='num'>{escape(fmt_value(r.value, r.unit, lang) if r.kind == 'indicator' else '')}</td>"
@@ -360,9 +360,11 @@ def _rules_table(e: EntityReport, lang: str, report: Report | None, explain: str
 
 
 def _rules_head(level_heads: list[str], lang: str) -> str:
-    heads = ([t("rule", lang), t("title", lang), t("group", lang), t("outcome", lang)] + level_heads
+    heads = ([t("title", lang), t("rule_id", lang), t("group", lang), t("outcome", lang)] + level_heads
              + [t("value", lang), t("threshold", lang), t("margin", lang), t("provenance", lang), t("citation", lang)])
-    screen_only = {2, len(heads) - 2}  # group and provenance: in the tables above and the badge, when printed
+    # the id, group and provenance are shown on screen only: printed, names and numbers lead, the group and
+    # provenance are in the tables above and the badge
+    screen_only = {1, 2, len(heads) - 2}
     if level_heads:  # the outcome is the first level's, shown in its column
         screen_only.add(3)
     return (f"<h3>{_l('indicators', lang)}</h3><table class='verdicts'><thead><tr>"
