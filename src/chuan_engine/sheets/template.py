@@ -19,7 +19,7 @@ from ..facts.vocab import LABELS_VI, OrderedVocab
 from ..pack.plan import Plan
 from .reads import frames_read, input_variables, names_read
 
-DATA_ROWS = 500  # rows prepared with validation and formats
+DATA_ROWS = 2000  # rows prepared with validation and formats (a large school's staff-years)
 DATE_FORMAT = "DD/MM/YYYY"
 
 
@@ -59,6 +59,14 @@ def _lists_sheet(wb: Any) -> dict[type[OrderedVocab], str]:
     return ranges
 
 
+def _width(col: Column) -> int:
+    """Wide enough for the header and for the longest choice of its drop-down (capped), so a chosen
+    "Hoàn thành xuất sắc nhiệm vụ" is read whole, not cut by the next cell."""
+    choices = LABELS_VI.get(col.vocab, {}).values() if col.cell == "vocab" and col.vocab is not None else ()
+    longest = max([len(col.header), *(len(c) for c in choices)])
+    return max(14, min(40, longest + 4))
+
+
 def _data_sheet(wb: Any, frame: Frame, cols: list[tuple[Column, bool]], ranges: dict[type[OrderedVocab], str]) -> None:
     openpyxl = openpyxl_module()
     ws = wb.create_sheet(frame.sheet_vi)
@@ -70,7 +78,7 @@ def _data_sheet(wb: Any, frame: Frame, cols: list[tuple[Column, bool]], ranges: 
         if required:
             cell.fill = fill
         letter = _letter(j)
-        ws.column_dimensions[letter].width = max(14, min(40, len(col.header) + 4))
+        ws.column_dimensions[letter].width = _width(col)
         area = f"{letter}2:{letter}{DATA_ROWS + 1}"
         match col.cell:
             case "vocab" if col.vocab is not None:
