@@ -89,8 +89,9 @@ def sheet_title(text: str, used: set[str]) -> str:
 class _Sheet:
     """One table on one sheet: title, subtitle, header, rows; formats, widths, filter and printing.
 
-    The workbook is write-only (rows stream to the file, a large batch stays in bounded memory): the column
-    widths are measured on the first ``_MEASURED`` rows, then those rows and every later one are written.
+    The workbook is write-only (a sheet's columns precede its rows in the file), so the rows are held until
+    ``close``: the column widths are measured over every row (a long name in row 500 widens its column),
+    capped at ``MAX_WIDTH`` characters (longer text wraps).
     """
 
     def __init__(self, wb: Any, name: str, title: str, subtitle: str, headers: Sequence[str],
@@ -151,13 +152,11 @@ class _Sheet:
             cells.append(self._cell(v, fmt, alignment=self.wrap))
             if self.pending is not None:
                 shown = 10 if isinstance(v, dt.date) else len(str(v)) if v is not None else 0
-                self.widths[i - 1] = max(self.widths[i - 1], min(shown + 2, 60))
+                self.widths[i - 1] = max(self.widths[i - 1], min(shown + 2, MAX_WIDTH))
         if self.pending is None:
             self.ws.append(cells)
             return
         self.pending.append(cells)
-        if len(self.pending) >= _MEASURED:
-            self._flush()
 
     def _flush(self) -> None:
         """Fix the column widths, then write the title rows and the rows held so far."""
@@ -165,7 +164,7 @@ class _Sheet:
             return
         letter = self.openpyxl.utils.get_column_letter
         for i, w in enumerate(self.widths, start=1):
-            self.ws.column_dimensions[letter(i)].width = max(8, min(w, 60))
+            self.ws.column_dimensions[letter(i)].width = max(8, min(w, MAX_WIDTH))
         for cells in self.top + self.pending:
             self.ws.append(cells)
         self.pending = None
@@ -176,7 +175,8 @@ class _Sheet:
         self.ws.auto_filter.ref = f"A3:{last}{max(self.row, 3)}"
 
 
-_MEASURED = 500
+MAX_WIDTH = 60
+"""Widest column, in characters: a longer reason or citation wraps in its cell."""
 
 
 def _default_format(v: Any) -> str | None:
