@@ -65,7 +65,7 @@ def test_lai_chau_gaps_by_hand(report):
     # add (the rule's mode): ceil((0.75*40 - 28) / 0.25) = ceil(2 / 0.25) = 8 -> 36/48 = 75%;
     # convert alternative: ceil(30 - 28) = 2 -> 30/40.
     assert (g["mode"], g["amount"], g["alternatives"]) == ("add", 8, {"convert": 2, "add": 8})
-    assert g["text_vi"].startswith("cần bổ sung 8 giảng viên mới (hiện 28/40 = 70.0%; sau khi bổ sung 36/48 = 75.0%")
+    assert g["text_vi"].startswith("cần bổ sung 8 giảng viên mới (hiện 28/40 = 70 %; sau khi bổ sung 36/48 = 75 %")
     expected_convert = {
         "giang_vien_thac_si": 4,             # 0.9*28 = 25.2 - 22 = 3.2 -> 4 (26/28)
         "giang_vien_nghiep_vu_su_pham": 3,   # 28 - 25

@@ -207,7 +207,10 @@ def _share_format(r: RuleResult) -> str | None:
 
 def _reason(r: RuleResult, lang: str, speaker: Speaker | None = None, kind: str = "") -> str:
     if r.outcome is Outcome.failed:  # in sentences ('Xếp loại năm 2024: …; cần … — chưa đạt')
-        return "; ".join(speaker.why(r, kind) if speaker is not None else reasons(r.explanation))
+        said = speaker.why(r, kind) if speaker is not None else reasons(r.explanation)
+        if not said and speaker is not None:  # a batch row keeps no tree: what the rule asks, in words
+            said = speaker.requirement(r, kind)
+        return "; ".join(said)
     if r.outcome is Outcome.unknown and r.missing:
         return f"{t('missing', lang)}: {', '.join(r.missing)}"
     if r.reason:
@@ -215,10 +218,16 @@ def _reason(r: RuleResult, lang: str, speaker: Speaker | None = None, kind: str 
     return ""
 
 
-def _gap(r: RuleResult, lang: str) -> str:
-    if not r.gap or r.outcome is Outcome.not_applicable:
+def _gap(r: RuleResult, lang: str, speaker: Speaker | None = None, kind: str = "") -> str:
+    """What is missing: an indicator's gap ('thiếu 1 người'), or what a title not reached still needs
+    ('cần thêm 1 sáng kiến …'), from its explanation."""
+    if r.outcome is Outcome.not_applicable:
         return ""
-    return str(r.gap.get("text_" + lang, r.gap.get("text_vi", "")))
+    if r.gap:
+        return str(r.gap.get("text_" + lang, r.gap.get("text_vi", "")))
+    if r.outcome is Outcome.failed and speaker is not None and r.kind != "indicator":
+        return "; ".join(speaker.lacking(r, kind))
+    return ""
 
 
 def _name(e: EntityReport) -> str:
@@ -291,7 +300,7 @@ def _kind_sheet(wb: Any, report: Report, kind: str, entities: list[EntityReport]
             sh.add([_name(e), first, pick(r.title_vi, r.title_en, lang), t(r.outcome.value, lang), value,
                     threshold if isinstance(threshold, int | float) else fmt_threshold(r, lang),
                     r.margin if r.margin is not None and pct else (fmt_margin(r, lang) or None),
-                    _gap(r, lang), _reason(r, lang, speaker, e.kind), t(r.provenance.value, lang), r.citation.short(),
+                    _gap(r, lang, speaker, e.kind), _reason(r, lang, speaker, e.kind), t(r.provenance.value, lang), r.citation.short(),
                     e.id, r.rule],
                    [None, None, None, None, pct, pct, pct])
     sh.close()
