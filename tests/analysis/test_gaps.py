@@ -65,7 +65,7 @@ def test_lai_chau_gaps_by_hand(report):
     # add (the rule's mode): ceil((0.75*40 - 28) / 0.25) = ceil(2 / 0.25) = 8 -> 36/48 = 75%;
     # convert alternative: ceil(30 - 28) = 2 -> 30/40.
     assert (g["mode"], g["amount"], g["alternatives"]) == ("add", 8, {"convert": 2, "add": 8})
-    assert g["text_vi"].startswith("cần bổ sung 8 giảng viên mới (hiện 28/40 = 70.0%; sau khi bổ sung 36/48 = 75.0%")
+    assert g["text_vi"].startswith("cần bổ sung 8 giảng viên mới (hiện 28/40 = 70 %; sau khi bổ sung 36/48 = 75 %")
     expected_convert = {
         "giang_vien_thac_si": 4,             # 0.9*28 = 25.2 - 22 = 3.2 -> 4 (26/28)
         "giang_vien_nghiep_vu_su_pham": 3,   # 28 - 25
@@ -144,7 +144,7 @@ def test_aggregate_share_gap_in_points(pack, tmp_path):
     g = e.result("qd11_2021.giang_vien_thac_si").gap
     assert (g["shape"], g["amount_unit"], g["amount"]) == ("share", "points", pytest.approx(4.0))
     assert g["text_vi"] == ("tỷ lệ giảng viên có trình độ thạc sĩ trở lên cần tăng thêm 4 điểm phần trăm "
-                            "(hiện 91.0%, cần >= 95.0%)")
+                            "(hiện 91 %, cần >= 95 %)")
     assert g["text_en"].startswith("the share of lecturers with a master's degree or higher must rise by 4")
 
 
@@ -251,7 +251,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_cli_gaps_table_and_json(tmp_path):
     out = _run("gaps", "fixtures/schools", "--pack", "qd11_2021", "--date", "2025-06-30")
     assert out.returncode == 0, out.stderr
-    assert "→ cần thêm 1 giảng viên chính (hiện 20/35 = 57.1%; đạt khi 21/35 = 60.0% >= 60.0%)" in out.stdout
+    assert "→ cần thêm 1 giảng viên chính (hiện 20/35 = 57,1 %; đạt khi 21/35 = 60 % >= 60 %)" in out.stdout
     assert "Để đạt chuẩn mức 2: đã đạt, không còn thiếu" in out.stdout  # Thanh Hóa
     target = tmp_path / "gaps.json"
     out = _run("gaps", "fixtures/schools", "--pack", "qd11_2021", "--date", "2025-06-30", "--format", "json",

@@ -52,7 +52,7 @@ def test_batch_gap_by_hand(qd11_pack):
     # 28 lecturers of 40 staff, threshold 75%, the rule's mode is add:
     # ceil((0.75*40 - 28) / (1 - 0.75)) = ceil(2 / 0.25) = 8 new lecturers -> 36/48 = 75%.
     assert (row.gap_amount, row.gap_unit, row.gap_mode) == (8, "members", "add")
-    assert row.gap_text.startswith("cần bổ sung 8 giảng viên mới (hiện 28/40 = 70.0%")
+    assert row.gap_text.startswith("cần bổ sung 8 giảng viên mới (hiện 28/40 = 70 %")
     levels = [c for c in res.columns if c.startswith("level_")]
     failing_somewhere = (res[levels] == "fail").any(axis=1)
     assert len(levels) == 2 and (~failing_somewhere).sum() > 0

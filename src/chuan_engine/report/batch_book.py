@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ChuanError, OutputError
 from ..lang import ast
-from ..lang.ops import EPS
+from ..lang.ops import EPS, excess
 from ..pack.provenance import Provenance
 from .outcome import LevelResult, Outcome, RuleResult
 from .results import EntityReport, Report, summarize
@@ -68,7 +68,7 @@ def _level_margin(op: str | None, value: Any, threshold: Any) -> float | None:
     if op is None or not isinstance(value, int | float) or not isinstance(threshold, int | float) \
             or isinstance(value, bool) or isinstance(threshold, bool):
         return None
-    m = value - threshold if op in (">=", ">") else threshold - value if op in ("<=", "<") else -abs(value - threshold)
+    m = excess(op, value, threshold)  # the one meaning of the margin (lang.ops), as both evaluation paths
     return 0.0 if abs(m) < EPS else round(m, 9)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..lang.ops import EPS
+from . import formatting
 
 INCREASING = (">=", ">")
 
@@ -65,23 +66,23 @@ class Gap:
         return out
 
 
-def num(x: float | int | None) -> str:
-    """A number as the gap sentences write it: integral floats without decimals, others to two places."""
+def num(x: float | int | None, lang: str = "vi") -> str:
+    """A number as the reader writes it (Babel): 20.000 and 3,25 in Vietnamese, 20,000 and 3.25 in English;
+    integral floats without decimals, others to two places."""
     if x is None:
         return "—"
     if isinstance(x, float) and abs(x - round(x)) < EPS:
-        return str(int(round(x)))
-    if isinstance(x, float):
-        return f"{x:.2f}".rstrip("0").rstrip(".")
-    return str(x)
+        x = int(round(x))
+    return formatting.number(x, lang)
 
 
-def pct(x: float) -> str:
-    return f"{x * 100:.1f}%"
+def pct(x: float, lang: str = "vi") -> str:
+    """87,5 % (Vietnamese), 87.5% (English): the reader's format (``formatting.percent``)."""
+    return formatting.percent(x, lang)
 
 
-def points(x: float) -> str:
-    return f"{round(x * 100, 2):g}"
+def points(x: float, lang: str = "vi") -> str:
+    return formatting.number(round(x * 100, 2), lang)
 
 
 def gap_text(g: Gap, noun_vi: str, noun_en: str) -> tuple[str, str]:
@@ -104,12 +105,12 @@ def _members_text(g: Gap, noun_vi: str, noun_en: str) -> tuple[str, str]:
     assert isinstance(n, int) and isinstance(d, int)
     if x is None:
         return (f"không thể đạt ngưỡng {op} {pct(t)} với {n}/{d} hiện có",
-                f"the threshold {op} {pct(t)} cannot be reached from {n}/{d}")
-    now = f"{n}/{d} = {pct(n / d)}"
+                f"the threshold {op} {pct(t, 'en')} cannot be reached from {n}/{d}")
+    now, now_en = f"{n}/{d} = {pct(n / d)}", f"{n}/{d} = {pct(n / d, 'en')}"
     if g.mode == "add":
         nn, dd = (n + x, d + x) if g.up else (n, d + x)
         vi = f"cần bổ sung {x} {noun_vi} mới (hiện {now}; sau khi bổ sung {nn}/{dd} = {pct(nn / dd)} {op} {pct(t)})"
-        en = f"needs {x} new {noun_en} (now {now}; then {nn}/{dd} = {pct(nn / dd)} {op} {pct(t)})"
+        en = f"needs {x} new {noun_en} (now {now_en}; then {nn}/{dd} = {pct(nn / dd, 'en')} {op} {pct(t, 'en')})"
         convert = (g.alternatives or {}).get("convert")
         if g.up and convert is not None and convert != x:
             vi += f"; hoặc {convert} người hiện có đạt thêm"
@@ -117,11 +118,12 @@ def _members_text(g: Gap, noun_vi: str, noun_en: str) -> tuple[str, str]:
         return vi, en
     nn = n + x if g.up else n - x
     met = f"{nn}/{d} = {pct(nn / d)} {op} {pct(t)}"
+    met_en = f"{nn}/{d} = {pct(nn / d, 'en')} {op} {pct(t, 'en')}"
     if g.up:
         return (f"cần thêm {x} {noun_vi} (hiện {now}; đạt khi {met})",
-                f"needs {x} more {noun_en} (now {now}; met at {met})")
+                f"needs {x} more {noun_en} (now {now_en}; met at {met_en})")
     return (f"cần giảm {x} {noun_vi} (hiện {now}; đạt khi {met})",
-            f"needs {x} fewer {noun_en} (now {now}; met at {met})")
+            f"needs {x} fewer {noun_en} (now {now_en}; met at {met_en})")
 
 
 def _count_text(g: Gap, noun_vi: str, noun_en: str) -> tuple[str, str]:
@@ -129,18 +131,18 @@ def _count_text(g: Gap, noun_vi: str, noun_en: str) -> tuple[str, str]:
     x, t, op = g.amount, g.threshold, g.op
     if g.up:
         return (f"thiếu {x} {noun_vi} (hiện {num(v)}, cần {op} {num(t)})",
-                f"{x} more {noun_en} needed (now {num(v)}, needs {op} {num(t)})")
+                f"{x} more {noun_en} needed (now {num(v, 'en')}, needs {op} {num(t, 'en')})")
     return (f"cần giảm {x} {noun_vi} (hiện {num(v)}, cần {op} {num(t)})",
-            f"{x} fewer {noun_en} needed (now {num(v)}, needs {op} {num(t)})")
+            f"{x} fewer {noun_en} needed (now {num(v, 'en')}, needs {op} {num(t, 'en')})")
 
 
 def _ratio_text(g: Gap, noun_vi: str, noun_en: str) -> tuple[str, str]:
     a, b = g.numerator, g.denominator
     assert a is not None and b is not None
     word_vi, word_en = ("cần thêm", "more") if g.up else ("cần giảm", "fewer")
-    now = f"{num(a)}/{num(b)} = {num(a / b)}"
+    now, now_en = f"{num(a)}/{num(b)} = {num(a / b)}", f"{num(a, 'en')}/{num(b, 'en')} = {num(a / b, 'en')}"
     return (f"{word_vi} {g.amount} {noun_vi} (hiện {now}, cần {g.op} {num(g.threshold)})",
-            f"needs {g.amount} {word_en} {noun_en} (now {now}, needs {g.op} {num(g.threshold)})")
+            f"needs {g.amount} {word_en} {noun_en} (now {now_en}, needs {g.op} {num(g.threshold, 'en')})")
 
 
 def _points_text(g: Gap, noun_vi: str, noun_en: str) -> tuple[str, str]:
@@ -148,8 +150,8 @@ def _points_text(g: Gap, noun_vi: str, noun_en: str) -> tuple[str, str]:
     pts = (t - v) if g.up else (v - t)
     word_vi, word_en = ("tăng", "rise") if g.up else ("giảm", "fall")
     return (f"tỷ lệ {noun_vi} cần {word_vi} thêm {points(pts)} điểm phần trăm (hiện {pct(v)}, cần {op} {pct(t)})",
-            f"the share of {noun_en} must {word_en} by {points(pts)} percentage points "
-            f"(now {pct(v)}, needs {op} {pct(t)})")
+            f"the share of {noun_en} must {word_en} by {points(pts, 'en')} percentage points "
+            f"(now {pct(v, 'en')}, needs {op} {pct(t, 'en')})")
 
 
 def _value_text(g: Gap, noun_vi: str, noun_en: str) -> tuple[str, str]:
@@ -157,4 +159,4 @@ def _value_text(g: Gap, noun_vi: str, noun_en: str) -> tuple[str, str]:
     diff = (t - v) if g.up else (v - t)
     word_vi, word_en = ("còn thiếu", "short by") if g.up else ("vượt quá", "over by")
     return (f"{word_vi} {num(diff)} {noun_vi} (hiện {num(v)}, cần {op} {num(t)})",
-            f"{word_en} {num(diff)} {noun_en} (now {num(v)}, needs {op} {num(t)})")
+            f"{word_en} {num(diff, 'en')} {noun_en} (now {num(v, 'en')}, needs {op} {num(t, 'en')})")

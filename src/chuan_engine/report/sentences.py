@@ -693,6 +693,21 @@ class Speaker:
         visit(tree)
         return found
 
+    def requirement(self, result: RuleResult, kind: str) -> list[str]:
+        """What a rule asks, in words without values ('Cần: xếp loại từ … trở lên'), for a result that keeps
+        no explanation tree (a batch row)."""
+        rule = self.rule_of(result)
+        if rule is None:
+            return []
+        out = []
+        for role, expr in rule.expressions():
+            if role == "condition":
+                try:
+                    out.append(self.w("Cần: ", "Requires: ") + self.phrase(expr.tree, kind, expr.text))
+                except (AttributeError, IndexError, KeyError, TypeError, ValueError, ChuanError):
+                    out.append(self.w("Cần: ", "Requires: ") + expr.text)
+        return out
+
     def lacking(self, result: RuleResult, kind: str) -> list[str]:
         """What a title not reached still needs, one phrase per missing condition."""
         out: list[str] = []

@@ -89,8 +89,9 @@ def sheet_title(text: str, used: set[str]) -> str:
 class _Sheet:
     """One table on one sheet: title, subtitle, header, rows; formats, widths, filter and printing.
 
-    The workbook is write-only (rows stream to the file, a large batch stays in bounded memory): the column
-    widths are measured on the first ``_MEASURED`` rows, then those rows and every later one are written.
+    The workbook is write-only (a sheet's columns precede its rows in the file), so the rows are held until
+    ``close``: the column widths are measured over every row (a long name in row 500 widens its column),
+    capped at ``MAX_WIDTH`` characters (longer text wraps).
     """
 
     def __init__(self, wb: Any, name: str, title: str, subtitle: str, headers: Sequence[str],
@@ -151,13 +152,11 @@ class _Sheet:
             cells.append(self._cell(v, fmt, alignment=self.wrap))
             if self.pending is not None:
                 shown = 10 if isinstance(v, dt.date) else len(str(v)) if v is not None else 0
-                self.widths[i - 1] = max(self.widths[i - 1], min(shown + 2, 60))
+                self.widths[i - 1] = max(self.widths[i - 1], min(shown + 2, MAX_WIDTH))
         if self.pending is None:
             self.ws.append(cells)
             return
         self.pending.append(cells)
-        if len(self.pending) >= _MEASURED:
-            self._flush()
 
     def _flush(self) -> None:
         """Fix the column widths, then write the title rows and the rows held so far."""
@@ -165,7 +164,7 @@ class _Sheet:
             return
         letter = self.openpyxl.utils.get_column_letter
         for i, w in enumerate(self.widths, start=1):
-            self.ws.column_dimensions[letter(i)].width = max(8, min(w, 60))
+            self.ws.column_dimensions[letter(i)].width = max(8, min(w, MAX_WIDTH))
         for cells in self.top + self.pending:
             self.ws.append(cells)
         self.pending = None
@@ -176,7 +175,8 @@ class _Sheet:
         self.ws.auto_filter.ref = f"A3:{last}{max(self.row, 3)}"
 
 
-_MEASURED = 500
+MAX_WIDTH = 60
+"""Widest column, in characters: a longer reason or citation wraps in its cell."""
 
 
 def _default_format(v: Any) -> str | None:
@@ -207,7 +207,10 @@ def _share_format(r: RuleResult) -> str | None:
 
 def _reason(r: RuleResult, lang: str, speaker: Speaker | None = None, kind: str = "") -> str:
     if r.outcome is Outcome.failed:  # in sentences ('Xếp loại năm 2024: …; cần … — chưa đạt')
-        return "; ".join(speaker.why(r, kind) if speaker is not None else reasons(r.explanation))
+        said = speaker.why(r, kind) if speaker is not None else reasons(r.explanation)
+        if not said and speaker is not None:  # a batch row keeps no tree: what the rule asks, in words
+            said = speaker.requirement(r, kind)
+        return "; ".join(said)
     if r.outcome is Outcome.unknown and r.missing:
         return f"{t('missing', lang)}: {', '.join(r.missing)}"
     if r.reason:
@@ -215,10 +218,16 @@ def _reason(r: RuleResult, lang: str, speaker: Speaker | None = None, kind: str 
     return ""
 
 
-def _gap(r: RuleResult, lang: str) -> str:
-    if not r.gap or r.outcome is Outcome.not_applicable:
+def _gap(r: RuleResult, lang: str, speaker: Speaker | None = None, kind: str = "") -> str:
+    """What is missing: an indicator's gap ('thiếu 1 người'), or what a title not reached still needs
+    ('cần thêm 1 sáng kiến …'), from its explanation."""
+    if r.outcome is Outcome.not_applicable:
         return ""
-    return str(r.gap.get("text_" + lang, r.gap.get("text_vi", "")))
+    if r.gap:
+        return str(r.gap.get("text_" + lang, r.gap.get("text_vi", "")))
+    if r.outcome is Outcome.failed and speaker is not None and r.kind != "indicator":
+        return "; ".join(speaker.lacking(r, kind))
+    return ""
 
 
 def _name(e: EntityReport) -> str:
@@ -291,7 +300,7 @@ def _kind_sheet(wb: Any, report: Report, kind: str, entities: list[EntityReport]
             sh.add([_name(e), first, pick(r.title_vi, r.title_en, lang), t(r.outcome.value, lang), value,
                     threshold if isinstance(threshold, int | float) else fmt_threshold(r, lang),
                     r.margin if r.margin is not None and pct else (fmt_margin(r, lang) or None),
-                    _gap(r, lang), _reason(r, lang, speaker, e.kind), t(r.provenance.value, lang), r.citation.short(),
+                    _gap(r, lang, speaker, e.kind), _reason(r, lang, speaker, e.kind), t(r.provenance.value, lang), r.citation.short(),
                     e.id, r.rule],
                    [None, None, None, None, pct, pct, pct])
     sh.close()

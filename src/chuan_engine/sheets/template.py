@@ -19,7 +19,8 @@ from ..facts.vocab import LABELS_VI, OrderedVocab
 from ..pack.plan import Plan
 from .reads import frames_read, input_variables, names_read
 
-DATA_ROWS = 2000  # rows prepared with validation and formats (a large school's staff-years)
+DATA_ROWS = 2000  # rows prepared with the dd/mm/yyyy format (a large school's staff-years)
+VALIDATED_ROWS = 20_000  # rows the drop-down lists cover (an office fills hundreds of staff-years)
 DATE_FORMAT = "DD/MM/YYYY"
 
 
@@ -79,7 +80,7 @@ def _data_sheet(wb: Any, frame: Frame, cols: list[tuple[Column, bool]], ranges: 
             cell.fill = fill
         letter = _letter(j)
         ws.column_dimensions[letter].width = _width(col)
-        area = f"{letter}2:{letter}{DATA_ROWS + 1}"
+        area = f"{letter}2:{letter}{VALIDATED_ROWS + 1}"
         match col.cell:
             case "vocab" if col.vocab is not None:
                 dv = openpyxl.worksheet.datavalidation.DataValidation(
