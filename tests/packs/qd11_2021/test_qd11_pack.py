@@ -190,7 +190,7 @@ def test_params_file_corrects_a_provisional_value(pack, tmp_path):
     assert r.levels["muc_1"].threshold_provenance is Provenance.override
     assert r.provenance is Provenance.provisional
     assert r.gap["amount"] == pytest.approx(5000)
-    assert r.gap["text_vi"].startswith("còn thiếu 5000 m² đất")
+    assert r.gap["text_vi"].startswith("còn thiếu 5.000 m² đất")  # 5 000 m², written the Vietnamese way
     # the pack itself is unchanged
     assert pack.parameters.at("qd11.dien_tich_dat_muc_1", DOSSIER).value == 20000
 
